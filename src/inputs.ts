@@ -1,0 +1,171 @@
+import * as core from '@actions/core'
+import * as path from 'node:path'
+import { z } from 'zod'
+import { readFlueSettings } from './providers/flue/inputs'
+import { readNomadSettings } from './providers/nomad/inputs'
+import { readVastSettings } from './providers/vast/inputs'
+import type { InputReader, Settings } from './settings'
+import { InputError } from './util/errors'
+import { registerSecret } from './util/redact'
+import { parseDuration, parseSize } from './util/units'
+
+/** Reads the action's inputs the way the runner passes them (INPUT_<NAME>, hyphens kept). */
+export const actionInputs: InputReader = name => core.getInput(name)
+
+/** Remote directories that sync must never replace: the directory itself (subdirectories are fine). */
+export const SYSTEM_DIRS = new Set([
+  '/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib32', '/lib64', '/libx32', '/media', '/mnt',
+  '/opt', '/proc', '/root', '/run', '/sbin', '/srv', '/sys', '/tmp', '/usr', '/usr/bin', '/usr/lib',
+  '/usr/local', '/usr/sbin', '/usr/share', '/var', '/var/lib', '/var/log', '/var/tmp'
+])
+
+const SHELL_SHORTHANDS: Record<string, string> = {
+  bash: 'bash --noprofile --norc -eo pipefail {0}',
+  sh: 'sh -e {0}',
+  python: 'python {0}',
+  python3: 'python3 {0}',
+  pwsh: 'pwsh -command ". \'{0}\'"'
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+const SECRET_NAME = /TOKEN|SECRET|KEY|PASSWORD|PASSWD|CREDENTIAL|PRIVATE/i
+
+const providerSchema = z.enum(['nomad', 'vast', 'flue'])
+const keepSchema = z.enum(['never', 'on-failure', 'always'])
+
+/**
+ * Parses and validates every input into one Settings object. Throws InputError (naming the input
+ * and the accepted form) before anything remote happens. Registers every secret for masking.
+ */
+export function readSettings(input: InputReader = actionInputs, env: NodeJS.ProcessEnv = process.env): Settings {
+  const provider = enumInput(input, 'provider', providerSchema, undefined)
+  const run = input('run')
+  if (!run.trim()) throw new InputError('run', 'is empty: give the script to run remotely')
+  const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd())
+
+  const settings: Settings = {
+    provider,
+    run,
+    shell: parseShell(input('shell') || 'bash -eo pipefail {0}'),
+    workingDirectory: parseWorkingDirectory(input('working-directory') || '.'),
+    env: { ...forwardedEnv(input('env-forward') || 'CI', env), ...parseEnvLines(input('env')) },
+    commandTimeoutMs: durationInput(input, 'command-timeout', '6h'),
+    sync: booleanInput(input, 'sync', true),
+    syncExclude: listInput(input('sync-exclude'), /\r?\n/),
+    syncGit: booleanInput(input, 'sync-git', false),
+    syncMaxSizeBytes: sizeInput(input, 'sync-max-size', '2GiB'),
+    remoteDir: '',
+    keep: enumInput(input, 'keep', keepSchema, 'never'),
+    allowRemoteCommands: booleanInput(input, 'allow-remote-commands', false),
+    workspace
+  }
+  for (const [k, v] of Object.entries(settings.env)) {
+    if (SECRET_NAME.test(k)) {
+      registerSecret(v)
+      if (v) core.setSecret(v)
+    }
+  }
+  if (provider === 'nomad') settings.nomad = readNomadSettings(input, env)
+  if (provider === 'vast') settings.vast = readVastSettings(input, env)
+  if (provider === 'flue') settings.flue = readFlueSettings(input, workspace)
+  const remoteDir = input('remote-dir')
+  if (remoteDir) settings.remoteDir = parseRemoteDir(remoteDir)
+  return settings
+}
+
+function enumInput<T extends string>(input: InputReader, name: string, schema: z.ZodType<T>, fallback: T | undefined): T {
+  const raw = input(name) || fallback
+  const parsed = schema.safeParse(raw)
+  if (!parsed.success) {
+    const options = (schema as unknown as { options: string[] }).options.join(', ')
+    throw new InputError(name, raw ? `'${raw}' is not one of: ${options}` : `is required: one of ${options}`)
+  }
+  return parsed.data
+}
+
+/** YAML 1.2 core-schema booleans, as core.getBooleanInput accepts. */
+export function booleanInput(input: InputReader, name: string, fallback: boolean): boolean {
+  const raw = input(name)
+  if (!raw) return fallback
+  if (['true', 'True', 'TRUE'].includes(raw)) return true
+  if (['false', 'False', 'FALSE'].includes(raw)) return false
+  throw new InputError(name, `'${raw}' is not a boolean: use true or false`)
+}
+
+export function durationInput(input: InputReader, name: string, fallback: string): number {
+  const raw = input(name) || fallback
+  const ms = parseDuration(raw)
+  if (ms === undefined) throw new InputError(name, `'${raw}' is not a duration: use a number with s, m or h, e.g. 90s, 45m, 2h`)
+  return ms
+}
+
+export function sizeInput(input: InputReader, name: string, fallback: string): number {
+  const raw = input(name) || fallback
+  const bytes = parseSize(raw)
+  if (bytes === undefined) throw new InputError(name, `'${raw}' is not a size: use e.g. 500MB, 2GiB or a byte count`)
+  return bytes
+}
+
+export function listInput(raw: string, sep: RegExp): string[] {
+  return raw
+    .split(sep)
+    .map(s => s.trim())
+    .filter(s => s && !s.startsWith('#'))
+}
+
+/** Splits the shell template like GitHub's `shell:`; '{0}' is the script path. */
+export function parseShell(raw: string): string[] {
+  const template = SHELL_SHORTHANDS[raw.trim()] ?? raw
+  const argv = template.trim().split(/\s+/)
+  if (!argv[0] || !argv.some(a => a.includes('{0}'))) {
+    throw new InputError('shell', `'${raw}' must be bash, sh, python or a command containing {0} (the script path), e.g. 'bash -eo pipefail {0}'`)
+  }
+  return argv
+}
+
+function parseWorkingDirectory(raw: string): string {
+  const norm = path.posix.normalize(raw)
+  if (path.posix.isAbsolute(norm) || norm === '..' || norm.startsWith('../') || /[\0\n]/.test(raw)) {
+    throw new InputError('working-directory', `'${raw}' must be a path relative to the remote workspace that stays inside it`)
+  }
+  return norm
+}
+
+export function parseRemoteDir(raw: string): string {
+  if (!path.posix.isAbsolute(raw) || /[\0\n\r]/.test(raw)) {
+    throw new InputError('remote-dir', `'${raw}' must be an absolute path, e.g. /workspace/offload`)
+  }
+  const norm = path.posix.normalize(raw).replace(/(.)\/+$/, '$1')
+  if (SYSTEM_DIRS.has(norm)) {
+    throw new InputError('remote-dir', `'${raw}' is a system directory, and sync replaces the directory's contents: use a subdirectory such as ${norm === '/' ? '' : norm}/offload`)
+  }
+  return norm
+}
+
+export function parseEnvLines(raw: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const line of raw.split(/\r?\n/)) {
+    if (!line.trim() || line.trim().startsWith('#')) continue
+    const eq = line.indexOf('=')
+    if (eq < 0) throw new InputError('env', `line '${line.trim().slice(0, 40)}' has no '=': write KEY=VALUE, one per line`)
+    const key = line.slice(0, eq).trim()
+    if (!ENV_NAME.test(key)) throw new InputError('env', `'${key}' is not a variable name (letters, digits and _, not starting with a digit)`)
+    out[key] = line.slice(eq + 1)
+  }
+  return out
+}
+
+export function forwardedEnv(raw: string, env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const name of listInput(raw, /[\s,]+/)) {
+    const prefix = name.endsWith('*') ? name.slice(0, -1) : undefined
+    if (!ENV_NAME.test(prefix ?? name)) {
+      throw new InputError('env-forward', `'${name}' is not a variable name or a prefix ending in '*' (e.g. CI, GITHUB_*)`)
+    }
+    for (const [k, v] of Object.entries(env)) {
+      if (v === undefined) continue
+      if (prefix !== undefined ? k.startsWith(prefix) && !/^(INPUT|STATE)_/.test(k) : k === name) out[k] = v
+    }
+  }
+  return out
+}

@@ -1,0 +1,170 @@
+import * as core from '@actions/core'
+import * as path from 'node:path'
+import { readSettings } from './inputs'
+import { cancellationOnSignals, newLease, ownershipFor, phase, recordLease } from './lifecycle'
+import { providerFor } from './providers'
+import type { AcquireContext } from './providers/types'
+import { runScript, syncArchive } from './remote/workspace-ops'
+import type { RemoteShell } from './remote/shell'
+import { TailBuffer } from './remote/sink'
+import { CommandFence } from './report/fence'
+import { writeRunSummary } from './report/summary'
+import { classify, emptyTimings, type Timings } from './report/timings'
+import type { Settings } from './settings'
+import { saveLease, type LeaseState } from './state'
+import { errorMessage, InputError } from './util/errors'
+import { redact } from './util/redact'
+import { formatBytes } from './util/units'
+import { createArchive } from './workspace/archive'
+import { planArchive, type ArchivePlan } from './workspace/plan'
+
+/** The main step: validate, plan, acquire, sync, run, report. Post (src/post.ts) releases. */
+export async function run(): Promise<void> {
+  const startedAt = Date.now()
+  let settings: Settings
+  let plan: ArchivePlan | undefined
+  try {
+    settings = readSettings()
+    const provider = providerFor(settings.provider)
+    if (!settings.remoteDir) settings.remoteDir = provider.defaultRemoteDir(settings)
+    if (settings.sync) {
+      const s = settings
+      plan = (await phase('Offload: plan the workspace archive', () => planArchive(s.workspace, { exclude: s.syncExclude, includeGit: s.syncGit, maxBytes: s.syncMaxSizeBytes }))).value
+      core.info(`Archive plan: ${plan.files.length} files, ${formatBytes(plan.bytes)} before compression, from ${plan.root}`)
+    }
+  } catch (err) {
+    // Nothing remote exists yet: no state is saved, so post has nothing to do.
+    core.setFailed(err instanceof InputError ? err.message : `Offload could not start: ${redact(errorMessage(err))}`)
+    return
+  }
+  await execute(settings, plan, startedAt)
+}
+
+async function execute(settings: Settings, plan: ArchivePlan | undefined, startedAt: number): Promise<void> {
+  const provider = providerFor(settings.provider)
+  const lease = newLease(settings, startedAt)
+  saveLease(lease)
+  core.setOutput('lease-id', lease.leaseId)
+  core.info(`Lease ${lease.leaseId} (${settings.provider}, remote name ${lease.remoteName})`)
+
+  const timings = emptyTimings(settings.provider, lease.leaseId)
+  const cancel = cancellationOnSignals()
+  const ctx: AcquireContext = {
+    settings,
+    lease,
+    ownership: ownershipFor(lease),
+    record: update => recordLease(lease, update),
+    signal: cancel.controller.signal
+  }
+  const fence = new CommandFence(!settings.allowRemoteCommands)
+  const writeOut = (line: string): void => void process.stdout.write(line)
+  let exitCode: number | undefined
+  let timedOut = false
+  let failure: string | undefined
+  let shell: RemoteShell | undefined
+  let archiveBytes = (): number => 0
+
+  try {
+    if (provider.kind === 'shell') {
+      const acquired = await phase(`Offload: acquire a ${settings.provider} remote`, () => provider.acquire(ctx))
+      shell = acquired.value
+      timings.provisionMs = acquired.ms
+      const sh = shell
+      if (plan) {
+        const archive = createArchive(plan)
+        archiveBytes = archive.bytes
+        timings.syncMs = (await phase(`Offload: sync ${plan.files.length} files to ${settings.remoteDir}`, () => syncArchive(sh, archive.stream, settings.remoteDir, ctx.signal))).ms
+        core.info(`Synced ${formatBytes(archive.bytes())} (compressed) in ${timings.syncMs} ms`)
+      } else {
+        await syncSkipped(sh, settings, ctx.signal)
+      }
+      core.info(`Running the script in ${path.posix.join(settings.remoteDir, settings.workingDirectory)}`)
+      const t0 = Date.now()
+      fence.open(writeOut)
+      const outcome = await runScript(sh, {
+        controlDir: `/tmp/offload-${lease.leaseId}`,
+        cwd: path.posix.join(settings.remoteDir, settings.workingDirectory),
+        shell: settings.shell,
+        script: settings.run,
+        env: settings.env,
+        timeoutMs: settings.commandTimeoutMs,
+        stdout: process.stdout,
+        stderr: process.stderr,
+        signal: ctx.signal
+      })
+      fence.close(writeOut)
+      timings.commandMs = Date.now() - t0
+      exitCode = outcome.exitCode
+      timedOut = outcome.timedOut
+    } else {
+      const archive = plan ? createArchive(plan) : undefined
+      if (archive) archiveBytes = archive.bytes
+      let commandStart = Date.now()
+      const syncStart = Date.now()
+      core.startGroup(`Offload: stage the workspace for Flue`)
+      const outcome = await provider.run(ctx, {
+        archive: archive?.stream,
+        stdout: process.stdout,
+        stderr: process.stderr,
+        onCommandStart: () => {
+          commandStart = Date.now()
+          timings.syncMs = commandStart - syncStart
+          core.endGroup()
+          core.info(`Running the script through Flue (workspace ${settings.remoteDir})`)
+          fence.open(writeOut)
+        }
+      })
+      fence.close(writeOut)
+      timings.commandMs = Date.now() - commandStart
+      exitCode = outcome.exitCode
+      timedOut = outcome.timedOut
+    }
+  } catch (err) {
+    fence.close(writeOut)
+    if (!cancel.controller.signal.aborted) failure = redact(errorMessage(err))
+  } finally {
+    cancel.dispose()
+    if (shell) await shell.close().catch(() => undefined)
+  }
+
+  const canceled = cancel.controller.signal.aborted
+  const verdict = classify({ exitCode, timedOut, canceled, providerError: failure !== undefined })
+  Object.assign(timings, verdict, {
+    resourceId: lease.resourceId ?? '',
+    archiveBytes: archiveBytes(),
+    archiveFiles: plan?.files.length ?? 0,
+    exitCode: canceled ? -1 : exitCode ?? -1,
+    totalMs: Date.now() - startedAt
+  } satisfies Partial<Timings>)
+  finish(lease, timings)
+  await writeRunSummary(timings, { remoteDir: settings.remoteDir, message: failure ? `**Error:** ${failure}` : undefined }).catch(err => core.warning(`job summary: ${errorMessage(err)}`))
+  core.info(JSON.stringify(timings))
+
+  if (canceled) {
+    core.setFailed(`Offload was canceled (${cancel.signalName() ?? 'signal'}); the post step releases the remote.`)
+    process.exitCode = cancel.signalName() === 'SIGTERM' ? 143 : 130
+  } else if (failure !== undefined) {
+    core.setFailed(`Offload ${settings.provider} failed: ${failure}`)
+  } else if (timedOut) {
+    core.setFailed(`The remote command timed out after command-timeout (${settings.commandTimeoutMs} ms) and was killed (exit 124).`)
+    process.exitCode = 124
+  } else if (exitCode !== 0) {
+    core.setFailed(`The remote command exited with code ${exitCode}.`)
+    process.exitCode = exitCode
+  }
+}
+
+async function syncSkipped(shell: RemoteShell, settings: Settings, signal: AbortSignal): Promise<void> {
+  // sync: false uploads nothing, but the working directory must exist for the command to start.
+  await shell.exec({ argv: ['mkdir', '-p', '--', path.posix.join(settings.remoteDir, settings.workingDirectory)], stdout: new TailBuffer(), stderr: new TailBuffer(), signal })
+}
+
+function finish(lease: LeaseState, timings: Timings): void {
+  lease.runStatus = timings.runStatus
+  lease.exitCode = timings.exitCode
+  lease.timings = { ...timings }
+  saveLease(lease)
+  core.setOutput('exit-code', timings.exitCode < 0 ? '' : String(timings.exitCode))
+  core.setOutput('resource-id', timings.resourceId)
+  core.setOutput('timings', JSON.stringify(timings))
+}

@@ -1,0 +1,109 @@
+import { Readable } from 'node:stream'
+import { ProviderError } from '../util/errors'
+import { redact } from '../util/redact'
+import { envScript } from './quote'
+import { KILL_SCRIPT, RUN_SCRIPT, SYNC_SCRIPT, WRITE_FILE_SCRIPT } from './scripts'
+import type { RemoteShell } from './shell'
+import { TailBuffer } from './sink'
+import type { Writable } from 'node:stream'
+
+/** Sync, run and cancel, written once for every RemoteShell (Nomad exec, Vast SSH). */
+
+/** Streams the gzip tar into the remote directory, replacing its contents. */
+export async function syncArchive(shell: RemoteShell, archive: Readable, remoteDir: string, signal?: AbortSignal): Promise<void> {
+  const stdout = new TailBuffer()
+  const stderr = new TailBuffer()
+  const { exitCode } = await shell.exec({ argv: ['sh', '-c', SYNC_SCRIPT, 'offload-sync', remoteDir], stdin: archive, stdout, stderr, signal })
+  if (exitCode !== 0) {
+    throw new ProviderError(`extracting the workspace into ${remoteDir} failed (exit ${exitCode}): ${redact(stderr.text().trim() || stdout.text().trim()) || 'no output'}. The remote needs sh, find and tar with gzip.`)
+  }
+}
+
+export interface RunSpec {
+  /** Private per-lease directory on the remote for the script, env and pid files. */
+  controlDir: string
+  /** Absolute working directory of the command. */
+  cwd: string
+  /** The `shell` argv template; '{0}' is replaced by the script's remote path. */
+  shell: string[]
+  script: string
+  env: Record<string, string>
+  timeoutMs: number
+  stdout: Writable
+  stderr: Writable
+  signal?: AbortSignal
+}
+
+export interface RunOutcome {
+  exitCode: number
+  timedOut: boolean
+  canceled: boolean
+}
+
+/**
+ * Writes the script, then runs it under the watchdog wrapper. Cancellation (signal) kills the
+ * remote process group through a second exec before the transport is closed, because closing an
+ * exec stream does not by itself stop a remote process.
+ */
+export async function runScript(shell: RemoteShell, spec: RunSpec): Promise<RunOutcome> {
+  const scriptPath = `${spec.controlDir}/script`
+  await writeRemoteFile(shell, spec.controlDir, 'script', spec.script, spec.signal)
+  const argv = spec.shell.map(a => a.split('{0}').join(scriptPath))
+  const timeoutSec = Math.max(1, Math.ceil(spec.timeoutMs / 1000))
+  const transport = new AbortController()
+  let canceled = false
+  let localTimeout = false
+
+  const stop = async (): Promise<void> => {
+    try {
+      await killRemote(shell, spec.controlDir)
+    } finally {
+      transport.abort()
+    }
+  }
+  const onAbort = (): void => {
+    canceled = true
+    void stop().catch(() => undefined)
+  }
+  spec.signal?.addEventListener('abort', onAbort, { once: true })
+  // The remote watchdog enforces the timeout; this local timer only covers a transport that hangs.
+  const fallback = setTimeout(() => {
+    localTimeout = true
+    void stop().catch(() => undefined)
+  }, spec.timeoutMs + 30_000)
+  try {
+    const { exitCode } = await shell.exec({
+      argv: ['sh', '-c', RUN_SCRIPT, 'offload-run', spec.controlDir, spec.cwd, String(timeoutSec), ...argv],
+      stdin: Readable.from([Buffer.from(envScript(spec.env))]),
+      stdout: spec.stdout,
+      stderr: spec.stderr,
+      signal: transport.signal
+    })
+    return { exitCode, timedOut: exitCode === 124 || localTimeout, canceled }
+  } catch (err) {
+    if (canceled) return { exitCode: 130, timedOut: false, canceled: true }
+    if (localTimeout) return { exitCode: 124, timedOut: true, canceled: false }
+    throw err
+  } finally {
+    clearTimeout(fallback)
+    spec.signal?.removeEventListener('abort', onAbort)
+  }
+}
+
+export async function writeRemoteFile(shell: RemoteShell, dir: string, name: string, content: string, signal?: AbortSignal): Promise<void> {
+  const stderr = new TailBuffer()
+  const { exitCode } = await shell.exec({
+    argv: ['sh', '-c', WRITE_FILE_SCRIPT, 'offload-write', dir, name],
+    stdin: Readable.from([Buffer.from(content)]),
+    stdout: new TailBuffer(),
+    stderr,
+    signal
+  })
+  if (exitCode !== 0) throw new ProviderError(`writing ${dir}/${name} on the remote failed (exit ${exitCode}): ${redact(stderr.text().trim())}`)
+}
+
+/** Kills the process group recorded by the run wrapper. Bounded: gives up after 15 s. */
+export async function killRemote(shell: RemoteShell, controlDir: string): Promise<void> {
+  const guard = AbortSignal.timeout(15_000)
+  await shell.exec({ argv: ['sh', '-c', KILL_SCRIPT, 'offload-kill', controlDir], stdout: new TailBuffer(), stderr: new TailBuffer(), signal: guard })
+}

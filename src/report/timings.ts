@@ -1,0 +1,47 @@
+import type { ErrorKind, RunStatus } from '../state'
+import type { ProviderName } from '../settings'
+
+/** The timings JSON of DESIGN.md, modelled on crabbox's timing report. */
+export interface Timings {
+  provider: ProviderName
+  leaseId: string
+  resourceId: string
+  archiveBytes: number
+  archiveFiles: number
+  provisionMs: number
+  syncMs: number
+  commandMs: number
+  releaseMs: number
+  totalMs: number
+  /** The remote command's exit code; -1 when it never reported one (provider error, cancel before start). */
+  exitCode: number
+  runStatus: RunStatus
+  errorKind: ErrorKind
+}
+
+export function emptyTimings(provider: ProviderName, leaseId: string): Timings {
+  return {
+    provider,
+    leaseId,
+    resourceId: '',
+    archiveBytes: 0,
+    archiveFiles: 0,
+    provisionMs: 0,
+    syncMs: 0,
+    commandMs: 0,
+    releaseMs: 0,
+    totalMs: 0,
+    exitCode: -1,
+    runStatus: 'failed',
+    errorKind: 'provider-error'
+  }
+}
+
+/** Classifies an outcome the way crabbox does. */
+export function classify(outcome: { exitCode?: number; timedOut?: boolean; canceled?: boolean; providerError?: boolean }): { runStatus: RunStatus; errorKind: ErrorKind } {
+  if (outcome.canceled) return { runStatus: 'canceled', errorKind: 'canceled' }
+  if (outcome.timedOut) return { runStatus: 'timed-out', errorKind: 'timeout' }
+  if (outcome.providerError || outcome.exitCode === undefined) return { runStatus: 'failed', errorKind: 'provider-error' }
+  if (outcome.exitCode !== 0) return { runStatus: 'failed', errorKind: 'command-exit' }
+  return { runStatus: 'succeeded', errorKind: '' }
+}

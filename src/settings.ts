@@ -1,0 +1,34 @@
+import type { FlueSettings } from './providers/flue/settings'
+import type { NomadSettings } from './providers/nomad/settings'
+import type { VastSettings } from './providers/vast/settings'
+
+export type ProviderName = 'nomad' | 'vast' | 'flue'
+export type KeepPolicy = 'never' | 'on-failure' | 'always'
+
+/** Every input, validated once. Built by src/inputs.ts; nothing else reads action inputs. */
+export interface Settings {
+  provider: ProviderName
+  run: string
+  /** The `shell` template split into argv; '{0}' stands for the script file's path. */
+  shell: string[]
+  workingDirectory: string
+  /** Exported to the script: `env` lines plus the forwarded variables. */
+  env: Record<string, string>
+  commandTimeoutMs: number
+  sync: boolean
+  syncExclude: string[]
+  syncGit: boolean
+  syncMaxSizeBytes: number
+  /** Absolute remote workspace; the provider default when the input is empty. */
+  remoteDir: string
+  keep: KeepPolicy
+  allowRemoteCommands: boolean
+  /** The local workspace to archive (GITHUB_WORKSPACE, else the cwd). */
+  workspace: string
+  nomad?: NomadSettings
+  vast?: VastSettings
+  flue?: FlueSettings
+}
+
+/** Reads one input: trimmed, '' when unset. Injected so parsing is testable without the runner. */
+export type InputReader = (name: string) => string

@@ -1,0 +1,35 @@
+/**
+ * Removes secret values from text that is about to be shown (API error bodies, stderr tails).
+ * Masking by the runner only covers what was registered; this covers what we print ourselves
+ * before registration and what leaves through outputs, state and summary.
+ */
+const registered = new Set<string>()
+
+/** Remember a secret so every later redact() hides it. Short strings are ignored (as the runner does). */
+export function registerSecret(value: string | undefined): void {
+  if (!value) return
+  for (const v of [value, ...value.split(/\r?\n/).map(l => l.trim())]) {
+    if (v.length >= 4) registered.add(v)
+  }
+}
+
+const PATTERNS: RegExp[] = [
+  /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
+  /("?(?:api[_-]?key|instance_api_key|jupyter_token|token|secret|password|authorization)"?\s*[:=]\s*"?)([^"\s,}]+)/gi,
+  /(Bearer\s+)[A-Za-z0-9._~+/=-]+/g
+]
+
+export function redact(text: string, extra: readonly string[] = []): string {
+  let out = text
+  const values = [...registered, ...extra.filter(v => v && v.length >= 4)].sort((a, b) => b.length - a.length)
+  for (const v of values) out = out.split(v).join('***')
+  out = out.replace(PATTERNS[0], '***PRIVATE KEY***')
+  out = out.replace(PATTERNS[1], '$1***')
+  out = out.replace(PATTERNS[2], '$1***')
+  return out
+}
+
+/** For tests only. */
+export function clearRegisteredSecrets(): void {
+  registered.clear()
+}

@@ -1,0 +1,31 @@
+import { PassThrough, Transform } from 'node:stream'
+import * as tar from 'tar'
+import type { ArchivePlan } from './plan'
+
+/** gzip level 1: on CI links compression is rarely the bottleneck, CPU often is (see bench/). */
+export const GZIP_LEVEL = 1
+
+export interface ArchiveStream {
+  stream: PassThrough
+  /** Compressed bytes produced so far (final once the stream has ended). */
+  bytes(): number
+}
+
+/**
+ * The plan's files as a gzip tar stream, produced lazily as the consumer reads. Symlinks stay links
+ * (never followed), modes are kept, owner names and ids are left out.
+ */
+export function createArchive(plan: ArchivePlan): ArchiveStream {
+  let count = 0
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      count += chunk.length
+      done(null, chunk)
+    }
+  })
+  const out = new PassThrough()
+  const pack = tar.create({ cwd: plan.root, gzip: { level: GZIP_LEVEL }, portable: true, follow: false, noDirRecurse: true }, plan.files)
+  pack.on('error', (err: unknown) => out.destroy(err as Error))
+  pack.pipe(counter).pipe(out)
+  return { stream: out, bytes: () => count }
+}
