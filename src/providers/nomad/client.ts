@@ -1,0 +1,278 @@
+import type * as net from 'node:net'
+import { Agent, buildConnector, request, type Dispatcher } from 'undici'
+import { ProviderError } from '../../util/errors'
+import { redact } from '../../util/redact'
+import { isConnectionError, withRetry, type RetryOptions } from '../../util/retry'
+import type { NomadTlsSettings } from './settings'
+
+/** What the client needs; a subset of NomadSettings so release can rebuild it from state. */
+export interface NomadClientConfig {
+  addr: string
+  token: string
+  region: string
+  namespace: string
+  tls: NomadTlsSettings
+}
+
+/** A Nomad HTTP answer that was not 2xx. `body` is Nomad's plain-text error, already redacted. */
+export class NomadApiError extends ProviderError {
+  constructor(
+    readonly call: string,
+    readonly status: number,
+    readonly body: string,
+    hint?: string,
+    readonly retryAfterMs?: number
+  ) {
+    super(`Nomad ${call} failed: HTTP ${status}${body ? `: ${body}` : ''}${hint ? ` (${hint})` : ''}`)
+    this.name = 'NomadApiError'
+  }
+}
+
+export interface CallOptions {
+  query?: Record<string, string | number | boolean | undefined>
+  body?: unknown
+  /** Safe to repeat (GET, DELETE of a fixed ID). Only these are retried. */
+  idempotent?: boolean
+  signal?: AbortSignal
+  /** Answers with these statuses resolve instead of throwing (e.g. 404 while verifying a purge). */
+  accept?: number[]
+  /** Which ACL capability the call needs, for the 403 explanation. */
+  capability?: string
+}
+
+export interface NomadResponse<T> {
+  status: number
+  data: T
+  /** X-Nomad-Index, 0 when absent. */
+  index: number
+}
+
+const MAX_REDIRECTS = 10
+
+/** Capped backoff for idempotent calls; overridable in tests. */
+export const defaultRetry: Pick<RetryOptions, 'attempts' | 'baseDelayMs' | 'maxDelayMs'> = { attempts: 6, baseDelayMs: 250, maxDelayMs: 8000 }
+
+export function permissionHint(token: string, capability: string | undefined): string {
+  const cap = capability ?? 'the capability this call needs'
+  return token
+    ? `Nomad refused the token given in nomad-token: check that it exists, has not expired, and that its ACL policy grants ${cap} in the job's namespace`
+    : `no nomad-token was given (nor $NOMAD_TOKEN), so the anonymous policy applied; set nomad-token to a token whose ACL policy grants ${cap} in the job's namespace`
+}
+
+/**
+ * A small Nomad HTTP API client over undici: X-Nomad-Token header (never a query parameter),
+ * region/namespace parameters, TLS (CA, client cert, server name, skip-verify) through the
+ * agent's connect options, unix sockets through socketPath, same-origin redirects only, and
+ * retries with capped, jittered backoff for idempotent calls.
+ */
+export class NomadClient {
+  readonly origin: string
+  readonly socketPath?: string
+  readonly agent: Agent
+  private readonly connectOptions: buildConnector.BuildOptions
+
+  constructor(
+    readonly config: NomadClientConfig,
+    private readonly retry: Pick<RetryOptions, 'attempts' | 'baseDelayMs' | 'maxDelayMs'> = defaultRetry
+  ) {
+    if (config.addr.startsWith('unix://')) {
+      this.socketPath = config.addr.slice('unix://'.length)
+      // As the Go client does: dial the socket, speak HTTP to a loopback origin.
+      this.origin = 'http://127.0.0.1'
+    } else {
+      this.origin = config.addr.replace(/\/+$/, '')
+    }
+    const tls = config.tls
+    this.connectOptions = {
+      timeout: 10_000,
+      ...(this.socketPath ? { socketPath: this.socketPath } : {}),
+      ...(this.origin.startsWith('https:')
+        ? {
+            ca: tls.caCert,
+            cert: tls.clientCert,
+            key: tls.clientKey,
+            servername: tls.serverName,
+            rejectUnauthorized: !tls.skipVerify,
+            minVersion: 'TLSv1.2' as const,
+            ALPNProtocols: ['http/1.1']
+          }
+        : {})
+    }
+    this.agent = new Agent({ connect: this.connectOptions, allowH2: false })
+  }
+
+  /**
+   * A dispatcher of its own for one WebSocket: exposes the socket (for receive backpressure and
+   * for closing our side) and the HTTP answer of a refused upgrade (status and body text).
+   */
+  webSocketDispatcher(): { dispatcher: Dispatcher; socket: () => net.Socket | undefined; refused: { status?: number; body: Buffer[] }; destroy: () => Promise<void> } {
+    const connector = buildConnector(this.connectOptions)
+    let captured: net.Socket | undefined
+    const refused: { status?: number; body: Buffer[] } = { body: [] }
+    const agent = new Agent({
+      allowH2: false,
+      connect: (opts, cb) =>
+        connector(opts, (err, socket) => {
+          if (socket) captured = socket as net.Socket
+          if (err) cb(err, null)
+          else cb(null, socket!)
+        })
+    })
+    const dispatcher = agent.compose(dispatch => (opts, handler) => {
+      const h = handler as Dispatcher.DispatchHandler & Record<string, unknown>
+      const wrapped = new Proxy(h, {
+        get(target, prop, receiver) {
+          if (prop === 'onHeaders') {
+            return (status: number, ...rest: unknown[]) => {
+              refused.status = status
+              return (target.onHeaders as (...a: unknown[]) => boolean).call(target, status, ...rest)
+            }
+          }
+          if (prop === 'onResponseStart') {
+            const orig = target.onResponseStart as ((...a: unknown[]) => void) | undefined
+            if (!orig) return undefined
+            return (controller: unknown, status: number, ...rest: unknown[]) => {
+              refused.status = status
+              return orig.call(target, controller, status, ...rest)
+            }
+          }
+          if (prop === 'onData') {
+            return (chunk: Buffer) => {
+              if (refused.status !== 101 && refused.body.length < 64) refused.body.push(Buffer.from(chunk))
+              return (target.onData as (c: Buffer) => boolean).call(target, chunk)
+            }
+          }
+          if (prop === 'onResponseData') {
+            const orig = target.onResponseData as ((...a: unknown[]) => void) | undefined
+            if (!orig) return undefined
+            return (controller: unknown, chunk: Buffer) => {
+              if (refused.status !== 101 && refused.body.length < 64) refused.body.push(Buffer.from(chunk))
+              return orig.call(target, controller, chunk)
+            }
+          }
+          const v = Reflect.get(target, prop, receiver)
+          return typeof v === 'function' ? v.bind(target) : v
+        }
+      })
+      return dispatch(opts, wrapped)
+    })
+    return { dispatcher, socket: () => captured, refused, destroy: () => agent.destroy().catch(() => undefined) }
+  }
+
+  /** The ws:// or wss:// URL for a path, with region added. */
+  webSocketUrl(path: string, query: Record<string, string>): string {
+    const u = new URL(this.origin + path)
+    u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:'
+    for (const [k, v] of Object.entries(query)) u.searchParams.set(k, v)
+    if (this.config.region) u.searchParams.set('region', this.config.region)
+    return u.toString()
+  }
+
+  authHeaders(): Record<string, string> {
+    return this.config.token ? { 'X-Nomad-Token': this.config.token } : {}
+  }
+
+  private url(path: string, query: CallOptions['query']): URL {
+    const u = new URL(this.origin + path)
+    if (this.config.region) u.searchParams.set('region', this.config.region)
+    if (this.config.namespace) u.searchParams.set('namespace', this.config.namespace)
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) u.searchParams.set(k, String(v))
+    return u
+  }
+
+  /** A call description for error messages: method and path, never the query values of secrets (there are none). */
+  private describe(method: string, path: string): string {
+    return `${method} ${path}`
+  }
+
+  async call<T>(method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, opts: CallOptions = {}): Promise<NomadResponse<T>> {
+    const what = this.describe(method, path)
+    const once = () => this.callOnce<T>(method, path, what, opts)
+    if (!opts.idempotent) return once()
+    return withRetry(once, {
+      ...this.retry,
+      signal: opts.signal,
+      retryable: err => {
+        if (err instanceof NomadApiError) {
+          if (err.status === 429 || err.status >= 500) return err.retryAfterMs !== undefined ? { afterMs: err.retryAfterMs } : true
+          return false
+        }
+        return isConnectionError(err) || isConnectionError((err as { cause?: unknown })?.cause)
+      }
+    })
+  }
+
+  private async callOnce<T>(method: string, path: string, what: string, opts: CallOptions): Promise<NomadResponse<T>> {
+    let url = this.url(path, opts.query)
+    const body = opts.body === undefined ? undefined : JSON.stringify(opts.body)
+    for (let hop = 0; ; hop++) {
+      let res: Dispatcher.ResponseData
+      try {
+        res = await request(url, {
+          method: method as Dispatcher.HttpMethod,
+          dispatcher: this.agent,
+          headers: { ...this.authHeaders(), Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+          body,
+          signal: opts.signal
+        })
+      } catch (err) {
+        if (opts.signal?.aborted) throw err
+        const e = new ProviderError(`Nomad ${what} at ${this.config.addr} failed: ${redact((err as Error).message)}${describeCause(err)}`, { cause: err })
+        ;(e as { code?: string }).code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code
+        throw e
+      }
+      const index = Number(res.headers['x-nomad-index'] ?? 0) || 0
+      if ([301, 302, 303, 307, 308].includes(res.statusCode)) {
+        await res.body.dump()
+        const loc = res.headers.location
+        const next = typeof loc === 'string' ? safeUrl(loc, url) : undefined
+        // Only follow to the same origin; never echo the Location (it may be attacker-chosen).
+        if (!next || next.origin !== url.origin || hop >= MAX_REDIRECTS) {
+          throw new NomadApiError(what, res.statusCode, '', 'redirect to another origin (or too many redirects) refused; point nomad-addr at the agent itself')
+        }
+        if (res.statusCode === 303 || ((res.statusCode === 301 || res.statusCode === 302) && method !== 'GET')) {
+          throw new NomadApiError(what, res.statusCode, '', 'redirect would change the request method; point nomad-addr at the agent itself')
+        }
+        url = next
+        continue
+      }
+      const text = await res.body.text()
+      if (res.statusCode >= 200 && res.statusCode < 300) {
+        let data: T
+        try {
+          data = (text ? JSON.parse(text) : undefined) as T
+        } catch {
+          throw new NomadApiError(what, res.statusCode, redact(text.slice(0, 300)), 'the answer is not JSON; is nomad-addr a Nomad agent?')
+        }
+        return { status: res.statusCode, data, index }
+      }
+      if (opts.accept?.includes(res.statusCode)) return { status: res.statusCode, data: undefined as T, index }
+      const msg = redact(text.trim().slice(0, 2000))
+      let hint: string | undefined
+      if (res.statusCode === 403 || res.statusCode === 401) hint = permissionHint(this.config.token, opts.capability)
+      const ra = res.headers['retry-after']
+      const retryAfterMs = typeof ra === 'string' && /^\d+$/.test(ra) ? Number(ra) * 1000 : undefined
+      throw new NomadApiError(what, res.statusCode, msg, hint, retryAfterMs)
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close().catch(() => undefined)
+  }
+}
+
+function safeUrl(loc: string, base: URL): URL | undefined {
+  try {
+    return new URL(loc, base)
+  } catch {
+    return undefined
+  }
+}
+
+function describeCause(err: unknown): string {
+  const c = (err as { cause?: { code?: string; message?: string } }).cause
+  if (!c) return ''
+  const msg = c.message ? redact(c.message) : ''
+  const code = c.code ? ` [${c.code}]` : ''
+  return msg || code ? ` (${msg}${code})` : ''
+}

@@ -1,0 +1,239 @@
+import type * as net from 'node:net'
+import type { Writable } from 'node:stream'
+import { WebSocket } from 'undici'
+import { TransportError, type ExecRequest, type ExecResult, type RemoteShell } from '../../remote/shell'
+import { redact } from '../../util/redact'
+import { permissionHint, type NomadClient } from './client'
+
+/** stdin bytes per frame (base64 in JSON); Nomad's own executor reads 4 KiB at a time, any size decodes. */
+const STDIN_CHUNK = 48 * 1024
+/** Stop reading stdin while this much is queued on the socket. */
+const SEND_HIGH_WATER = 1024 * 1024
+/** As the Go client and the UI do (api/allocations_exec.go heartbeatInterval). */
+const HEARTBEAT_MS = 10_000
+
+interface ExecFrame {
+  stdout?: { data?: string; close?: boolean }
+  stderr?: { data?: string; close?: boolean }
+  exited?: boolean
+  result?: { exit_code?: number; signal?: string; oom_killed?: boolean }
+}
+
+export interface NomadExecOptions {
+  /** Capability the exec needs, for error messages (raw_exec also needs alloc-node-exec). */
+  capability: string
+  heartbeatMs?: number
+}
+
+/**
+ * RemoteShell over Nomad's exec WebSocket (nomad-api.md §6): the argv goes as a JSON array in the
+ * query, tty=false so stdout and stderr stay apart, stdin as base64 frames then always a close,
+ * a `{}` heartbeat every 10 s. `exited` is authoritative (a missing exit_code is 0); a close
+ * before it is a TransportError, whatever the code.
+ */
+export class NomadExecShell implements RemoteShell {
+  private readonly running = new Set<(reason: Error) => void>()
+
+  constructor(
+    private readonly client: NomadClient,
+    readonly allocId: string,
+    readonly task: string,
+    private readonly opts: NomadExecOptions
+  ) {}
+
+  exec(req: ExecRequest): Promise<ExecResult> {
+    if (req.signal?.aborted) return Promise.reject(new TransportError('exec canceled before it started', { cause: req.signal.reason }))
+    const url = this.client.webSocketUrl(`/v1/client/allocation/${encodeURIComponent(this.allocId)}/exec`, {
+      task: this.task,
+      command: JSON.stringify(req.argv),
+      tty: 'false'
+    })
+    const what = `exec ${JSON.stringify(req.argv[0] ?? '')} in allocation ${this.allocId.slice(0, 8)} task ${this.task}`
+    const { dispatcher, socket, refused, destroy } = this.client.webSocketDispatcher()
+    // No Origin header (gorilla would demand it match Host); the token only as a header.
+    const ws = new WebSocket(url, { dispatcher, headers: this.client.authHeaders() })
+    ws.binaryType = 'arraybuffer'
+
+    return new Promise<ExecResult>((resolve, reject) => {
+      let settled = false
+      let opened = false
+      let exitCode: number | undefined
+      let weClosed = false
+      let heartbeat: NodeJS.Timeout | undefined
+      let closeGrace: NodeJS.Timeout | undefined
+      const held = new Set<Writable>()
+      let sock: net.Socket | undefined
+
+      const shutSocket = (code: number, reason: string): void => {
+        if (weClosed) return
+        weClosed = true
+        try {
+          if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code, reason)
+        } catch {
+          /* already closing */
+        }
+        // Nomad may leave its side open after a close frame (reference §10.6): do not wait on it.
+        closeGrace = setTimeout(() => socket()?.destroy(), 250)
+      }
+
+      const settle = (err: Error | undefined): void => {
+        if (settled) return
+        settled = true
+        if (heartbeat) clearInterval(heartbeat)
+        req.signal?.removeEventListener('abort', onAbort)
+        this.running.delete(abortFromShell)
+        for (const w of held) w.removeListener('drain', releaseAll)
+        held.clear()
+        socket()?.resume()
+        if (err) reject(err)
+        else resolve({ exitCode: exitCode ?? 0 })
+      }
+
+      const onAbort = (): void => {
+        shutSocket(1000, 'canceled')
+        settle(new TransportError(`${what}: canceled`, { cause: req.signal?.reason }))
+      }
+      const abortFromShell = (reason: Error): void => {
+        shutSocket(1001, 'shell closed')
+        settle(reason)
+      }
+      req.signal?.addEventListener('abort', onAbort, { once: true })
+      this.running.add(abortFromShell)
+
+      // Receive backpressure: while a sink is full, keep the socket paused.
+      const releaseAll = (): void => {
+        for (const w of held) if (!w.writableNeedDrain) held.delete(w)
+        if (held.size === 0 && !settled) socket()?.resume()
+      }
+      const write = (w: Writable, buf: Buffer): void => {
+        if (!w.write(buf) && !held.has(w)) {
+          held.add(w)
+          w.once('drain', releaseAll)
+          w.once('close', () => {
+            held.delete(w)
+            releaseAll()
+          })
+        }
+        if (held.size) socket()?.pause()
+      }
+
+      const send = (frame: unknown): boolean => {
+        if (ws.readyState !== WebSocket.OPEN || settled) return false
+        ws.send(JSON.stringify(frame))
+        return true
+      }
+
+      const waitForRoom = async (): Promise<void> => {
+        while (!settled && ws.bufferedAmount > SEND_HIGH_WATER) {
+          await new Promise<void>(r => {
+            const s = socket()
+            const t = setTimeout(done, 25)
+            function done(): void {
+              clearTimeout(t)
+              s?.removeListener('drain', done)
+              r()
+            }
+            s?.once('drain', done)
+          })
+        }
+      }
+
+      const pumpStdin = async (): Promise<void> => {
+        try {
+          if (req.stdin) {
+            for await (const chunk of req.stdin) {
+              if (settled) return
+              const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string)
+              for (let off = 0; off < buf.length; off += STDIN_CHUNK) {
+                if (!send({ stdin: { data: buf.subarray(off, off + STDIN_CHUNK).toString('base64') } })) return
+                await waitForRoom()
+              }
+            }
+          }
+        } catch (err) {
+          shutSocket(1000, 'stdin failed')
+          settle(new TransportError(`${what}: reading the local stdin stream failed: ${(err as Error).message}`, { cause: err }))
+          return
+        }
+        // Always close stdin: Nomad sends `exited` only after it (reference §6.3).
+        send({ stdin: { close: true } })
+      }
+
+      // Field note §10.6: after an error close frame Nomad may keep TCP open; close our side.
+      const checkClosing = (): void => {
+        if (ws.readyState === WebSocket.CLOSING && !weClosed) {
+          weClosed = true
+          closeGrace = setTimeout(() => socket()?.destroy(), 250)
+        }
+      }
+
+      ws.onopen = () => {
+        opened = true
+        sock = socket()
+        sock?.on('data', () => setImmediate(checkClosing))
+        heartbeat = setInterval(() => send({}), this.opts.heartbeatMs ?? HEARTBEAT_MS)
+        void pumpStdin()
+      }
+
+      ws.onmessage = ev => {
+        if (settled) return
+        const text = typeof ev.data === 'string' ? ev.data : Buffer.from(ev.data as ArrayBuffer).toString('utf8')
+        let frame: ExecFrame
+        try {
+          frame = JSON.parse(text) as ExecFrame
+        } catch {
+          shutSocket(1002, 'bad frame')
+          settle(new TransportError(`${what}: Nomad sent a frame that is not JSON: ${redact(text.slice(0, 120))}`))
+          return
+        }
+        if (frame.stdout?.data) write(req.stdout, Buffer.from(frame.stdout.data, 'base64'))
+        if (frame.stderr?.data) write(req.stderr, Buffer.from(frame.stderr.data, 'base64'))
+        if (frame.exited) {
+          // Exit 0 arrives as result:{} (omitempty), reference §6.4.
+          const code = frame.result?.exit_code
+          exitCode = typeof code === 'number' ? code : 0
+          if (exitCode < 0) exitCode = 1
+          shutSocket(1000, '')
+          settle(undefined)
+        }
+      }
+
+      ws.onerror = () => {
+        /* the close event follows with the details */
+      }
+
+      ws.onclose = ev => {
+        if (closeGrace) clearTimeout(closeGrace)
+        void destroy()
+        if (settled) return
+        if (exitCode !== undefined) return settle(undefined)
+        if (!opened) {
+          const status = refused.status
+          const body = redact(Buffer.concat(refused.body).toString('utf8').trim().slice(0, 500))
+          if (status && status !== 101) {
+            let hint = ''
+            if (status === 403) hint = ` (${permissionHint(this.client.config.token, this.opts.capability)}; a 403 on the upgrade also means an Origin header that does not match Host)`
+            if (status === 400 && /upgrade/i.test(body)) hint = ' (a proxy in front of Nomad dropped the Upgrade/Connection headers)'
+            return settle(new TransportError(`${what}: Nomad refused the exec WebSocket: HTTP ${status}${body ? `: ${body}` : ''}${hint}`))
+          }
+          return settle(new TransportError(`${what}: could not open the exec WebSocket to ${this.client.config.addr}${ev.reason ? `: ${ev.reason}` : ''}`))
+        }
+        const reason = redact(ev.reason || '')
+        if (ev.code === 1008 || ev.code === 1011) {
+          let hint = ''
+          if (/permission denied/i.test(reason)) hint = ` (${permissionHint(this.client.config.token, this.opts.capability)})`
+          if (/not started yet|is not running|unknown task name/i.test(reason)) hint = ' (the task is not running; it may have been stopped or failed)'
+          return settle(new TransportError(`${what}: Nomad ended the exec session before the exit status (close ${ev.code}): ${reason || '(no reason given; Nomad drops reasons over 123 bytes)'}${hint}`))
+        }
+        if (ev.code === 1006) {
+          return settle(new TransportError(`${what}: the exec connection dropped before the command's exit status arrived (no close frame, code 1006); the remote command may still be running`))
+        }
+        return settle(new TransportError(`${what}: the exec WebSocket closed with code ${ev.code}${reason ? ` (${reason})` : ''} before the command's exit status arrived`))
+      }
+    })
+  }
+
+  async close(): Promise<void> {
+    for (const abort of [...this.running]) abort(new TransportError('the Nomad shell was closed while a command ran'))
+  }
+}

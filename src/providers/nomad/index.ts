@@ -1,0 +1,234 @@
+import { createHash } from 'node:crypto'
+import * as os from 'node:os'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { PassThrough } from 'node:stream'
+import type { RemoteShell } from '../../remote/shell'
+import type { Settings } from '../../settings'
+import type { LeaseState } from '../../state'
+import { ProviderError, errorMessage } from '../../util/errors'
+import type { AcquireContext, ReleaseContext, ReleaseResult, ShellProvider } from '../types'
+import { NomadApiError, NomadClient, type NomadClientConfig } from './client'
+import { NomadExecShell } from './exec'
+import { buildJob, findTask, renderJobTemplate, TASK_NAME, type NomadJob } from './job'
+import { waitForRunningAlloc, type AllocStub } from './ready'
+import type { NomadSettings } from './settings'
+
+export { readNomadSettings } from './inputs'
+export type { NomadSettings } from './settings'
+
+/** Provider facts kept in LeaseState.data (never the token). */
+export interface NomadLeaseData {
+  addr: string
+  region: string
+  namespace: string
+  jobId: string
+  driver: string
+  remoteDir?: string
+  allocId?: string
+  nodeName?: string
+}
+
+/** Test hooks: shorter blocking waits, a hook to "kill" main right after register. */
+export const nomadTuning = {
+  blockingWait: '30s',
+  purgeVerifyTimeoutMs: 30_000,
+  retry: undefined as undefined | { attempts: number; baseDelayMs: number; maxDelayMs: number },
+  afterRegister: undefined as undefined | ((jobId: string) => void | Promise<void>)
+}
+
+function nomadSettings(settings: Settings): NomadSettings {
+  if (!settings.nomad) throw new ProviderError('provider nomad selected but no Nomad settings were parsed')
+  return settings.nomad
+}
+
+function clientFor(s: NomadSettings, data?: Partial<NomadLeaseData>): NomadClient {
+  const cfg: NomadClientConfig = {
+    // Release talks to where the job was made; TLS material and token come from the inputs.
+    addr: data?.addr ?? s.addr,
+    region: data?.region ?? s.region,
+    namespace: data?.namespace ?? s.namespace,
+    token: s.token,
+    tls: s.tls
+  }
+  return new NomadClient(cfg, nomadTuning.retry)
+}
+
+function execCapability(driver: string): string {
+  return driver === 'raw_exec' ? 'alloc-exec and alloc-node-exec (raw_exec has no filesystem isolation)' : 'alloc-exec'
+}
+
+function cliFlags(data: Pick<NomadLeaseData, 'namespace' | 'region'>): string {
+  return `${data.namespace ? ` -namespace=${data.namespace}` : ''}${data.region ? ` -region=${data.region}` : ''}`
+}
+
+function leaseData(lease: Readonly<LeaseState>, s: NomadSettings | undefined): NomadLeaseData {
+  const d = lease.data as Partial<NomadLeaseData>
+  return {
+    addr: d.addr ?? s?.addr ?? '',
+    region: d.region ?? s?.region ?? '',
+    namespace: d.namespace ?? s?.namespace ?? '',
+    jobId: d.jobId ?? lease.resourceId ?? lease.remoteName,
+    driver: d.driver ?? s?.driver ?? '',
+    remoteDir: d.remoteDir,
+    allocId: d.allocId,
+    nodeName: d.nodeName
+  }
+}
+
+/**
+ * Register create-only (EnforceIndex with index 0). A create is never blindly retried: after a
+ * 5xx/429/connection error we look the job up by its ID first and adopt it if it carries our lease.
+ */
+async function register(client: NomadClient, job: NomadJob, leaseId: string, signal: AbortSignal): Promise<{ evalId?: string; index: number }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await client.call<{ EvalID?: string; Warnings?: string }>('PUT', '/v1/jobs', {
+        body: { Job: job, EnforceIndex: true, JobModifyIndex: 0 },
+        signal,
+        capability: 'submit-job'
+      })
+      return { evalId: res.data?.EvalID || undefined, index: res.index }
+    } catch (err) {
+      const transient = err instanceof NomadApiError ? err.status === 429 || err.status >= 500 : !(err instanceof NomadApiError) && !signal.aborted
+      if (!transient || attempt >= 4 || signal.aborted) throw err
+      const existing = await client.call<NomadJob>('GET', `/v1/job/${encodeURIComponent(job.ID)}`, { idempotent: true, signal, accept: [404], capability: 'read-job' })
+      if (existing.status !== 404) {
+        if (existing.data?.Meta?.['offload.lease_id'] !== leaseId) throw err
+        const evals = await client.call<{ ID: string; CreateIndex: number }[]>('GET', `/v1/job/${encodeURIComponent(job.ID)}/evaluations`, { idempotent: true, signal, capability: 'read-job' })
+        const latest = [...(evals.data ?? [])].sort((a, b) => b.CreateIndex - a.CreateIndex)[0]
+        return { evalId: latest?.ID, index: existing.index }
+      }
+      // A validation failure is 500 too: only retry when Nomad did not explain itself.
+      if (err instanceof NomadApiError && err.status === 500 && /error|invalid|missing|must/i.test(err.body)) throw err
+      await sleep(Math.min(4000, 250 * 2 ** attempt) * Math.random(), undefined, { signal })
+    }
+  }
+}
+
+/**
+ * Default workspace per driver. docker/podman: `/workspace` inside the container (its own
+ * filesystem, gone with the container). exec: `/local/workspace` - the exec driver chroots the
+ * task into its task directory, where `/local` is NOMAD_TASK_DIR: writable, counted against the
+ * ephemeral disk and garbage-collected with the allocation. raw_exec has no isolation at all (the
+ * task runs in the node's own filesystem, its task dir path depends on the client's data_dir), so
+ * we pick a per-runner-job directory under /tmp that concurrent runs cannot share (hash of the
+ * runner host and the workflow run/attempt/job/step); release removes it before purging.
+ */
+function defaultRemoteDir(settings: Settings): string {
+  const driver = settings.nomad?.driver ?? 'docker'
+  if (driver === 'exec') return '/local/workspace'
+  if (driver === 'raw_exec') {
+    const e = process.env
+    const key = [os.hostname(), e.GITHUB_REPOSITORY, e.GITHUB_RUN_ID, e.GITHUB_RUN_ATTEMPT, e.GITHUB_JOB, e.GITHUB_ACTION].join('|')
+    return `/tmp/offload-${createHash('sha256').update(key).digest('hex').slice(0, 12)}`
+  }
+  return '/workspace'
+}
+
+async function acquire(ctx: AcquireContext): Promise<RemoteShell> {
+  const s = nomadSettings(ctx.settings)
+  const jobId = ctx.lease.remoteName
+  const job = s.jobspec ? renderJobTemplate(s.jobspec.text, s, jobId, ctx.ownership) : buildJob(s, jobId, ctx.ownership)
+  const placed = findTask(job)
+  if (!placed) throw new ProviderError(`the Nomad job has no task named ${TASK_NAME}`)
+  const driver = placed.task.Driver
+  const client = clientFor(s)
+  let ok = false
+  try {
+    const reg = await register(client, job, ctx.lease.leaseId, ctx.signal)
+    const data: NomadLeaseData = { addr: s.addr, region: s.region, namespace: s.namespace, jobId, driver, remoteDir: ctx.settings.remoteDir }
+    ctx.record({ resourceId: jobId, data: { ...data } })
+    await nomadTuning.afterRegister?.(jobId)
+    const alloc: AllocStub = await waitForRunningAlloc(client, {
+      jobId,
+      evalId: reg.evalId,
+      index: reg.index,
+      group: placed.group,
+      task: TASK_NAME,
+      timeoutMs: s.readyTimeoutMs,
+      signal: ctx.signal,
+      wait: nomadTuning.blockingWait
+    })
+    ctx.record({ data: { ...data, allocId: alloc.ID, nodeName: alloc.NodeName ?? '' } })
+    const shell = new NomadExecShell(client, alloc.ID, TASK_NAME, { capability: execCapability(driver) })
+    const close = shell.close.bind(shell)
+    shell.close = async () => {
+      await close()
+      await client.close()
+    }
+    ok = true
+    return shell
+  } finally {
+    if (!ok) await client.close()
+  }
+}
+
+/** raw_exec writes into the node's own filesystem: remove the workspace while the alloc still runs. */
+async function removeRawExecWorkspace(client: NomadClient, d: NomadLeaseData): Promise<string> {
+  if (d.driver !== 'raw_exec' || !d.allocId || !d.remoteDir || !/^\/tmp\/|^\/var\/tmp\//.test(d.remoteDir + '/') || d.remoteDir.split('/').includes('..')) return ''
+  const shell = new NomadExecShell(client, d.allocId, TASK_NAME, { capability: execCapability(d.driver) })
+  const sink = new PassThrough()
+  sink.resume()
+  try {
+    const r = await shell.exec({ argv: ['rm', '-rf', '--', d.remoteDir], stdout: sink, stderr: sink, signal: AbortSignal.timeout(15_000) })
+    return r.exitCode === 0 ? `; removed ${d.remoteDir} from the node` : `; rm -rf ${d.remoteDir} exited ${r.exitCode}`
+  } catch (err) {
+    return `; could not remove ${d.remoteDir} from the node (${errorMessage(err)})`
+  }
+}
+
+async function release(ctx: ReleaseContext): Promise<ReleaseResult> {
+  const s = ctx.settings.nomad
+  if (!s) throw new ProviderError('provider nomad selected but no Nomad settings were parsed')
+  const d = leaseData(ctx.lease, s)
+  const jobPath = `/v1/job/${encodeURIComponent(d.jobId)}`
+  const manualCleanup = `NOMAD_ADDR=${d.addr} nomad job stop -purge${cliFlags(d)} ${d.jobId}`
+  const client = clientFor(s, d)
+  try {
+    const found = await client.call<NomadJob>('GET', jobPath, { idempotent: true, accept: [404], capability: 'read-job' })
+    if (found.status === 404) return { verified: true, detail: `Nomad job ${d.jobId} is gone (GET ${jobPath} → 404)` }
+    const meta = found.data?.Meta ?? {}
+    if (meta['offload.managed'] !== 'offload' || meta['offload.lease_id'] !== ctx.lease.leaseId) {
+      return {
+        verified: false,
+        detail: `Nomad job ${d.jobId} exists but does not carry this lease's ownership Meta (offload.lease_id=${ctx.lease.leaseId}); left untouched`,
+        manualCleanup
+      }
+    }
+    const cleaned = await removeRawExecWorkspace(client, d)
+    await client.call('DELETE', jobPath, { query: { purge: true }, idempotent: true, capability: 'submit-job (or purge-job)' })
+    const deadline = Date.now() + nomadTuning.purgeVerifyTimeoutMs
+    for (let i = 0; ; i++) {
+      const again = await client.call<NomadJob>('GET', jobPath, { idempotent: true, accept: [404], capability: 'read-job' })
+      if (again.status === 404) return { verified: true, detail: `Nomad job ${d.jobId} purged (GET ${jobPath} → 404)${cleaned}` }
+      if (Date.now() > deadline) {
+        return { verified: false, detail: `Nomad job ${d.jobId} still exists after the purge${cleaned}`, manualCleanup }
+      }
+      await sleep(Math.min(2000, 100 * 2 ** i))
+    }
+  } catch (err) {
+    return { verified: false, detail: `releasing Nomad job ${d.jobId} failed: ${errorMessage(err)}`, manualCleanup }
+  } finally {
+    await client.close()
+  }
+}
+
+function keptInstructions(ctx: ReleaseContext): string {
+  const d = leaseData(ctx.lease, ctx.settings.nomad)
+  const flags = cliFlags(d)
+  const target = d.allocId ? d.allocId : `-job ${d.jobId}`
+  return [
+    `Nomad job ${d.jobId} was kept${d.allocId ? ` (allocation ${d.allocId}${d.nodeName ? ` on ${d.nodeName}` : ''})` : ''}.`,
+    `Shell into it:  NOMAD_ADDR=${d.addr} nomad alloc exec -i -t${flags} -task ${TASK_NAME} ${target} /bin/sh`,
+    `Remove it:      NOMAD_ADDR=${d.addr} nomad job stop -purge${flags} ${d.jobId}`
+  ].join('\n')
+}
+
+export const nomadProvider: ShellProvider = {
+  kind: 'shell',
+  name: 'nomad',
+  defaultRemoteDir,
+  acquire,
+  release,
+  keptInstructions
+}
