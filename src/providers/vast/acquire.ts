@@ -1,0 +1,321 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import * as core from '@actions/core'
+import { utils } from 'ssh2'
+import type { Client } from 'ssh2'
+import type { RemoteShell } from '../../remote/shell'
+import { ProviderError } from '../../util/errors'
+import { registerSecret } from '../../util/redact'
+import { formatMs } from '../../util/units'
+import type { AcquireContext } from '../types'
+import { VastApiError, VastClient, isAuthError, isDefiniteCreateError, isOfferGone, type VastInstance, type VastOffer } from './client'
+import { vastLabel, type VastInstanceRecord, type VastLeaseData } from './lease-data'
+import { destroyAndVerify } from './release'
+import { tuningOf, type VastSettings, type VastTuning } from './settings'
+import { HostKeyMismatchError, SshShell, describeEndpoint, probeSsh, type SshEndpoint, type SshOptions, HostKeyPin } from './ssh'
+
+export const SSH_USER = 'root'
+const ONSTART = 'touch ~/.no_auto_tmux'
+const FAIL_MSG = /error|failed|exception|traceback|oci runtime|permission denied/i
+
+/** The instance failed in a way another offer may fix (exited, offline, error status_msg, vanished). */
+class InstanceFailed extends ProviderError {}
+
+export function authFailure(err: unknown): ProviderError {
+  const e = err as VastApiError
+  return new ProviderError(
+    `Vast rejected the API key (input 'vast-api-key'): ${e.message}. Check the secret's value; a scoped key needs the ` +
+      'misc, user_read, instance_read and instance_write permissions.',
+    { cause: err }
+  )
+}
+
+/** The POST /api/v0/bundles/ body for the settings (filters, price cap, storage, order, on-demand). */
+export function offerQuery(vs: VastSettings, limit = 20): Record<string, unknown> {
+  const q: Record<string, unknown> = {
+    verified: { eq: true },
+    rentable: { eq: true },
+    rented: { eq: false },
+    external: { eq: false },
+    direct_port_count: { gte: 1 },
+    num_gpus: { eq: vs.gpuCount },
+    reliability: { gte: vs.minReliability },
+    dph_total: { lte: vs.maxPricePerHour }
+  }
+  if (vs.gpuNames.length) q.gpu_name = { in: vs.gpuNames }
+  Object.assign(q, vs.offerFilters)
+  // Control keys after the user's filters: the run's own disk and on-demand rental win, and a
+  // user filter can narrow dph_total but never lift the cap (offers above it are dropped anyway).
+  q.order = vs.offerFilters.order ?? vs.order
+  q.type = 'on-demand'
+  q.limit = typeof vs.offerFilters.limit === 'number' ? vs.offerFilters.limit : limit
+  q.allocated_storage = vs.diskGb
+  return q
+}
+
+function describeWanted(vs: VastSettings): string {
+  return [
+    vs.gpuNames.length ? `gpu ${vs.gpuNames.join(' | ')}` : 'any gpu',
+    `x${vs.gpuCount}`,
+    `at most $${vs.maxPricePerHour}/h`,
+    `reliability >= ${vs.minReliability}`,
+    `${vs.diskGb} GB disk`,
+    Object.keys(vs.offerFilters).length ? `filters ${JSON.stringify(vs.offerFilters)}` : ''
+  ]
+    .filter(Boolean)
+    .join(', ')
+}
+
+export function sshEndpoints(inst: VastInstance, mode: VastSettings['ssh']): SshEndpoint[] {
+  const out: SshEndpoint[] = []
+  if (mode !== 'proxy' && inst.actualStatus === 'running' && inst.publicIp && inst.directSshPort) {
+    out.push({ kind: 'direct', host: inst.publicIp, port: inst.directSshPort })
+  }
+  if (mode !== 'direct' && inst.sshHost && inst.sshPort) {
+    out.push({ kind: 'proxy', host: inst.sshHost, port: inst.sshPort + (inst.imageRuntype.includes('jupyter') ? 1 : 0) })
+  }
+  return out
+}
+
+function failureOf(inst: VastInstance): string | undefined {
+  const a = inst.actualStatus ?? ''
+  if (['exited', 'offline', 'unknown', 'stopped'].includes(a)) return `actual_status '${a}'`
+  if (inst.intendedStatus === 'stopped' || inst.intendedStatus === 'exited') return `intended_status '${inst.intendedStatus}'`
+  if (inst.statusMsg && FAIL_MSG.test(inst.statusMsg)) return `status_msg '${inst.statusMsg}'`
+  return undefined
+}
+
+function statusLine(inst: VastInstance): string {
+  return `${inst.actualStatus ?? 'provisioning'}${inst.statusMsg ? ` (${inst.statusMsg})` : ''}`
+}
+
+export async function acquireVast(ctx: AcquireContext): Promise<RemoteShell> {
+  const vs = ctx.settings.vast
+  if (!vs) throw new ProviderError('provider vast was selected but no Vast settings were parsed')
+  const t = tuningOf(vs)
+  const signal = ctx.signal
+  const client = new VastClient(vs, signal)
+  const data: VastLeaseData = { vastLabel: vastLabel(ctx.ownership, ctx.lease), vastApiUrl: vs.apiUrl, vastInstances: {} }
+  const instances = data.vastInstances as Record<string, VastInstanceRecord>
+  const save = (resourceId?: number): void => ctx.record({ ...(resourceId !== undefined ? { resourceId: String(resourceId) } : {}), data: { ...data } })
+  save() // the label is on record before anything can be created
+
+  try {
+    await client.currentUserId()
+  } catch (err) {
+    if (isAuthError(err)) throw authFailure(err)
+    throw err
+  }
+
+  // Per-run key: the private half lives only in this process's memory.
+  const keys = utils.generateKeyPairSync('ed25519', { comment: `offload-${ctx.lease.leaseId}` })
+  registerSecret(keys.private)
+  core.setSecret(keys.private)
+  for (const line of keys.private.split(/\r?\n/)) if (line.trim().length >= 8 && !line.startsWith('-----')) core.setSecret(line.trim())
+  const pin = new HostKeyPin()
+  const sshOpts: SshOptions = {
+    username: SSH_USER,
+    privateKey: keys.private,
+    pin,
+    connectTimeoutMs: t.connectTimeoutMs,
+    keepaliveIntervalMs: t.keepaliveIntervalMs
+  }
+
+  let offers = await searchOffers(client, vs)
+  const goneOffers = new Set<number>()
+  const badMachines = new Set<number>()
+  const body = {
+    client_id: 'me',
+    image: vs.image,
+    disk: vs.diskGb,
+    runtype: 'ssh_direct',
+    target_state: 'running',
+    cancel_unavail: true,
+    label: data.vastLabel,
+    env: {},
+    onstart: ONSTART
+  }
+
+  for (let attempt = 1; ; attempt++) {
+    const candidates = offers.filter(o => !goneOffers.has(o.id) && !(o.machineId !== undefined && badMachines.has(o.machineId)))
+    const created = await createOnFirstAvailable(client, candidates, body, data.vastLabel as string, Object.keys(instances), goneOffers, t, signal)
+    const { id, offer } = created
+    instances[String(id)] = { createdAt: Date.now(), dphTotal: offer.dphTotal, offerId: offer.id, machineId: offer.machineId }
+    save(id)
+    core.info(`Vast instance ${id} created on offer ${offer.id} (${offer.gpuName ?? 'gpu'} x${offer.numGpus ?? vs.gpuCount}, $${offer.dphTotal ?? '?'}/h)`)
+
+    try {
+      const keyId = await client.attachSshKey(id, keys.public)
+      if (keyId) {
+        data.vastSshKeyId = keyId
+        save(id)
+      }
+      const { shell, endpoint } = await waitUntilReady(client, id, vs, t, sshOpts, signal)
+      data.vastSsh = { host: endpoint.host, port: endpoint.port, kind: endpoint.kind, hostKey: pin.fingerprint }
+      save(id)
+      core.info(`Vast instance ${id} is ready over SSH (${describeEndpoint(endpoint)}, host key ${pin.fingerprint})`)
+      return shell
+    } catch (err) {
+      if (!(err instanceof InstanceFailed) || attempt >= 2 || signal.aborted) throw err
+      core.warning(`${err.message}; destroying it and trying once more on another machine`)
+      if (offer.machineId !== undefined) badMachines.add(offer.machineId)
+      goneOffers.add(offer.id)
+      const res = await destroyAndVerify(client, id, data.vastLabel, t)
+      if (res.verified) instances[String(id)].destroyedAt = Date.now()
+      else core.warning(`Vast instance ${id} could not be confirmed destroyed yet (${res.detail}); post will retry`)
+      save()
+      if (!offers.some(o => !goneOffers.has(o.id) && !(o.machineId !== undefined && badMachines.has(o.machineId)))) {
+        offers = await searchOffers(client, vs)
+      }
+    }
+  }
+}
+
+async function searchOffers(client: VastClient, vs: VastSettings): Promise<VastOffer[]> {
+  let found: VastOffer[]
+  try {
+    found = await client.searchOffers(offerQuery(vs))
+  } catch (err) {
+    if (isAuthError(err)) throw authFailure(err)
+    throw err
+  }
+  // Hard cap and sanity, whatever the server (or a user filter) let through; server order kept.
+  const offers = found.filter(
+    o => o.dphTotal !== undefined && o.dphTotal <= vs.maxPricePerHour && o.rentable !== false && o.rented !== true && (o.numGpus === undefined || o.numGpus === vs.gpuCount)
+  )
+  if (!offers.length) {
+    throw new ProviderError(
+      `No Vast offer matches ${describeWanted(vs)} (${found.length} returned, none at or under the price cap). ` +
+        "Raise 'vast-max-price', widen 'vast-gpu', lower 'vast-min-reliability' or loosen 'vast-offer-filters'. Nothing was rented."
+    )
+  }
+  return offers
+}
+
+async function createOnFirstAvailable(
+  client: VastClient,
+  offers: VastOffer[],
+  body: Record<string, unknown>,
+  label: string,
+  knownIds: string[],
+  goneOffers: Set<number>,
+  t: VastTuning,
+  signal: AbortSignal
+): Promise<{ id: number; offer: VastOffer }> {
+  let lastErr: unknown
+  for (const offer of offers) {
+    for (let tries = 1; ; tries++) {
+      signal.throwIfAborted()
+      try {
+        const { id } = await client.createInstance(offer.id, body)
+        return { id, offer }
+      } catch (err) {
+        if (signal.aborted) throw err
+        if (isAuthError(err)) throw authFailure(err)
+        lastErr = err
+        if (isOfferGone(err)) {
+          goneOffers.add(offer.id)
+          core.info(`Vast offer ${offer.id} is no longer available (${(err as VastApiError).status}); trying the next offer`)
+          break
+        }
+        if (isDefiniteCreateError(err)) {
+          if ((err as VastApiError).status === 403) {
+            goneOffers.add(offer.id)
+            core.info(`Vast offer ${offer.id} refused (${(err as Error).message}); trying the next offer`)
+            break
+          }
+          throw new ProviderError(`Vast refused to create an instance: ${(err as Error).message}. Check 'vast-image' and 'vast-disk'.`, { cause: err })
+        }
+        // Ambiguous: the instance may exist. Never re-send the create before looking it up by label.
+        core.warning(`Vast create on offer ${offer.id} had an ambiguous outcome (${(err as Error).message}); looking for the instance by its label`)
+        const adopted = await findCreated(client, label, knownIds, t, signal)
+        if (adopted) {
+          core.info(`Found Vast instance ${adopted.id} by its label; using it`)
+          return { id: adopted.id, offer: { ...offer, dphTotal: adopted.dphTotal ?? offer.dphTotal } }
+        }
+        if (tries >= 3) break
+        await sleep(Math.min(t.retryMaxMs, t.retryBaseMs * 2 ** (tries - 1)) * (0.5 + Math.random() / 2), undefined, { signal })
+      }
+    }
+  }
+  throw new ProviderError(`No Vast offer could be rented (${offers.length} tried): last error: ${lastErr instanceof Error ? lastErr.message : String(lastErr)}`)
+}
+
+async function findCreated(client: VastClient, label: string, knownIds: string[], t: VastTuning, signal: AbortSignal): Promise<VastInstance | undefined> {
+  // An instance can take a moment to show up in the list: look twice.
+  for (let i = 0; i < 2; i++) {
+    const found = (await client.listInstancesByLabel(label)).filter(x => !knownIds.includes(String(x.id)))
+    if (found.length) return found[found.length - 1]
+    if (i === 0) await sleep(t.retryBaseMs, undefined, { signal })
+  }
+  return undefined
+}
+
+async function waitUntilReady(
+  client: VastClient,
+  id: number,
+  vs: VastSettings,
+  t: VastTuning,
+  sshOpts: SshOptions,
+  signal: AbortSignal
+): Promise<{ shell: SshShell; endpoint: SshEndpoint }> {
+  const started = Date.now()
+  const deadline = started + vs.readyTimeoutMs
+  const timeoutText = formatMs(vs.readyTimeoutMs)
+  let last: VastInstance | undefined
+  let lastLine = ''
+  let delay = t.pollMinMs
+  let endpoints: SshEndpoint[] = []
+
+  const check = async (): Promise<VastInstance> => {
+    const inst = await client.getInstance(id)
+    if (!inst) throw new InstanceFailed(`Vast instance ${id} disappeared while starting${last ? ` (last status ${statusLine(last)})` : ''}`)
+    last = inst
+    const line = statusLine(inst)
+    if (line !== lastLine) core.info(`Vast instance ${id}: ${line}`)
+    lastLine = line
+    const failed = failureOf(inst)
+    if (failed) throw new InstanceFailed(`Vast instance ${id} failed to start: ${failed}`)
+    return inst
+  }
+
+  for (;;) {
+    signal.throwIfAborted()
+    const inst = await check()
+    if (inst.actualStatus === 'running' && inst.intendedStatus === 'running') {
+      endpoints = sshEndpoints(inst, vs.ssh)
+      if (endpoints.length) break
+    }
+    if (Date.now() >= deadline) {
+      throw new ProviderError(
+        `Vast instance ${id} did not reach running with an SSH endpoint (vast-ssh: ${vs.ssh}) within vast-ready-timeout (${timeoutText}); last status ${statusLine(inst)}`
+      )
+    }
+    await sleep(Math.min(delay, Math.max(0, deadline - Date.now())), undefined, { signal })
+    delay = Math.min(t.pollMaxMs, Math.round(delay * 1.5))
+  }
+
+  let lastSshErr = ''
+  for (;;) {
+    for (const ep of endpoints) {
+      signal.throwIfAborted()
+      try {
+        const conn: Client = await probeSsh(ep, { ...sshOpts, connectTimeoutMs: Math.min(sshOpts.connectTimeoutMs, Math.max(1000, deadline - Date.now())) }, signal)
+        const ordered = [ep, ...endpoints.filter(e => e !== ep)]
+        return { shell: new SshShell(ordered, sshOpts, conn), endpoint: ep }
+      } catch (err) {
+        if (err instanceof HostKeyMismatchError) throw new ProviderError(err.message, { cause: err })
+        if (signal.aborted) throw err
+        lastSshErr = `${describeEndpoint(ep)}: ${(err as Error).message}`
+      }
+    }
+    if (Date.now() >= deadline) {
+      throw new ProviderError(
+        `Vast instance ${id} is running but SSH did not answer within vast-ready-timeout (${timeoutText}); last SSH error ${lastSshErr}; last status ${last ? statusLine(last) : '?'}`
+      )
+    }
+    await sleep(Math.min(t.probeIntervalMs, Math.max(0, deadline - Date.now())), undefined, { signal })
+    const inst = await check()
+    const fresh = sshEndpoints(inst, vs.ssh)
+    if (fresh.length) endpoints = fresh
+  }
+}

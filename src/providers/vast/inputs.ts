@@ -1,0 +1,150 @@
+import * as core from '@actions/core'
+import { z } from 'zod'
+import type { InputReader } from '../../settings'
+import { InputError } from '../../util/errors'
+import { registerSecret } from '../../util/redact'
+import { parseDuration } from '../../util/units'
+import type { VastOrder, VastRelease, VastSettings, VastSshMode } from './settings'
+
+export const VAST_DEFAULTS = {
+  apiUrl: 'https://console.vast.ai',
+  image: 'nvidia/cuda:12.8.1-cudnn-devel-ubuntu22.04',
+  gpuCount: '1',
+  maxPrice: '1.00',
+  disk: '32',
+  minReliability: '0.98',
+  order: 'dph_total asc',
+  release: 'destroy',
+  ssh: 'auto',
+  readyTimeout: '20m'
+} as const
+
+const OPS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'notin'] as const
+/** Keys of the search body that are not `{op: value}` filters. */
+const CONTROL_KEYS = ['order', 'type', 'limit', 'allocated_storage'] as const
+const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+const filterValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.union([z.string(), z.number(), z.boolean()]))])
+const filterOps = z.partialRecord(z.enum(OPS), filterValue).refine(o => Object.keys(o).length > 0, 'an empty operator object')
+
+function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase()
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h)
+}
+
+export function parseApiUrl(text: string): string {
+  const accepted = 'an https:// URL such as https://console.vast.ai (http only to a loopback host; no user, query or fragment)'
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw new InputError('vast-api-url', `not a URL; expected ${accepted}`)
+  }
+  if (url.username || url.password) throw new InputError('vast-api-url', `must not carry credentials; expected ${accepted}`)
+  if (url.search || text.includes('?')) throw new InputError('vast-api-url', `must not have a query; expected ${accepted}`)
+  if (url.hash || text.includes('#')) throw new InputError('vast-api-url', `must not have a fragment; expected ${accepted}`)
+  if (url.protocol === 'http:') {
+    if (!isLoopbackHost(url.hostname)) throw new InputError('vast-api-url', `http is allowed only to a loopback host; expected ${accepted}`)
+  } else if (url.protocol !== 'https:') {
+    throw new InputError('vast-api-url', `unsupported scheme '${url.protocol}'; expected ${accepted}`)
+  }
+  // The client adds /api/v0 and /api/v1 itself; accept the documented base with /api/v0 too.
+  const path = url.pathname.replace(/\/+$/, '')
+  if (path !== '' && path !== '/api/v0') throw new InputError('vast-api-url', `unexpected path '${url.pathname}'; expected ${accepted}`)
+  return url.origin
+}
+
+export function parseOrder(text: string): VastOrder {
+  const accepted = "a comma list of 'field [asc|desc]', e.g. 'dph_total asc' or 'dlperf_per_dphtotal desc, reliability desc'"
+  const out: VastOrder = []
+  for (const part of text.split(',').map(p => p.trim())) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:\s+(asc|desc))?$/i.exec(part)
+    if (!m) throw new InputError('vast-order', `'${part}' is not valid; expected ${accepted}`)
+    out.push([m[1], (m[2]?.toLowerCase() ?? 'asc') as 'asc' | 'desc'])
+  }
+  return out
+}
+
+export function parseGpuNames(text: string): string[] {
+  if (!text) return []
+  const names = text.split(',').map(n => n.trim().replace(/_/g, ' ').replace(/\s+/g, ' '))
+  for (const n of names) {
+    if (!n || !/^[A-Za-z0-9 .+-]+$/.test(n) || n.length > 64) {
+      throw new InputError('vast-gpu', `'${n}' is not a GPU name; expected a comma list of Vast GPU names, e.g. 'RTX 4090, RTX 3090, H100 SXM'`)
+    }
+  }
+  return [...new Set(names)]
+}
+
+export function parseOfferFilters(text: string): Record<string, unknown> {
+  if (!text) return {}
+  const accepted = 'a JSON object of Vast offer filters, e.g. {"gpu_ram": {"gte": 20000}, "cuda_max_good": {"gte": 12.1}}'
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (err) {
+    throw new InputError('vast-offer-filters', `is not valid JSON (${(err as Error).message}); expected ${accepted}`)
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new InputError('vast-offer-filters', `must be a JSON object; expected ${accepted}`)
+  }
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!FIELD.test(key)) throw new InputError('vast-offer-filters', `'${key}' is not a field name; expected ${accepted}`)
+    if ((CONTROL_KEYS as readonly string[]).includes(key)) continue
+    const r = filterOps.safeParse(value)
+    if (!r.success) {
+      throw new InputError(
+        'vast-offer-filters',
+        `'${key}' must be an object of operators (${OPS.join(', ')}) to values, e.g. {"${key}": {"gte": 1}}; expected ${accepted}`
+      )
+    }
+  }
+  return parsed as Record<string, unknown>
+}
+
+function parseNumber(input: string, text: string, accepted: string, check: (n: number) => boolean): number {
+  const n = /^[+]?\d+(\.\d+)?$|^[+]?\.\d+$/.test(text) ? Number(text) : NaN
+  if (!Number.isFinite(n) || !check(n)) throw new InputError(input, `'${text}' is not valid; expected ${accepted}`)
+  return n
+}
+
+function oneOf<T extends string>(input: string, text: string, values: readonly T[]): T {
+  const v = text.toLowerCase()
+  if (!(values as readonly string[]).includes(v)) throw new InputError(input, `'${text}' is not valid; expected one of ${values.join(', ')}`)
+  return v as T
+}
+
+/** Validates every Vast input. Registers and masks the API key. */
+export function readVastSettings(input: InputReader, env: NodeJS.ProcessEnv): VastSettings {
+  const apiKey = input('vast-api-key') || (env.VAST_API_KEY ?? '').trim()
+  if (!apiKey) {
+    throw new InputError('vast-api-key', 'is required for provider vast; pass a Vast.ai API key (e.g. ${{ secrets.VAST_API_KEY }}) or set VAST_API_KEY')
+  }
+  if (/\s/.test(apiKey)) throw new InputError('vast-api-key', 'contains whitespace; expected a single Vast.ai API key token')
+  registerSecret(apiKey)
+  core.setSecret(apiKey)
+
+  const apiUrl = parseApiUrl(input('vast-api-url') || VAST_DEFAULTS.apiUrl)
+
+  const image = input('vast-image') || VAST_DEFAULTS.image
+  if (image.length > 1024 || /\s/.test(image)) {
+    throw new InputError('vast-image', 'expected a container image reference such as nvidia/cuda:12.8.1-cudnn-devel-ubuntu22.04 (no spaces, at most 1024 characters)')
+  }
+
+  const gpuNames = parseGpuNames(input('vast-gpu'))
+  const gpuCount = parseNumber('vast-gpu-count', input('vast-gpu-count') || VAST_DEFAULTS.gpuCount, 'a whole number of GPUs from 1 to 64', n => Number.isInteger(n) && n >= 1 && n <= 64)
+  const maxPricePerHour = parseNumber('vast-max-price', input('vast-max-price') || VAST_DEFAULTS.maxPrice, 'a positive price in USD per hour, e.g. 0.60', n => n > 0 && n <= 10_000)
+  const diskGb = parseNumber('vast-disk', input('vast-disk') || VAST_DEFAULTS.disk, 'a disk size in GB, at least 8 (Vast minimum), e.g. 32', n => n >= 8 && n <= 100_000)
+  const minReliability = parseNumber('vast-min-reliability', input('vast-min-reliability') || VAST_DEFAULTS.minReliability, 'a number from 0 to 1, e.g. 0.98', n => n >= 0 && n <= 1)
+  const offerFilters = parseOfferFilters(input('vast-offer-filters'))
+  const order = parseOrder(input('vast-order') || VAST_DEFAULTS.order)
+  const release = oneOf<VastRelease>('vast-release', input('vast-release') || VAST_DEFAULTS.release, ['destroy', 'stop'])
+  const ssh = oneOf<VastSshMode>('vast-ssh', input('vast-ssh') || VAST_DEFAULTS.ssh, ['auto', 'direct', 'proxy'])
+  const readyText = input('vast-ready-timeout') || VAST_DEFAULTS.readyTimeout
+  const readyTimeoutMs = parseDuration(readyText)
+  if (readyTimeoutMs === undefined || readyTimeoutMs < 1000) {
+    throw new InputError('vast-ready-timeout', `'${readyText}' is not valid; expected a duration of at least 1s such as 90s, 20m or 1h`)
+  }
+
+  return { apiKey, apiUrl, image, gpuNames, gpuCount, maxPricePerHour, diskGb, minReliability, offerFilters, order, release, ssh, readyTimeoutMs }
+}

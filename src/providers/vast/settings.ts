@@ -1,0 +1,73 @@
+/** Validated Vast.ai inputs (built by readVastSettings in ./inputs). */
+export type VastRelease = 'destroy' | 'stop'
+export type VastSshMode = 'auto' | 'direct' | 'proxy'
+export type VastOrder = Array<[string, 'asc' | 'desc']>
+
+export interface VastSettings {
+  /** Secret (registered and masked). Sent only as `Authorization: Bearer`. */
+  apiKey: string
+  /** Origin of the API, no trailing slash (e.g. https://console.vast.ai). */
+  apiUrl: string
+  image: string
+  /** GPU names as Vast spells them on the wire (spaces, e.g. "RTX 4090"); empty = any GPU. */
+  gpuNames: string[]
+  /** Exactly this many GPUs. */
+  gpuCount: number
+  /** USD per hour, a hard cap on dph_total (storage included). */
+  maxPricePerHour: number
+  /** GB of container disk; also the offer search's allocated_storage. */
+  diskGb: number
+  /** 0..1 */
+  minReliability: number
+  /** Merged over the generated offer query (field: {op: value}, or control keys). */
+  offerFilters: Record<string, unknown>
+  order: VastOrder
+  release: VastRelease
+  ssh: VastSshMode
+  /** Bounds the wait from create until an SSH probe succeeds. */
+  readyTimeoutMs: number
+  /**
+   * Not an input: internal pacing knobs (poll/backoff intervals). Production leaves it unset;
+   * module tests shrink the intervals so they run quickly.
+   */
+  tuning?: Partial<VastTuning>
+}
+
+export interface VastTuning {
+  /** First delay between instance polls; grows x1.5 up to pollMaxMs. */
+  pollMinMs: number
+  pollMaxMs: number
+  /** Delay between SSH readiness probes. */
+  probeIntervalMs: number
+  /** ssh2 handshake timeout per connection attempt. */
+  connectTimeoutMs: number
+  /** Backoff for retried API calls (429/5xx/connection errors). */
+  retryBaseMs: number
+  retryMaxMs: number
+  retryAttempts: number
+  /** Per-request timeout. */
+  requestTimeoutMs: number
+  /** Destroy verification: attempts and spacing. */
+  verifyAttempts: number
+  verifyIntervalMs: number
+  /** SSH keepalive. */
+  keepaliveIntervalMs: number
+}
+
+export const DEFAULT_TUNING: VastTuning = {
+  pollMinMs: 2000,
+  pollMaxMs: 10_000,
+  probeIntervalMs: 5000,
+  connectTimeoutMs: 20_000,
+  retryBaseMs: 2000,
+  retryMaxMs: 30_000,
+  retryAttempts: 6,
+  requestTimeoutMs: 60_000,
+  verifyAttempts: 10,
+  verifyIntervalMs: 5000,
+  keepaliveIntervalMs: 15_000
+}
+
+export function tuningOf(s: VastSettings): VastTuning {
+  return { ...DEFAULT_TUNING, ...(s.tuning ?? {}) }
+}
