@@ -1,0 +1,92 @@
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { parseEnvLines, parseRemoteDir, parseShell, readSettings } from '../../src/inputs'
+import { clearRegisteredSecrets, redact } from '../../src/util/redact'
+
+const flueRoot = path.resolve(__dirname, '..', '..', 'examples', 'flue')
+
+function reader(values: Record<string, string>) {
+  return (name: string): string => (values[name] ?? '').trim()
+}
+
+const base = { provider: 'flue', run: 'echo hi', 'flue-root': flueRoot }
+const env = { GITHUB_WORKSPACE: os.tmpdir(), CI: 'true', GITHUB_SHA: 'abc', SECRET_THING: 'x' } as NodeJS.ProcessEnv
+
+function errorOf(values: Record<string, string>): string {
+  try {
+    readSettings(reader({ ...base, ...values }), env)
+  } catch (err) {
+    return (err as Error).message
+  }
+  throw new Error('expected an input error')
+}
+
+describe('readSettings', () => {
+  it('builds one typed settings object with the documented defaults', () => {
+    const s = readSettings(reader(base), env)
+    expect(s.provider).toBe('flue')
+    expect(s.shell).toEqual(['bash', '-eo', 'pipefail', '{0}'])
+    expect(s.commandTimeoutMs).toBe(6 * 3600 * 1000)
+    expect(s.syncMaxSizeBytes).toBe(2 * 1024 ** 3)
+    expect(s.sync).toBe(true)
+    expect(s.syncGit).toBe(false)
+    expect(s.keep).toBe('never')
+    expect(s.env).toEqual({ CI: 'true' })
+    expect(s.flue).toMatchObject({ root: flueRoot, workflow: 'offload-runner', runner: 'cli', target: 'node' })
+  })
+
+  it.each([
+    [{ provider: 'aws' }, "Input 'provider': 'aws' is not one of: nomad, vast, flue"],
+    [{ provider: '' }, "Input 'provider': is required"],
+    [{ run: '   ' }, "Input 'run': is empty"],
+    [{ 'command-timeout': '10 minutes' }, "Input 'command-timeout': '10 minutes' is not a duration"],
+    [{ 'command-timeout': '0s' }, "Input 'command-timeout'"],
+    [{ 'remote-dir': 'relative/dir' }, "Input 'remote-dir': 'relative/dir' must be an absolute path"],
+    [{ 'remote-dir': '/etc/' }, "Input 'remote-dir': '/etc/' is a system directory"],
+    [{ 'remote-dir': '/usr/../tmp' }, "Input 'remote-dir': '/usr/../tmp' is a system directory"],
+    [{ 'sync-max-size': 'lots' }, "Input 'sync-max-size': 'lots' is not a size"],
+    [{ env: 'FOO=1\nBAR' }, "Input 'env': line 'BAR' has no '='"],
+    [{ env: '1FOO=x' }, "Input 'env': '1FOO' is not a variable name"],
+    [{ 'env-forward': 'GOOD, bad-name' }, "Input 'env-forward': 'bad-name' is not a variable name"],
+    [{ keep: 'sometimes' }, "Input 'keep': 'sometimes' is not one of: never, on-failure, always"],
+    [{ sync: 'yes' }, "Input 'sync': 'yes' is not a boolean"],
+    [{ shell: 'bash -e' }, "Input 'shell': 'bash -e' must be"],
+    [{ 'working-directory': '../outside' }, "Input 'working-directory'"],
+    [{ 'flue-target': 'cloudflare' }, "Input 'flue-target': 'cloudflare' is not supported: only 'node' works, because Offload hands the workflow a local archive file"],
+    [{ 'flue-root': '/nonexistent-dir' }, "Input 'flue-root'"],
+    [{ 'flue-runner': './missing.mjs' }, "Input 'flue-runner'"]
+  ])('rejects %j with a message naming the input', (values, message) => {
+    expect(errorOf(values)).toContain(message)
+  })
+
+  it('accepts subdirectories of system directories', () => {
+    expect(parseRemoteDir('/tmp/offload/')).toBe('/tmp/offload')
+    expect(parseRemoteDir('/root/work')).toBe('/root/work')
+  })
+
+  it('forwards named and prefixed variables and parses env lines', () => {
+    const s = readSettings(reader({ ...base, 'env-forward': 'CI\nGITHUB_*', env: 'A=1\n# comment\nB = spaced=x\n' }), env)
+    expect(s.env).toEqual({ CI: 'true', GITHUB_SHA: 'abc', GITHUB_WORKSPACE: os.tmpdir(), A: '1', B: ' spaced=x' })
+    expect(parseEnvLines('EMPTY=')).toEqual({ EMPTY: '' })
+  })
+
+  it('masks env values whose names look secret', () => {
+    clearRegisteredSecrets()
+    readSettings(reader({ ...base, env: 'API_TOKEN=very-secret-value\nPLAIN=visible-value' }), env)
+    expect(redact('token very-secret-value and visible-value')).toBe('token *** and visible-value')
+  })
+
+  it('expands shell shorthands and keeps custom templates', () => {
+    expect(parseShell('bash')).toEqual(['bash', '--noprofile', '--norc', '-eo', 'pipefail', '{0}'])
+    expect(parseShell('python3 -u {0}')).toEqual(['python3', '-u', '{0}'])
+  })
+
+  it('resolves flue-runner scripts and checks flue-config files', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'offload-inputs-'))
+    fs.writeFileSync(path.join(dir, 'runner.mjs'), '')
+    const s = readSettings(reader({ ...base, 'flue-runner': path.join(dir, 'runner.mjs') }), env)
+    expect(s.flue?.runner).toEqual({ script: path.join(dir, 'runner.mjs') })
+    expect(errorOf({ 'flue-config': path.join(dir, 'nope.ts') })).toContain("Input 'flue-config'")
+  })
+})
