@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// Regenerates the inputs and outputs tables in README.md from action.yml (npm run docs).
+// With --check it only reports whether README.md is up to date (exit 1 when it drifted).
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parse } from 'yaml'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+export function tables(actionYml) {
+  const doc = parse(actionYml)
+  const cell = s => String(s ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ').trim()
+  const inputs = ['| input | default | description |', '|---|---|---|']
+  for (const [name, spec] of Object.entries(doc.inputs)) {
+    const def = spec.required ? '**required**' : spec.default ? `\`${cell(spec.default)}\`` : ''
+    inputs.push(`| \`${name}\` | ${def} | ${cell(spec.description)} |`)
+  }
+  const outputs = ['| output | description |', '|---|---|']
+  for (const [name, spec] of Object.entries(doc.outputs)) outputs.push(`| \`${name}\` | ${cell(spec.description)} |`)
+  return { inputs: inputs.join('\n'), outputs: outputs.join('\n') }
+}
+
+export function render(readme, actionYml) {
+  const t = tables(actionYml)
+  const put = (text, key, body) => {
+    const re = new RegExp(`(<!-- ${key}:start -->)[\\s\\S]*?(<!-- ${key}:end -->)`)
+    if (!re.test(text)) throw new Error(`README.md lacks the <!-- ${key}:start --> / <!-- ${key}:end --> markers`)
+    return text.replace(re, `$1\n${body}\n$2`)
+  }
+  return put(put(readme, 'inputs', t.inputs), 'outputs', t.outputs)
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const readmePath = path.join(root, 'README.md')
+  const readme = fs.readFileSync(readmePath, 'utf8')
+  const next = render(readme, fs.readFileSync(path.join(root, 'action.yml'), 'utf8'))
+  if (process.argv.includes('--check')) {
+    if (next !== readme) {
+      console.error('README.md inputs/outputs tables differ from action.yml: run npm run docs')
+      process.exit(1)
+    }
+  } else fs.writeFileSync(readmePath, next)
+}
