@@ -94,7 +94,7 @@ export async function acquireVast(ctx: AcquireContext): Promise<RemoteShell> {
   const t = tuningOf(vs)
   const signal = ctx.signal
   const client = new VastClient(vs, signal)
-  const data: VastLeaseData = { vastLabel: vastLabel(ctx.ownership, ctx.lease), vastApiUrl: vs.apiUrl, vastInstances: {} }
+  const data: VastLeaseData = { vastLabel: vastLabel(ctx.ownership), vastApiUrl: vs.apiUrl, vastInstances: {} }
   const instances = data.vastInstances as Record<string, VastInstanceRecord>
   const save = (resourceId?: number): void => ctx.record({ ...(resourceId !== undefined ? { resourceId: String(resourceId) } : {}), data: { ...data } })
   save() // the label is on record before anything can be created

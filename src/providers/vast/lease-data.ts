@@ -38,16 +38,16 @@ export function readLeaseData(lease: Readonly<LeaseState>): VastLeaseData {
 const clean = (s: string, max: number): string => (s || '-').replace(/[^A-Za-z0-9._/-]/g, '-').slice(0, max)
 
 /**
- * The ownership label, e.g. `offload1|offload-abc123|acme/repo|123456789|1|build|exp=1767225600`:
- * marker, the lease's remote name (carrying the lease ID), repository, run ID, run attempt, job, expiry.
- * Every part is sanitised to [A-Za-z0-9._/-]; the whole stays far below Vast's 256-char create limit.
+ * The ownership label, e.g. `offload1|ofl_0a1b2c3d4e5f|acme/repo|123456789|1|build|exp=1767225600`:
+ * marker, lease ID (the remote name is `offload-` + its hex), repository, run ID, run attempt, job,
+ * expiry (epoch s). Parts are sanitised to [A-Za-z0-9._/-]; the whole stays far below Vast's
+ * 256-char create limit.
  */
-export function vastLabel(o: Ownership, lease: Readonly<Pick<LeaseState, 'remoteName' | 'leaseId'>>): string {
-  const name = lease.remoteName && lease.remoteName.includes(lease.leaseId) ? lease.remoteName : `${lease.remoteName || 'offload'}.${lease.leaseId}`
+export function vastLabel(o: Ownership): string {
   const exp = Math.floor(Date.parse(o.expiresAt) / 1000)
   return [
     'offload1',
-    clean(name, 80),
+    clean(o.leaseId, 64),
     clean(o.repository, 100),
     clean(o.runId, 24),
     clean(o.runAttempt, 8),

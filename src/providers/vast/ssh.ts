@@ -3,6 +3,7 @@ import { Client, type ClientChannel } from 'ssh2'
 import type { ExecRequest, ExecResult, RemoteShell } from '../../remote/shell'
 import { TransportError } from '../../remote/shell'
 import { redact } from '../../util/redact'
+import { shJoin } from '../../remote/quote'
 
 export interface SshEndpoint {
   host: string
@@ -102,18 +103,6 @@ export function connectSsh(endpoint: SshEndpoint, opts: SshOptions, signal?: Abo
   })
 }
 
-const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/
-
-/** POSIX shell quoting: the remote login shell sees exactly these argv words. */
-export function shellQuote(arg: string): string {
-  if (arg !== '' && SAFE.test(arg)) return arg
-  return `'${arg.replace(/'/g, `'\\''`)}'`
-}
-
-export function quoteArgv(argv: readonly string[]): string {
-  return argv.map(shellQuote).join(' ')
-}
-
 /** Linux signal numbers (the remote is Linux whatever the local OS). */
 const SIGNALS: Record<string, number> = {
   SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9, SIGUSR1: 10,
@@ -178,7 +167,7 @@ export class SshShell implements RemoteShell {
   async exec(req: ExecRequest): Promise<ExecResult> {
     if (req.signal?.aborted) throw new TransportError('SSH exec aborted before it started', { cause: req.signal.reason })
     const client = await this.connection(req.signal)
-    const command = quoteArgv(req.argv)
+    const command = shJoin(req.argv)
     return new Promise<ExecResult>((resolve, reject) => {
       let settled = false
       let channel: ClientChannel | undefined

@@ -1,0 +1,546 @@
+/**
+ * A fake Vast.ai REST API (node:http on 127.0.0.1) following shared/reference/vast-api.md, in front
+ * of one REAL OpenSSH sshd per instance (test/support/sshd.ts) whose authorized_keys are exactly
+ * what POST /api/v0/instances/{id}/ssh/ wrote. Proxy endpoints (ssh_host:ssh_port) are a TCP
+ * forwarder to the same sshd; direct endpoints are public_ipaddr + ports["22/tcp"][0].HostPort.
+ */
+import { randomBytes } from 'node:crypto'
+import http from 'node:http'
+import net from 'node:net'
+import { startSshd, requireSshd, type SshdHandle } from '../sshd'
+
+export interface FakeOffer {
+  id: number
+  machine_id: number
+  host_id: number
+  gpu_name: string
+  num_gpus: number
+  gpu_ram: number
+  dph_total: number
+  reliability: number
+  reliability2: number
+  verified: boolean
+  rentable: boolean
+  rented: boolean
+  external: boolean
+  direct_port_count: number
+  cuda_max_good: number
+  [k: string]: unknown
+}
+
+export interface OfferBehaviour {
+  /** Create answers 404 invalid_args "no_such_ask" (or 410 no_such_ask); the offer stays listed. */
+  taken?: 404 | 410
+  /** The instance reaches loading, then exited with an error status_msg. */
+  dies?: boolean
+  /** Create really creates the instance, then answers 500 (secrets in the body). */
+  create500AfterCreate?: boolean
+  /** Never leaves loading. */
+  stuck?: boolean
+  /** No ports["22/tcp"] (direct SSH unavailable): only the proxy endpoint works. */
+  noDirect?: boolean
+}
+
+export interface VastFakeOptions {
+  offers?: Array<Partial<FakeOffer> & { behaviour?: OfferBehaviour }>
+  /** GETs of an instance answered before it is running (the first shows actual_status null). */
+  loadingPolls?: number
+  /** Every Nth request (counting all routes) answers 429, cycling through the three body shapes. */
+  rateLimitEvery?: number
+  /** Server-side cap on the v1 list page size (the API's own cap is 25). */
+  maxPageSize?: number
+  /** How the attach-key answer names the key: an object with id, or a bare string. */
+  keyAttachShape?: 'object' | 'string'
+}
+
+export interface FakeInstance {
+  id: number
+  offerId: number
+  machineId: number
+  label: string | null
+  image: string
+  disk: number
+  createBody: Record<string, unknown>
+  actual: string | null
+  intended: string
+  statusMsg: string
+  gets: number
+  dph: number
+  startDate: number
+  instanceApiKey: string
+  jupyterToken: string
+  keys: Array<{ id: number; public_key: string }>
+  behaviour: OfferBehaviour
+  deleted: boolean
+  foreign: boolean
+  sshd?: SshdHandle
+  proxy?: net.Server
+  proxyPort?: number
+  sockets: Set<net.Socket>
+  ready?: Promise<void>
+}
+
+export interface RequestRecord {
+  method: string
+  path: string
+  query: Record<string, string>
+  body: unknown
+  status: number
+  authorized: boolean
+}
+
+export interface VastFake {
+  url: string
+  apiKey: string
+  requests: RequestRecord[]
+  /** Search bodies received (POST /api/v0/bundles/). */
+  searches: Array<Record<string, unknown>>
+  /** Instances not destroyed (stopped ones count: they still bill). */
+  liveInstances(): FakeInstance[]
+  allInstances(): FakeInstance[]
+  instance(id: number | string): FakeInstance | undefined
+  /** Every secret value the fake handed out (API key, instance_api_key, jupyter_token). */
+  secrets(): string[]
+  /** An instance created elsewhere (no sshd): running, with the given label. */
+  seedInstance(label: string | null, extra?: Partial<FakeInstance>): FakeInstance
+  /** Restart the instance's sshd with a new host key, dropping every connection. */
+  rotateHostKey(id: number | string): Promise<void>
+  /** Make a running instance die (exited, sshd gone). */
+  kill(id: number | string): Promise<void>
+  setRateLimitEvery(n: number | undefined): void
+  close(): Promise<void>
+}
+
+const RATE_LIMIT_BODIES: Array<{ type: string; body: string }> = [
+  { type: 'text/plain', body: 'API requests too frequent: endpoint threshold=2.0' },
+  { type: 'application/json', body: JSON.stringify({ detail: 'API requests too frequent' }) },
+  { type: 'application/json', body: JSON.stringify({ success: false, error: 'rate_limit_exceeded', msg: 'API requests too frequent' }) }
+]
+
+const OPS: Record<string, (a: unknown, b: unknown) => boolean> = {
+  eq: (a, b) => a === b,
+  neq: (a, b) => a !== b,
+  gt: (a, b) => (a as number) > (b as number),
+  gte: (a, b) => (a as number) >= (b as number),
+  lt: (a, b) => (a as number) < (b as number),
+  lte: (a, b) => (a as number) <= (b as number),
+  in: (a, b) => Array.isArray(b) && b.includes(a),
+  notin: (a, b) => Array.isArray(b) && !b.includes(a)
+}
+
+function defaultOffer(i: number): FakeOffer {
+  return {
+    id: 5000 + i,
+    machine_id: 700 + i,
+    host_id: 90 + i,
+    gpu_name: 'RTX 4090',
+    num_gpus: 1,
+    gpu_ram: 24564,
+    dph_total: 0.3 + i * 0.05,
+    reliability: 0.995,
+    reliability2: 0.995,
+    verified: true,
+    rentable: true,
+    rented: false,
+    external: false,
+    direct_port_count: 10,
+    cuda_max_good: 12.8
+  }
+}
+
+export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFake> {
+  requireSshd()
+  const apiKey = `vk_${randomBytes(24).toString('hex')}`
+  const offerSpecs = opts.offers ?? [{}]
+  const offers: Array<{ offer: FakeOffer; behaviour: OfferBehaviour }> = offerSpecs.map((spec, i) => {
+    const { behaviour, ...rest } = spec
+    return { offer: { ...defaultOffer(i), ...rest } as FakeOffer, behaviour: behaviour ?? {} }
+  })
+  const instances = new Map<number, FakeInstance>()
+  const requests: RequestRecord[] = []
+  const searches: Array<Record<string, unknown>> = []
+  let nextId = 31_000_000 + Math.floor(Math.random() * 1000) * 1000
+  let nextKeyId = 400
+  let counter = 0
+  let rateLimitEvery = opts.rateLimitEvery
+  const loadingPolls = opts.loadingPolls ?? 2
+  const maxPage = opts.maxPageSize ?? 25
+
+  const startRemote = async (inst: FakeInstance): Promise<void> => {
+    inst.sshd = await startSshd()
+    inst.sshd.writeAuthorizedKeys(inst.keys.map(k => k.public_key))
+    const proxy = net.createServer(client => {
+      if (!inst.sshd?.running()) return client.destroy()
+      const upstream = net.connect(inst.sshd.port, '127.0.0.1')
+      inst.sockets.add(client)
+      inst.sockets.add(upstream)
+      client.pipe(upstream).pipe(client)
+      const end = (): void => {
+        client.destroy()
+        upstream.destroy()
+        inst.sockets.delete(client)
+        inst.sockets.delete(upstream)
+      }
+      client.on('error', end).on('close', end)
+      upstream.on('error', end).on('close', end)
+    })
+    await new Promise<void>(r => proxy.listen(0, '127.0.0.1', () => r()))
+    inst.proxy = proxy
+    inst.proxyPort = (proxy.address() as net.AddressInfo).port
+  }
+
+  const stopRemote = async (inst: FakeInstance): Promise<void> => {
+    await inst.ready?.catch(() => undefined)
+    for (const s of inst.sockets) s.destroy()
+    inst.sockets.clear()
+    await new Promise<void>(r => (inst.proxy ? inst.proxy.close(() => r()) : r()))
+    inst.proxy = undefined
+    await inst.sshd?.stop()
+    inst.sshd = undefined
+  }
+
+  const view = (inst: FakeInstance): Record<string, unknown> => {
+    const running = inst.actual === 'running'
+    return {
+      id: inst.id,
+      machine_id: inst.machineId,
+      host_id: 1,
+      actual_status: inst.actual,
+      intended_status: inst.intended,
+      cur_state: inst.intended === 'stopped' ? 'stopped' : 'running',
+      next_state: inst.intended === 'stopped' ? 'stopped' : 'running',
+      status_msg: inst.statusMsg,
+      label: inst.label,
+      image_uuid: inst.image,
+      image_runtype: 'ssh ssh_direc ssh_proxy',
+      onstart: inst.createBody.onstart ?? null,
+      extra_env: [],
+      ssh_host: inst.foreign ? 'ssh9.vast.invalid' : '127.0.0.1',
+      ssh_port: inst.foreign ? 40000 + (inst.id % 1000) : (inst.proxyPort ?? 0),
+      ssh_idx: '1',
+      public_ipaddr: '127.0.0.1',
+      ports: running && !inst.behaviour.noDirect && inst.sshd ? { '22/tcp': [{ HostIp: '0.0.0.0', HostPort: String(inst.sshd.port) }] } : null,
+      direct_port_start: inst.behaviour.noDirect ? -1 : 20000,
+      direct_port_end: inst.behaviour.noDirect ? -1 : 20010,
+      dph_total: inst.dph,
+      start_date: inst.startDate,
+      end_date: null,
+      disk_space: inst.disk,
+      jupyter_token: inst.jupyterToken,
+      gpu_name: 'RTX 4090',
+      num_gpus: 1
+    }
+  }
+
+  const advance = async (inst: FakeInstance): Promise<void> => {
+    if (inst.foreign || inst.deleted || inst.intended !== 'running') return
+    if (inst.actual === 'exited' || inst.actual === 'running') return
+    inst.gets++
+    if (inst.gets === 1) {
+      inst.actual = null
+      inst.statusMsg = ''
+      return
+    }
+    if (inst.behaviour.dies && inst.gets > loadingPolls) {
+      inst.actual = 'exited'
+      inst.statusMsg = 'Error response from daemon: failed to create task for container: oci runtime create failed'
+      await stopRemote(inst)
+      return
+    }
+    if (inst.gets <= loadingPolls || inst.behaviour.stuck) {
+      inst.actual = 'loading'
+      inst.statusMsg = `Pulling ${inst.image}: downloading layer ${inst.gets}`
+      return
+    }
+    await inst.ready
+    inst.actual = 'running'
+    inst.statusMsg = 'success, running'
+  }
+
+  const createInstance = (offer: FakeOffer, behaviour: OfferBehaviour, body: Record<string, unknown>): FakeInstance => {
+    const inst: FakeInstance = {
+      id: nextId++,
+      offerId: offer.id,
+      machineId: offer.machine_id,
+      label: typeof body.label === 'string' ? body.label : null,
+      image: String(body.image),
+      disk: Number(body.disk),
+      createBody: body,
+      actual: null,
+      intended: 'running',
+      statusMsg: '',
+      gets: 0,
+      dph: offer.dph_total,
+      startDate: Date.now() / 1000,
+      instanceApiKey: `iak_${randomBytes(16).toString('hex')}`,
+      jupyterToken: `jt_${randomBytes(16).toString('hex')}`,
+      keys: [],
+      behaviour,
+      deleted: false,
+      foreign: false,
+      sockets: new Set()
+    }
+    inst.ready = startRemote(inst)
+    inst.ready.catch(() => undefined)
+    instances.set(inst.id, inst)
+    return inst
+  }
+
+  const json = (res: http.ServerResponse, status: number, body: unknown): number => {
+    res.writeHead(status, { 'content-type': 'application/json' })
+    res.end(JSON.stringify(body))
+    return status
+  }
+  const err = (res: http.ServerResponse, status: number, error: string, msg: string, extra: Record<string, unknown> = {}): number =>
+    json(res, status, { success: false, error, msg, ...extra })
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL, body: unknown, authorized: boolean): Promise<number> => {
+    const p = url.pathname
+    const m = req.method ?? 'GET'
+    if (!authorized) {
+      // Some routes answer 404 for a bad key (search_offers.yaml; vast-cli PR #378): check the body.
+      return err(res, p === '/api/v0/users/current/' ? 401 : 404, 'auth_error', 'Invalid user key')
+    }
+    if (!p.endsWith('/')) return err(res, 404, 'not_found', 'no route (paths end with /)')
+    if (p === '/api/v0/users/current/' && m === 'GET') {
+      return json(res, 200, { id: 4242, email: 'ci@example.invalid', username: 'ci', api_key: apiKey, credit: 12.5, balance: 0 })
+    }
+    if (p === '/api/v0/bundles/' && m === 'POST') {
+      const q = (body ?? {}) as Record<string, unknown>
+      searches.push(q)
+      if (q.type !== undefined && !['on-demand', 'ondemand', 'bid', 'reserved'].includes(String(q.type))) return err(res, 400, 'invalid_args', `bad type ${String(q.type)}`)
+      let list = offers.map(o => o.offer)
+      for (const [field, cond] of Object.entries(q)) {
+        if (['order', 'type', 'limit', 'allocated_storage'].includes(field)) continue
+        if (typeof cond !== 'object' || cond === null || Array.isArray(cond)) return err(res, 400, 'invalid_args', `filter ${field} must be an operator object`)
+        for (const [op, v] of Object.entries(cond)) {
+          const fn = OPS[op]
+          if (!fn) return err(res, 400, 'invalid_args', `unknown operator ${op}`)
+          list = list.filter(o => !(field in o) || fn(o[field], v))
+        }
+      }
+      const order = Array.isArray(q.order) ? (q.order as Array<[string, string]>) : [['score', 'desc']]
+      list = [...list].sort((a, b) => {
+        for (const [f, dir] of order) {
+          const av = a[f] as number
+          const bv = b[f] as number
+          if (av !== bv) return (av < bv ? -1 : 1) * (dir === 'desc' ? -1 : 1)
+        }
+        return 0
+      })
+      const limit = typeof q.limit === 'number' ? q.limit : 64
+      return json(res, 200, { offers: list.slice(0, limit) })
+    }
+    let mm = /^\/api\/v0\/asks\/(\d+)\/$/.exec(p)
+    if (mm && m === 'PUT') {
+      const b = (body ?? {}) as Record<string, unknown>
+      const entry = offers.find(o => o.offer.id === Number(mm![1]))
+      if (typeof b.image !== 'string' || !b.image) return err(res, 400, 'invalid_args', 'error 400/3467: image is required', { ask_id: Number(mm[1]) })
+      if (typeof b.disk !== 'number' || b.disk < 8) return err(res, 400, 'invalid_args', 'disk must be >= 8')
+      if (typeof b.label === 'string' && b.label.length > 256) return err(res, 400, 'label_too_long', 'label too long')
+      if (b.env !== undefined && (typeof b.env !== 'object' || Array.isArray(b.env))) return err(res, 400, 'invalid_args', 'env must be an object')
+      if (!entry) return err(res, 404, 'invalid_args', `error 404/3603: no_such_ask  Instance type by id ${mm[1]} is not available.`)
+      if (entry.behaviour.taken === 404) return err(res, 404, 'invalid_args', `error 404/3603: no_such_ask  Instance type by id ${mm[1]} is not available.`)
+      if (entry.behaviour.taken === 410) return err(res, 410, 'no_such_ask', 'This offer is no longer available.')
+      const inst = createInstance(entry.offer, entry.behaviour, b)
+      if (entry.behaviour.create500AfterCreate) {
+        entry.behaviour.create500AfterCreate = false
+        return err(res, 500, 'server_error', 'internal error while confirming the contract', { instance_api_key: inst.instanceApiKey, debug: `Bearer ${apiKey}` })
+      }
+      return json(res, 200, { success: true, new_contract: inst.id, instance_api_key: inst.instanceApiKey })
+    }
+    if (p === '/api/v1/instances/' && m === 'GET') {
+      let filters: Record<string, Record<string, unknown>> = {}
+      try {
+        if (url.searchParams.get('select_filters')) filters = JSON.parse(url.searchParams.get('select_filters') as string)
+      } catch {
+        return err(res, 400, 'invalid_request', 'select_filters is not JSON')
+      }
+      let limit = Number(url.searchParams.get('limit') ?? '5')
+      if (limit > 25) return err(res, 400, 'invalid_request', 'limit must be <= 25')
+      if (!(limit > 0)) limit = 5
+      limit = Math.min(limit, maxPage)
+      let after = 0
+      const token = url.searchParams.get('after_token')
+      if (token) {
+        const decoded = Number(Buffer.from(token, 'base64url').toString())
+        if (!Number.isInteger(decoded)) return err(res, 400, 'invalid_token', 'bad after_token')
+        after = decoded
+      }
+      let rows = [...instances.values()].filter(i => !i.deleted).sort((a, b) => a.id - b.id)
+      for (const [col, cond] of Object.entries(filters)) {
+        if (['dph_total', 'num_gpus'].includes(col)) return err(res, 400, 'invalid_request', `cannot filter on computed column ${col}`)
+        for (const [op, v] of Object.entries(cond)) {
+          const fn = OPS[op]
+          if (!fn) return err(res, 400, 'invalid_request', `unknown operator ${op}`)
+          rows = rows.filter(r => fn(view(r)[col], v))
+        }
+      }
+      const total = rows.length
+      const page = rows.filter(r => r.id > after).slice(0, limit)
+      const more = rows.some(r => r.id > (page.at(-1)?.id ?? Infinity))
+      return json(res, 200, {
+        success: true,
+        instances_found: page.length,
+        total_instances: total,
+        label_counts: {},
+        next_token: more ? Buffer.from(String(page.at(-1)?.id)).toString('base64url') : null,
+        instances: page.map(view)
+      })
+    }
+    mm = /^\/api\/v0\/instances\/(\d+)\/$/.exec(p)
+    if (mm) {
+      const inst = instances.get(Number(mm[1]))
+      if (m === 'GET') {
+        if (!inst) return json(res, 200, { instances: null })
+        if (inst.deleted) return json(res, 200, { instances: [] })
+        await advance(inst)
+        return json(res, 200, { instances: view(inst) })
+      }
+      if (!inst || inst.deleted) return err(res, 404, m === 'DELETE' ? 'not_found' : 'no_such_instance', `Instance ${mm[1]} not found`)
+      if (m === 'DELETE') {
+        inst.deleted = true
+        await stopRemote(inst)
+        return json(res, 200, { success: true, msg: 'destroying instance' })
+      }
+      if (m === 'PUT') {
+        const b = (body ?? {}) as Record<string, unknown>
+        if (typeof b.label === 'string') inst.label = b.label
+        if (b.state === 'stopped') {
+          inst.intended = 'stopped'
+          inst.actual = 'stopped'
+          await stopRemote(inst)
+        }
+        return json(res, 200, { success: true })
+      }
+    }
+    mm = /^\/api\/v0\/instances\/(\d+)\/ssh\/(?:(\d+)\/)?$/.exec(p)
+    if (mm) {
+      const inst = instances.get(Number(mm[1]))
+      if (!inst || inst.deleted) return err(res, 404, 'no_such_instance', `Instance ${mm[1]} not found`)
+      const sync = async (): Promise<void> => {
+        await inst.ready?.catch(() => undefined)
+        inst.sshd?.writeAuthorizedKeys(inst.keys.map(k => k.public_key))
+      }
+      if (m === 'POST' && !mm[2]) {
+        const key = String((body as Record<string, unknown>)?.ssh_key ?? '').trim()
+        if (!/^ssh-(ed25519|rsa) AAAA/.test(key)) return err(res, 400, 'invalid_args', 'ssh_key is not an OpenSSH public key')
+        let entry = inst.keys.find(k => k.public_key === key)
+        if (!entry) {
+          entry = { id: nextKeyId++, public_key: key }
+          inst.keys.push(entry)
+        }
+        await sync()
+        return json(res, 200, opts.keyAttachShape === 'string' ? { success: true, key } : { success: true, key: { id: entry.id, public_key: key } })
+      }
+      if (m === 'GET' && !mm[2]) return json(res, 200, { success: true, ssh_keys: JSON.stringify(inst.keys) })
+      if (m === 'DELETE' && mm[2]) {
+        const before = inst.keys.length
+        inst.keys = inst.keys.filter(k => k.id !== Number(mm![2]))
+        if (inst.keys.length === before) return err(res, 404, 'no_such_ssh_key', 'no such key')
+        await sync()
+        return json(res, 200, { success: true, msg: 'SSH key removed from instance.' })
+      }
+    }
+    return err(res, 404, 'not_found', `no route ${m} ${p}`)
+  }
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', c => chunks.push(c))
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+      const raw = Buffer.concat(chunks).toString()
+      let body: unknown
+      try {
+        body = raw ? JSON.parse(raw) : undefined
+      } catch {
+        body = raw
+      }
+      const authorized = req.headers.authorization === `Bearer ${apiKey}` && !url.searchParams.has('api_key')
+      const rec: RequestRecord = { method: req.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams), body, status: 0, authorized }
+      requests.push(rec)
+      counter++
+      if (rateLimitEvery && counter % rateLimitEvery === 0) {
+        const shape = RATE_LIMIT_BODIES[Math.floor(counter / rateLimitEvery) % RATE_LIMIT_BODIES.length]
+        res.writeHead(429, { 'content-type': shape.type })
+        res.end(shape.body)
+        rec.status = 429
+        return
+      }
+      handle(req, res, url, body, authorized).then(
+        s => (rec.status = s),
+        e => {
+          rec.status = 500
+          if (!res.headersSent) json(res, 500, { success: false, error: 'fake_bug', msg: String(e) })
+        }
+      )
+    })
+  })
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', () => r()))
+  const port = (server.address() as net.AddressInfo).port
+
+  const get = (id: number | string): FakeInstance => {
+    const inst = instances.get(Number(id))
+    if (!inst) throw new Error(`fake: no instance ${id}`)
+    return inst
+  }
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    apiKey,
+    requests,
+    searches,
+    liveInstances: () => [...instances.values()].filter(i => !i.deleted),
+    allInstances: () => [...instances.values()],
+    instance: id => instances.get(Number(id)),
+    secrets: () => [apiKey, ...[...instances.values()].flatMap(i => [i.instanceApiKey, i.jupyterToken])],
+    seedInstance: (label, extra = {}) => {
+      const inst: FakeInstance = {
+        id: nextId++,
+        offerId: 0,
+        machineId: 1,
+        label,
+        image: 'ubuntu:22.04',
+        disk: 10,
+        createBody: {},
+        actual: 'running',
+        intended: 'running',
+        statusMsg: 'running',
+        gets: 0,
+        dph: 0.2,
+        startDate: Date.now() / 1000 - 3600,
+        instanceApiKey: `iak_${randomBytes(16).toString('hex')}`,
+        jupyterToken: `jt_${randomBytes(16).toString('hex')}`,
+        keys: [],
+        behaviour: {},
+        deleted: false,
+        foreign: true,
+        sockets: new Set(),
+        ...extra
+      }
+      instances.set(inst.id, inst)
+      return inst
+    },
+    rotateHostKey: async id => {
+      const inst = get(id)
+      await inst.ready
+      for (const s of inst.sockets) s.destroy()
+      await inst.sshd?.rotateHostKey()
+    },
+    kill: async id => {
+      const inst = get(id)
+      inst.actual = 'exited'
+      inst.statusMsg = 'container exited: error code 137'
+      await stopRemote(inst)
+    },
+    setRateLimitEvery: n => {
+      rateLimitEvery = n
+    },
+    close: async () => {
+      await Promise.all([...instances.values()].map(stopRemote))
+      server.closeAllConnections()
+      await new Promise<void>(r => server.close(() => r()))
+    }
+  }
+}
