@@ -40,6 +40,8 @@ export interface StepOptions {
   env?: Record<string, string>
   /** Called with the child and everything printed so far, on every chunk (for signals mid-run). */
   onOutput?: (child: ChildProcess, soFar: string) => void
+  /** Polled every 20 ms with the parsed GITHUB_STATE (e.g. to SIGKILL main right after a resource exists). */
+  onState?: (child: ChildProcess, state: Record<string, string>) => void
 }
 
 export function newRunnerTemp(): string {
@@ -121,7 +123,17 @@ export async function runStep(stage: 'main' | 'post', opts: StepOptions): Promis
     stderr += c.toString('utf8')
     opts.onOutput?.(child, stdout + stderr)
   })
+  const poll = opts.onState
+    ? setInterval(() => {
+        try {
+          opts.onState!(child, parseFileCommands(fs.readFileSync(files.GITHUB_STATE, 'utf8')))
+        } catch {
+          // a half-written line: read it again next tick
+        }
+      }, 20)
+    : undefined
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(res => child.on('close', (c, s) => res([c, s])))
+  if (poll) clearInterval(poll)
   return {
     code,
     signal,
@@ -136,7 +148,7 @@ export async function runStep(stage: 'main' | 'post', opts: StepOptions): Promis
 /** main, then post with main's state, as one job step would. */
 export async function runAction(opts: Omit<StepOptions, 'state'> & { postEnv?: Record<string, string> }): Promise<{ main: StepResult; post: StepResult }> {
   const main = await runStep('main', opts)
-  const post = await runStep('post', { ...opts, onOutput: undefined, env: { ...opts.env, ...opts.postEnv }, state: main.state })
+  const post = await runStep('post', { ...opts, onOutput: undefined, onState: undefined, env: { ...opts.env, ...opts.postEnv }, state: main.state })
   return { main, post }
 }
 
