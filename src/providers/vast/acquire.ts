@@ -232,7 +232,8 @@ async function createOnFirstAvailable(
           core.info(`Found Vast instance ${adopted.id} by its label; using it`)
           return { id: adopted.id, offer: { ...offer, dphTotal: adopted.dphTotal ?? offer.dphTotal } }
         }
-        if (tries >= 3) break
+        // A 429 is about pace, not the offer: keep to the same offer longer before moving on.
+        if (tries >= ((err as VastApiError).status === 429 ? t.retryAttempts : 3)) break
         await sleep(Math.min(t.retryMaxMs, t.retryBaseMs * 2 ** (tries - 1)) * (0.5 + Math.random() / 2), undefined, { signal })
       }
     }

@@ -47,6 +47,11 @@ export interface VastFakeOptions {
   loadingPolls?: number
   /** Every Nth request (counting all routes) answers 429, cycling through the three body shapes. */
   rateLimitEvery?: number
+  /**
+   * Per-endpoint limiting, as the real API does it (per route and identity): every odd-numbered
+   * call of each route family (method + path with IDs folded) answers 429, cycling the body shapes.
+   */
+  rateLimitAlternate?: boolean
   /** Server-side cap on the v1 list page size (the API's own cap is 25). */
   maxPageSize?: number
   /** How the attach-key answer names the key: an object with id, or a bare string. */
@@ -162,6 +167,8 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
   let nextId = 31_000_000 + Math.floor(Math.random() * 1000) * 1000
   let nextKeyId = 400
   let counter = 0
+  let limitedCount = 0
+  const perRoute = new Map<string, number>()
   let rateLimitEvery = opts.rateLimitEvery
   const loadingPolls = opts.loadingPolls ?? 2
   const maxPage = opts.maxPageSize ?? 25
@@ -461,8 +468,11 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
       const rec: RequestRecord = { method: req.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams), body, status: 0, authorized }
       requests.push(rec)
       counter++
-      if (rateLimitEvery && counter % rateLimitEvery === 0) {
-        const shape = RATE_LIMIT_BODIES[Math.floor(counter / rateLimitEvery) % RATE_LIMIT_BODIES.length]
+      const family = `${req.method} ${url.pathname.replace(/\d+/g, 'N')}`
+      const n = (perRoute.get(family) ?? 0) + 1
+      perRoute.set(family, n)
+      if ((rateLimitEvery && counter % rateLimitEvery === 0) || (opts.rateLimitAlternate && n % 2 === 1)) {
+        const shape = RATE_LIMIT_BODIES[limitedCount++ % RATE_LIMIT_BODIES.length]
         res.writeHead(429, { 'content-type': shape.type })
         res.end(shape.body)
         rec.status = 429
