@@ -1,0 +1,3 @@
+import { defineConfig } from '@flue/cli/config';
+
+export default defineConfig({ target: 'node' });
