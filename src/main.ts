@@ -137,6 +137,8 @@ async function execute(settings: Settings, plan: ArchivePlan | undefined, starte
     totalMs: Date.now() - startedAt
   } satisfies Partial<Timings>)
   finish(lease, timings)
+  const cost = provider.kind === 'shell' ? provider.costEstimate?.(lease) : undefined
+  if (cost !== undefined) core.setOutput('cost-usd', cost.toFixed(4))
   await writeRunSummary(timings, { remoteDir: settings.remoteDir, message: failure ? `**Error:** ${failure}` : undefined }).catch(err => core.warning(`job summary: ${errorMessage(err)}`))
   core.info(JSON.stringify(timings))
 

@@ -488,6 +488,8 @@ export async function runRequest(input) {
       stdout: r.out.text(),
       stderr: r.err.text(),
       timing: { runMs: r.runMs, totalMs: Date.now() - t0 },
+      // The output was already echoed live on stderr: the caller must not print it twice.
+      streamed: true,
     };
     if (r.out.truncated || r.err.truncated) response.truncated = { stdout: r.out.truncated, stderr: r.err.truncated };
     if (r.error) response.error = r.error;

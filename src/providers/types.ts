@@ -36,6 +36,8 @@ export interface ShellProvider {
   release(ctx: ReleaseContext): Promise<ReleaseResult>
   /** Shown when the remote is kept: how to reach it and how to remove it by hand. */
   keptInstructions(ctx: ReleaseContext): string
+  /** Estimated cost so far in USD (Vast: price x time since create), for the cost-usd output. */
+  costEstimate?(lease: Readonly<LeaseState>): number | undefined
 }
 
 export interface ReleaseContext {

@@ -55,6 +55,8 @@ describe('flue provider end to end (dist bundles, real Flue CLI)', () => {
       expect(out).toContain(want)
     }
     expect(out).not.toContain('SHOULD NOT ARRIVE')
+    // Streamed live once by the runner, not replayed a second time from the response.
+    expect(out.split('nested content').length - 1).toBe(1)
     expect(main.code).toBe(0)
     expect(main.outputs['exit-code']).toBe('0')
     expect(main.outputs['lease-id']).toMatch(/^ofl_[0-9a-f]{12}$/)
@@ -171,6 +173,40 @@ describe('flue provider end to end (dist bundles, real Flue CLI)', () => {
     expect(main.code).toBe(3)
     expect(main.outputs['exit-code']).toBe('3')
     expect(post.code).toBe(0)
+  })
+
+  describe('classifies a third-party runner\'s answers as crabbox does', () => {
+    const fixture = path.join(ROOT, 'test', 'fixtures', 'protocol-runner.mjs')
+    const runWith = (mode: string, extraEnv = '') =>
+      runAction({ workspace: makeWorkspace(), runnerTemp: newRunnerTemp(), inputs: flueInputs({ run: 'true', 'flue-runner': fixture, env: `MODE=${mode}${extraEnv}` }) })
+
+    it('replays stdout/stderr of a response that was not streamed, and uses its exit code', async () => {
+      const { main } = await runWith('replay')
+      expect(main.stdout).toContain('replayed-stdout')
+      expect(main.stderr).toContain('replayed-stderr')
+      expect(main.code).toBe(5)
+    })
+
+    it('runner exit != 0 with response exit 0 is a provider failure', async () => {
+      const { main } = await runWith('exit1-but-zero')
+      expect(main.code).toBe(1)
+      expect(main.stdout).toContain('although the workflow reported exit 0')
+      expect(JSON.parse(main.outputs.timings)).toMatchObject({ errorKind: 'provider-error', exitCode: -1 })
+    })
+
+    it('exit 0 without a response is a provider failure', async () => {
+      const { main } = await runWith('no-json')
+      expect(main.code).toBe(1)
+      expect(main.stdout).toContain('printed no protocol v1 response')
+    })
+
+    it('a crash shows the stderr tail with secrets redacted', async () => {
+      const { main } = await runWith('crash', '\nAPI_TOKEN=tok-123456789-secret')
+      expect(main.code).toBe(1)
+      const errorLine = main.stdout.split('\n').find(l => l.startsWith('::error::'))!
+      expect(errorLine).toContain('boom: token ***')
+      expect(errorLine).not.toContain('tok-123456789-secret')
+    })
   })
 
   it('fails on bad input before anything runs and post has nothing to release', async () => {

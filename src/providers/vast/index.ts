@@ -2,7 +2,7 @@ import type { Settings } from '../../settings'
 import type { ReleaseContext, ShellProvider } from '../types'
 import { acquireVast, SSH_USER } from './acquire'
 import { readLeaseData } from './lease-data'
-import { releaseVast } from './release'
+import { costOf, releaseVast } from './release'
 
 export { readVastSettings } from './inputs'
 export type { VastSettings } from './settings'
@@ -35,5 +35,6 @@ export const vastProvider: ShellProvider = {
   defaultRemoteDir: (_settings: Settings) => VAST_DEFAULT_REMOTE_DIR,
   acquire: acquireVast,
   release: releaseVast,
-  keptInstructions
+  keptInstructions,
+  costEstimate: lease => costOf(readLeaseData(lease).vastInstances ?? {}, [])
 }

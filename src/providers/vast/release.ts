@@ -68,7 +68,7 @@ async function stopAndVerify(client: VastClient, id: string, label: string | und
   return { id, verified: false, detail: `instance ${id} did not stop (status ${inst?.actualStatus ?? '?'})`, instance: seen }
 }
 
-function costOf(records: Record<string, VastInstanceRecord>, results: InstanceRelease[]): number | undefined {
+export function costOf(records: Record<string, VastInstanceRecord>, results: InstanceRelease[]): number | undefined {
   let total = 0
   let any = false
   const now = Date.now()

@@ -71,6 +71,8 @@ export interface RunResponse {
   stderr: string;
   timing: { runMs: number; totalMs: number };
   truncated?: { stdout?: boolean; stderr?: boolean };
+  /** Offload extension: stdout/stderr were already echoed live on the runner's stderr. */
+  streamed?: boolean;
   error?: string;
 }
 

@@ -118,6 +118,8 @@ export async function runRequest(input: RunnerInput): Promise<RunResponse> {
       stdout: result.stdout,
       stderr: result.stderr,
       timing: { runMs: result.runMs, totalMs: Date.now() - t0 },
+      // The output was already echoed live on stderr: the caller must not print it twice.
+      streamed: true,
     };
     if (result.stdoutTruncated || result.stderrTruncated) {
       response.truncated = { stdout: result.stdoutTruncated, stderr: result.stderrTruncated };
