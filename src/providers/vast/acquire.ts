@@ -97,7 +97,6 @@ export async function acquireVast(ctx: AcquireContext): Promise<RemoteShell> {
   const data: VastLeaseData = { vastLabel: vastLabel(ctx.ownership), vastApiUrl: vs.apiUrl, vastInstances: {} }
   const instances = data.vastInstances as Record<string, VastInstanceRecord>
   const save = (resourceId?: number): void => ctx.record({ ...(resourceId !== undefined ? { resourceId: String(resourceId) } : {}), data: { ...data } })
-  save() // the label is on record before anything can be created
 
   try {
     await client.currentUserId()
@@ -121,6 +120,9 @@ export async function acquireVast(ctx: AcquireContext): Promise<RemoteShell> {
   }
 
   let offers = await searchOffers(client, vs)
+  // The label goes on record right before the first create: post can then find an instance whose
+  // create answer was lost, and knows that nothing was created when acquire failed earlier.
+  save()
   const goneOffers = new Set<number>()
   const badMachines = new Set<number>()
   const body = {

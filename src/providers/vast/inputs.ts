@@ -4,7 +4,7 @@ import type { InputReader } from '../../settings'
 import { InputError } from '../../util/errors'
 import { registerSecret } from '../../util/redact'
 import { parseDuration } from '../../util/units'
-import type { VastOrder, VastRelease, VastSettings, VastSshMode } from './settings'
+import { DEFAULT_TUNING, type VastOrder, type VastRelease, type VastSettings, type VastSshMode } from './settings'
 
 export const VAST_DEFAULTS = {
   apiUrl: 'https://console.vast.ai',
@@ -146,5 +146,26 @@ export function readVastSettings(input: InputReader, env: NodeJS.ProcessEnv): Va
     throw new InputError('vast-ready-timeout', `'${readyText}' is not valid; expected a duration of at least 1s such as 90s, 20m or 1h`)
   }
 
-  return { apiKey, apiUrl, image, gpuNames, gpuCount, maxPricePerHour, diskGb, minReliability, offerFilters, order, release, ssh, readyTimeoutMs }
+  return { apiKey, apiUrl, image, gpuNames, gpuCount, maxPricePerHour, diskGb, minReliability, offerFilters, order, release, ssh, readyTimeoutMs, tuning: pacingFromEnv(env) }
+}
+
+/**
+ * OFFLOAD_VAST_TUNING: an optional JSON object of pacing knobs (VastTuning, milliseconds and
+ * counts) from the environment, not an input. The end-to-end suite uses it to poll a local fake
+ * quickly; it also lets an operator slow polling for a rate-limited account. Unknown keys and
+ * non-positive numbers are refused so a typo cannot silently disable a wait.
+ */
+function pacingFromEnv(env: NodeJS.ProcessEnv): VastSettings['tuning'] {
+  const raw = (env.OFFLOAD_VAST_TUNING ?? '').trim()
+  if (!raw) return undefined
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(raw)
+  } catch {
+    throw new InputError('OFFLOAD_VAST_TUNING', 'is not valid JSON: expected an object such as {"pollMinMs": 500}')
+  }
+  const schema = z.object(Object.fromEntries(Object.keys(DEFAULT_TUNING).map(k => [k, z.number().positive().optional()]))).strict()
+  const r = schema.safeParse(parsed)
+  if (!r.success) throw new InputError('OFFLOAD_VAST_TUNING', `accepts only positive numbers for ${Object.keys(DEFAULT_TUNING).join(', ')}`)
+  return r.data as VastSettings['tuning']
 }

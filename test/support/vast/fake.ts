@@ -177,7 +177,10 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
     inst.sshd = await startSshd()
     inst.sshd.writeAuthorizedKeys(inst.keys.map(k => k.public_key))
     const proxy = net.createServer(client => {
-      if (!inst.sshd?.running()) return client.destroy()
+      if (!inst.sshd?.running()) {
+        client.destroy()
+        return
+      }
       const upstream = net.connect(inst.sshd.port, '127.0.0.1')
       inst.sockets.add(client)
       inst.sockets.add(upstream)
