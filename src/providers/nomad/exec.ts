@@ -61,7 +61,7 @@ export class NomadExecShell implements RemoteShell {
       let weClosed = false
       let heartbeat: NodeJS.Timeout | undefined
       let closeGrace: NodeJS.Timeout | undefined
-      const held = new Set<Writable>()
+      const held = new Map<Writable, () => void>()
       let sock: net.Socket | undefined
 
       const shutSocket = (code: number, reason: string): void => {
@@ -82,7 +82,10 @@ export class NomadExecShell implements RemoteShell {
         if (heartbeat) clearInterval(heartbeat)
         req.signal?.removeEventListener('abort', onAbort)
         this.running.delete(abortFromShell)
-        for (const w of held) w.removeListener('drain', releaseAll)
+        for (const [w, release] of held) {
+          w.removeListener('drain', release)
+          w.removeListener('close', release)
+        }
         held.clear()
         socket()?.resume()
         if (err) reject(err)
@@ -101,19 +104,19 @@ export class NomadExecShell implements RemoteShell {
       this.running.add(abortFromShell)
 
       // Receive backpressure: while a sink is full, keep the socket paused.
-      const releaseAll = (): void => {
-        for (const w of held) if (!w.writableNeedDrain) held.delete(w)
-        if (held.size === 0 && !settled) socket()?.resume()
-      }
       const write = (w: Writable, buf: Buffer): void => {
         if (!w.write(buf) && !held.has(w)) {
-          held.add(w)
-          w.once('drain', releaseAll)
-          w.once('close', () => {
+          const release = (): void => {
+            w.removeListener('drain', release)
+            w.removeListener('close', release)
             held.delete(w)
-            releaseAll()
-          })
+            if (held.size === 0 && !settled) socket()?.resume()
+          }
+          held.set(w, release)
+          w.on('drain', release)
+          w.on('close', release)
         }
+        // Re-assert on every frame: undici's own parser may have resumed the socket meanwhile.
         if (held.size) socket()?.pause()
       }
 

@@ -33,6 +33,7 @@ export const nomadTuning = {
   blockingWait: '30s',
   purgeVerifyTimeoutMs: 30_000,
   retry: undefined as undefined | { attempts: number; baseDelayMs: number; maxDelayMs: number },
+  heartbeatMs: 10_000,
   afterRegister: undefined as undefined | ((jobId: string) => void | Promise<void>)
 }
 
@@ -150,7 +151,7 @@ async function acquire(ctx: AcquireContext): Promise<RemoteShell> {
       wait: nomadTuning.blockingWait
     })
     ctx.record({ data: { ...data, allocId: alloc.ID, nodeName: alloc.NodeName ?? '' } })
-    const shell = new NomadExecShell(client, alloc.ID, TASK_NAME, { capability: execCapability(driver) })
+    const shell = new NomadExecShell(client, alloc.ID, TASK_NAME, { capability: execCapability(driver), heartbeatMs: nomadTuning.heartbeatMs })
     const close = shell.close.bind(shell)
     shell.close = async () => {
       await close()

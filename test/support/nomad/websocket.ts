@@ -1,0 +1,162 @@
+/**
+ * The server side of RFC 6455, just enough for the Nomad exec emulator: the upgrade handshake,
+ * masked client frames (no fragmentation), unmasked server frames, close frames with codes,
+ * and a drop() that ends the TCP connection without a close frame (what Nomad ≥1.8 does).
+ */
+import { createHash } from 'node:crypto'
+import { EventEmitter } from 'node:events'
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+
+const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11'
+
+export interface WsMessage {
+  opcode: number
+  data: Buffer
+}
+
+/** Answers the upgrade; returns undefined after writing an HTTP error when it is not a valid WebSocket request. */
+export function acceptUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): ServerWebSocket | undefined {
+  const key = req.headers['sec-websocket-key']
+  const upgrade = String(req.headers.upgrade ?? '').toLowerCase()
+  const connection = String(req.headers.connection ?? '').toLowerCase()
+  if (upgrade !== 'websocket' || !connection.split(/\s*,\s*/).includes('upgrade') || typeof key !== 'string' || req.headers['sec-websocket-version'] !== '13') {
+    const body = "websocket: the client is not using the websocket protocol: 'upgrade' token not found in 'Connection' header"
+    socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+    return undefined
+  }
+  const accept = createHash('sha1')
+    .update(key + GUID)
+    .digest('base64')
+  // No Sec-WebSocket-Extensions: permessage-deflate is declined, as gorilla does by default.
+  socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`)
+  const ws = new ServerWebSocket(socket)
+  if (head.length) ws.feed(head)
+  return ws
+}
+
+export function writeHttpError(socket: Duplex, status: number, text: string): void {
+  const reason = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' }[status] ?? 'Error'
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`)
+}
+
+export class ServerWebSocket extends EventEmitter {
+  private buf = Buffer.alloc(0)
+  closed = false
+  closeSent = false
+  /** Code/reason of the client's close frame, if one came. */
+  clientClose?: { code: number; reason: string }
+
+  constructor(readonly socket: Duplex) {
+    super()
+    socket.on('data', (chunk: Buffer) => this.feed(chunk))
+    socket.on('close', () => {
+      this.closed = true
+      this.emit('close')
+    })
+    socket.on('error', () => socket.destroy())
+  }
+
+  feed(chunk: Buffer): void {
+    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk
+    for (;;) {
+      const b = this.buf
+      if (b.length < 2) return
+      const fin = (b[0] & 0x80) !== 0
+      const opcode = b[0] & 0x0f
+      const masked = (b[1] & 0x80) !== 0
+      let len = b[1] & 0x7f
+      let off = 2
+      if (len === 126) {
+        if (b.length < 4) return
+        len = b.readUInt16BE(2)
+        off = 4
+      } else if (len === 127) {
+        if (b.length < 10) return
+        len = Number(b.readBigUInt64BE(2))
+        off = 10
+      }
+      if (!masked) return this.protocolError('client frames must be masked')
+      if (!fin) return this.protocolError('fragmented frames are not supported by this emulator')
+      if (b.length < off + 4 + len) return
+      const mask = b.subarray(off, off + 4)
+      const data = Buffer.from(b.subarray(off + 4, off + 4 + len))
+      for (let i = 0; i < data.length; i++) data[i] ^= mask[i & 3]
+      this.buf = b.subarray(off + 4 + len)
+      if (opcode === 0x8) {
+        this.clientClose = { code: data.length >= 2 ? data.readUInt16BE(0) : 1005, reason: data.subarray(2).toString('utf8') }
+        this.emit('client-close', this.clientClose)
+        if (!this.closeSent) this.sendClose(this.clientClose.code === 1005 ? 1000 : this.clientClose.code, '')
+        this.socket.end()
+        return
+      }
+      if (opcode === 0x9) {
+        this.sendFrame(0xa, data)
+        continue
+      }
+      if (opcode === 0xa) continue
+      if (opcode === 0x1 || opcode === 0x2) this.emit('message', { opcode, data } satisfies WsMessage)
+      else return this.protocolError(`unknown opcode ${opcode}`)
+    }
+  }
+
+  private protocolError(msg: string): void {
+    this.sendClose(1002, msg)
+    this.socket.destroy()
+  }
+
+  /** Returns false when the socket's buffer is full (wait for 'drain' on socket). */
+  sendFrame(opcode: number, payload: Buffer): boolean {
+    if (this.closed || this.socket.destroyed) return false
+    const len = payload.length
+    let header: Buffer
+    if (len < 126) {
+      header = Buffer.from([0x80 | opcode, len])
+    } else if (len < 65536) {
+      header = Buffer.alloc(4)
+      header[0] = 0x80 | opcode
+      header[1] = 126
+      header.writeUInt16BE(len, 2)
+    } else {
+      header = Buffer.alloc(10)
+      header[0] = 0x80 | opcode
+      header[1] = 127
+      header.writeBigUInt64BE(BigInt(len), 2)
+    }
+    return this.socket.write(Buffer.concat([header, payload]))
+  }
+
+  sendText(text: string): boolean {
+    return this.sendFrame(0x1, Buffer.from(text, 'utf8'))
+  }
+
+  sendJson(obj: unknown): boolean {
+    return this.sendText(JSON.stringify(obj))
+  }
+
+  /** A close frame; like gorilla, a reason over 123 bytes is not sent at all. */
+  sendClose(code: number, reason: string): void {
+    if (this.closeSent) return
+    this.closeSent = true
+    const r = Buffer.from(reason, 'utf8')
+    if (r.length > 123) {
+      // gorilla's WriteControl fails for >125-byte payloads: nothing is written.
+      return
+    }
+    const p = Buffer.alloc(2 + r.length)
+    p.writeUInt16BE(code, 0)
+    r.copy(p, 2)
+    this.sendFrame(0x8, p)
+  }
+
+  /** End the TCP connection without a close frame (client sees 1006). */
+  drop(): void {
+    this.socket.destroy()
+  }
+
+  /** Close frame, then the TCP connection (Nomad ≤1.7 normal end). */
+  closeAndEnd(code: number, reason: string): void {
+    this.sendClose(code, reason)
+    this.socket.end()
+  }
+}
