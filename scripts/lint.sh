@@ -4,6 +4,8 @@
 # workflow. Runs all three and fails if any of them failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# Local tools (and the pinned Node 24) first, also when run outside npm.
+export PATH="$PWD/node_modules/.bin:$PATH"
 failed=()
 
 echo "== eslint"

@@ -6,6 +6,8 @@
 # ::error:: line, and also when post did not run or main reported no exit code.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Local tools (and the pinned Node 24) first, also when run outside npm.
+export PATH="$PWD/node_modules/.bin:$PATH"
 
 env_file=${1:-.env.example}
 [ -f "$env_file" ] || { echo "local-action: no env file '$env_file'" >&2; exit 2; }
@@ -18,6 +20,7 @@ fi
 log=$(mktemp "${TMPDIR:-/tmp}/offload-local-action.XXXXXX")
 trap 'rm -f "$log"' EXIT
 
+echo "local-action: $(command -v local-action) on node $(node --version), inputs from $env_file"
 start=$(date +%s)
 set +e
 # The bin is on PATH under `npm run`; node_modules/.bin also holds the pinned Node 24.
