@@ -97,7 +97,8 @@ async function execute(settings: Settings, plan: ArchivePlan | undefined, starte
       exitCode = outcome.exitCode
       timedOut = outcome.timedOut
     } else {
-      const archive = plan ? createArchive(plan) : undefined
+      // An empty workspace sends no archive: the runner then just creates the workspace directory.
+      const archive = plan?.files.length ? createArchive(plan) : undefined
       if (archive) archiveBytes = archive.bytes
       let commandStart = Date.now()
       const syncStart = Date.now()

@@ -1,4 +1,5 @@
 import { PassThrough, Transform } from 'node:stream'
+import { gzipSync } from 'node:zlib'
 import * as tar from 'tar'
 import type { ArchivePlan } from './plan'
 
@@ -24,6 +25,13 @@ export function createArchive(plan: ArchivePlan): ArchiveStream {
     }
   })
   const out = new PassThrough()
+  if (plan.files.length === 0) {
+    // node-tar refuses an empty list; an empty workspace is still a valid (empty) archive.
+    const empty = gzipSync(Buffer.alloc(1024), { level: GZIP_LEVEL })
+    count = empty.length
+    out.end(empty)
+    return { stream: out, bytes: () => count }
+  }
   const pack = tar.create({ cwd: plan.root, gzip: { level: GZIP_LEVEL }, portable: true, follow: false, noDirRecurse: true }, plan.files)
   pack.on('error', (err: unknown) => out.destroy(err as Error))
   pack.pipe(counter).pipe(out)

@@ -40,6 +40,8 @@ export interface StepOptions {
   env?: Record<string, string>
   /** Called with the child and everything printed so far, on every chunk (for signals mid-run). */
   onOutput?: (child: ChildProcess, soFar: string) => void
+  /** Send the step's stdout to /dev/null (benchmarks relaying hundreds of MB); stderr is still kept. */
+  discardStdout?: boolean
   /** Polled every 20 ms with the parsed GITHUB_STATE (e.g. to SIGKILL main right after a resource exists). */
   onState?: (child: ChildProcess, state: Record<string, string>) => void
 }
@@ -111,11 +113,11 @@ export async function runStep(stage: 'main' | 'post', opts: StepOptions): Promis
   const child = spawn(process.execPath, [path.join(ROOT, 'dist', stage, 'index.js')], {
     cwd: opts.workspace,
     env,
-    stdio: ['ignore', 'pipe', 'pipe']
+    stdio: ['ignore', opts.discardStdout ? 'ignore' : 'pipe', 'pipe']
   })
   let stdout = ''
   let stderr = ''
-  child.stdout!.on('data', (c: Buffer) => {
+  child.stdout?.on('data', (c: Buffer) => {
     stdout += c.toString('utf8')
     opts.onOutput?.(child, stdout + stderr)
   })

@@ -2,6 +2,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import * as tar from 'tar'
+import { spawn } from 'node:child_process'
 import { pipeline } from 'node:stream/promises'
 import { createArchive } from '../../src/workspace/archive'
 import { listWorkspaceFiles } from '../../src/workspace/files'
@@ -66,5 +67,22 @@ describe('workspace archive', () => {
     const ws = makeWorkspace()
     fs.writeFileSync(path.join(ws, 'big.bin'), Buffer.alloc(64 * 1024))
     await expect(planArchive(ws, { exclude: [], includeGit: false, maxBytes: 32 * 1024 })).rejects.toThrow(/Input 'sync-max-size': the workspace holds \d+ files, .* over the limit of 32.0 KiB/)
+  })
+})
+
+describe('empty workspace', () => {
+  it('is a valid empty archive, not an error', async () => {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'offload-empty-'))
+    const plan = await planArchive(ws, { exclude: [], includeGit: false, maxBytes: 1e9 })
+    expect(plan.files).toEqual([])
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'offload-extract-'))
+    // What the remote runs: GNU tar reads the empty archive and creates nothing.
+    const gnuTar = spawn('tar', ['-xzof', '-', '-C', out], { stdio: ['pipe', 'ignore', 'pipe'] })
+    let stderr = ''
+    gnuTar.stderr.on('data', d => (stderr += d))
+    await pipeline(createArchive(plan).stream, gnuTar.stdin)
+    const code = await new Promise(r => gnuTar.on('close', r))
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
+    expect(fs.readdirSync(out)).toEqual([])
   })
 })
