@@ -6,6 +6,7 @@ import type { RemoteShell } from '../../remote/shell'
 import type { Settings } from '../../settings'
 import type { LeaseState } from '../../state'
 import { ProviderError, errorMessage } from '../../util/errors'
+import { isConnectionError } from '../../util/retry'
 import type { AcquireContext, ReleaseContext, ReleaseResult, ShellProvider } from '../types'
 import { NomadApiError, NomadClient, type NomadClientConfig } from './client'
 import { NomadExecShell } from './exec'
@@ -90,9 +91,14 @@ async function register(client: NomadClient, job: NomadJob, leaseId: string, sig
       })
       return { evalId: res.data?.EvalID || undefined, index: res.index }
     } catch (err) {
-      const transient = err instanceof NomadApiError ? err.status === 429 || err.status >= 500 : !(err instanceof NomadApiError) && !signal.aborted
+      const transient = err instanceof NomadApiError ? err.status === 429 || err.status >= 500 : isConnectionError(err)
       if (!transient || attempt >= 4 || signal.aborted) throw err
-      const existing = await client.call<NomadJob>('GET', `/v1/job/${encodeURIComponent(job.ID)}`, { idempotent: true, signal, accept: [404], capability: 'read-job' })
+      let existing: { status: number; data: NomadJob; index: number }
+      try {
+        existing = await client.call<NomadJob>('GET', `/v1/job/${encodeURIComponent(job.ID)}`, { idempotent: true, signal, accept: [404], capability: 'read-job' })
+      } catch {
+        throw err
+      }
       if (existing.status !== 404) {
         if (existing.data?.Meta?.['offload.lease_id'] !== leaseId) throw err
         const evals = await client.call<{ ID: string; CreateIndex: number }[]>('GET', `/v1/job/${encodeURIComponent(job.ID)}/evaluations`, { idempotent: true, signal, capability: 'read-job' })

@@ -43,7 +43,7 @@ export interface EmulatorOptions {
 export interface Fault {
   status: number
   count: number
-  /** Which requests it applies to; default all HTTP API calls (not exec). */
+  /** Which requests it applies to; default all HTTP API calls. The exec upgrade only when match accepts its path. */
   match?: (method: string, path: string) => boolean
   body?: string
   retryAfterSec?: number
@@ -458,7 +458,7 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
         }
         a.CreateIndex = a.ModifyIndex = bump('allocs')
         allocs.set(id, a)
-        later(pendingMs / 2, () => {
+        later(Math.min(20, pendingMs / 2), () => {
           if (a.DesiredStatus !== 'run') return
           for (const name of Object.keys(a._tasks)) event(a, name, 'Received', 'Task received by client')
           touch(a)
@@ -691,6 +691,13 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
     const origin = req.headers.origin
     const log: ExecLog = { allocId: decodeURIComponent(m[1]), argv: undefined, token: token ?? '', heartbeats: 0, stdinBytes: 0, stdinClosed: false, origin }
     execs.push(log)
+    // Faults aimed at the exec path answer before the upgrade (a proxy, a FIPS build, Nomad ≤2.0.2 errors).
+    const fault = faults.find(f => f.count > 0 && f.match?.('GET', url.pathname))
+    if (fault) {
+      fault.count--
+      log.closeMode = `http ${fault.status}`
+      return writeHttpError(socket, fault.status, fault.body ?? 'Internal Server Error')
+    }
     // gorilla's default CheckOrigin: an Origin must match Host.
     if (origin) {
       let host = ''

@@ -1,0 +1,372 @@
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { Writable } from 'node:stream'
+import { nomadProvider, nomadTuning } from '../../src/providers/nomad'
+import { NomadApiError, NomadClient } from '../../src/providers/nomad/client'
+import { TransportError } from '../../src/remote/shell'
+import { ProviderError } from '../../src/util/errors'
+import { makeTestCerts, type TestCerts } from '../support/nomad/certs'
+import { startNomadEmulator, type EmulatorOptions, type NomadEmulator } from '../support/nomad/emulator'
+import { acquireContext, newLease, nomadSettings, releaseContext, settingsFor } from '../support/nomad/context'
+import type { NomadSettings } from '../../src/providers/nomad/settings'
+
+function sink(): Writable & { text(): string } {
+  const chunks: Buffer[] = []
+  const w = new Writable({
+    write(c: Buffer, _e, cb) {
+      chunks.push(c)
+      cb()
+    }
+  }) as Writable & { text(): string }
+  w.text = () => Buffer.concat(chunks).toString('utf8')
+  return w
+}
+
+const emulators: NomadEmulator[] = []
+async function emulator(opts: EmulatorOptions = {}): Promise<NomadEmulator> {
+  const e = await startNomadEmulator(opts)
+  emulators.push(e)
+  return e
+}
+let workDir: string
+
+beforeAll(() => {
+  nomadTuning.blockingWait = '2s'
+  nomadTuning.retry = { attempts: 5, baseDelayMs: 5, maxDelayMs: 20 }
+  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'offload-nomad-cluster-'))
+})
+afterAll(async () => {
+  for (const e of emulators) {
+    // After the suite no emulator holds a job.
+    expect(e.jobs().map(j => j.job.ID)).toEqual([])
+    await e.close()
+  }
+  fs.rmSync(workDir, { recursive: true, force: true })
+})
+
+/** acquire, run `echo ok`, release (verified): the round trip every transport must support. */
+async function roundTrip(n: NomadSettings): Promise<void> {
+  const settings = settingsFor(n, path.join(workDir, 'rt'))
+  const lease = newLease()
+  const shell = await nomadProvider.acquire(acquireContext(settings, lease))
+  try {
+    const out = sink()
+    expect((await shell.exec({ argv: ['echo', 'ok'], stdout: out, stderr: sink() })).exitCode).toBe(0)
+    expect(out.text()).toBe('ok\n')
+  } finally {
+    await shell.close()
+    expect((await nomadProvider.release(releaseContext(settings, lease))).verified).toBe(true)
+  }
+}
+
+describe('HTTP client', () => {
+  test('a 5xx burst then a 429 burst on an idempotent GET is retried; the answer arrives', async () => {
+    const emu = await emulator()
+    const client = new NomadClient({ addr: emu.address, token: '', region: '', namespace: '', tls: { skipVerify: false } }, { attempts: 6, baseDelayMs: 5, maxDelayMs: 20 })
+    emu.injectFaults({ status: 503, count: 2 })
+    emu.injectFaults({ status: 429, count: 2, retryAfterSec: 0 })
+    const res = await client.call('GET', '/v1/job/nope', { idempotent: true, accept: [404] })
+    expect(res.status).toBe(404)
+    expect(emu.requests.filter(r => r.path === '/v1/job/nope').map(r => r.status)).toEqual([503, 503, 429, 429, 404])
+    await client.close()
+  })
+
+  test('retries are capped; the final error names the call and carries Nomad\'s text', async () => {
+    const emu = await emulator()
+    const client = new NomadClient({ addr: emu.address, token: '', region: '', namespace: '', tls: { skipVerify: false } }, { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 })
+    emu.injectFaults({ status: 500, count: 10, body: 'rpc error: No cluster leader' })
+    const err = await client.call('GET', '/v1/job/x', { idempotent: true }).catch(e => e)
+    expect(err).toBeInstanceOf(NomadApiError)
+    expect(err.message).toBe('Nomad GET /v1/job/x failed: HTTP 500: rpc error: No cluster leader')
+    expect(emu.requests.filter(r => r.path === '/v1/job/x')).toHaveLength(3)
+    // Non-idempotent calls are never retried blindly.
+    const before = emu.requests.length
+    await expect(client.call('PUT', '/v1/jobs', { body: { Job: { ID: 'x' } } })).rejects.toThrow(/HTTP 500/)
+    expect(emu.requests.length - before).toBe(1)
+    await client.close()
+  })
+
+  test('register is not blindly retried: after a 5xx it looks the job up first and adopts its own', async () => {
+    const emu = await emulator()
+    const settings = settingsFor(nomadSettings({ addr: emu.address }), path.join(workDir, 'adopt'))
+    const lease = newLease()
+    // The first register answers 503 (as if the answer was lost); the lookup says 404; the retry creates it.
+    emu.injectFaults({ status: 503, count: 1, match: (m, p) => m === 'PUT' && p === '/v1/jobs' })
+    const shell = await nomadProvider.acquire(acquireContext(settings, lease))
+    await shell.close()
+    const calls = emu.requests.filter(r => r.path === '/v1/jobs' || r.path === `/v1/job/${lease.remoteName}`).map(r => `${r.method} ${r.status}`)
+    expect(calls.slice(0, 3)).toEqual(['PUT 503', 'GET 404', 'PUT 200'])
+    expect((await nomadProvider.release(releaseContext(settings, lease))).verified).toBe(true)
+  })
+
+  test('register validation errors (500 plain text) are surfaced with the call', async () => {
+    const emu = await emulator()
+    const client = new NomadClient({ addr: emu.address, token: '', region: '', namespace: '', tls: { skipVerify: false } })
+    const err = await client.call('PUT', '/v1/jobs', { body: { Job: { ID: 'bad job' } } }).catch(e => e)
+    expect(err.message).toMatch(/^Nomad PUT \/v1\/jobs failed: HTTP 500: 2 errors occurred:\n\t\* Job ID contains a space/)
+    await client.close()
+  })
+
+  test('region and namespace travel as query parameters; a wrong region is reported', async () => {
+    const emu = await emulator()
+    const settings = settingsFor(nomadSettings({ addr: emu.address, region: 'mars' }), path.join(workDir, 'mars'))
+    const lease = newLease()
+    const err = await nomadProvider.acquire(acquireContext(settings, lease)).catch(e => e)
+    expect(err.message).toMatch(/PUT \/v1\/jobs failed: HTTP 500: No path to region/)
+    expect(emu.requests[0].query).toEqual(expect.objectContaining({ region: 'mars' }))
+    expect(emu.jobs()).toHaveLength(0)
+    await roundTrip(nomadSettings({ addr: emu.address, region: 'global', namespace: 'default' }))
+    expect(emu.requests.filter(r => r.method === 'PUT').every(r => r.query.namespace === 'default' || r.query.region === 'mars')).toBe(true)
+  })
+})
+
+describe('ACL', () => {
+  let emu: NomadEmulator
+  beforeAll(async () => {
+    emu = await emulator({
+      acl: [
+        { secret: 'full-0000-token', capabilities: ['submit-job', 'read-job', 'alloc-exec', 'alloc-node-exec'] },
+        { secret: 'nonode-000-token', capabilities: ['submit-job', 'read-job', 'alloc-exec'] },
+        { secret: 'readonly-0-token', capabilities: ['read-job'] }
+      ]
+    })
+  })
+
+  test('403 on register names nomad-token and the capability', async () => {
+    const settings = settingsFor(nomadSettings({ addr: emu.address, token: 'readonly-0-token' }), path.join(workDir, 'acl'))
+    const err = await nomadProvider.acquire(acquireContext(settings, newLease())).catch(e => e)
+    expect(err).toBeInstanceOf(ProviderError)
+    expect(err.message).toMatch(/PUT \/v1\/jobs failed: HTTP 403: Permission denied/)
+    expect(err.message).toContain('nomad-token')
+    expect(err.message).toContain('submit-job')
+    expect(err.message).not.toContain('readonly-0-token')
+  })
+
+  test('no token at all: the message says so', async () => {
+    const settings = settingsFor(nomadSettings({ addr: emu.address }), path.join(workDir, 'acl'))
+    const err = await nomadProvider.acquire(acquireContext(settings, newLease())).catch(e => e)
+    expect(err.message).toMatch(/HTTP 403.*no nomad-token was given/)
+  })
+
+  test('raw_exec without alloc-node-exec: exec fails naming the capability; the token only ever went in the header', async () => {
+    const settings = settingsFor(nomadSettings({ addr: emu.address, token: 'nonode-000-token' }), path.join(workDir, 'acl'))
+    const lease = newLease()
+    const shell = await nomadProvider.acquire(acquireContext(settings, lease))
+    try {
+      const err = await shell.exec({ argv: ['true'], stdout: sink(), stderr: sink() }).catch(e => e)
+      expect(err).toBeInstanceOf(TransportError)
+      expect(err.message).toMatch(/close 1011\): Permission denied/)
+      expect(err.message).toContain('alloc-node-exec')
+      expect(err.message).toContain('nomad-token')
+      expect(emu.execs[emu.execs.length - 1].token).toBe('nonode-000-token')
+      expect(emu.requests.some(r => r.authQuery)).toBe(false)
+    } finally {
+      await shell.close()
+      expect((await nomadProvider.release(releaseContext(settings, lease))).verified).toBe(true)
+    }
+  })
+
+  test('a full token works end to end', async () => {
+    await roundTrip(nomadSettings({ addr: emu.address, token: 'full-0000-token' }))
+  })
+})
+
+describe('placement and readiness', () => {
+  test('a driver the cluster lacks fails fast with Nomad\'s reason; release purges; nothing is left', async () => {
+    const emu = await emulator({ drivers: ['raw_exec'] })
+    const settings = settingsFor(nomadSettings({ addr: emu.address, driver: 'docker', readyTimeoutMs: 600_000 }), '/workspace')
+    const lease = newLease()
+    const before = { ...lease, data: { ...lease.data } }
+    const err = await nomadProvider.acquire(acquireContext(settings, lease)).catch(e => e)
+    expect(err).toBeInstanceOf(ProviderError)
+    expect(err.message).toMatch(/could not place job .*missing drivers: 1 node/)
+    expect(emu.allocations()).toHaveLength(0)
+    // The job was registered (placement failures still register): release removes it, from state alone.
+    expect(emu.jobs()).toHaveLength(1)
+    const r = await nomadProvider.release(releaseContext(settings, before))
+    expect(r).toEqual(expect.objectContaining({ verified: true, detail: expect.stringContaining('purged') }))
+    expect(emu.jobs()).toHaveLength(0)
+    expect(emu.evaluations().filter(e => e.Status === 'blocked')).toHaveLength(0)
+  })
+
+  test('a task that cannot start fails fast with its last event', async () => {
+    const emu = await emulator()
+    const jobspec = path.join(workDir, 'broken.json')
+    fs.writeFileSync(
+      jobspec,
+      JSON.stringify({
+        Job: {
+          ID: '{{JobID}}',
+          Type: 'batch',
+          Meta: '{{OwnershipMeta}}',
+          TaskGroups: [{ Name: 'g', RestartPolicy: { Attempts: 0, Mode: 'fail' }, Tasks: [{ Name: '{{Task}}', Driver: 'raw_exec', Config: { command: '/nonexistent/keepalive' }, Resources: { CPU: '{{CPU}}', MemoryMB: '{{MemoryMB}}' } }] }]
+        }
+      })
+    )
+    const n = nomadSettings({ addr: emu.address })
+    n.jobspec = { path: jobspec, text: fs.readFileSync(jobspec, 'utf8') }
+    const settings = settingsFor(n, path.join(workDir, 'broken'))
+    const lease = newLease()
+    const err = await nomadProvider.acquire(acquireContext(settings, lease)).catch(e => e)
+    expect(err.message).toMatch(/did not start: allocation \w+ client=failed .*last event (Not Restarting|Driver Failure)/)
+    const job = emu.jobs()[0].job as { TaskGroups: { Tasks: { Resources: unknown }[] }[] }
+    // Whole-string placeholders keep their JSON type.
+    expect(job.TaskGroups[0].Tasks[0].Resources).toEqual({ CPU: 100, MemoryMB: 64 })
+    expect((await nomadProvider.release(releaseContext(settings, lease))).verified).toBe(true)
+  })
+
+  test('a jobspec template that drops the ownership meta or the job ID is refused before anything is registered', async () => {
+    const emu = await emulator()
+    const n = nomadSettings({ addr: emu.address })
+    n.jobspec = { path: 'x.json', text: JSON.stringify({ ID: 'fixed-name', TaskGroups: [{ Name: 'g', Tasks: [{ Name: 'offload', Driver: 'raw_exec' }] }] }) }
+    const err = await nomadProvider.acquire(acquireContext(settingsFor(n), newLease())).catch(e => e)
+    expect(err.message).toMatch(/Input 'nomad-jobspec': the job ID must be "\{\{JobID\}\}"/)
+    n.jobspec.text = JSON.stringify({ ID: '{{JobID}}', TaskGroups: [{ Name: 'g', Tasks: [{ Name: 'offload', Driver: 'raw_exec' }] }] })
+    expect((await nomadProvider.acquire(acquireContext(settingsFor(n), newLease())).catch(e => e)).message).toMatch(/ownership keys/)
+    n.jobspec.text = JSON.stringify({ ID: '{{JobID}}', Meta: '{{OwnershipMeta}}', TaskGroups: [{ Name: 'g', Tasks: [{ Name: 'main', Driver: 'raw_exec' }] }] })
+    expect((await nomadProvider.acquire(acquireContext(settingsFor(n), newLease())).catch(e => e)).message).toMatch(/no task named "offload"/)
+    expect(emu.requests.filter(r => r.method === 'PUT')).toHaveLength(0)
+  })
+
+  test('the ready timeout reports the last task event; cancellation stops the wait', async () => {
+    const emu = await emulator({ pendingMs: 60_000 })
+    const settings = settingsFor(nomadSettings({ addr: emu.address, readyTimeoutMs: 300 }), path.join(workDir, 'slow'))
+    const lease = newLease()
+    const err = await nomadProvider.acquire(acquireContext(settings, lease)).catch(e => e)
+    expect(err.message).toMatch(/was not running after 0 s \(nomad-ready-timeout\): allocation \w+ client=pending desired=run task=pending, last event Received: Task received by client/)
+    expect((await nomadProvider.release(releaseContext(settings, lease))).verified).toBe(true)
+
+    const ac = new AbortController()
+    const lease2 = newLease()
+    const slow = settingsFor(nomadSettings({ addr: emu.address, readyTimeoutMs: 600_000 }), path.join(workDir, 'slow'))
+    const ctx = acquireContext(slow, lease2, ac.signal)
+    const p = nomadProvider.acquire(ctx)
+    while (!ctx.recorded.length) await new Promise(r => setTimeout(r, 10))
+    ac.abort(new Error('SIGTERM'))
+    await expect(p).rejects.toThrow(/canceled/)
+    expect((await nomadProvider.release(releaseContext(slow, lease2))).verified).toBe(true)
+  })
+})
+
+describe('release', () => {
+  test('works from state alone after main was killed right after register', async () => {
+    const emu = await emulator()
+    const settings = settingsFor(nomadSettings({ addr: emu.address }), path.join(workDir, 'killed'))
+    const lease = newLease()
+    // What post finds: the state saved before acquire (job ID minted, nothing else recorded).
+    const saved = JSON.parse(JSON.stringify(lease))
+    nomadTuning.afterRegister = () => {
+      throw new Error('SIGKILL')
+    }
+    try {
+      await expect(nomadProvider.acquire(acquireContext(settings, lease))).rejects.toThrow('SIGKILL')
+    } finally {
+      nomadTuning.afterRegister = undefined
+    }
+    expect(emu.jobs().map(j => j.job.ID)).toEqual([saved.remoteName])
+    const r = await nomadProvider.release(releaseContext(settings, saved))
+    expect(r.verified).toBe(true)
+    expect(emu.jobs()).toHaveLength(0)
+    expect(emu.requests.filter(r => r.method === 'GET' && r.path === `/v1/job/${saved.remoteName}`).map(r => r.status).slice(-1)).toEqual([404])
+    expect((await nomadProvider.release(releaseContext(settings, saved))).verified).toBe(true)
+  })
+
+  test('a job that is not ours is never touched', async () => {
+    const emu = await emulator()
+    const settings = settingsFor(nomadSettings({ addr: emu.address }), path.join(workDir, 'other'))
+    const lease = newLease()
+    const shell = await nomadProvider.acquire(acquireContext(settings, lease))
+    await shell.close()
+    const impostor = { ...lease, leaseId: 'ofl_someoneelse' }
+    const r = await nomadProvider.release(releaseContext(settings, impostor))
+    expect(r.verified).toBe(false)
+    expect(r.detail).toMatch(/left untouched/)
+    expect(r.manualCleanup).toBe(`NOMAD_ADDR=${emu.address} nomad job stop -purge ${lease.remoteName}`)
+    expect(emu.jobs()).toHaveLength(1)
+    expect((await nomadProvider.release(releaseContext(settings, lease))).verified).toBe(true)
+  })
+
+  test('an exec into a stopped allocation is a TransportError with Nomad\'s 1008 reason (client closes its side)', async () => {
+    const emu = await emulator()
+    const settings = settingsFor(nomadSettings({ addr: emu.address }), path.join(workDir, 'stopped'))
+    const lease = newLease()
+    const shell = await nomadProvider.acquire(acquireContext(settings, lease))
+    expect((await nomadProvider.release(releaseContext(settings, lease))).verified).toBe(true)
+    const alloc = emu.allocations().find(a => a.JobID === lease.remoteName)!
+    while (alloc.ClientStatus === 'running') await new Promise(r => setTimeout(r, 10))
+    const err = await shell.exec({ argv: ['true'], stdout: sink(), stderr: sink() }).catch(e => e)
+    expect(err).toBeInstanceOf(TransportError)
+    expect(err.message).toMatch(/close 1008\): exec not possible, client status of allocation .* is complete/)
+    await shell.close()
+  })
+
+  test('keptInstructions say how to exec in and how to purge', () => {
+    const lease = { ...newLease(), data: { addr: 'https://nomad:4646', namespace: 'ci', region: '', jobId: 'offload-abc', allocId: 'f00d', driver: 'docker' } }
+    const text = nomadProvider.keptInstructions(releaseContext(settingsFor(nomadSettings()), lease))
+    expect(text).toContain('nomad alloc exec -i -t -namespace=ci -task offload f00d /bin/sh')
+    expect(text).toContain('nomad job stop -purge -namespace=ci offload-abc')
+  })
+})
+
+describe('transports', () => {
+  let certs: TestCerts
+  beforeAll(() => {
+    certs = makeTestCerts()
+  })
+  afterAll(() => fs.rmSync(certs.dir, { recursive: true, force: true }))
+
+  test('https with the cluster CA (server name checked)', async () => {
+    const emu = await emulator({ tls: { key: certs.serverKey, cert: certs.serverCert } })
+    await roundTrip(nomadSettings({ addr: emu.address, tls: { caCert: certs.caCert, skipVerify: false } }))
+    // Nomad-style certificates name server.<region>.nomad: the server name input covers it.
+    await roundTrip(nomadSettings({ addr: emu.address.replace('127.0.0.1', 'localhost'), tls: { caCert: certs.caCert, serverName: 'server.global.nomad', skipVerify: false } }))
+  })
+
+  test('https with an unknown CA is refused unless verification is skipped', async () => {
+    const emu = await emulator({ tls: { key: certs.serverKey, cert: certs.serverCert } })
+    const settings = settingsFor(nomadSettings({ addr: emu.address, tls: { caCert: certs.otherCaCert, skipVerify: false } }))
+    const err = await nomadProvider.acquire(acquireContext(settings, newLease())).catch(e => e)
+    expect(err.message).toMatch(/PUT \/v1\/jobs at https:\/\/127\.0\.0\.1:\d+ failed: .*(certificate|self.signed|issuer)/i)
+    expect(emu.jobs()).toHaveLength(0)
+    await roundTrip(nomadSettings({ addr: emu.address, tls: { skipVerify: true } }))
+  })
+
+  test('mTLS: the client certificate is required and used (REST and exec WebSocket)', async () => {
+    const emu = await emulator({ tls: { key: certs.serverKey, cert: certs.serverCert, ca: certs.caCert, requireClientCert: true } })
+    const noCert = settingsFor(nomadSettings({ addr: emu.address, tls: { caCert: certs.caCert, skipVerify: false } }))
+    await expect(nomadProvider.acquire(acquireContext(noCert, newLease()))).rejects.toThrow(/failed/)
+    expect(emu.jobs()).toHaveLength(0)
+    await roundTrip(nomadSettings({ addr: emu.address, tls: { caCert: certs.caCert, clientCert: certs.clientCert, clientKey: certs.clientKey, skipVerify: false } }))
+  })
+
+  test('unix socket', async () => {
+    const sock = path.join(workDir, 'nomad.sock')
+    const emu = await emulator({ socketPath: sock })
+    expect(emu.address).toBe(`unix://${sock}`)
+    await roundTrip(nomadSettings({ addr: emu.address }))
+  })
+
+  test('Nomad ≤1.7 (close 1000 after exited); a refused upgrade (plain HTTP answer, no 101)', async () => {
+    const emu = await emulator({ exitCloseMode: 'close1000' })
+    const settings = settingsFor(nomadSettings({ addr: emu.address }), path.join(workDir, 'legacy'))
+    const lease = newLease()
+    const shell = await nomadProvider.acquire(acquireContext(settings, lease))
+    try {
+      const out = sink()
+      expect((await shell.exec({ argv: ['sh', '-c', 'echo legacy; exit 5'], stdout: out, stderr: sink() })).exitCode).toBe(5)
+      expect(out.text()).toBe('legacy\n')
+      expect(emu.execs[emu.execs.length - 1].closeMode).toBe('close1000')
+      // A refused upgrade (non-101) is surfaced with its status and text.
+      emu.injectFaults({ status: 500, count: 1, body: 'websockets are disallowed in FIPS-140 mode', match: (_m, p) => p.endsWith('/exec') })
+      const err = await shell.exec({ argv: ['true'], stdout: sink(), stderr: sink() }).catch(e => e)
+      expect(err).toBeInstanceOf(TransportError)
+      expect(err.message).toMatch(/Nomad refused the exec WebSocket: HTTP 500: websockets are disallowed in FIPS-140 mode/)
+      emu.injectFaults({ status: 403, count: 1, body: 'Permission denied', match: (_m, p) => p.endsWith('/exec') })
+      expect((await shell.exec({ argv: ['true'], stdout: sink(), stderr: sink() }).catch(e => e)).message).toMatch(/HTTP 403: Permission denied \(.*alloc-node-exec/)
+    } finally {
+      await shell.close()
+      expect((await nomadProvider.release(releaseContext(settings, lease))).verified).toBe(true)
+    }
+  })
+})
