@@ -1,4 +1,6 @@
 import * as fs from 'node:fs'
+import * as http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { Writable } from 'node:stream'
@@ -6,6 +8,7 @@ import { nomadProvider, nomadTuning } from '../../src/providers/nomad'
 import { NomadApiError, NomadClient } from '../../src/providers/nomad/client'
 import { TransportError } from '../../src/remote/shell'
 import { ProviderError } from '../../src/util/errors'
+import { registerSecret } from '../../src/util/redact'
 import { makeTestCerts, type TestCerts } from '../support/nomad/certs'
 import { startNomadEmulator, type EmulatorOptions, type NomadEmulator } from '../support/nomad/emulator'
 import { acquireContext, newLease, nomadSettings, releaseContext, settingsFor } from '../support/nomad/context'
@@ -98,6 +101,45 @@ describe('HTTP client', () => {
     const calls = emu.requests.filter(r => r.path === '/v1/jobs' || r.path === `/v1/job/${lease.remoteName}`).map(r => `${r.method} ${r.status}`)
     expect(calls.slice(0, 3)).toEqual(['PUT 503', 'GET 404', 'PUT 200'])
     expect((await nomadProvider.release(releaseContext(settings, lease))).verified).toBe(true)
+  })
+
+  test('redirects are followed only to the same origin; the Location is never echoed', async () => {
+    const emu = await emulator()
+    const seen: string[] = []
+    const other = http.createServer((req, res) => {
+      seen.push(String(req.url))
+      if (req.url?.startsWith('/v1/job/same')) {
+        res.writeHead(307, { Location: '/v1/job/nope' })
+        return res.end()
+      }
+      res.writeHead(307, { Location: `${emu.address}/v1/job/nope?secret-location` })
+      res.end()
+    })
+    await new Promise<void>(r => other.listen(0, '127.0.0.1', r))
+    const port = (other.address() as AddressInfo).port
+    const client = new NomadClient({ addr: `http://127.0.0.1:${port}`, token: 't0ken-xyz', region: '', namespace: '', tls: { skipVerify: false } })
+    try {
+      const err = await client.call('GET', '/v1/job/x').catch(e => e)
+      expect(err.message).toMatch(/HTTP 307 \(redirect to another origin .* refused/)
+      expect(err.message).not.toContain('secret-location')
+      // Same origin: followed (here to a 404 the client accepts).
+      await expect(client.call('GET', '/v1/job/same', { accept: [404] })).rejects.toThrow(/HTTP 307/)
+      expect(seen).toEqual(['/v1/job/x', '/v1/job/same', '/v1/job/nope'])
+      expect(emu.requests.some(r => r.token === 't0ken-xyz')).toBe(false)
+    } finally {
+      await client.close()
+      other.close()
+    }
+  })
+
+  test('Nomad error bodies are redacted before they are shown', async () => {
+    const emu = await emulator()
+    registerSecret('s3cr3t-token-value')
+    const client = new NomadClient({ addr: emu.address, token: 's3cr3t-token-value', region: '', namespace: '', tls: { skipVerify: false } })
+    emu.injectFaults({ status: 400, count: 1, body: 'bad request from token s3cr3t-token-value' })
+    const err = await client.call('GET', '/v1/job/x').catch(e => e)
+    expect(err.message).toBe('Nomad GET /v1/job/x failed: HTTP 400: bad request from token ***')
+    await client.close()
   })
 
   test('register validation errors (500 plain text) are surfaced with the call', async () => {
