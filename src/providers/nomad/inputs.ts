@@ -168,8 +168,11 @@ export function readNomadSettings(input: InputReader, env: NodeJS.ProcessEnv): N
   const skipVerify = parseBool('nomad-tls-skip-verify', get('nomad-tls-skip-verify', 'NOMAD_SKIP_VERIFY'), false)
 
   const usesTls = addr.startsWith('https://')
-  if (!usesTls && (caCert || clientCert)) {
-    const which = caCert ? 'nomad-ca-cert' : 'nomad-client-cert'
+  // Only TLS inputs given to this step are a mistake with http://; a stray $NOMAD_CACERT is not.
+  const caInput = input('nomad-ca-cert').trim() !== ''
+  const certInput = input('nomad-client-cert').trim() !== ''
+  if (!usesTls && (caInput || certInput)) {
+    const which = caInput ? 'nomad-ca-cert' : 'nomad-client-cert'
     throw new InputError(which, `TLS material was given but nomad-addr '${addr}' is not https://; use an https:// address or drop the TLS inputs`)
   }
 
