@@ -99,7 +99,8 @@ describe('HTTP client', () => {
     const shell = await nomadProvider.acquire(acquireContext(settings, lease))
     await shell.close()
     const calls = emu.requests.filter(r => r.path === '/v1/jobs' || r.path === `/v1/job/${lease.remoteName}`).map(r => `${r.method} ${r.status}`)
-    expect(calls.slice(0, 3)).toEqual(['PUT 503', 'GET 404', 'PUT 200'])
+    // the preflight GET, then the register that fails, the look-up by ID, and the one re-send
+    expect(calls.slice(0, 4)).toEqual(['GET 404', 'PUT 503', 'GET 404', 'PUT 200'])
     expect((await nomadProvider.release(releaseContext(settings, lease))).verified).toBe(true)
   })
 
@@ -155,7 +156,7 @@ describe('HTTP client', () => {
     const settings = settingsFor(nomadSettings({ addr: emu.address, region: 'mars' }), path.join(workDir, 'mars'))
     const lease = newLease()
     const err = await nomadProvider.acquire(acquireContext(settings, lease)).catch(e => e)
-    expect(err.message).toMatch(/PUT \/v1\/jobs failed: HTTP 500: No path to region/)
+    expect(err.message).toMatch(/GET \/v1\/job\/offload-[0-9a-f]+ failed: HTTP 500: No path to region/)
     expect(emu.requests[0].query).toEqual(expect.objectContaining({ region: 'mars' }))
     expect(emu.jobs()).toHaveLength(0)
     await roundTrip(nomadSettings({ addr: emu.address, region: 'global', namespace: 'default' }))
@@ -219,7 +220,8 @@ describe('placement and readiness', () => {
     const emu = await emulator({ drivers: ['raw_exec'] })
     const settings = settingsFor(nomadSettings({ addr: emu.address, driver: 'docker', readyTimeoutMs: 600_000 }), '/workspace')
     const lease = newLease()
-    const before = { ...lease, data: { ...lease.data } }
+    // The state as saved just before the register call: no resource ID yet.
+    const before = { ...lease, data: { ...lease.data, nomadRegisterSent: true } }
     const err = await nomadProvider.acquire(acquireContext(settings, lease)).catch(e => e)
     expect(err).toBeInstanceOf(ProviderError)
     expect(err.message).toMatch(/could not place job .*missing drivers: 1 node/)
@@ -296,8 +298,9 @@ describe('release', () => {
     const emu = await emulator()
     const settings = settingsFor(nomadSettings({ addr: emu.address }), path.join(workDir, 'killed'))
     const lease = newLease()
-    // What post finds: the state saved before acquire (job ID minted, nothing else recorded).
-    const saved = JSON.parse(JSON.stringify(lease))
+    // What post finds: the state saved just before the register call (job ID minted, the register
+    // about to be sent, no resource ID yet).
+    const saved = { ...JSON.parse(JSON.stringify(lease)), data: { nomadRegisterSent: true } }
     nomadTuning.afterRegister = () => {
       throw new Error('SIGKILL')
     }
@@ -369,7 +372,7 @@ describe('transports', () => {
     const emu = await emulator({ tls: { key: certs.serverKey, cert: certs.serverCert } })
     const settings = settingsFor(nomadSettings({ addr: emu.address, tls: { caCert: certs.otherCaCert, skipVerify: false } }))
     const err = await nomadProvider.acquire(acquireContext(settings, newLease())).catch(e => e)
-    expect(err.message).toMatch(/PUT \/v1\/jobs at https:\/\/127\.0\.0\.1:\d+ failed: .*(certificate|self.signed|issuer)/i)
+    expect(err.message).toMatch(/GET \/v1\/job\/offload-[0-9a-f]+ at https:\/\/127\.0\.0\.1:\d+ failed: .*(certificate|self.signed|issuer)/i)
     expect(emu.jobs()).toHaveLength(0)
     await roundTrip(nomadSettings({ addr: emu.address, tls: { skipVerify: true } }))
   })

@@ -53,7 +53,8 @@ describe('acquire → exec → release', () => {
   beforeAll(async () => {
     const ctx = acquireContext(settings(), lease)
     shell = await nomadProvider.acquire(ctx)
-    expect(ctx.recorded[0]).toEqual({ resourceId: lease.remoteName, data: expect.objectContaining({ addr: emu.address, jobId: lease.remoteName, driver: 'raw_exec' }) })
+    expect(ctx.recorded[0]).toEqual({ data: { nomadRegisterSent: true } })
+    expect(ctx.recorded[1]).toEqual({ resourceId: lease.remoteName, data: expect.objectContaining({ addr: emu.address, jobId: lease.remoteName, driver: 'raw_exec' }) })
     expect(JSON.stringify(ctx.recorded)).not.toMatch(/token/i)
   })
 

@@ -142,6 +142,11 @@ async function acquire(ctx: AcquireContext): Promise<RemoteShell> {
   const client = clientFor(s)
   let ok = false
   try {
+    // Preflight with a call the run needs anyway (read-job): an unreachable agent, a TLS mismatch
+    // or a bad token fails here, provably before anything was registered, so post has nothing to
+    // chase. From the moment the register is sent, post must look for the job.
+    await client.call('GET', `/v1/job/${encodeURIComponent(jobId)}`, { idempotent: true, accept: [404], signal: ctx.signal, capability: 'read-job' })
+    ctx.record({ data: { nomadRegisterSent: true } })
     const reg = await register(client, job, ctx.lease.leaseId, ctx.signal)
     const data: NomadLeaseData = { addr: s.addr, region: s.region, namespace: s.namespace, jobId, driver, remoteDir: ctx.settings.remoteDir }
     ctx.record({ resourceId: jobId, data: { ...data } })
@@ -188,6 +193,9 @@ async function release(ctx: ReleaseContext): Promise<ReleaseResult> {
   const s = ctx.settings.nomad
   if (!s) throw new ProviderError('provider nomad selected but no Nomad settings were parsed')
   const d = leaseData(ctx.lease, s)
+  if (!ctx.lease.resourceId && !ctx.lease.data.nomadRegisterSent) {
+    return { verified: true, detail: `no Nomad job was registered (acquire stopped before submitting ${d.jobId})` }
+  }
   const jobPath = `/v1/job/${encodeURIComponent(d.jobId)}`
   const manualCleanup = `NOMAD_ADDR=${d.addr} nomad job stop -purge${cliFlags(d)} ${d.jobId}`
   const client = clientFor(s, d)

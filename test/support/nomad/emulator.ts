@@ -127,7 +127,7 @@ export interface NomadEmulator {
   requests: { method: string; path: string; query: Record<string, string>; token: string | undefined; status: number; authQuery: boolean }[]
   execs: ExecLog[]
   injectFaults(f: Fault): void
-  /** The next exec drops its TCP connection (no close frame, no `exited`) after this many stdout bytes. */
+  /** The next exec whose stdout reaches this many bytes drops its TCP connection (no close frame, no `exited`); shorter execs leave it armed. */
   dropNextExecAfter(stdoutBytes: number): void
   /** Processes (tasks and exec'd commands) still alive. */
   liveProcesses(): number
@@ -770,8 +770,6 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
     let sentBytes = 0
     let waitingDrain = false
     let stdinWaiting = false
-    const dropAt = dropAfter
-    dropAfter = undefined
     child.stdin!.on('error', () => {
       // The command is gone and a stdin write failed: Nomad's copy goroutine ends, so Wait returns.
       stdinDead = true
@@ -808,7 +806,8 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
           const part = chunk.subarray(off, off + 4096)
           const ok = ws.sendJson({ [name]: { data: part.toString('base64') } })
           sentBytes += part.length
-          if (dropAt !== undefined && name === 'stdout' && sentBytes >= dropAt) {
+          if (dropAfter !== undefined && name === 'stdout' && sentBytes >= dropAfter) {
+            dropAfter = undefined
             log.closeMode = 'dropped mid-run'
             disconnected = true
             ws.drop()
