@@ -66,8 +66,18 @@ async function offload(inputs: Record<string, string>, ws: string, opts: { rss?:
   const t0 = performance.now()
   const main = await runStep('main', { workspace: ws, runnerTemp, env, inputs, discardStdout: true })
   const wallMs = performance.now() - t0
-  const post = await runStep('post', { workspace: ws, runnerTemp, env: { OFFLOAD_VAST_TUNING: env.OFFLOAD_VAST_TUNING }, inputs, state: main.state, discardStdout: true })
-  if (main.code !== 0 || post.code !== 0) throw new Error(`offload ${inputs.provider} failed (main ${main.code}, post ${post.code}): ${main.summary.slice(-1500)} ${main.stderr.slice(-800)}${post.stderr.slice(-400)}`)
+  const post = await runStep('post', {
+    workspace: ws,
+    runnerTemp,
+    env: { OFFLOAD_VAST_TUNING: env.OFFLOAD_VAST_TUNING },
+    inputs,
+    state: main.state,
+    discardStdout: true
+  })
+  if (main.code !== 0 || post.code !== 0)
+    throw new Error(
+      `offload ${inputs.provider} failed (main ${main.code}, post ${post.code}): ${main.summary.slice(-1500)} ${main.stderr.slice(-800)}${post.stderr.slice(-400)}`
+    )
   const rssBytes = opts.rss ? Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n')[0]) : undefined
   fs.rmSync(runnerTemp, { recursive: true, force: true })
   return { timings: JSON.parse(main.outputs.timings), wallMs, rssBytes }
@@ -125,7 +135,15 @@ async function main(): Promise<void> {
       async () => Number((await offload(vastInputs('vast-ws', { run: 'true' }), ws200)).timings.syncMs),
       () => sh(`tar -czf - -C ${ws200} --null -T ${listFile} | ${ssh} 'rm -rf ${baselineDir} && mkdir -p ${baselineDir} && tar -xzf - -C ${baselineDir}'`)
     )
-    rows.push({ pair: 'SSH sync, 200 MB / 20k files', a: syncSsh[0], b: syncSsh[1], unit: 'ms', compare: 'ratio', target: 1.0, baseline: `\`tar -czf - -C ws --null -T list \\| ${sshShown} 'tar -xzf - -C dir'\`` })
+    rows.push({
+      pair: 'SSH sync, 200 MB / 20k files',
+      a: syncSsh[0],
+      b: syncSsh[1],
+      unit: 'ms',
+      compare: 'ratio',
+      target: 1.0,
+      baseline: `\`tar -czf - -C ws --null -T list \\| ${sshShown} 'tar -xzf - -C dir'\``
+    })
 
     progress('Nomad exec sync vs Offload SSH sync')
     const syncNomad = await alternate(
@@ -133,7 +151,15 @@ async function main(): Promise<void> {
       async () => Number((await offload(nomadInputs('nomad-ws', { run: 'true' }), ws200)).timings.syncMs),
       async () => Number((await offload(vastInputs('vast-ws', { run: 'true' }), ws200)).timings.syncMs)
     )
-    rows.push({ pair: 'Nomad exec sync vs SSH sync, 200 MB', a: syncNomad[0], b: syncNomad[1], unit: 'ms', compare: 'ratio', target: 1.5, baseline: "Offload's SSH sync (row above)" })
+    rows.push({
+      pair: 'Nomad exec sync vs SSH sync, 200 MB',
+      a: syncNomad[0],
+      b: syncNomad[1],
+      unit: 'ms',
+      compare: 'ratio',
+      target: 1.5,
+      baseline: "Offload's SSH sync (row above)"
+    })
 
     const relay = `head -c ${200 * MB} /dev/zero`
     for (const [name, inputsFor] of [
@@ -146,7 +172,15 @@ async function main(): Promise<void> {
         async () => Number((await offload(inputsFor(`${name}-relay`, { run: relay, sync: 'false' }), ws200)).timings.commandMs),
         () => sh(`${ssh} '${relay}' > /dev/null`)
       )
-      rows.push({ pair: `${name} output relay, 200 MB`, a: r[0], b: r[1], unit: 'ms', compare: 'ratio', target: 1.3, baseline: `\`${sshShown} 'head -c 200M /dev/zero' > /dev/null\`` })
+      rows.push({
+        pair: `${name} output relay, 200 MB`,
+        a: r[0],
+        b: r[1],
+        unit: 'ms',
+        compare: 'ratio',
+        target: 1.3,
+        baseline: `\`${sshShown} 'head -c 200M /dev/zero' > /dev/null\``
+      })
     }
 
     progress(`peak RSS: sync ${(size1g.bytes / MB).toFixed(0)} MiB and relay 200 MB on both paths`)
@@ -156,24 +190,61 @@ async function main(): Promise<void> {
     ] as const) {
       const sync = await offload(inputsFor(`${name}-1g`, { run: 'true' }), ws1g, { rss: true })
       const out = await offload(inputsFor(`${name}-relay`, { run: relay, sync: 'false' }), ws1g, { rss: true })
-      extra.push(`| ${name} | ${(sync.rssBytes! / MB).toFixed(0)} MiB (sync ${(size1g.bytes / MB).toFixed(0)} MiB in ${(Number(sync.timings.syncMs) / 1000).toFixed(1)} s) | ${(out.rssBytes! / MB).toFixed(0)} MiB | ≤ 150 MiB | ${sync.rssBytes! <= 150 * MB && out.rssBytes! <= 150 * MB ? 'yes' : '**no**'} |`)
+      extra.push(
+        `| ${name} | ${(sync.rssBytes! / MB).toFixed(0)} MiB (sync ${(size1g.bytes / MB).toFixed(0)} MiB in ${(Number(sync.timings.syncMs) / 1000).toFixed(1)} s) | ${(out.rssBytes! / MB).toFixed(0)} MiB | ≤ 150 MiB | ${sync.rssBytes! <= 150 * MB && out.rssBytes! <= 150 * MB ? 'yes' : '**no**'} |`
+      )
     }
 
     progress('cold start: dist/main to its first provider request vs node -e 0')
-    const cold = await alternate(ROUNDS, () => coldStart(), () => sh(`${process.execPath} -e 0`))
-    rows.push({ pair: 'Cold start to first provider request', a: cold[0], b: cold[1], unit: 'ms', compare: 'delta', target: 150, baseline: '`node -e 0` (same Node 24)' })
+    const cold = await alternate(
+      ROUNDS,
+      () => coldStart(),
+      () => sh(`${process.execPath} -e 0`)
+    )
+    rows.push({
+      pair: 'Cold start to first provider request',
+      a: cold[0],
+      b: cold[1],
+      unit: 'ms',
+      compare: 'delta',
+      target: 150,
+      baseline: '`node -e 0` (same Node 24)'
+    })
 
     progress('Flue: `true` through Offload vs the same flue run by hand')
     const flueRoot = path.join(ROOT, 'examples', 'flue')
     const flueBin = path.join(flueRoot, 'node_modules', '@flue', 'cli', 'bin', 'flue.mjs')
     const req = path.join(WORK, 'flue-request.json')
-    fs.writeFileSync(req, JSON.stringify({ protocolVersion: 1, operation: 'run', workspaceArchive: '', workspace: '/workspace/offload', command: ['true'], env: {}, timeoutMs: 60_000 }), { mode: 0o600 })
+    fs.writeFileSync(
+      req,
+      JSON.stringify({
+        protocolVersion: 1,
+        operation: 'run',
+        workspaceArchive: '',
+        workspace: '/workspace/offload',
+        command: ['true'],
+        env: {},
+        timeoutMs: 60_000
+      }),
+      { mode: 0o600 }
+    )
     const flue = await alternate(
       ROUNDS,
       async () => (await offload({ provider: 'flue', 'flue-root': flueRoot, run: 'true', sync: 'false' }, ws200)).wallMs,
-      () => sh(`cd ${flueRoot} && ${process.execPath} ${flueBin} run workflow:offload-runner --target node --input '${JSON.stringify({ requestFile: req })}' --root ${flueRoot}`)
+      () =>
+        sh(
+          `cd ${flueRoot} && ${process.execPath} ${flueBin} run workflow:offload-runner --target node --input '${JSON.stringify({ requestFile: req })}' --root ${flueRoot}`
+        )
     )
-    rows.push({ pair: 'Flue: `true` end to end', a: flue[0], b: flue[1], unit: 'ms', compare: 'ratio', target: 1.2, baseline: '`flue run workflow:offload-runner --target node --input …` by hand' })
+    rows.push({
+      pair: 'Flue: `true` end to end',
+      a: flue[0],
+      b: flue[1],
+      unit: 'ms',
+      compare: 'ratio',
+      target: 1.2,
+      baseline: '`flue run workflow:offload-runner --target node --input …` by hand'
+    })
 
     progress('gzip level: archive throughput of the 200 MB tree')
     const files = fs.readFileSync(listFile, 'utf8').split('\0')
@@ -185,7 +256,9 @@ async function main(): Promise<void> {
         new Writable({ write: (c: Buffer, _e, cb) => ((bytes += c.length), cb()) })
       )
       const ms = performance.now() - t0
-      extra.push(`| gzip level ${level} | ${(ms / 1000).toFixed(2)} s | ${(bytes / MB).toFixed(0)} MiB | ${((size200.bytes / MB) / (ms / 1000)).toFixed(0)} MiB/s |`)
+      extra.push(
+        `| gzip level ${level} | ${(ms / 1000).toFixed(2)} s | ${(bytes / MB).toFixed(0)} MiB | ${(size200.bytes / MB / (ms / 1000)).toFixed(0)} MiB/s |`
+      )
     }
   } finally {
     await vast.close()
@@ -209,7 +282,12 @@ async function coldStart(): Promise<number> {
   const port = (server.address() as { port: number }).port
   const runnerTemp = newRunnerTemp()
   t0 = performance.now()
-  const step = runStep('main', { workspace: os.tmpdir(), runnerTemp, inputs: { provider: 'nomad', run: 'true', sync: 'false', 'nomad-addr': `http://127.0.0.1:${port}`, 'remote-dir': '/tmp/offload-bench-cold' }, discardStdout: true })
+  const step = runStep('main', {
+    workspace: os.tmpdir(),
+    runnerTemp,
+    inputs: { provider: 'nomad', run: 'true', sync: 'false', 'nomad-addr': `http://127.0.0.1:${port}`, 'remote-dir': '/tmp/offload-bench-cold' },
+    discardStdout: true
+  })
   const ms = await first
   await step
   server.close()
@@ -231,7 +309,9 @@ function report(size200: { files: number; bytes: number }, size1g: { files: numb
     const value = r.compare === 'ratio' ? a / b : a - b
     const shown = r.compare === 'ratio' ? `${value.toFixed(2)}×` : `+${value.toFixed(0)} ms`
     const target = r.compare === 'ratio' ? `≤ ${r.target.toFixed(1)}×` : `≤ +${r.target} ms`
-    lines.push(`| ${r.pair} | ${a.toFixed(0)} ms (${range(r.a)}) | ${b.toFixed(0)} ms (${range(r.b)}) | ${shown} | ${target} | ${value <= r.target ? 'yes' : '**no**'} | ${r.baseline} |`)
+    lines.push(
+      `| ${r.pair} | ${a.toFixed(0)} ms (${range(r.a)}) | ${b.toFixed(0)} ms (${range(r.b)}) | ${shown} | ${target} | ${value <= r.target ? 'yes' : '**no**'} | ${r.baseline} |`
+    )
   }
   lines.push('', '| path | peak RSS, sync of the 1 GiB tree | peak RSS, relaying 200 MB | target | holds |', '|---|---|---|---|---|')
   lines.push(...extra.filter(l => !l.startsWith('| gzip')))

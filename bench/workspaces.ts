@@ -19,7 +19,10 @@ export interface TreeSpec {
 export const TREE_200M: TreeSpec = { name: 'ws-200m', textFiles: 14_000, textBytes: 4 * 1024, binaryFiles: 6_000, binaryBytes: 24 * 1024, filesPerDir: 200 }
 export const TREE_1G: TreeSpec = { name: 'ws-1g', textFiles: 256, textBytes: 1024 * 1024, binaryFiles: 768, binaryBytes: 1024 * 1024, filesPerDir: 64 }
 
-const WORDS = 'const let function return import export from await async if else for while class extends new this type interface string number boolean true false null undefined'.split(' ')
+const WORDS =
+  'const let function return import export from await async if else for while class extends new this type interface string number boolean true false null undefined'.split(
+    ' '
+  )
 
 function textContent(bytes: number): Buffer {
   const lines: string[] = []

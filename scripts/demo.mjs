@@ -21,7 +21,12 @@ const inputs = {
   provider: 'flue',
   'flue-root': flueRoot,
   run: 'echo "Offload demo on $(uname -sm), node $(node --version 2>/dev/null || echo absent)"\nls | head -20\necho "files: $(find . -type f | wc -l)"',
-  ...Object.fromEntries((process.env.DEMO_INPUTS ?? '').split('\n').filter(Boolean).map(l => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]))
+  ...Object.fromEntries(
+    (process.env.DEMO_INPUTS ?? '')
+      .split('\n')
+      .filter(Boolean)
+      .map(l => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])
+  )
 }
 const declared = parse(fs.readFileSync(path.join(root, 'action.yml'), 'utf8')).inputs
 const runnerTemp = fs.mkdtempSync(path.join(os.tmpdir(), 'offload-demo-'))
@@ -29,7 +34,17 @@ const runnerTemp = fs.mkdtempSync(path.join(os.tmpdir(), 'offload-demo-'))
 function step(stage, state) {
   const files = Object.fromEntries(['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY'].map(k => [k, path.join(runnerTemp, `${stage}-${k}`)]))
   for (const f of Object.values(files)) fs.writeFileSync(f, '')
-  const env = { ...process.env, GITHUB_WORKSPACE: root, RUNNER_TEMP: runnerTemp, GITHUB_REPOSITORY: 'local/offload', GITHUB_RUN_ID: '1', GITHUB_RUN_ATTEMPT: '1', GITHUB_JOB: 'demo', CI: 'true', ...files }
+  const env = {
+    ...process.env,
+    GITHUB_WORKSPACE: root,
+    RUNNER_TEMP: runnerTemp,
+    GITHUB_REPOSITORY: 'local/offload',
+    GITHUB_RUN_ID: '1',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_JOB: 'demo',
+    CI: 'true',
+    ...files
+  }
   for (const [name, spec] of Object.entries(declared)) env[`INPUT_${name.toUpperCase()}`] = inputs[name] ?? spec.default ?? ''
   for (const [k, v] of Object.entries(state)) env[`STATE_${k}`] = v
   console.log(`\n=== ${stage}: ${process.execPath} dist/${stage}/index.js ===`)

@@ -10,7 +10,11 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
 export function tables(actionYml) {
   const doc = parse(actionYml)
-  const cell = s => String(s ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ').trim()
+  const cell = s =>
+    String(s ?? '')
+      .replace(/\|/g, '\\|')
+      .replace(/\n/g, ' ')
+      .trim()
   const inputs = ['| input | default | description |', '|---|---|---|']
   for (const [name, spec] of Object.entries(doc.inputs)) {
     const def = spec.required ? '**required**' : spec.default ? `\`${cell(spec.default)}\`` : ''

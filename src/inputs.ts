@@ -14,9 +14,36 @@ export const actionInputs: InputReader = name => core.getInput(name)
 
 /** Remote directories that sync must never replace: the directory itself (subdirectories are fine). */
 export const SYSTEM_DIRS = new Set([
-  '/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib32', '/lib64', '/libx32', '/media', '/mnt',
-  '/opt', '/proc', '/root', '/run', '/sbin', '/srv', '/sys', '/tmp', '/usr', '/usr/bin', '/usr/lib',
-  '/usr/local', '/usr/sbin', '/usr/share', '/var', '/var/lib', '/var/log', '/var/tmp'
+  '/',
+  '/bin',
+  '/boot',
+  '/dev',
+  '/etc',
+  '/home',
+  '/lib',
+  '/lib32',
+  '/lib64',
+  '/libx32',
+  '/media',
+  '/mnt',
+  '/opt',
+  '/proc',
+  '/root',
+  '/run',
+  '/sbin',
+  '/srv',
+  '/sys',
+  '/tmp',
+  '/usr',
+  '/usr/bin',
+  '/usr/lib',
+  '/usr/local',
+  '/usr/sbin',
+  '/usr/share',
+  '/var',
+  '/var/lib',
+  '/var/log',
+  '/var/tmp'
 ])
 
 const SHELL_SHORTHANDS: Record<string, string> = {
@@ -137,7 +164,10 @@ export function parseRemoteDir(raw: string): string {
   }
   const norm = path.posix.normalize(raw).replace(/(.)\/+$/, '$1')
   if (SYSTEM_DIRS.has(norm)) {
-    throw new InputError('remote-dir', `'${raw}' is a system directory, and sync replaces the directory's contents: use a subdirectory such as ${norm === '/' ? '' : norm}/offload`)
+    throw new InputError(
+      'remote-dir',
+      `'${raw}' is a system directory, and sync replaces the directory's contents: use a subdirectory such as ${norm === '/' ? '' : norm}/offload`
+    )
   }
   return norm
 }

@@ -29,7 +29,11 @@ export async function run(): Promise<void> {
     if (!settings.remoteDir) settings.remoteDir = provider.defaultRemoteDir(settings)
     if (settings.sync) {
       const s = settings
-      plan = (await phase('Offload: plan the workspace archive', () => planArchive(s.workspace, { exclude: s.syncExclude, includeGit: s.syncGit, maxBytes: s.syncMaxSizeBytes }))).value
+      plan = (
+        await phase('Offload: plan the workspace archive', () =>
+          planArchive(s.workspace, { exclude: s.syncExclude, includeGit: s.syncGit, maxBytes: s.syncMaxSizeBytes })
+        )
+      ).value
       core.info(`Archive plan: ${plan.files.length} files, ${formatBytes(plan.bytes)} before compression, from ${plan.root}`)
     }
   } catch (err) {
@@ -73,7 +77,11 @@ async function execute(settings: Settings, plan: ArchivePlan | undefined, starte
       if (plan) {
         const archive = createArchive(plan)
         archiveBytes = archive.bytes
-        timings.syncMs = (await phase(`Offload: sync ${plan.files.length} files to ${settings.remoteDir}`, () => syncArchive(sh, archive.stream, settings.remoteDir, ctx.signal))).ms
+        timings.syncMs = (
+          await phase(`Offload: sync ${plan.files.length} files to ${settings.remoteDir}`, () =>
+            syncArchive(sh, archive.stream, settings.remoteDir, ctx.signal)
+          )
+        ).ms
         core.info(`Synced ${formatBytes(archive.bytes())} (compressed) in ${timings.syncMs} ms`)
       } else {
         await syncSkipped(sh, settings, ctx.signal)
@@ -134,13 +142,15 @@ async function execute(settings: Settings, plan: ArchivePlan | undefined, starte
     resourceId: lease.resourceId ?? '',
     archiveBytes: archiveBytes(),
     archiveFiles: plan?.files.length ?? 0,
-    exitCode: canceled ? -1 : exitCode ?? -1,
+    exitCode: canceled ? -1 : (exitCode ?? -1),
     totalMs: Date.now() - startedAt
   } satisfies Partial<Timings>)
   finish(lease, timings)
   const cost = provider.kind === 'shell' ? provider.costEstimate?.(lease) : undefined
   if (cost !== undefined) core.setOutput('cost-usd', cost.toFixed(4))
-  await writeRunSummary(timings, { remoteDir: settings.remoteDir, message: failure ? `**Error:** ${failure}` : undefined }).catch(err => core.warning(`job summary: ${errorMessage(err)}`))
+  await writeRunSummary(timings, { remoteDir: settings.remoteDir, message: failure ? `**Error:** ${failure}` : undefined }).catch(err =>
+    core.warning(`job summary: ${errorMessage(err)}`)
+  )
   core.info(JSON.stringify(timings))
 
   if (canceled) {
@@ -159,7 +169,12 @@ async function execute(settings: Settings, plan: ArchivePlan | undefined, starte
 
 async function syncSkipped(shell: RemoteShell, settings: Settings, signal: AbortSignal): Promise<void> {
   // sync: false uploads nothing, but the working directory must exist for the command to start.
-  await shell.exec({ argv: ['mkdir', '-p', '--', path.posix.join(settings.remoteDir, settings.workingDirectory)], stdout: new TailBuffer(), stderr: new TailBuffer(), signal })
+  await shell.exec({
+    argv: ['mkdir', '-p', '--', path.posix.join(settings.remoteDir, settings.workingDirectory)],
+    stdout: new TailBuffer(),
+    stderr: new TailBuffer(),
+    signal
+  })
 }
 
 function finish(lease: LeaseState, timings: Timings): void {

@@ -51,6 +51,8 @@ export async function run(): Promise<void> {
   await writeReleaseSummary(timings, result).catch(err => core.warning(`job summary: ${errorMessage(err)}`))
   core.info(JSON.stringify(timings))
   if (!result.verified) {
-    core.setFailed(`Offload could not confirm that the ${lease.provider} remote is gone: ${result.detail}. Remove it by hand:\n${result.manualCleanup ?? provider.keptInstructions(ctx)}`)
+    core.setFailed(
+      `Offload could not confirm that the ${lease.provider} remote is gone: ${result.detail}. Remove it by hand:\n${result.manualCleanup ?? provider.keptInstructions(ctx)}`
+    )
   }
 }

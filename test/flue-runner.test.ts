@@ -74,7 +74,7 @@ interface Response {
 
 /** The protocol says: exactly one JSON line on stdout. */
 function parseResponse(p: Proc): Response {
-  const lines = p.stdout.split('\n').filter((l) => l.trim() !== '')
+  const lines = p.stdout.split('\n').filter(l => l.trim() !== '')
   expect(lines).toHaveLength(1)
   return JSON.parse(lines[0]) as Response
 }
@@ -174,7 +174,7 @@ function alive(pid: number): boolean {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
 
 async function waitFor<T>(fn: () => T | undefined, ms: number): Promise<T> {
   const end = Date.now() + ms
@@ -215,18 +215,7 @@ const BETA: Runner = {
   name: 'flue 1.0.0-beta.9 workflow (real CLI)',
   start: (requestFile, cwd) =>
     start(
-      [
-        NODE,
-        flueBin(),
-        'run',
-        'workflow:offload-runner',
-        '--target',
-        'node',
-        '--input',
-        JSON.stringify({ requestFile }),
-        '--root',
-        FLUE_ROOT
-      ],
+      [NODE, flueBin(), 'run', 'workflow:offload-runner', '--target', 'node', '--input', JSON.stringify({ requestFile }), '--root', FLUE_ROOT],
       runnerEnv(),
       cwd
     ),
@@ -253,7 +242,7 @@ async function expectRefused(r: Runner, requestFile: string, cwd: string, messag
   return p
 }
 
-describe.each([BETA, V2])('$name', (r) => {
+describe.each([BETA, V2])('$name', r => {
   test('success: stdout, stderr, env, cwd, leaseId and timing in one JSON line', async () => {
     const dir = caseDir()
     const src = path.join(dir, 'src')
@@ -364,7 +353,7 @@ describe.each([BETA, V2])('$name', (r) => {
     expect(fs.readdirSync(path.join(dir, 'staging'))).toEqual([])
   })
 
-  test('SIGTERM to the runner mid-run: exit 143 and the command\'s process group is stopped', async () => {
+  test("SIGTERM to the runner mid-run: exit 143 and the command's process group is stopped", async () => {
     const dir = caseDir()
     const pidFile = path.join(dir, 'cmd.pid')
     const bgPidFile = path.join(dir, 'bg.pid')
@@ -469,16 +458,7 @@ describe.each([BETA, V2])('$name', (r) => {
     expect(res.stderr).toBe('')
     expect(res.exitCode).toBe(0)
     const lines = res.stdout.trim().split('\n')
-    expect(lines.slice(0, 8)).toEqual([
-      'bin/run.sh',
-      'lib',
-      '../../plain.txt',
-      'deep',
-      'plain',
-      'ran-script',
-      'exec-ok',
-      'plain-not-exec'
-    ])
+    expect(lines.slice(0, 8)).toEqual(['bin/run.sh', 'lib', '../../plain.txt', 'deep', 'plain', 'ran-script', 'exec-ok', 'plain-not-exec'])
     expect(lines[8]).toMatch(/^-rwx..x..x bin\/run\.sh$/)
     expect(lines[9]).toMatch(/^-rw-..-..- plain\.txt$/)
     // plain.txt and hard.txt are one inode with two links.

@@ -415,7 +415,9 @@ function removeTree(dir) {
     if (!st.isDirectory()) return;
     try {
       fs.chmodSync(p, 0o700);
-    } catch {}
+    } catch {
+      // best effort: removal below reports what it cannot delete
+    }
     for (const n of fs.readdirSync(p)) walk(path.join(p, n));
   };
   walk(dir);

@@ -15,7 +15,9 @@ export async function syncArchive(shell: RemoteShell, archive: Readable, remoteD
   const stderr = new TailBuffer()
   const { exitCode } = await shell.exec({ argv: ['sh', '-c', SYNC_SCRIPT, 'offload-sync', remoteDir], stdin: archive, stdout, stderr, signal })
   if (exitCode !== 0) {
-    throw new ProviderError(`extracting the workspace into ${remoteDir} failed (exit ${exitCode}): ${redact(stderr.text().trim() || stdout.text().trim()) || 'no output'}. The remote needs sh, find and tar with gzip.`)
+    throw new ProviderError(
+      `extracting the workspace into ${remoteDir} failed (exit ${exitCode}): ${redact(stderr.text().trim() || stdout.text().trim()) || 'no output'}. The remote needs sh, find and tar with gzip.`
+    )
   }
 }
 

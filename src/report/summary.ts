@@ -8,7 +8,10 @@ const STATUS_ICON: Record<string, string> = { succeeded: '✅', failed: '❌', '
 export async function writeRunSummary(t: Timings, extra: { remoteDir: string; message?: string }): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   const rows = [
-    [{ data: 'Field', header: true }, { data: 'Value', header: true }],
+    [
+      { data: 'Field', header: true },
+      { data: 'Value', header: true }
+    ],
     ['Provider', t.provider],
     ['Lease', `\`${t.leaseId}\``],
     ['Resource', t.resourceId ? `\`${t.resourceId}\`` : '—'],
@@ -28,7 +31,10 @@ export async function writeRunSummary(t: Timings, extra: { remoteDir: string; me
 export async function writeReleaseSummary(t: Timings, release: { verified: boolean; detail: string; manualCleanup?: string; costUsd?: number }): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   const rows = [
-    [{ data: 'Release', header: true }, { data: 'Value', header: true }],
+    [
+      { data: 'Release', header: true },
+      { data: 'Value', header: true }
+    ],
     ['Result', `${release.verified ? '✅' : '⚠️'} ${release.detail}`],
     ['Release time', formatMs(t.releaseMs)],
     ['Total', formatMs(t.totalMs)]

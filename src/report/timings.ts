@@ -38,7 +38,10 @@ export function emptyTimings(provider: ProviderName, leaseId: string): Timings {
 }
 
 /** Classifies an outcome the way crabbox does. */
-export function classify(outcome: { exitCode?: number; timedOut?: boolean; canceled?: boolean; providerError?: boolean }): { runStatus: RunStatus; errorKind: ErrorKind } {
+export function classify(outcome: { exitCode?: number; timedOut?: boolean; canceled?: boolean; providerError?: boolean }): {
+  runStatus: RunStatus
+  errorKind: ErrorKind
+} {
   if (outcome.canceled) return { runStatus: 'canceled', errorKind: 'canceled' }
   if (outcome.timedOut) return { runStatus: 'timed-out', errorKind: 'timeout' }
   if (outcome.providerError || outcome.exitCode === undefined) return { runStatus: 'failed', errorKind: 'provider-error' }

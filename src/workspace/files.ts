@@ -44,10 +44,7 @@ async function gitList(root: string): Promise<string[] | undefined> {
       maxBuffer: 1024 * 1024 * 1024,
       encoding: 'buffer'
     })
-    return stdout
-      .toString('utf8')
-      .split('\0')
-      .filter(Boolean)
+    return stdout.toString('utf8').split('\0').filter(Boolean)
   } catch {
     return undefined
   }

@@ -51,7 +51,15 @@ describe('flue provider end to end (dist bundles, real Flue CLI)', () => {
     })
     expect(main.stderr + main.stdout).toContain('nested content')
     const out = main.stdout + main.stderr
-    for (const want of ['link -> src/deep/nested/file.txt', 'tool-ran', 'unicode ok', 'ignored-absent', 'untracked-present', 'FOO=bar baz CI=true', 'to-stderr']) {
+    for (const want of [
+      'link -> src/deep/nested/file.txt',
+      'tool-ran',
+      'unicode ok',
+      'ignored-absent',
+      'untracked-present',
+      'FOO=bar baz CI=true',
+      'to-stderr'
+    ]) {
       expect(out).toContain(want)
     }
     expect(out).not.toContain('SHOULD NOT ARRIVE')
@@ -81,7 +89,11 @@ describe('flue provider end to end (dist bundles, real Flue CLI)', () => {
   })
 
   it('propagates a non-zero exit code: the step fails with it', async () => {
-    const { main, post } = await runAction({ workspace: makeWorkspace(), runnerTemp: newRunnerTemp(), inputs: flueInputs({ run: 'echo about to fail\nexit 7' }) })
+    const { main, post } = await runAction({
+      workspace: makeWorkspace(),
+      runnerTemp: newRunnerTemp(),
+      inputs: flueInputs({ run: 'echo about to fail\nexit 7' })
+    })
     expect(main.code).toBe(7)
     expect(main.outputs['exit-code']).toBe('7')
     expect(main.stdout).toContain('::error::The remote command exited with code 7.')
@@ -103,7 +115,11 @@ describe('flue provider end to end (dist bundles, real Flue CLI)', () => {
   })
 
   it('reports an unknown workflow as a provider error with the CLI message', async () => {
-    const { main, post } = await runAction({ workspace: makeWorkspace(), runnerTemp: newRunnerTemp(), inputs: flueInputs({ run: 'true', 'flue-workflow': 'no-such-workflow' }) })
+    const { main, post } = await runAction({
+      workspace: makeWorkspace(),
+      runnerTemp: newRunnerTemp(),
+      inputs: flueInputs({ run: 'true', 'flue-workflow': 'no-such-workflow' })
+    })
     expect(main.code).toBe(1)
     expect(main.stdout).toMatch(/::error::Offload flue failed: flue workflow failed \(flue exit 1\)/)
     expect(main.stdout).toContain('workflow:no-such-workflow')
@@ -117,7 +133,6 @@ describe('flue provider end to end (dist bundles, real Flue CLI)', () => {
     const runnerTemp = newRunnerTemp()
     const ws = makeWorkspace()
     let signalled = false
-    let leftBeforePost: string[] = []
     const main = await runStep('main', {
       workspace: ws,
       runnerTemp,
@@ -134,8 +149,7 @@ describe('flue provider end to end (dist bundles, real Flue CLI)', () => {
     expect(main.stdout + main.stderr).not.toContain('never')
     expect(JSON.parse(main.outputs.timings)).toMatchObject({ runStatus: 'canceled', errorKind: 'canceled' })
     // main itself stopped the remote command (its process group), not just the CLI.
-    leftBeforePost = processesMatching(marker)
-    expect(leftBeforePost).toEqual([])
+    expect(processesMatching(marker)).toEqual([])
     const post = await runStep('post', { workspace: ws, runnerTemp, inputs: flueInputs({ run: 'x' }), state: main.state })
     expect(post.code).toBe(0)
     expect(processesMatching(marker)).toEqual([])
@@ -159,7 +173,16 @@ describe('flue provider end to end (dist bundles, real Flue CLI)', () => {
     expect(main.stdout + main.stderr).toContain('secret-arrived')
     expect(main.stdout).toContain(`::add-mask::${secret}`)
     expect(argvLeaks).toEqual([])
-    const everything = [main.stdout.replace(`::add-mask::${secret}`, ''), main.stderr, JSON.stringify(main.outputs), JSON.stringify(main.state), main.summary, post.stdout, post.stderr, post.summary]
+    const everything = [
+      main.stdout.replace(`::add-mask::${secret}`, ''),
+      main.stderr,
+      JSON.stringify(main.outputs),
+      JSON.stringify(main.state),
+      main.summary,
+      post.stdout,
+      post.stderr,
+      post.summary
+    ]
     for (const text of everything) expect(text).not.toContain(secret)
   })
 
@@ -175,10 +198,14 @@ describe('flue provider end to end (dist bundles, real Flue CLI)', () => {
     expect(post.code).toBe(0)
   })
 
-  describe('classifies a third-party runner\'s answers as crabbox does', () => {
+  describe("classifies a third-party runner's answers as crabbox does", () => {
     const fixture = path.join(ROOT, 'test', 'fixtures', 'protocol-runner.mjs')
     const runWith = (mode: string, extraEnv = '') =>
-      runAction({ workspace: makeWorkspace(), runnerTemp: newRunnerTemp(), inputs: flueInputs({ run: 'true', 'flue-runner': fixture, env: `MODE=${mode}${extraEnv}` }) })
+      runAction({
+        workspace: makeWorkspace(),
+        runnerTemp: newRunnerTemp(),
+        inputs: flueInputs({ run: 'true', 'flue-runner': fixture, env: `MODE=${mode}${extraEnv}` })
+      })
 
     it('replays stdout/stderr of a response that was not streamed, and uses its exit code', async () => {
       const { main } = await runWith('replay')

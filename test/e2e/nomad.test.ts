@@ -42,7 +42,11 @@ const RSS_REPORTER = path.join(ROOT, 'bench', 'rss-reporter.cjs')
 describe('nomad provider end to end (dist bundles, agent emulator)', () => {
   it('registers, waits, syncs the workspace, runs, and post purges and verifies', async () => {
     const e = await start()
-    const { main, post } = await runAction({ workspace: makeWorkspace(), runnerTemp: newRunnerTemp(), inputs: inputs(e, { run: WORKSPACE_CHECK_SCRIPT, env: 'FOO=bar baz' }) })
+    const { main, post } = await runAction({
+      workspace: makeWorkspace(),
+      runnerTemp: newRunnerTemp(),
+      inputs: inputs(e, { run: WORKSPACE_CHECK_SCRIPT, env: 'FOO=bar baz' })
+    })
     expectWorkspaceArrived(main.stdout, main.stderr)
     // stdout and stderr stay apart
     expect(main.stderr).toContain('to-stderr')
@@ -66,7 +70,11 @@ describe('nomad provider end to end (dist bundles, agent emulator)', () => {
     expect(three.main.outputs['exit-code']).toBe('3')
     expect(three.post.code).toBe(0)
     const marker = `offload-nomad-timeout-${process.pid}-${Date.now()}`
-    const slow = await runAction({ workspace: makeWorkspace(), runnerTemp: newRunnerTemp(), inputs: inputs(e, { run: `sleep 600 # ${marker}`, 'command-timeout': '2s', sync: 'false' }) })
+    const slow = await runAction({
+      workspace: makeWorkspace(),
+      runnerTemp: newRunnerTemp(),
+      inputs: inputs(e, { run: `sleep 600 # ${marker}`, 'command-timeout': '2s', sync: 'false' })
+    })
     expect(slow.main.code).toBe(124)
     expect(JSON.parse(slow.main.outputs.timings)).toMatchObject({ runStatus: 'timed-out', errorKind: 'timeout', exitCode: 124 })
     expect(processesMatching(marker)).toEqual([])
@@ -93,7 +101,11 @@ describe('nomad provider end to end (dist bundles, agent emulator)', () => {
 
   it('placement failure (a driver no node has): a fast clear error, nothing left registered', async () => {
     const e = await start({ drivers: ['raw_exec'] })
-    const { main, post } = await runAction({ workspace: makeWorkspace(), runnerTemp: newRunnerTemp(), inputs: inputs(e, { run: 'true', 'nomad-driver': 'docker' }) })
+    const { main, post } = await runAction({
+      workspace: makeWorkspace(),
+      runnerTemp: newRunnerTemp(),
+      inputs: inputs(e, { run: 'true', 'nomad-driver': 'docker' })
+    })
     expect(main.code).toBe(1)
     expect(main.stdout).toMatch(/::error::.*missing drivers/)
     expect(post.code).toBe(0)
@@ -118,13 +130,22 @@ describe('nomad provider end to end (dist bundles, agent emulator)', () => {
     const { main, post } = await runAction({
       workspace: makeWorkspace(),
       runnerTemp: newRunnerTemp(),
-      inputs: inputs(e, { run: 'echo over-mtls', 'nomad-ca-cert': certs.caCertPath, 'nomad-client-cert': certs.clientCert, 'nomad-client-key': certs.clientKeyPath })
+      inputs: inputs(e, {
+        run: 'echo over-mtls',
+        'nomad-ca-cert': certs.caCertPath,
+        'nomad-client-cert': certs.clientCert,
+        'nomad-client-key': certs.clientKeyPath
+      })
     })
     expect(main.stdout).toContain('over-mtls')
     expect(main.code).toBe(0)
     expect(post.code).toBe(0)
     // Without the client certificate the agent refuses the connection.
-    const refused = await runAction({ workspace: makeWorkspace(), runnerTemp: newRunnerTemp(), inputs: inputs(e, { run: 'true', 'nomad-ca-cert': certs.caCert }) })
+    const refused = await runAction({
+      workspace: makeWorkspace(),
+      runnerTemp: newRunnerTemp(),
+      inputs: inputs(e, { run: 'true', 'nomad-ca-cert': certs.caCert })
+    })
     expect(refused.main.code).toBe(1)
     // The preflight failed before any register was sent: post has provably nothing to purge.
     expect(refused.post.code).toBe(0)

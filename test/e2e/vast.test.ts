@@ -40,7 +40,12 @@ const env = { OFFLOAD_VAST_TUNING: JSON.stringify(FAST_TUNING) }
 describe('vast provider end to end (dist bundles, fake API + real sshd)', () => {
   it('rents, syncs the workspace, runs with live logs, and post destroys and verifies', async () => {
     const f = await start({ offers: [{}, {}] })
-    const { main, post } = await runAction({ workspace: makeWorkspace(), runnerTemp: newRunnerTemp(), env, inputs: inputs(f, { run: WORKSPACE_CHECK_SCRIPT, env: 'FOO=bar baz' }) })
+    const { main, post } = await runAction({
+      workspace: makeWorkspace(),
+      runnerTemp: newRunnerTemp(),
+      env,
+      inputs: inputs(f, { run: WORKSPACE_CHECK_SCRIPT, env: 'FOO=bar baz' })
+    })
     expectWorkspaceArrived(main.stdout, main.stderr)
     expect(main.code).toBe(0)
     expect(main.outputs['exit-code']).toBe('0')
@@ -76,7 +81,12 @@ describe('vast provider end to end (dist bundles, fake API + real sshd)', () => 
 
   it('survives a 429 storm on every route without creating twice', async () => {
     const f = await start({ rateLimitAlternate: true })
-    const { main, post } = await runAction({ workspace: makeWorkspace(), runnerTemp: newRunnerTemp(), env, inputs: inputs(f, { run: 'echo through-the-storm' }) })
+    const { main, post } = await runAction({
+      workspace: makeWorkspace(),
+      runnerTemp: newRunnerTemp(),
+      env,
+      inputs: inputs(f, { run: 'echo through-the-storm' })
+    })
     expect(main.code).toBe(0)
     expect(main.stdout).toContain('through-the-storm')
     expect(f.requests.filter(r => r.status === 429).length).toBeGreaterThan(3)
@@ -145,7 +155,12 @@ describe('vast provider end to end (dist bundles, fake API + real sshd)', () => 
 
   it('no offer under the price cap: a clear error and no create', async () => {
     const f = await start({ offers: [{ dph_total: 2.5 }, { dph_total: 3 }] })
-    const { main, post } = await runAction({ workspace: makeWorkspace(), runnerTemp: newRunnerTemp(), env, inputs: inputs(f, { run: 'true', 'vast-max-price': '0.50' }) })
+    const { main, post } = await runAction({
+      workspace: makeWorkspace(),
+      runnerTemp: newRunnerTemp(),
+      env,
+      inputs: inputs(f, { run: 'true', 'vast-max-price': '0.50' })
+    })
     expect(main.code).toBe(1)
     expect(main.stdout).toMatch(/::error::.*vast-max-price/)
     expect(f.allInstances()).toHaveLength(0)
@@ -155,7 +170,12 @@ describe('vast provider end to end (dist bundles, fake API + real sshd)', () => 
   it('a bad API key: an error naming vast-api-key, nothing created, the key never printed', async () => {
     const f = await start()
     const badKey = 'vk_wrong_key_0123456789abcdef'
-    const { main, post } = await runAction({ workspace: makeWorkspace(), runnerTemp: newRunnerTemp(), env, inputs: inputs(f, { run: 'true', 'vast-api-key': badKey }) })
+    const { main, post } = await runAction({
+      workspace: makeWorkspace(),
+      runnerTemp: newRunnerTemp(),
+      env,
+      inputs: inputs(f, { run: 'true', 'vast-api-key': badKey })
+    })
     expect(main.code).toBe(1)
     expect(main.stdout).toMatch(/::error::.*vast-api-key/)
     expect(f.allInstances()).toHaveLength(0)
@@ -194,12 +214,26 @@ describe('vast provider end to end (dist bundles, fake API + real sshd)', () => 
 
   it('no API key, instance secret or private key text in logs, outputs, state or summary', async () => {
     const f = await start()
-    const { main, post } = await runAction({ workspace: makeWorkspace(), runnerTemp: newRunnerTemp(), env, inputs: inputs(f, { run: 'echo hello', env: 'DB_PASSWORD=pw-0123456789' }) })
+    const { main, post } = await runAction({
+      workspace: makeWorkspace(),
+      runnerTemp: newRunnerTemp(),
+      env,
+      inputs: inputs(f, { run: 'echo hello', env: 'DB_PASSWORD=pw-0123456789' })
+    })
     expect(main.code).toBe(0)
     const masks = (main.stdout.match(/^::add-mask::.*$/gm) ?? []).join('\n')
     expect(masks).toContain('PRIVATE KEY') // the generated key was registered before use
     const unmasked = (t: string): string => t.replace(/^::add-mask::.*$/gm, '')
-    const texts = [unmasked(main.stdout), main.stderr, JSON.stringify(main.outputs), JSON.stringify(main.state), main.summary, unmasked(post.stdout), post.stderr, post.summary]
+    const texts = [
+      unmasked(main.stdout),
+      main.stderr,
+      JSON.stringify(main.outputs),
+      JSON.stringify(main.state),
+      main.summary,
+      unmasked(post.stdout),
+      post.stderr,
+      post.summary
+    ]
     for (const t of texts) {
       for (const secret of [...f.secrets(), 'pw-0123456789']) expect(t).not.toContain(secret)
       expect(t).not.toMatch(/PRIVATE KEY/)

@@ -66,7 +66,10 @@ async function roundTrip(n: NomadSettings): Promise<void> {
 describe('HTTP client', () => {
   test('a 5xx burst then a 429 burst on an idempotent GET is retried; the answer arrives', async () => {
     const emu = await emulator()
-    const client = new NomadClient({ addr: emu.address, token: '', region: '', namespace: '', tls: { skipVerify: false } }, { attempts: 6, baseDelayMs: 5, maxDelayMs: 20 })
+    const client = new NomadClient(
+      { addr: emu.address, token: '', region: '', namespace: '', tls: { skipVerify: false } },
+      { attempts: 6, baseDelayMs: 5, maxDelayMs: 20 }
+    )
     emu.injectFaults({ status: 503, count: 2 })
     emu.injectFaults({ status: 429, count: 2, retryAfterSec: 0 })
     const res = await client.call('GET', '/v1/job/nope', { idempotent: true, accept: [404] })
@@ -75,9 +78,12 @@ describe('HTTP client', () => {
     await client.close()
   })
 
-  test('retries are capped; the final error names the call and carries Nomad\'s text', async () => {
+  test("retries are capped; the final error names the call and carries Nomad's text", async () => {
     const emu = await emulator()
-    const client = new NomadClient({ addr: emu.address, token: '', region: '', namespace: '', tls: { skipVerify: false } }, { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 })
+    const client = new NomadClient(
+      { addr: emu.address, token: '', region: '', namespace: '', tls: { skipVerify: false } },
+      { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 }
+    )
     emu.injectFaults({ status: 500, count: 10, body: 'rpc error: No cluster leader' })
     const err = await client.call('GET', '/v1/job/x', { idempotent: true }).catch(e => e)
     expect(err).toBeInstanceOf(NomadApiError)
@@ -111,7 +117,8 @@ describe('HTTP client', () => {
       seen.push(String(req.url))
       if (req.url?.startsWith('/v1/job/same')) {
         res.writeHead(307, { Location: '/v1/job/nope' })
-        return res.end()
+        res.end()
+        return
       }
       res.writeHead(307, { Location: `${emu.address}/v1/job/nope?secret-location` })
       res.end()
@@ -216,7 +223,7 @@ describe('ACL', () => {
 })
 
 describe('placement and readiness', () => {
-  test('a driver the cluster lacks fails fast with Nomad\'s reason; release purges; nothing is left', async () => {
+  test("a driver the cluster lacks fails fast with Nomad's reason; release purges; nothing is left", async () => {
     const emu = await emulator({ drivers: ['raw_exec'] })
     const settings = settingsFor(nomadSettings({ addr: emu.address, driver: 'docker', readyTimeoutMs: 600_000 }), '/workspace')
     const lease = newLease()
@@ -244,7 +251,15 @@ describe('placement and readiness', () => {
           ID: '{{JobID}}',
           Type: 'batch',
           Meta: '{{OwnershipMeta}}',
-          TaskGroups: [{ Name: 'g', RestartPolicy: { Attempts: 0, Mode: 'fail' }, Tasks: [{ Name: '{{Task}}', Driver: 'raw_exec', Config: { command: '/nonexistent/keepalive' }, Resources: { CPU: '{{CPU}}', MemoryMB: '{{MemoryMB}}' } }] }]
+          TaskGroups: [
+            {
+              Name: 'g',
+              RestartPolicy: { Attempts: 0, Mode: 'fail' },
+              Tasks: [
+                { Name: '{{Task}}', Driver: 'raw_exec', Config: { command: '/nonexistent/keepalive' }, Resources: { CPU: '{{CPU}}', MemoryMB: '{{MemoryMB}}' } }
+              ]
+            }
+          ]
         }
       })
     )
@@ -254,7 +269,7 @@ describe('placement and readiness', () => {
     const lease = newLease()
     const err = await nomadProvider.acquire(acquireContext(settings, lease)).catch(e => e)
     expect(err.message).toMatch(/did not start: allocation \w+ client=failed .*last event (Not Restarting|Driver Failure)/)
-    const job = emu.jobs()[0].job as { TaskGroups: { Tasks: { Resources: unknown }[] }[] }
+    const job = emu.jobs()[0].job as unknown as { TaskGroups: { Tasks: { Resources: unknown }[] }[] }
     // Whole-string placeholders keep their JSON type.
     expect(job.TaskGroups[0].Tasks[0].Resources).toEqual({ CPU: 100, MemoryMB: 64 })
     expect((await nomadProvider.release(releaseContext(settings, lease))).verified).toBe(true)
@@ -278,7 +293,9 @@ describe('placement and readiness', () => {
     const settings = settingsFor(nomadSettings({ addr: emu.address, readyTimeoutMs: 300 }), path.join(workDir, 'slow'))
     const lease = newLease()
     const err = await nomadProvider.acquire(acquireContext(settings, lease)).catch(e => e)
-    expect(err.message).toMatch(/was not running after 0 s \(nomad-ready-timeout\): allocation \w+ client=pending desired=run task=pending, last event Received: Task received by client/)
+    expect(err.message).toMatch(
+      /was not running after 0 s \(nomad-ready-timeout\): allocation \w+ client=pending desired=run task=pending, last event Received: Task received by client/
+    )
     expect((await nomadProvider.release(releaseContext(settings, lease))).verified).toBe(true)
 
     const ac = new AbortController()
@@ -313,7 +330,12 @@ describe('release', () => {
     const r = await nomadProvider.release(releaseContext(settings, saved))
     expect(r.verified).toBe(true)
     expect(emu.jobs()).toHaveLength(0)
-    expect(emu.requests.filter(r => r.method === 'GET' && r.path === `/v1/job/${saved.remoteName}`).map(r => r.status).slice(-1)).toEqual([404])
+    expect(
+      emu.requests
+        .filter(r => r.method === 'GET' && r.path === `/v1/job/${saved.remoteName}`)
+        .map(r => r.status)
+        .slice(-1)
+    ).toEqual([404])
     expect((await nomadProvider.release(releaseContext(settings, saved))).verified).toBe(true)
   })
 
@@ -332,7 +354,7 @@ describe('release', () => {
     expect((await nomadProvider.release(releaseContext(settings, lease))).verified).toBe(true)
   })
 
-  test('an exec into a stopped allocation is a TransportError with Nomad\'s 1008 reason (client closes its side)', async () => {
+  test("an exec into a stopped allocation is a TransportError with Nomad's 1008 reason (client closes its side)", async () => {
     const emu = await emulator()
     const settings = settingsFor(nomadSettings({ addr: emu.address }), path.join(workDir, 'stopped'))
     const lease = newLease()
@@ -365,7 +387,12 @@ describe('transports', () => {
     const emu = await emulator({ tls: { key: certs.serverKey, cert: certs.serverCert } })
     await roundTrip(nomadSettings({ addr: emu.address, tls: { caCert: certs.caCert, skipVerify: false } }))
     // Nomad-style certificates name server.<region>.nomad: the server name input covers it.
-    await roundTrip(nomadSettings({ addr: emu.address.replace('127.0.0.1', 'localhost'), tls: { caCert: certs.caCert, serverName: 'server.global.nomad', skipVerify: false } }))
+    await roundTrip(
+      nomadSettings({
+        addr: emu.address.replace('127.0.0.1', 'localhost'),
+        tls: { caCert: certs.caCert, serverName: 'server.global.nomad', skipVerify: false }
+      })
+    )
   })
 
   test('https with an unknown CA is refused unless verification is skipped', async () => {
@@ -382,7 +409,9 @@ describe('transports', () => {
     const noCert = settingsFor(nomadSettings({ addr: emu.address, tls: { caCert: certs.caCert, skipVerify: false } }))
     await expect(nomadProvider.acquire(acquireContext(noCert, newLease()))).rejects.toThrow(/failed/)
     expect(emu.jobs()).toHaveLength(0)
-    await roundTrip(nomadSettings({ addr: emu.address, tls: { caCert: certs.caCert, clientCert: certs.clientCert, clientKey: certs.clientKey, skipVerify: false } }))
+    await roundTrip(
+      nomadSettings({ addr: emu.address, tls: { caCert: certs.caCert, clientCert: certs.clientCert, clientKey: certs.clientKey, skipVerify: false } })
+    )
   })
 
   test('unix socket', async () => {
@@ -408,7 +437,9 @@ describe('transports', () => {
       expect(err).toBeInstanceOf(TransportError)
       expect(err.message).toMatch(/Nomad refused the exec WebSocket: HTTP 500: websockets are disallowed in FIPS-140 mode/)
       emu.injectFaults({ status: 403, count: 1, body: 'Permission denied', match: (_m, p) => p.endsWith('/exec') })
-      expect((await shell.exec({ argv: ['true'], stdout: sink(), stderr: sink() }).catch(e => e)).message).toMatch(/HTTP 403: Permission denied \(.*alloc-node-exec/)
+      expect((await shell.exec({ argv: ['true'], stdout: sink(), stderr: sink() }).catch(e => e)).message).toMatch(
+        /HTTP 403: Permission denied \(.*alloc-node-exec/
+      )
     } finally {
       await shell.close()
       expect((await nomadProvider.release(releaseContext(settings, lease))).verified).toBe(true)

@@ -109,7 +109,17 @@ const PEM_KEY = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBK
 test('TLS: PEM text or file paths; the client key is a secret; cert and key go together', () => {
   const keyPath = path.join(dir, 'client.key')
   fs.writeFileSync(keyPath, PEM_KEY)
-  const s = readNomadSettings(reader({ 'nomad-addr': 'https://n:4646', 'nomad-ca-cert': PEM_CERT, 'nomad-client-cert': PEM_CERT, 'nomad-client-key': keyPath, 'nomad-tls-server-name': 'server.global.nomad', 'nomad-tls-skip-verify': 'false' }), {})
+  const s = readNomadSettings(
+    reader({
+      'nomad-addr': 'https://n:4646',
+      'nomad-ca-cert': PEM_CERT,
+      'nomad-client-cert': PEM_CERT,
+      'nomad-client-key': keyPath,
+      'nomad-tls-server-name': 'server.global.nomad',
+      'nomad-tls-skip-verify': 'false'
+    }),
+    {}
+  )
   expect(s.tls).toEqual({ caCert: PEM_CERT, clientCert: PEM_CERT, clientKey: PEM_KEY, serverName: 'server.global.nomad', skipVerify: false })
   expect(redact(`oops ${PEM_KEY}`)).not.toContain('MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC')
   expect(fails({ 'nomad-addr': 'https://n:4646', 'nomad-client-cert': PEM_CERT }).input).toBe('nomad-client-key')
@@ -120,7 +130,17 @@ test('TLS: PEM text or file paths; the client key is a secret; cert and key go t
 })
 
 test('datacenters list, driver, resources', () => {
-  const s = readNomadSettings(reader({ 'nomad-datacenters': 'dc1, dc2 ,eu-*', 'nomad-driver': 'raw_exec', 'nomad-cpu': '500', 'nomad-memory': '256', 'nomad-disk': '300', 'nomad-ready-timeout': '90s' }), {})
+  const s = readNomadSettings(
+    reader({
+      'nomad-datacenters': 'dc1, dc2 ,eu-*',
+      'nomad-driver': 'raw_exec',
+      'nomad-cpu': '500',
+      'nomad-memory': '256',
+      'nomad-disk': '300',
+      'nomad-ready-timeout': '90s'
+    }),
+    {}
+  )
   expect(s.datacenters).toEqual(['dc1', 'dc2', 'eu-*'])
   expect(s.driver).toBe('raw_exec')
   expect([s.cpu, s.memoryMB, s.diskMB, s.readyTimeoutMs]).toEqual([500, 256, 300, 90_000])

@@ -54,7 +54,10 @@ describe('acquire → exec → release', () => {
     const ctx = acquireContext(settings(), lease)
     shell = await nomadProvider.acquire(ctx)
     expect(ctx.recorded[0]).toEqual({ data: { nomadRegisterSent: true } })
-    expect(ctx.recorded[1]).toEqual({ resourceId: lease.remoteName, data: expect.objectContaining({ addr: emu.address, jobId: lease.remoteName, driver: 'raw_exec' }) })
+    expect(ctx.recorded[1]).toEqual({
+      resourceId: lease.remoteName,
+      data: expect.objectContaining({ addr: emu.address, jobId: lease.remoteName, driver: 'raw_exec' })
+    })
     expect(JSON.stringify(ctx.recorded)).not.toMatch(/token/i)
   })
 
@@ -73,14 +76,25 @@ describe('acquire → exec → release', () => {
     expect(again).toEqual(expect.objectContaining({ verified: true, detail: expect.stringContaining('gone') }))
     // The purge stops the allocation asynchronously; its process group is then killed.
     await eventually(() => emu.liveProcesses() === 0)
-    expect(emu.allocations().filter(a => a.JobID === lease.remoteName).every(a => a.DesiredStatus === 'stop')).toBe(true)
+    expect(
+      emu
+        .allocations()
+        .filter(a => a.JobID === lease.remoteName)
+        .every(a => a.DesiredStatus === 'stop')
+    ).toBe(true)
   })
 
   test('the job is a batch job with ownership meta, no restarts and resources from inputs', () => {
     const rec = emu.jobs().find(j => j.job.ID === lease.remoteName)!
     expect(rec.job.Type).toBe('batch')
-    expect(rec.job.Meta).toEqual(expect.objectContaining({ 'offload.managed': 'offload', 'offload.lease_id': lease.leaseId, 'offload.repository': 'acme/widgets' }))
-    const g = (rec.job.TaskGroups as Record<string, unknown>[])[0] as { RestartPolicy: unknown; ReschedulePolicy: unknown; Tasks: { Resources: unknown; Config: { command: string; args: string[] } }[] }
+    expect(rec.job.Meta).toEqual(
+      expect.objectContaining({ 'offload.managed': 'offload', 'offload.lease_id': lease.leaseId, 'offload.repository': 'acme/widgets' })
+    )
+    const g = (rec.job.TaskGroups as Record<string, unknown>[])[0] as {
+      RestartPolicy: unknown
+      ReschedulePolicy: unknown
+      Tasks: { Resources: unknown; Config: { command: string; args: string[] } }[]
+    }
     expect(g.RestartPolicy).toEqual({ Attempts: 0, Mode: 'fail' })
     expect(g.ReschedulePolicy).toEqual({ Attempts: 0, Unlimited: false })
     expect(g.Tasks[0].Resources).toEqual({ CPU: 100, MemoryMB: 64 })
@@ -164,7 +178,11 @@ describe('streaming through one allocation', () => {
     const r = await shell.exec({ argv: ['sh', '-c', 'head -c 52428800 /dev/zero'], stdout: out, stderr: sink() })
     expect(r.exitCode).toBe(0)
     expect(total).toBe(50 * 1024 * 1024)
-    expect(hash.digest('hex')).toBe(createHash('sha256').update(Buffer.alloc(50 * 1024 * 1024)).digest('hex'))
+    expect(hash.digest('hex')).toBe(
+      createHash('sha256')
+        .update(Buffer.alloc(50 * 1024 * 1024))
+        .digest('hex')
+    )
   })
 
   test('a slow stdout sink applies backpressure: its buffer stays bounded', async () => {

@@ -2,10 +2,7 @@
 class ClosingLineReporter {
   onRunComplete(_contexts, results) {
     const skipped = results.numPendingTests + results.numTodoTests
-    process.stdout.write(
-      `\n${results.numPassedTests} passed, ${results.numFailedTests} failed` +
-        (skipped ? `, ${skipped} skipped` : '') + '\n'
-    )
+    process.stdout.write(`\n${results.numPassedTests} passed, ${results.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : '') + '\n')
   }
 }
 module.exports = ClosingLineReporter

@@ -21,7 +21,7 @@ export function requireSshd(): void {
         '(Debian/Ubuntu: apt-get install -y openssh-server) or point OFFLOAD_TEST_SSHD at an sshd binary.'
     )
   }
-  let keygen = false
+  let keygen: boolean
   try {
     execFileSync('ssh-keygen', ['-?'], { stdio: 'ignore' })
     keygen = true
@@ -34,7 +34,7 @@ export function requireSshd(): void {
     try {
       mkdirSync('/run/sshd', { recursive: true, mode: 0o755 })
     } catch (err) {
-      throw new Error(`sshd needs /run/sshd and it could not be created (${(err as Error).message}); run the tests as root or create it`)
+      throw new Error(`sshd needs /run/sshd and it could not be created (${(err as Error).message}); run the tests as root or create it`, { cause: err })
     }
   }
 }
@@ -146,7 +146,11 @@ export async function startSshd(opts: { parentDir?: string } = {}): Promise<Sshd
       const cfg = writeConfig()
       stderr = ''
       // Own process group: stop() kills sshd and every per-connection child with it.
-      const c = spawn(SSHD_PATH, ['-D', '-e', '-f', cfg], { detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } })
+      const c = spawn(SSHD_PATH, ['-D', '-e', '-f', cfg], {
+        detached: true,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }
+      })
       c.stderr?.on('data', d => (stderr += d.toString()))
       child = c
       try {
@@ -154,7 +158,7 @@ export async function startSshd(opts: { parentDir?: string } = {}): Promise<Sshd
         return
       } catch (err) {
         killGroup(c, 'SIGKILL')
-        if (attempt >= (fixedPort ? 40 : 5)) throw new Error(`could not start sshd: ${(err as Error).message}; stderr: ${stderr.trim()}`)
+        if (attempt >= (fixedPort ? 40 : 5)) throw new Error(`could not start sshd: ${(err as Error).message}; stderr: ${stderr.trim()}`, { cause: err })
         await new Promise(r => setTimeout(r, fixedPort ? 100 : 20))
       }
     }

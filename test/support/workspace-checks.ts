@@ -15,7 +15,15 @@ export const WORKSPACE_CHECK_SCRIPT = [
   'echo to-stderr >&2'
 ].join('\n')
 
-export const WORKSPACE_CHECK_STDOUT = ['nested content', 'link -> src/deep/nested/file.txt', 'tool-ran', 'unicode ok', 'ignored-absent', 'untracked-present', 'FOO=bar baz CI=true']
+export const WORKSPACE_CHECK_STDOUT = [
+  'nested content',
+  'link -> src/deep/nested/file.txt',
+  'tool-ran',
+  'unicode ok',
+  'ignored-absent',
+  'untracked-present',
+  'FOO=bar baz CI=true'
+]
 
 export function expectWorkspaceArrived(stdout: string, stderr: string): void {
   for (const want of WORKSPACE_CHECK_STDOUT) expect(stdout + stderr).toContain(want)

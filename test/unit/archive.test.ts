@@ -66,7 +66,9 @@ describe('workspace archive', () => {
   it('refuses a workspace over sync-max-size before anything else, naming the input', async () => {
     const ws = makeWorkspace()
     fs.writeFileSync(path.join(ws, 'big.bin'), Buffer.alloc(64 * 1024))
-    await expect(planArchive(ws, { exclude: [], includeGit: false, maxBytes: 32 * 1024 })).rejects.toThrow(/Input 'sync-max-size': the workspace holds \d+ files, .* over the limit of 32.0 KiB/)
+    await expect(planArchive(ws, { exclude: [], includeGit: false, maxBytes: 32 * 1024 })).rejects.toThrow(
+      /Input 'sync-max-size': the workspace holds \d+ files, .* over the limit of 32.0 KiB/
+    )
   })
 })
 

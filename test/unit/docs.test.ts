@@ -24,7 +24,7 @@ describe('README tables', () => {
   it('documents every input and output that action.yml declares', () => {
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')
     const yml = fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')
-    const names = [...yml.matchAll(/^  ([a-z][a-z0-9-]*):$/gm)].map(m => m[1])
+    const names = [...yml.matchAll(/^ {2}([a-z][a-z0-9-]*):$/gm)].map(m => m[1])
     expect(names.length).toBeGreaterThan(20)
     for (const n of names) expect(readme).toContain(`| \`${n}\` |`)
   })

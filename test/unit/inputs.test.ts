@@ -53,7 +53,10 @@ describe('readSettings', () => {
     [{ sync: 'yes' }, "Input 'sync': 'yes' is not a boolean"],
     [{ shell: 'bash -e' }, "Input 'shell': 'bash -e' must be"],
     [{ 'working-directory': '../outside' }, "Input 'working-directory'"],
-    [{ 'flue-target': 'cloudflare' }, "Input 'flue-target': 'cloudflare' is not supported: only 'node' works, because Offload hands the workflow a local archive file"],
+    [
+      { 'flue-target': 'cloudflare' },
+      "Input 'flue-target': 'cloudflare' is not supported: only 'node' works, because Offload hands the workflow a local archive file"
+    ],
     [{ 'flue-root': '/nonexistent-dir' }, "Input 'flue-root'"],
     [{ 'flue-runner': './missing.mjs' }, "Input 'flue-runner'"]
   ])('rejects %j with a message naming the input', (values, message) => {

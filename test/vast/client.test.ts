@@ -31,24 +31,45 @@ test('error bodies are redacted: API key, instance_api_key, jupyter_token, key m
   answers = [
     {
       status: 400,
-      body: JSON.stringify({ error: 'invalid_args', extra: { instance_api_key: 'iak_SECRET1', jupyter_token: 'jt_SECRET2', echo: `key ${KEY}`, ssh_key: 'ssh-ed25519 AAAAC3NzaSECRET3 me', pem } })
+      body: JSON.stringify({
+        error: 'invalid_args',
+        extra: { instance_api_key: 'iak_SECRET1', jupyter_token: 'jt_SECRET2', echo: `key ${KEY}`, ssh_key: 'ssh-ed25519 AAAAC3NzaSECRET3 me', pem }
+      })
     }
   ]
-  const err = await client().createInstance(1, { image: 'x' }).catch(e => e)
+  const err = await client()
+    .createInstance(1, { image: 'x' })
+    .catch(e => e)
   expect(err).toBeInstanceOf(VastApiError)
   expect(err.status).toBe(400)
   for (const s of [KEY, 'iak_SECRET1', 'jt_SECRET2', 'AAAAC3NzaSECRET3', 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ']) expect(err.message).not.toContain(s)
   expect(err.message).toContain('invalid_args')
-  answers = [{ status: 503, type: 'text/plain', body: `upstream down; Authorization: Bearer ${KEY}` }, { status: 503, body: 'x' }, { status: 503, body: 'x' }, { status: 503, body: 'x' }, { status: 503, body: 'x' }, { status: 503, body: 'x' }, { status: 503, body: 'x' }, { status: 503, type: 'text/plain', body: `still down ${KEY}` }]
-  const err2 = await client().getInstance(5).catch(e => e)
+  answers = [
+    { status: 503, type: 'text/plain', body: `upstream down; Authorization: Bearer ${KEY}` },
+    { status: 503, body: 'x' },
+    { status: 503, body: 'x' },
+    { status: 503, body: 'x' },
+    { status: 503, body: 'x' },
+    { status: 503, body: 'x' },
+    { status: 503, body: 'x' },
+    { status: 503, type: 'text/plain', body: `still down ${KEY}` }
+  ]
+  const err2 = await client()
+    .getInstance(5)
+    .catch(e => e)
   expect(err2.status).toBe(503)
   expect(err2.message).toContain('still down')
   expect(err2.message).not.toContain(KEY)
 })
 
 test('a create is never retried by the client, even on 5xx', async () => {
-  answers = [{ status: 502, body: '{"msg":"bad gateway"}' }, { status: 200, body: '{"success":true,"new_contract":7}' }]
-  const err = await client().createInstance(9, { image: 'x' }).catch(e => e)
+  answers = [
+    { status: 502, body: '{"msg":"bad gateway"}' },
+    { status: 200, body: '{"success":true,"new_contract":7}' }
+  ]
+  const err = await client()
+    .createInstance(9, { image: 'x' })
+    .catch(e => e)
   expect(err.status).toBe(502)
   expect(isDefiniteCreateError(err)).toBe(false)
   expect(answers).toHaveLength(1)
@@ -57,17 +78,36 @@ test('a create is never retried by the client, even on 5xx', async () => {
 
 test('a 200 without new_contract is an ambiguous create; success:false is an error', async () => {
   answers = [{ status: 200, body: '{"success":true}' }]
-  const e1 = await client().createInstance(9, { image: 'x' }).catch(e => e)
+  const e1 = await client()
+    .createInstance(9, { image: 'x' })
+    .catch(e => e)
   expect(e1).toBeInstanceOf(VastApiError)
   expect(isDefiniteCreateError(e1)).toBe(false)
   answers = [{ status: 200, body: '{"success":false,"error":"missing_billing","msg":"add a card"}' }]
-  const e2 = await client().createInstance(9, { image: 'x' }).catch(e => e)
+  const e2 = await client()
+    .createInstance(9, { image: 'x' })
+    .catch(e => e)
   expect(e2.message).toContain('missing_billing')
 })
 
 test('instance envelopes: object, [], null and 404 are read leniently', async () => {
   answers = [
-    { status: 200, body: JSON.stringify({ instances: { id: 3, actual_status: 'running', intended_status: 'running', ssh_host: 'ssh4.vast.ai', ssh_port: '12345', public_ipaddr: '1.2.3.4 ', ports: { '22/tcp': [{ HostIp: '0.0.0.0', HostPort: '40022' }] }, dph_total: '0.5', image_runtype: 'jupyter_direc ssh_direc' } }) },
+    {
+      status: 200,
+      body: JSON.stringify({
+        instances: {
+          id: 3,
+          actual_status: 'running',
+          intended_status: 'running',
+          ssh_host: 'ssh4.vast.ai',
+          ssh_port: '12345',
+          public_ipaddr: '1.2.3.4 ',
+          ports: { '22/tcp': [{ HostIp: '0.0.0.0', HostPort: '40022' }] },
+          dph_total: '0.5',
+          image_runtype: 'jupyter_direc ssh_direc'
+        }
+      })
+    },
     { status: 200, body: '{"instances": []}' },
     { status: 200, body: '{"instances": null}' },
     { status: 404, body: '{"error":"no_such_instance","msg":"gone"}' }

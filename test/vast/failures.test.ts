@@ -90,7 +90,8 @@ async function echo(s: RemoteShell, text: string): Promise<string> {
   return stdout.text
 }
 
-const creates = (f: VastFake): string[] => f.requests.filter(r => r.method === 'PUT' && r.path.startsWith('/api/v0/asks/')).map(r => `${r.path.split('/')[4]}:${r.status}`)
+const creates = (f: VastFake): string[] =>
+  f.requests.filter(r => r.method === 'PUT' && r.path.startsWith('/api/v0/asks/')).map(r => `${r.path.split('/')[4]}:${r.status}`)
 
 test('taken offers (404 no_such_ask, 410) are skipped; the next offer is rented', async () => {
   const t = await setup({ offers: [{ behaviour: { taken: 404 } }, { behaviour: { taken: 410 } }, {}] })
@@ -137,7 +138,13 @@ test('a 429 storm in all three body shapes is survived without duplicate instanc
   // Every route was limited at least once, the create included, and still one instance only.
   for (const route of ['GET /api/v0/users/current/', 'POST /api/v0/bundles/', 'PUT create', 'POST ssh', 'DELETE instance']) {
     const hit = limited.some(r => {
-      const name = r.path.startsWith('/api/v0/asks/') ? 'PUT create' : /\/ssh\/$/.test(r.path) ? 'POST ssh' : /^\/api\/v0\/instances\/\d+\/$/.test(r.path) && r.method === 'DELETE' ? 'DELETE instance' : `${r.method} ${r.path}`
+      const name = r.path.startsWith('/api/v0/asks/')
+        ? 'PUT create'
+        : /\/ssh\/$/.test(r.path)
+          ? 'POST ssh'
+          : /^\/api\/v0\/instances\/\d+\/$/.test(r.path) && r.method === 'DELETE'
+            ? 'DELETE instance'
+            : `${r.method} ${r.path}`
       return name === route
     })
     expect([route, hit]).toEqual([route, true])
@@ -173,7 +180,12 @@ test('release from state alone (no instance ID) finds every instance by its exac
   const label = t.lease.data.vastLabel as string
   // Duplicates from ambiguous creates carry the same label; neighbours must be left alone.
   const dups = [fake!.seedInstance(label, { foreign: false }), fake!.seedInstance(label, { foreign: false })]
-  const others = [fake!.seedInstance(`${label}x`), fake!.seedInstance(label.replace('ofl_', 'ofl_0')), fake!.seedInstance(null), fake!.seedInstance('my-notebook')]
+  const others = [
+    fake!.seedInstance(`${label}x`),
+    fake!.seedInstance(label.replace('ofl_', 'ofl_0')),
+    fake!.seedInstance(null),
+    fake!.seedInstance('my-notebook')
+  ]
   // The first state save: label recorded, the instance ID not yet.
   const early = t.saved[0]
   expect(early.resourceId).toBeUndefined()
@@ -199,7 +211,7 @@ test('release with nothing recorded touches nothing', async () => {
   expect(fake!.requests.filter(r => r.method === 'DELETE')).toHaveLength(0)
 })
 
-test('release refuses an instance whose label is not this run\'s', async () => {
+test("release refuses an instance whose label is not this run's", async () => {
   const t = await setup({})
   const foreign = fake!.seedInstance('someone-else')
   t.lease.resourceId = String(foreign.id)

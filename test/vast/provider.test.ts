@@ -80,7 +80,7 @@ test('exec keeps stdout and stderr apart and propagates the exit code', async ()
 
 test('argv is quoted so the remote sees each word intact', async () => {
   const stdout = new Sink()
-  const words = ['it\'s', 'a b', '$HOME', '`id`', '', 'semi;colon', 'new\nline']
+  const words = ["it's", 'a b', '$HOME', '`id`', '', 'semi;colon', 'new\nline']
   const res = await shell!.exec({ argv: ['printf', '[%s]\\n', ...words], stdout, stderr: new Sink() })
   expect(res.exitCode).toBe(0)
   expect(stdout.text).toBe(words.map(w => `[${w}]\n`).join(''))
@@ -146,7 +146,10 @@ test('the host key is pinned: after it changes, every new connection is refused'
   await fake.rotateHostKey(id)
   const err = await shell!.exec({ argv: ['echo', 'hi'], stdout: new Sink(), stderr: new Sink() }).catch(e => e)
   // The first exec may land on the dying connection; the reconnect must then be refused.
-  const err2 = err instanceof Error && /host key/i.test(err.message) ? err : await shell!.exec({ argv: ['echo', 'hi'], stdout: new Sink(), stderr: new Sink() }).catch(e => e)
+  const err2 =
+    err instanceof Error && /host key/i.test(err.message)
+      ? err
+      : await shell!.exec({ argv: ['echo', 'hi'], stdout: new Sink(), stderr: new Sink() }).catch(e => e)
   expect(err2).toBeInstanceOf(TransportError)
   expect((err2 as Error).message).toMatch(/host key .*changed/i)
 })

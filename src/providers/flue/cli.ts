@@ -32,7 +32,10 @@ export function resolveFlueCli(settings: FlueSettings): Launch {
     const bin = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin?.flue
     if (bin) return { command: process.execPath, args: [path.join(path.dirname(pkg), bin)] }
   }
-  const onPath = (process.env.PATH ?? '').split(path.delimiter).map(d => path.join(d, 'flue')).find(p => fs.existsSync(p))
+  const onPath = (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .map(d => path.join(d, 'flue'))
+    .find(p => fs.existsSync(p))
   if (onPath) {
     const real = fs.realpathSync(onPath)
     return SCRIPT.test(real) ? { command: process.execPath, args: [real] } : { command: real, args: [] }

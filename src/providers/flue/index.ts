@@ -128,7 +128,9 @@ export const flueProvider: DelegatedProvider = {
     const stderrTail = () => redact(tail.text().replace(ANSI, '').trim().split('\n').slice(-15).join('\n'), Object.values(settings.env))
     if (!response) {
       if (cliExit !== 0) throw new ProviderError(`flue workflow failed (flue exit ${cliExit}) with no protocol response:\n${stderrTail()}`)
-      throw new ProviderError(`flue exited 0 but printed no protocol v1 response on stdout: does workflow '${flue.workflow}' return Offload's protocol response?\n${stderrTail()}`)
+      throw new ProviderError(
+        `flue exited 0 but printed no protocol v1 response on stdout: does workflow '${flue.workflow}' return Offload's protocol response?\n${stderrTail()}`
+      )
     }
     if (cliExit !== 0 && response.exitCode === 0) {
       throw new ProviderError(`flue exited ${cliExit} although the workflow reported exit 0: treating the run as a provider failure\n${stderrTail()}`)

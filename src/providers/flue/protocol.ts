@@ -39,7 +39,14 @@ export type FlueResponse = z.infer<typeof responseSchema>
  * end that start with '{' (as crabbox reads it).
  */
 export function parseResponse(stdout: string): FlueResponse | undefined {
-  const candidates = [stdout.trim(), ...stdout.split('\n').reverse().map(l => l.trim()).filter(l => l.startsWith('{'))]
+  const candidates = [
+    stdout.trim(),
+    ...stdout
+      .split('\n')
+      .reverse()
+      .map(l => l.trim())
+      .filter(l => l.startsWith('{'))
+  ]
   for (const c of candidates) {
     if (!c) continue
     try {

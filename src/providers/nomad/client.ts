@@ -105,7 +105,12 @@ export class NomadClient {
    * A dispatcher of its own for one WebSocket: exposes the socket (for receive backpressure and
    * for closing our side) and the HTTP answer of a refused upgrade (status and body text).
    */
-  webSocketDispatcher(): { dispatcher: Dispatcher; socket: () => net.Socket | undefined; refused: { status?: number; body: Buffer[] }; destroy: () => Promise<void> } {
+  webSocketDispatcher(): {
+    dispatcher: Dispatcher
+    socket: () => net.Socket | undefined
+    refused: { status?: number; body: Buffer[] }
+    destroy: () => Promise<void>
+  } {
     const connector = buildConnector(this.connectOptions)
     let captured: net.Socket | undefined
     const refused: { status?: number; body: Buffer[] } = { body: [] }

@@ -215,7 +215,8 @@ export class NomadExecShell implements RemoteShell {
           const body = redact(Buffer.concat(refused.body).toString('utf8').trim().slice(0, 500))
           if (status && status !== 101) {
             let hint = ''
-            if (status === 403) hint = ` (${permissionHint(this.client.config.token, this.opts.capability)}; a 403 on the upgrade also means an Origin header that does not match Host)`
+            if (status === 403)
+              hint = ` (${permissionHint(this.client.config.token, this.opts.capability)}; a 403 on the upgrade also means an Origin header that does not match Host)`
             if (status === 400 && /upgrade/i.test(body)) hint = ' (a proxy in front of Nomad dropped the Upgrade/Connection headers)'
             return settle(new TransportError(`${what}: Nomad refused the exec WebSocket: HTTP ${status}${body ? `: ${body}` : ''}${hint}`))
           }
@@ -226,12 +227,22 @@ export class NomadExecShell implements RemoteShell {
           let hint = ''
           if (/permission denied/i.test(reason)) hint = ` (${permissionHint(this.client.config.token, this.opts.capability)})`
           if (/not started yet|is not running|unknown task name/i.test(reason)) hint = ' (the task is not running; it may have been stopped or failed)'
-          return settle(new TransportError(`${what}: Nomad ended the exec session before the exit status (close ${ev.code}): ${reason || '(no reason given; Nomad drops reasons over 123 bytes)'}${hint}`))
+          return settle(
+            new TransportError(
+              `${what}: Nomad ended the exec session before the exit status (close ${ev.code}): ${reason || '(no reason given; Nomad drops reasons over 123 bytes)'}${hint}`
+            )
+          )
         }
         if (ev.code === 1006) {
-          return settle(new TransportError(`${what}: the exec connection dropped before the command's exit status arrived (no close frame, code 1006); the remote command may still be running`))
+          return settle(
+            new TransportError(
+              `${what}: the exec connection dropped before the command's exit status arrived (no close frame, code 1006); the remote command may still be running`
+            )
+          )
         }
-        return settle(new TransportError(`${what}: the exec WebSocket closed with code ${ev.code}${reason ? ` (${reason})` : ''} before the command's exit status arrived`))
+        return settle(
+          new TransportError(`${what}: the exec WebSocket closed with code ${ev.code}${reason ? ` (${reason})` : ''} before the command's exit status arrived`)
+        )
       }
     })
   }

@@ -95,13 +95,22 @@ async function register(client: NomadClient, job: NomadJob, leaseId: string, sig
       if (!transient || attempt >= 4 || signal.aborted) throw err
       let existing: { status: number; data: NomadJob; index: number }
       try {
-        existing = await client.call<NomadJob>('GET', `/v1/job/${encodeURIComponent(job.ID)}`, { idempotent: true, signal, accept: [404], capability: 'read-job' })
+        existing = await client.call<NomadJob>('GET', `/v1/job/${encodeURIComponent(job.ID)}`, {
+          idempotent: true,
+          signal,
+          accept: [404],
+          capability: 'read-job'
+        })
       } catch {
         throw err
       }
       if (existing.status !== 404) {
         if (existing.data?.Meta?.['offload.lease_id'] !== leaseId) throw err
-        const evals = await client.call<{ ID: string; CreateIndex: number }[]>('GET', `/v1/job/${encodeURIComponent(job.ID)}/evaluations`, { idempotent: true, signal, capability: 'read-job' })
+        const evals = await client.call<{ ID: string; CreateIndex: number }[]>('GET', `/v1/job/${encodeURIComponent(job.ID)}/evaluations`, {
+          idempotent: true,
+          signal,
+          capability: 'read-job'
+        })
         const latest = [...(evals.data ?? [])].sort((a, b) => b.CreateIndex - a.CreateIndex)[0]
         return { evalId: latest?.ID, index: existing.index }
       }
@@ -177,7 +186,8 @@ async function acquire(ctx: AcquireContext): Promise<RemoteShell> {
 
 /** raw_exec writes into the node's own filesystem: remove the workspace while the alloc still runs. */
 async function removeRawExecWorkspace(client: NomadClient, d: NomadLeaseData): Promise<string> {
-  if (d.driver !== 'raw_exec' || !d.allocId || !d.remoteDir || !/^\/tmp\/|^\/var\/tmp\//.test(d.remoteDir + '/') || d.remoteDir.split('/').includes('..')) return ''
+  if (d.driver !== 'raw_exec' || !d.allocId || !d.remoteDir || !/^\/tmp\/|^\/var\/tmp\//.test(d.remoteDir + '/') || d.remoteDir.split('/').includes('..'))
+    return ''
   const shell = new NomadExecShell(client, d.allocId, TASK_NAME, { capability: execCapability(d.driver) })
   const sink = new PassThrough()
   sink.resume()

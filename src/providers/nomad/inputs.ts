@@ -10,7 +10,17 @@ import type { NomadDriver, NomadSettings } from './settings'
 
 const DRIVERS = ['docker', 'exec', 'raw_exec', 'podman'] as const satisfies readonly NomadDriver[]
 const driverSchema = z.enum(DRIVERS)
-const positiveInt = z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().positive().max(2 ** 31 - 1))
+const positiveInt = z
+  .string()
+  .regex(/^\d+$/)
+  .transform(Number)
+  .pipe(
+    z
+      .number()
+      .int()
+      .positive()
+      .max(2 ** 31 - 1)
+  )
 
 /** Registers a secret with our redactor and with the runner's log masking (whole value and each line). */
 function maskSecret(value: string): void {
@@ -54,7 +64,10 @@ function readPem(input: string, value: string, what: string): string {
   try {
     text = fs.readFileSync(value, 'utf8')
   } catch (err) {
-    throw new InputError(input, `${what}: PEM text or the path of a readable PEM file is accepted; could not read '${value}' (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
+    throw new InputError(
+      input,
+      `${what}: PEM text or the path of a readable PEM file is accepted; could not read '${value}' (${(err as NodeJS.ErrnoException).code ?? 'error'})`
+    )
   }
   if (!text.includes('-----BEGIN')) throw new InputError(input, `${what}: the file '${value}' holds no PEM block`)
   return text
@@ -133,13 +146,19 @@ export function readNomadSettings(input: InputReader, env: NodeJS.ProcessEnv): N
   const jobspecPath = get('nomad-jobspec')
   if (jobspecPath) {
     if (/\.hcl$/i.test(jobspecPath) || /\.nomad$/i.test(jobspecPath)) {
-      throw new InputError('nomad-jobspec', `'${jobspecPath}' looks like HCL; a JSON job template is accepted (nomad job run -output job.nomad.hcl > job.json converts one)`)
+      throw new InputError(
+        'nomad-jobspec',
+        `'${jobspecPath}' looks like HCL; a JSON job template is accepted (nomad job run -output job.nomad.hcl > job.json converts one)`
+      )
     }
     let text: string
     try {
       text = fs.readFileSync(path.resolve(env.GITHUB_WORKSPACE ?? process.cwd(), jobspecPath), 'utf8')
     } catch (err) {
-      throw new InputError('nomad-jobspec', `the path of a readable JSON job template is accepted; could not read '${jobspecPath}' (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
+      throw new InputError(
+        'nomad-jobspec',
+        `the path of a readable JSON job template is accepted; could not read '${jobspecPath}' (${(err as NodeJS.ErrnoException).code ?? 'error'})`
+      )
     }
     try {
       const parsed: unknown = JSON.parse(text)
@@ -159,8 +178,10 @@ export function readNomadSettings(input: InputReader, env: NodeJS.ProcessEnv): N
   const clientCert = certRaw ? readPem('nomad-client-cert', certRaw, 'client certificate') : undefined
   const clientKey = keyRaw ? readPem('nomad-client-key', keyRaw, 'client key') : undefined
   if (clientKey) maskSecret(clientKey)
-  if (clientCert && !clientKey) throw new InputError('nomad-client-key', 'nomad-client-cert is set, so the matching client key is required (PEM text or a file path)')
-  if (clientKey && !clientCert) throw new InputError('nomad-client-cert', 'nomad-client-key is set, so the matching client certificate is required (PEM text or a file path)')
+  if (clientCert && !clientKey)
+    throw new InputError('nomad-client-key', 'nomad-client-cert is set, so the matching client key is required (PEM text or a file path)')
+  if (clientKey && !clientCert)
+    throw new InputError('nomad-client-cert', 'nomad-client-key is set, so the matching client certificate is required (PEM text or a file path)')
   if (clientKey && !/PRIVATE KEY-----/.test(clientKey)) throw new InputError('nomad-client-key', 'no PRIVATE KEY block found; a PEM private key is accepted')
 
   const serverName = get('nomad-tls-server-name', 'NOMAD_TLS_SERVER_NAME') || undefined

@@ -154,7 +154,10 @@ export function renderJobTemplate(text: string, s: NomadSettings, jobId: string,
   if (job.ID !== jobId) fail(`the job ID must be "{{JobID}}" (rendered: ${JSON.stringify(job.ID)}, expected ${JSON.stringify(jobId)}) so release can find it`)
   const meta = ownershipMeta(owner)
   const missing = Object.entries(meta).filter(([k, v]) => job.Meta?.[k] !== v)
-  if (missing.length) fail(`the job Meta must carry Offload's ownership keys (put "Meta": "{{OwnershipMeta}}" in the job); missing or different: ${missing.map(([k]) => k).join(', ')}`)
+  if (missing.length)
+    fail(
+      `the job Meta must carry Offload's ownership keys (put "Meta": "{{OwnershipMeta}}" in the job); missing or different: ${missing.map(([k]) => k).join(', ')}`
+    )
   const wantNs = s.namespace || 'default'
   if (job.Namespace && job.Namespace !== wantNs) fail(`the job namespace "${job.Namespace}" differs from nomad-namespace "${wantNs}"`)
   if (!Array.isArray(job.TaskGroups) || job.TaskGroups.length === 0) fail('the job has no TaskGroups')

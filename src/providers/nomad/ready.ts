@@ -151,10 +151,14 @@ export async function waitForRunningAlloc(client: NomadClient, o: WaitOptions): 
       lastEval = res.data
       const failed = res.data.FailedTGAllocs
       if (failed && Object.keys(failed).length > 0) {
-        throw new ProviderError(`Nomad could not place job ${o.jobId}: ${describePlacement(failed)}. Check nomad-driver, nomad-datacenters, nomad-node-pool and the cpu/memory/disk inputs against the cluster's nodes.`)
+        throw new ProviderError(
+          `Nomad could not place job ${o.jobId}: ${describePlacement(failed)}. Check nomad-driver, nomad-datacenters, nomad-node-pool and the cpu/memory/disk inputs against the cluster's nodes.`
+        )
       }
       if (res.data.Status === 'failed' || res.data.Status === 'canceled') {
-        throw new ProviderError(`Nomad evaluation ${o.evalId.slice(0, 8)} for job ${o.jobId} ended ${res.data.Status}${res.data.StatusDescription ? `: ${res.data.StatusDescription}` : ''}`)
+        throw new ProviderError(
+          `Nomad evaluation ${o.evalId.slice(0, 8)} for job ${o.jobId} ended ${res.data.Status}${res.data.StatusDescription ? `: ${res.data.StatusDescription}` : ''}`
+        )
       }
       // complete without failures: placement done, the alloc loop takes it from here.
       if (res.data.Status === 'complete') return new Promise<never>(() => undefined)
@@ -168,7 +172,10 @@ export async function waitForRunningAlloc(client: NomadClient, o: WaitOptions): 
     if (o.signal.aborted) throw new ProviderError(`waiting for Nomad job ${o.jobId} was canceled (${describeAlloc(last, o.task)})`, { cause: err })
     if (timedOut) {
       const ev = lastEval ? `; evaluation ${lastEval.Status}` : ''
-      throw new ProviderError(`Nomad job ${o.jobId} was not running after ${Math.round(o.timeoutMs / 1000)} s (nomad-ready-timeout): ${describeAlloc(last, o.task)}${ev}`, { cause: err })
+      throw new ProviderError(
+        `Nomad job ${o.jobId} was not running after ${Math.round(o.timeoutMs / 1000)} s (nomad-ready-timeout): ${describeAlloc(last, o.task)}${ev}`,
+        { cause: err }
+      )
     }
     throw err
   } finally {

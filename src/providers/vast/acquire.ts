@@ -182,7 +182,12 @@ async function searchOffers(client: VastClient, vs: VastSettings): Promise<VastO
   }
   // Hard cap and sanity, whatever the server (or a user filter) let through; server order kept.
   const offers = found.filter(
-    o => o.dphTotal !== undefined && o.dphTotal <= vs.maxPricePerHour && o.rentable !== false && o.rented !== true && (o.numGpus === undefined || o.numGpus === vs.gpuCount)
+    o =>
+      o.dphTotal !== undefined &&
+      o.dphTotal <= vs.maxPricePerHour &&
+      o.rentable !== false &&
+      o.rented !== true &&
+      (o.numGpus === undefined || o.numGpus === vs.gpuCount)
   )
   if (!offers.length) {
     throw new ProviderError(
@@ -267,7 +272,7 @@ async function waitUntilReady(
   let last: VastInstance | undefined
   let lastLine = ''
   let delay = t.pollMinMs
-  let endpoints: SshEndpoint[] = []
+  let endpoints: SshEndpoint[]
 
   const check = async (): Promise<VastInstance> => {
     const inst = await client.getInstance(id)
@@ -302,7 +307,11 @@ async function waitUntilReady(
     for (const ep of endpoints) {
       signal.throwIfAborted()
       try {
-        const conn: Client = await probeSsh(ep, { ...sshOpts, connectTimeoutMs: Math.min(sshOpts.connectTimeoutMs, Math.max(1000, deadline - Date.now())) }, signal)
+        const conn: Client = await probeSsh(
+          ep,
+          { ...sshOpts, connectTimeoutMs: Math.min(sshOpts.connectTimeoutMs, Math.max(1000, deadline - Date.now())) },
+          signal
+        )
         const ordered = [ep, ...endpoints.filter(e => e !== ep)]
         return { shell: new SshShell(ordered, sshOpts, conn), endpoint: ep }
       } catch (err) {

@@ -29,7 +29,10 @@ export class VastApiError extends ProviderError {
     readonly detail: string,
     options?: { cause?: unknown }
   ) {
-    super(`Vast API ${method} ${path} ${status === undefined ? 'failed' : `answered ${status}`}${code ? ` ${code}` : ''}${detail ? `: ${detail}` : ''}`, options)
+    super(
+      `Vast API ${method} ${path} ${status === undefined ? 'failed' : `answered ${status}`}${code ? ` ${code}` : ''}${detail ? `: ${detail}` : ''}`,
+      options
+    )
     this.name = 'VastApiError'
   }
 }
@@ -70,7 +73,9 @@ function isRetryable(err: unknown): boolean {
 
 function isTimeout(err: unknown): boolean {
   const name = (err as { name?: string })?.name
-  return name === 'TimeoutError' || (err as { code?: string })?.code === 'UND_ERR_HEADERS_TIMEOUT' || (err as { code?: string })?.code === 'UND_ERR_BODY_TIMEOUT'
+  return (
+    name === 'TimeoutError' || (err as { code?: string })?.code === 'UND_ERR_HEADERS_TIMEOUT' || (err as { code?: string })?.code === 'UND_ERR_BODY_TIMEOUT'
+  )
 }
 
 // ---------- lenient response decoding ----------
@@ -222,7 +227,9 @@ export class VastClient {
       signal: this.signal,
       retryable: err => !this.signal?.aborted && isRetryable(err),
       onRetry: (err, attempt, delay) =>
-        core.info(`Vast API ${method} ${path}: ${shortReason(err)}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1}/${this.tuning.retryAttempts})`)
+        core.info(
+          `Vast API ${method} ${path}: ${shortReason(err)}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1}/${this.tuning.retryAttempts})`
+        )
     })
   }
 
@@ -257,8 +264,12 @@ export class VastClient {
       text = await readCapped(res.body)
     } catch (err) {
       if (this.signal?.aborted) throw err
-      const reason = timeout.aborted ? `timed out after ${this.tuning.requestTimeoutMs} ms` : redactVast((err as Error).message ?? String(err), [this.settings.apiKey])
-      throw new VastApiError(method, path, undefined, (err as { code?: string }).code, reason, { cause: timeout.aborted ? Object.assign(new Error('timeout'), { name: 'TimeoutError' }) : err })
+      const reason = timeout.aborted
+        ? `timed out after ${this.tuning.requestTimeoutMs} ms`
+        : redactVast((err as Error).message ?? String(err), [this.settings.apiKey])
+      throw new VastApiError(method, path, undefined, (err as { code?: string }).code, reason, {
+        cause: timeout.aborted ? Object.assign(new Error('timeout'), { name: 'TimeoutError' }) : err
+      })
     }
     let json: unknown
     try {
@@ -342,7 +353,7 @@ export class VastClient {
       throw err
     }
     const rec = asRecord(body)
-    let one: unknown = 'instances' in rec ? rec.instances : ('instance' in rec ? rec.instance : rec.id !== undefined ? rec : rec.data)
+    let one: unknown = 'instances' in rec ? rec.instances : 'instance' in rec ? rec.instance : rec.id !== undefined ? rec : rec.data
     if (Array.isArray(one)) one = one.find(i => String(asRecord(i).id) === String(id))
     if (one === null || one === undefined) return undefined
     const inst = toInstance(one)

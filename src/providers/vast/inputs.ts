@@ -128,14 +128,37 @@ export function readVastSettings(input: InputReader, env: NodeJS.ProcessEnv): Va
 
   const image = input('vast-image') || VAST_DEFAULTS.image
   if (image.length > 1024 || /\s/.test(image)) {
-    throw new InputError('vast-image', 'expected a container image reference such as nvidia/cuda:12.8.1-cudnn-devel-ubuntu22.04 (no spaces, at most 1024 characters)')
+    throw new InputError(
+      'vast-image',
+      'expected a container image reference such as nvidia/cuda:12.8.1-cudnn-devel-ubuntu22.04 (no spaces, at most 1024 characters)'
+    )
   }
 
   const gpuNames = parseGpuNames(input('vast-gpu'))
-  const gpuCount = parseNumber('vast-gpu-count', input('vast-gpu-count') || VAST_DEFAULTS.gpuCount, 'a whole number of GPUs from 1 to 64', n => Number.isInteger(n) && n >= 1 && n <= 64)
-  const maxPricePerHour = parseNumber('vast-max-price', input('vast-max-price') || VAST_DEFAULTS.maxPrice, 'a positive price in USD per hour, e.g. 0.60', n => n > 0 && n <= 10_000)
-  const diskGb = parseNumber('vast-disk', input('vast-disk') || VAST_DEFAULTS.disk, 'a disk size in GB, at least 8 (Vast minimum), e.g. 32', n => n >= 8 && n <= 100_000)
-  const minReliability = parseNumber('vast-min-reliability', input('vast-min-reliability') || VAST_DEFAULTS.minReliability, 'a number from 0 to 1, e.g. 0.98', n => n >= 0 && n <= 1)
+  const gpuCount = parseNumber(
+    'vast-gpu-count',
+    input('vast-gpu-count') || VAST_DEFAULTS.gpuCount,
+    'a whole number of GPUs from 1 to 64',
+    n => Number.isInteger(n) && n >= 1 && n <= 64
+  )
+  const maxPricePerHour = parseNumber(
+    'vast-max-price',
+    input('vast-max-price') || VAST_DEFAULTS.maxPrice,
+    'a positive price in USD per hour, e.g. 0.60',
+    n => n > 0 && n <= 10_000
+  )
+  const diskGb = parseNumber(
+    'vast-disk',
+    input('vast-disk') || VAST_DEFAULTS.disk,
+    'a disk size in GB, at least 8 (Vast minimum), e.g. 32',
+    n => n >= 8 && n <= 100_000
+  )
+  const minReliability = parseNumber(
+    'vast-min-reliability',
+    input('vast-min-reliability') || VAST_DEFAULTS.minReliability,
+    'a number from 0 to 1, e.g. 0.98',
+    n => n >= 0 && n <= 1
+  )
   const offerFilters = parseOfferFilters(input('vast-offer-filters'))
   const order = parseOrder(input('vast-order') || VAST_DEFAULTS.order)
   const release = oneOf<VastRelease>('vast-release', input('vast-release') || VAST_DEFAULTS.release, ['destroy', 'stop'])
@@ -146,7 +169,22 @@ export function readVastSettings(input: InputReader, env: NodeJS.ProcessEnv): Va
     throw new InputError('vast-ready-timeout', `'${readyText}' is not valid; expected a duration of at least 1s such as 90s, 20m or 1h`)
   }
 
-  return { apiKey, apiUrl, image, gpuNames, gpuCount, maxPricePerHour, diskGb, minReliability, offerFilters, order, release, ssh, readyTimeoutMs, tuning: pacingFromEnv(env) }
+  return {
+    apiKey,
+    apiUrl,
+    image,
+    gpuNames,
+    gpuCount,
+    maxPricePerHour,
+    diskGb,
+    minReliability,
+    offerFilters,
+    order,
+    release,
+    ssh,
+    readyTimeoutMs,
+    tuning: pacingFromEnv(env)
+  }
 }
 
 /**

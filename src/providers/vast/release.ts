@@ -26,7 +26,13 @@ export function manualDestroy(ids: string[], apiUrl: string): string {
  * Destroy one instance and confirm it is gone (null, [] or 404 all mean gone), re-sending the
  * DELETE now and then. Refuses an instance whose label is not this lease's.
  */
-export async function destroyAndVerify(client: VastClient, id: string | number, label: string | undefined, t: VastTuning, keyId?: string): Promise<InstanceRelease> {
+export async function destroyAndVerify(
+  client: VastClient,
+  id: string | number,
+  label: string | undefined,
+  t: VastTuning,
+  keyId?: string
+): Promise<InstanceRelease> {
   const sid = String(id)
   let inst = await client.getInstance(sid)
   if (!inst) return { id: sid, verified: true, detail: `instance ${sid} already gone`, endedAt: Date.now() }
@@ -35,11 +41,14 @@ export async function destroyAndVerify(client: VastClient, id: string | number, 
   }
   const seen = inst
   if (keyId) {
-    await client.detachSshKey(sid, keyId).catch(err => core.info(`Detaching the run's SSH key from Vast instance ${sid} failed (${errorMessage(err)}); destroying anyway`))
+    await client
+      .detachSshKey(sid, keyId)
+      .catch(err => core.info(`Detaching the run's SSH key from Vast instance ${sid} failed (${errorMessage(err)}); destroying anyway`))
   }
   for (let attempt = 0; attempt < t.verifyAttempts; attempt++) {
     if (attempt % 3 === 0) {
-      if ((await client.destroyInstance(sid)) === 'gone') return { id: sid, verified: true, detail: `instance ${sid} destroyed`, endedAt: Date.now(), instance: seen }
+      if ((await client.destroyInstance(sid)) === 'gone')
+        return { id: sid, verified: true, detail: `instance ${sid} destroyed`, endedAt: Date.now(), instance: seen }
     }
     inst = await client.getInstance(sid)
     if (!inst) return { id: sid, verified: true, detail: `instance ${sid} destroyed`, endedAt: Date.now(), instance: seen }
@@ -81,7 +90,7 @@ export function costOf(records: Record<string, VastInstanceRecord>, results: Ins
     const end = rec?.destroyedAt ?? res?.endedAt ?? now
     if (dph === undefined || start === undefined) continue
     any = true
-    total += dph * Math.max(0, end - start) / 3_600_000
+    total += (dph * Math.max(0, end - start)) / 3_600_000
   }
   return any ? Math.round(total * 10_000) / 10_000 : undefined
 }
@@ -95,7 +104,11 @@ export async function releaseVast(ctx: ReleaseContext): Promise<ReleaseResult> {
   const label = data.vastLabel
   const client = new VastClient(vs)
   const current = ctx.lease.resourceId
-  const ids = new Set<string>(Object.entries(records).filter(([, r]) => r.destroyedAt === undefined).map(([id]) => id))
+  const ids = new Set<string>(
+    Object.entries(records)
+      .filter(([, r]) => r.destroyedAt === undefined)
+      .map(([id]) => id)
+  )
   if (current) ids.add(current)
 
   if (!ids.size && !label) return { verified: true, detail: 'no Vast instance was created', costUsd: costOf(records, []) }
@@ -105,7 +118,11 @@ export async function releaseVast(ctx: ReleaseContext): Promise<ReleaseResult> {
   const releaseOne = async (id: string, stop: boolean): Promise<void> => {
     handled.add(id)
     try {
-      results.push(stop ? await stopAndVerify(client, id, label, t, data.vastSshKeyId) : await destroyAndVerify(client, id, label, t, id === current ? data.vastSshKeyId : undefined))
+      results.push(
+        stop
+          ? await stopAndVerify(client, id, label, t, data.vastSshKeyId)
+          : await destroyAndVerify(client, id, label, t, id === current ? data.vastSshKeyId : undefined)
+      )
     } catch (err) {
       const why = isAuthError(err) ? `the API key (input 'vast-api-key') was rejected: ${errorMessage(err)}` : errorMessage(err)
       results.push({ id, verified: false, detail: `instance ${id}: ${why}` })
@@ -149,7 +166,15 @@ export async function releaseVast(ctx: ReleaseContext): Promise<ReleaseResult> {
   }
   const detail = results.length ? results.map(r => r.detail).join('; ') : `no Vast instance labelled '${label}' exists`
   if (failed.length) {
-    return { verified: false, detail, manualCleanup: manualDestroy(failed.map(f => f.id), vs.apiUrl), costUsd }
+    return {
+      verified: false,
+      detail,
+      manualCleanup: manualDestroy(
+        failed.map(f => f.id),
+        vs.apiUrl
+      ),
+      costUsd
+    }
   }
   return { verified: true, detail: `Vast: ${detail}`, costUsd }
 }

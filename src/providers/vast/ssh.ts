@@ -105,10 +105,37 @@ export function connectSsh(endpoint: SshEndpoint, opts: SshOptions, signal?: Abo
 
 /** Linux signal numbers (the remote is Linux whatever the local OS). */
 const SIGNALS: Record<string, number> = {
-  SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9, SIGUSR1: 10,
-  SIGSEGV: 11, SIGUSR2: 12, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15, SIGSTKFLT: 16, SIGCHLD: 17, SIGCONT: 18, SIGSTOP: 19,
-  SIGTSTP: 20, SIGTTIN: 21, SIGTTOU: 22, SIGURG: 23, SIGXCPU: 24, SIGXFSZ: 25, SIGVTALRM: 26, SIGPROF: 27, SIGWINCH: 28,
-  SIGIO: 29, SIGPWR: 30, SIGSYS: 31
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGILL: 4,
+  SIGTRAP: 5,
+  SIGABRT: 6,
+  SIGBUS: 7,
+  SIGFPE: 8,
+  SIGKILL: 9,
+  SIGUSR1: 10,
+  SIGSEGV: 11,
+  SIGUSR2: 12,
+  SIGPIPE: 13,
+  SIGALRM: 14,
+  SIGTERM: 15,
+  SIGSTKFLT: 16,
+  SIGCHLD: 17,
+  SIGCONT: 18,
+  SIGSTOP: 19,
+  SIGTSTP: 20,
+  SIGTTIN: 21,
+  SIGTTOU: 22,
+  SIGURG: 23,
+  SIGXCPU: 24,
+  SIGXFSZ: 25,
+  SIGVTALRM: 26,
+  SIGPROF: 27,
+  SIGWINCH: 28,
+  SIGIO: 29,
+  SIGPWR: 30,
+  SIGSYS: 31
 }
 
 export function signalExitCode(name: string | undefined): number {
@@ -286,6 +313,8 @@ export async function probeSsh(endpoint: SshEndpoint, opts: SshOptions, signal?:
     return client
   } catch (err) {
     client.destroy()
-    throw err instanceof TransportError ? err : new TransportError(`SSH probe on ${describeEndpoint(endpoint)} failed: ${(err as Error).message}`, { cause: err })
+    throw err instanceof TransportError
+      ? err
+      : new TransportError(`SSH probe on ${describeEndpoint(endpoint)} failed: ${(err as Error).message}`, { cause: err })
   }
 }

@@ -25,14 +25,48 @@ function openssl(dir: string, args: string[]): void {
 export function makeTestCerts(): TestCerts {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-certs-'))
   const ca = (name: string) => {
-    openssl(dir, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '2', '-subj', `/CN=${name}`, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'])
+    openssl(dir, [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.pem`,
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${name}`,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign'
+    ])
   }
   ca('ca')
   ca('other-ca')
   const leaf = (name: string, cn: string, ext: string) => {
     openssl(dir, ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`])
     fs.writeFileSync(path.join(dir, `${name}.ext`), ext)
-    openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', '-extfile', `${name}.ext`])
+    openssl(dir, [
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      `${name}.pem`,
+      '-days',
+      '2',
+      '-extfile',
+      `${name}.ext`
+    ])
   }
   leaf('server', 'server.global.nomad', 'subjectAltName=DNS:server.global.nomad,DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n')
   leaf('client', 'cli.global.nomad', 'subjectAltName=DNS:cli.global.nomad\nextendedKeyUsage=clientAuth\n')

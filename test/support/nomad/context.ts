@@ -61,7 +61,11 @@ export function ownershipFor(lease: LeaseState): Ownership {
   return { managed: 'offload', leaseId: lease.leaseId, repository: 'acme/widgets', runId: '42', runAttempt: '1', job: 'build', expiresAt: lease.expiresAt }
 }
 
-export function acquireContext(settings: Settings, lease: LeaseState, signal = new AbortController().signal): AcquireContext & { recorded: { resourceId?: string; data?: Record<string, unknown> }[] } {
+export function acquireContext(
+  settings: Settings,
+  lease: LeaseState,
+  signal = new AbortController().signal
+): AcquireContext & { recorded: { resourceId?: string; data?: Record<string, unknown> }[] } {
   const recorded: { resourceId?: string; data?: Record<string, unknown> }[] = []
   return {
     settings,

@@ -167,7 +167,14 @@ function parseBool(v: string): boolean | undefined {
 }
 
 function globMatch(glob: string, s: string): boolean {
-  const re = new RegExp('^' + glob.split('*').map(p => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$')
+  const re = new RegExp(
+    '^' +
+      glob
+        .split('*')
+        .map(p => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*') +
+      '$'
+  )
   return re.test(s)
 }
 
@@ -338,7 +345,8 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
       args = ['-c', 'while :; do sleep 3600; done']
     }
     if (typeof command !== 'string' || !command) return fail('Failed Validation', '1 error occurred:\n\t* missing command')
-    if (args !== undefined && (!Array.isArray(args) || args.some(x => typeof x !== 'string'))) return fail('Failed Validation', '1 error occurred:\n\t* args must be a list of strings')
+    if (args !== undefined && (!Array.isArray(args) || args.some(x => typeof x !== 'string')))
+      return fail('Failed Validation', '1 error occurred:\n\t* args must be a list of strings')
     event(a, name, 'Task Setup', 'Building Task Directory')
     const p = spawn(command, (args as string[] | undefined) ?? [], {
       cwd: t.dir,
@@ -403,20 +411,52 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
       ev.ModifyIndex = bump('evals')
       return
     }
-    const job = rec.job as Record<string, unknown> & { TaskGroups: Record<string, unknown>[]; Datacenters: string[] }
+    const job = rec.job as unknown as Record<string, unknown> & { TaskGroups: Record<string, unknown>[]; Datacenters: string[] }
     const failed: Record<string, unknown> = {}
     const dcOk = job.Datacenters.some(d => globMatch(d, datacenter))
     for (const g of job.TaskGroups) {
       const tasks = (g.Tasks as Record<string, unknown>[]) ?? []
       const missing = tasks.some(t => !drivers.has(String(t.Driver)))
       if (!dcOk) {
-        failed[String(g.Name)] = { NodesEvaluated: 0, NodesFiltered: 0, NodesInPool: 1, NodesAvailable: {}, ClassFiltered: null, ConstraintFiltered: null, NodesExhausted: 0, DimensionExhausted: null, QuotaExhausted: null }
+        failed[String(g.Name)] = {
+          NodesEvaluated: 0,
+          NodesFiltered: 0,
+          NodesInPool: 1,
+          NodesAvailable: {},
+          ClassFiltered: null,
+          ConstraintFiltered: null,
+          NodesExhausted: 0,
+          DimensionExhausted: null,
+          QuotaExhausted: null
+        }
       } else if (missing) {
-        failed[String(g.Name)] = { NodesEvaluated: 1, NodesFiltered: 1, NodesInPool: 1, NodesAvailable: { [datacenter]: 1 }, ClassFiltered: null, ConstraintFiltered: { 'missing drivers': 1 }, NodesExhausted: 0, DimensionExhausted: null, QuotaExhausted: null }
+        failed[String(g.Name)] = {
+          NodesEvaluated: 1,
+          NodesFiltered: 1,
+          NodesInPool: 1,
+          NodesAvailable: { [datacenter]: 1 },
+          ClassFiltered: null,
+          ConstraintFiltered: { 'missing drivers': 1 },
+          NodesExhausted: 0,
+          DimensionExhausted: null,
+          QuotaExhausted: null
+        }
       }
     }
     if (Object.keys(failed).length) {
-      const blocked: EvalRecord = { ID: randomUUID(), Namespace: ev.Namespace, JobID: ev.JobID, Type: ev.Type, TriggeredBy: 'queued-allocs', Status: 'blocked', StatusDescription: 'created to place remaining allocations', FailedTGAllocs: null, BlockedEval: '', CreateIndex: 0, ModifyIndex: 0 }
+      const blocked: EvalRecord = {
+        ID: randomUUID(),
+        Namespace: ev.Namespace,
+        JobID: ev.JobID,
+        Type: ev.Type,
+        TriggeredBy: 'queued-allocs',
+        Status: 'blocked',
+        StatusDescription: 'created to place remaining allocations',
+        FailedTGAllocs: null,
+        BlockedEval: '',
+        CreateIndex: 0,
+        ModifyIndex: 0
+      }
       blocked.CreateIndex = blocked.ModifyIndex = bump('evals')
       evals.set(blocked.ID, blocked)
       ev.FailedTGAllocs = failed
@@ -484,14 +524,16 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
     for (const [i, g] of (groups ?? []).entries()) {
       if (!g.Name) errs.push(`Job task group ${i + 1} missing name`)
       const rp = g.RestartPolicy as Record<string, unknown> | undefined
-      if (rp && rp.Attempts === 0 && rp.Mode === 'delay') errs.push(`Task Group ${String(g.Name)} should have a valid restart policy: 1 error occurred:\n\t* Restart policy "delay" with 0 attempts is invalid`)
+      if (rp && rp.Attempts === 0 && rp.Mode === 'delay')
+        errs.push(`Task Group ${String(g.Name)} should have a valid restart policy: 1 error occurred:\n\t* Restart policy "delay" with 0 attempts is invalid`)
       const tasks = g.Tasks as Record<string, unknown>[] | undefined
       if (!Array.isArray(tasks) || tasks.length === 0) errs.push(`Task group ${String(g.Name)} validation failed: Missing tasks for task group`)
       for (const t of tasks ?? []) {
         if (!t.Name) errs.push(`Task group ${String(g.Name)} validation failed: Task missing name`)
         if (!t.Driver) errs.push(`Task group ${String(g.Name)} validation failed: Task ${String(t.Name)} validation failed: Missing task driver`)
         const r = t.Resources as Record<string, unknown> | undefined
-        if (r && typeof r.MemoryMB === 'number' && r.MemoryMB < 10) errs.push(`Task ${String(t.Name)} validation failed: minimum MemoryMB value is 10; got ${r.MemoryMB}`)
+        if (r && typeof r.MemoryMB === 'number' && r.MemoryMB < 10)
+          errs.push(`Task ${String(t.Name)} validation failed: minimum MemoryMB value is 10; got ${r.MemoryMB}`)
       }
     }
     return errs
@@ -558,7 +600,8 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
         if (!job || typeof job !== 'object') throw new HttpError(400, 'Job must be specified')
         checkDurations(job)
         const ns = q.get('namespace') || (body.Namespace as string) || (job.Namespace as string) || 'default'
-        if (job.Namespace && job.Namespace !== ns) throw new HttpError(400, `mismatched request namespace in request: "${ns}" vs job "${String(job.Namespace)}"`)
+        if (job.Namespace && job.Namespace !== ns)
+          throw new HttpError(400, `mismatched request namespace in request: "${ns}" vs job "${String(job.Namespace)}"`)
         requireCap(token, ['submit-job', 'register-job'])
         job.Namespace = ns
         job.Name ??= job.ID
@@ -572,7 +615,8 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
         if (body.EnforceIndex === true) {
           const want = Number(body.JobModifyIndex ?? 0)
           if (existing && want === 0) throw new HttpError(500, `Enforcing job modify index ${want}: job already exists`)
-          if (existing && existing.modifyIndex !== want) throw new HttpError(500, `Enforcing job modify index ${want}: job exists with conflicting job modify index: ${existing.modifyIndex}`)
+          if (existing && existing.modifyIndex !== want)
+            throw new HttpError(500, `Enforcing job modify index ${want}: job exists with conflicting job modify index: ${existing.modifyIndex}`)
           if (!existing && want !== 0) throw new HttpError(500, `Enforcing job modify index ${want}: job does not exist`)
         }
         const idx = bump('jobs')
@@ -581,11 +625,36 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
         job.ModifyIndex = job.JobModifyIndex = idx
         job.Status = 'pending'
         job.Stop = false
-        const ev: EvalRecord = { ID: randomUUID(), Namespace: ns, JobID: String(job.ID), Type: String(job.Type), TriggeredBy: 'job-register', Status: 'pending', StatusDescription: '', FailedTGAllocs: null, BlockedEval: '', CreateIndex: 0, ModifyIndex: 0 }
+        const ev: EvalRecord = {
+          ID: randomUUID(),
+          Namespace: ns,
+          JobID: String(job.ID),
+          Type: String(job.Type),
+          TriggeredBy: 'job-register',
+          Status: 'pending',
+          StatusDescription: '',
+          FailedTGAllocs: null,
+          BlockedEval: '',
+          CreateIndex: 0,
+          ModifyIndex: 0
+        }
         ev.CreateIndex = ev.ModifyIndex = bump('evals')
         evals.set(ev.ID, ev)
         later(5, () => place(ev))
-        return send(200, { EvalID: ev.ID, EvalCreateIndex: ev.CreateIndex, JobModifyIndex: idx, Warnings: '', Index: ev.CreateIndex, LastContact: 0, KnownLeader: false, NextToken: '' }, ev.CreateIndex)
+        return send(
+          200,
+          {
+            EvalID: ev.ID,
+            EvalCreateIndex: ev.CreateIndex,
+            JobModifyIndex: idx,
+            Warnings: '',
+            Index: ev.CreateIndex,
+            LastContact: 0,
+            KnownLeader: false,
+            NextToken: ''
+          },
+          ev.CreateIndex
+        )
       }
 
       let m = /^\/v1\/job\/([^/]+)(\/allocations|\/evaluations)?$/.exec(p)
@@ -600,13 +669,21 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
           const all = parseBool(q.get('all') ?? 'false')
           const list = [...allocs.values()].filter(a => a.JobID === id && a.Namespace === ns)
           void all
-          return send(200, list.map(a => allocJson(a)), tableIndex.allocs)
+          return send(
+            200,
+            list.map(a => allocJson(a)),
+            tableIndex.allocs
+          )
         }
         if (m[2] === '/evaluations') {
           if (method !== 'GET') throw new HttpError(405, 'Invalid method')
           requireCap(token, ['read-job'])
           await blockIfAsked(q, 'evals', req)
-          return send(200, [...evals.values()].filter(e => e.JobID === id && e.Namespace === ns), tableIndex.evals)
+          return send(
+            200,
+            [...evals.values()].filter(e => e.JobID === id && e.Namespace === ns),
+            tableIndex.evals
+          )
         }
         if (method === 'GET') {
           requireCap(token, ['read-job'])
@@ -620,12 +697,18 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
           let purge = false
           if (purgeRaw !== null) {
             const b = parseBool(purgeRaw)
-            if (b === undefined) throw new HttpError(500, `Failed to parse value of "purge" (${purgeRaw}) as a bool: strconv.ParseBool: parsing "${purgeRaw}": invalid syntax`)
+            if (b === undefined)
+              throw new HttpError(500, `Failed to parse value of "purge" (${purgeRaw}) as a bool: strconv.ParseBool: parsing "${purgeRaw}": invalid syntax`)
             purge = b
           }
           requireCap(token, purge ? ['submit-job', 'purge-job'] : ['submit-job', 'deregister-job', 'purge-job'])
           const rec = jobs.get(key)
-          if (!rec) return send(200, { EvalID: '', EvalCreateIndex: 0, JobModifyIndex: 0, VolumeEvalID: '', VolumeEvalIndex: 0, Index: tableIndex.jobs }, tableIndex.jobs)
+          if (!rec)
+            return send(
+              200,
+              { EvalID: '', EvalCreateIndex: 0, JobModifyIndex: 0, VolumeEvalID: '', VolumeEvalIndex: 0, Index: tableIndex.jobs },
+              tableIndex.jobs
+            )
           const idx = bump('jobs')
           if (purge) jobs.delete(key)
           else {
@@ -633,7 +716,19 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
             rec.job.Status = 'dead'
             rec.modifyIndex = idx
           }
-          const ev: EvalRecord = { ID: randomUUID(), Namespace: ns, JobID: id, Type: String(rec.job.Type), TriggeredBy: 'job-deregister', Status: 'complete', StatusDescription: '', FailedTGAllocs: null, BlockedEval: '', CreateIndex: 0, ModifyIndex: 0 }
+          const ev: EvalRecord = {
+            ID: randomUUID(),
+            Namespace: ns,
+            JobID: id,
+            Type: String(rec.job.Type),
+            TriggeredBy: 'job-deregister',
+            Status: 'complete',
+            StatusDescription: '',
+            FailedTGAllocs: null,
+            BlockedEval: '',
+            CreateIndex: 0,
+            ModifyIndex: 0
+          }
           ev.CreateIndex = ev.ModifyIndex = bump('evals')
           evals.set(ev.ID, ev)
           for (const e of evals.values()) {
@@ -645,7 +740,11 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
           later(5, () => {
             for (const a of allocs.values()) if (a.JobID === id && a.Namespace === ns) stopAlloc(a, 'alloc not needed due to job update')
           })
-          return send(200, { EvalID: ev.ID, EvalCreateIndex: ev.CreateIndex, JobModifyIndex: idx, VolumeEvalID: '', VolumeEvalIndex: 0, Index: ev.CreateIndex }, ev.CreateIndex)
+          return send(
+            200,
+            { EvalID: ev.ID, EvalCreateIndex: ev.CreateIndex, JobModifyIndex: idx, VolumeEvalID: '', VolumeEvalIndex: 0, Index: ev.CreateIndex },
+            ev.CreateIndex
+          )
         }
         throw new HttpError(405, 'Invalid method')
       }
@@ -706,7 +805,8 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
       } catch {
         /* bad origin */
       }
-      if (host.toLowerCase() !== String(req.headers.host ?? '').toLowerCase()) return writeHttpError(socket, 403, 'websocket: request origin not allowed by Upgrader.CheckOrigin\n')
+      if (host.toLowerCase() !== String(req.headers.host ?? '').toLowerCase())
+        return writeHttpError(socket, 403, 'websocket: request origin not allowed by Upgrader.CheckOrigin\n')
     }
     let argv: unknown
     let commandError: string | undefined
@@ -731,7 +831,8 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
       const driver = alloc?._tasks[task]?.driver
       if (!allowed(token, ['alloc-exec'])) return refuse(1011, 'Permission denied')
       if (!alloc) return refuse(1008, `Unknown allocation "${log.allocId}"`)
-      if (['complete', 'failed', 'lost'].includes(alloc.ClientStatus)) return refuse(1008, `exec not possible, client status of allocation ${alloc.ID} is ${alloc.ClientStatus}`)
+      if (['complete', 'failed', 'lost'].includes(alloc.ClientStatus))
+        return refuse(1008, `exec not possible, client status of allocation ${alloc.ID} is ${alloc.ClientStatus}`)
       if (!task) return refuse(1008, 'must provide task name')
       if (!alloc._tasks[task] || !alloc.TaskStates?.[task]) return refuse(1008, `unknown task name "${task}"`)
       if (driver === 'raw_exec' && !allowed(token, ['alloc-node-exec'])) return refuse(1011, 'Permission denied')
@@ -739,7 +840,8 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
       if (!ts.StartedAt) return refuse(1008, `task "${task}" not started yet.`)
       if (ts.State !== 'running') return refuse(1008, `task "${task}" is not running.`)
       if (commandError) return refuse(1011, commandError)
-      if (!Array.isArray(argv) || argv.some(x => typeof x !== 'string')) return refuse(1011, 'failed to marshal command into json: json: cannot unmarshal into []string')
+      if (!Array.isArray(argv) || argv.some(x => typeof x !== 'string'))
+        return refuse(1011, 'failed to marshal command into json: json: cannot unmarshal into []string')
       if (argv.length === 0) return refuse(1008, 'command is not present')
       const tty = parseBool(q.get('tty') ?? 'false')
       if (tty === undefined) return refuse(1008, `tty: invalid syntax`)
@@ -791,8 +893,7 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
       if (exitCloseMode === 'drop') {
         ws.socket.end()
         later(5000, () => ws.drop())
-      }
-      else ws.closeAndEnd(1000, '')
+      } else ws.closeAndEnd(1000, '')
     }
 
     const pump = (stream: NodeJS.ReadableStream & { pause(): void; resume(): void }, name: 'stdout' | 'stderr'): void => {
@@ -904,7 +1005,16 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
     })
   }
   const server: http.Server = opts.tls
-    ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert, ca: opts.tls.ca, requestCert: !!opts.tls.requireClientCert, rejectUnauthorized: !!opts.tls.requireClientCert }, onRequest)
+    ? https.createServer(
+        {
+          key: opts.tls.key,
+          cert: opts.tls.cert,
+          ca: opts.tls.ca,
+          requestCert: !!opts.tls.requireClientCert,
+          rejectUnauthorized: !!opts.tls.requireClientCert
+        },
+        onRequest
+      )
     : http.createServer(onRequest)
   server.on('upgrade', handleExec)
   server.on('connection', s => {

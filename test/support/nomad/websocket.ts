@@ -22,7 +22,9 @@ export function acceptUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer
   const connection = String(req.headers.connection ?? '').toLowerCase()
   if (upgrade !== 'websocket' || !connection.split(/\s*,\s*/).includes('upgrade') || typeof key !== 'string' || req.headers['sec-websocket-version'] !== '13') {
     const body = "websocket: the client is not using the websocket protocol: 'upgrade' token not found in 'Connection' header"
-    socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+    )
     return undefined
   }
   const accept = createHash('sha1')
@@ -37,11 +39,13 @@ export function acceptUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer
 
 export function writeHttpError(socket: Duplex, status: number, text: string): void {
   const reason = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' }[status] ?? 'Error'
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`)
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`
+  )
 }
 
 export class ServerWebSocket extends EventEmitter {
-  private buf = Buffer.alloc(0)
+  private buf: Buffer = Buffer.alloc(0)
   closed = false
   closeSent = false
   /** Code/reason of the client's close frame, if one came. */

@@ -318,7 +318,8 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
     if (p === '/api/v0/bundles/' && m === 'POST') {
       const q = (body ?? {}) as Record<string, unknown>
       searches.push(q)
-      if (q.type !== undefined && !['on-demand', 'ondemand', 'bid', 'reserved'].includes(String(q.type))) return err(res, 400, 'invalid_args', `bad type ${String(q.type)}`)
+      if (q.type !== undefined && !['on-demand', 'ondemand', 'bid', 'reserved'].includes(String(q.type)))
+        return err(res, 400, 'invalid_args', `bad type ${String(q.type)}`)
       let list = offers.map(o => o.offer)
       for (const [field, cond] of Object.entries(q)) {
         if (['order', 'type', 'limit', 'allocated_storage'].includes(field)) continue
@@ -355,7 +356,10 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
       const inst = createInstance(entry.offer, entry.behaviour, b)
       if (entry.behaviour.create500AfterCreate) {
         entry.behaviour.create500AfterCreate = false
-        return err(res, 500, 'server_error', 'internal error while confirming the contract', { instance_api_key: inst.instanceApiKey, debug: `Bearer ${apiKey}` })
+        return err(res, 500, 'server_error', 'internal error while confirming the contract', {
+          instance_api_key: inst.instanceApiKey,
+          debug: `Bearer ${apiKey}`
+        })
       }
       return json(res, 200, { success: true, new_contract: inst.id, instance_api_key: inst.instanceApiKey })
     }

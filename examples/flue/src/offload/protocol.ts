@@ -82,7 +82,7 @@ export function parseRequest(raw: string, file: string): RunRequest {
   try {
     json = JSON.parse(raw);
   } catch (e) {
-    throw new Error(`request file ${file} is not valid JSON: ${(e as Error).message}`);
+    throw new Error(`request file ${file} is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
   const result = v.safeParse(RequestSchema, json);
   if (!result.success) {

@@ -52,7 +52,7 @@ export async function runRequest(input: RunnerInput): Promise<RunResponse> {
   try {
     raw = fs.readFileSync(requestFile, 'utf8');
   } catch (e) {
-    throw new Error(`cannot read request file ${requestFile}: ${(e as Error).message}`);
+    throw new Error(`cannot read request file ${requestFile}: ${(e as Error).message}`, { cause: e });
   }
   const req = parseRequest(raw, requestFile);
 
