@@ -1,6 +1,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { lastTimings, makeWorkspace, newRunnerTemp, ROOT, runAction, runStep } from '../support/runner'
+import { lastTimings, makeWorkspace, newRunnerTemp, ROOT, runAction, runStep, signalWhen } from '../support/runner'
+import { expectWorkspaceArrived, processesMatching, WORKSPACE_CHECK_SCRIPT } from '../support/workspace-checks'
 
 /**
  * The committed dist/ bundles, run as the runner runs them, against the real Flue CLI
@@ -8,20 +9,6 @@ import { lastTimings, makeWorkspace, newRunnerTemp, ROOT, runAction, runStep } f
  */
 const flueRoot = path.join(ROOT, 'examples', 'flue')
 const v2Runner = path.join(ROOT, 'examples', 'flue-v2', 'offload-runner.mjs')
-
-function processesMatching(text: string): string[] {
-  const found: string[] = []
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue
-    try {
-      const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ')
-      if (cmd.includes(text)) found.push(`${entry}: ${cmd}`)
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return found
-}
 
 function flueInputs(extra: Record<string, string>): Record<string, string> {
   return { provider: 'flue', 'flue-root': flueRoot, ...extra }
@@ -35,34 +22,12 @@ describe('flue provider end to end (dist bundles, real Flue CLI)', () => {
       workspace: ws,
       runnerTemp,
       inputs: flueInputs({
-        run: [
-          'set -e',
-          'cat src/deep/nested/file.txt',
-          'test -L link-to-file && echo "link -> $(readlink link-to-file)"',
-          'test -x bin/tool.sh && ./bin/tool.sh',
-          'cat "données/ünïcode ✓.txt"',
-          'test ! -e ignored.txt && test ! -e build && echo ignored-absent',
-          'test -e untracked.txt && echo untracked-present',
-          'echo "FOO=$FOO CI=$CI"',
-          'echo to-stderr >&2'
-        ].join('\n'),
+        run: WORKSPACE_CHECK_SCRIPT,
         env: 'FOO=bar baz'
       })
     })
-    expect(main.stderr + main.stdout).toContain('nested content')
+    expectWorkspaceArrived(main.stdout, main.stderr)
     const out = main.stdout + main.stderr
-    for (const want of [
-      'link -> src/deep/nested/file.txt',
-      'tool-ran',
-      'unicode ok',
-      'ignored-absent',
-      'untracked-present',
-      'FOO=bar baz CI=true',
-      'to-stderr'
-    ]) {
-      expect(out).toContain(want)
-    }
-    expect(out).not.toContain('SHOULD NOT ARRIVE')
     // Streamed live once by the runner, not replayed a second time from the response.
     expect(out.split('nested content').length - 1).toBe(1)
     expect(main.code).toBe(0)
@@ -132,19 +97,12 @@ describe('flue provider end to end (dist bundles, real Flue CLI)', () => {
     const marker = `offload-cancel-${process.pid}-${Date.now()}`
     const runnerTemp = newRunnerTemp()
     const ws = makeWorkspace()
-    let signalled = false
     const main = await runStep('main', {
       workspace: ws,
       runnerTemp,
       inputs: flueInputs({ run: `echo started-${marker}\nsleep 600 # ${marker}\necho never` }),
-      onOutput: (child, soFar) => {
-        if (!signalled && soFar.includes(`started-${marker}`)) {
-          signalled = true
-          child.kill('SIGINT')
-        }
-      }
+      onOutput: signalWhen(`started-${marker}`, 'SIGINT')
     })
-    expect(signalled).toBe(true)
     expect(main.code).toBe(130)
     expect(main.stdout + main.stderr).not.toContain('never')
     expect(JSON.parse(main.outputs.timings)).toMatchObject({ runStatus: 'canceled', errorKind: 'canceled' })
@@ -234,6 +192,22 @@ describe('flue provider end to end (dist bundles, real Flue CLI)', () => {
       expect(errorLine).toContain('boom: token ***')
       expect(errorLine).not.toContain('tok-123456789-secret')
     })
+  })
+
+  it('keep: on-failure keeps a failed run for debugging and says how to remove it; a success is released', async () => {
+    const runnerTemp = newRunnerTemp()
+    const failed = await runAction({ workspace: makeWorkspace(), runnerTemp, inputs: flueInputs({ run: 'exit 2', keep: 'on-failure' }) })
+    const kept = path.join(runnerTemp, `offload-${failed.main.outputs['lease-id']}`)
+    expect(failed.post.code).toBe(0)
+    expect(failed.post.stdout).toContain('::warning::keep: on-failure: the remote was left running')
+    expect(failed.post.stdout).toContain(`rm -rf ${kept}`)
+    expect(fs.existsSync(path.join(kept, 'request.json'))).toBe(true)
+    expect(failed.post.summary).toContain('kept (keep: on-failure)')
+    fs.rmSync(kept, { recursive: true, force: true })
+
+    const ok = await runAction({ workspace: makeWorkspace(), runnerTemp, inputs: flueInputs({ run: 'true', keep: 'on-failure' }) })
+    expect(ok.post.code).toBe(0)
+    expect(fs.existsSync(path.join(runnerTemp, `offload-${ok.main.outputs['lease-id']}`))).toBe(false)
   })
 
   it('fails on bad input before anything runs and post has nothing to release', async () => {

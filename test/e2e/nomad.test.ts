@@ -3,7 +3,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { makeTestCerts, type TestCerts } from '../support/nomad/certs'
 import { startNomadEmulator, type EmulatorOptions, type NomadEmulator } from '../support/nomad/emulator'
-import { lastTimings, makeWorkspace, newRunnerTemp, ROOT, runAction, runStep } from '../support/runner'
+import { killOnceResourceSaved, lastTimings, makeWorkspace, newRunnerTemp, ROOT, runAction, runStep, signalWhen } from '../support/runner'
 import { expectWorkspaceArrived, processesMatching, WORKSPACE_CHECK_SCRIPT } from '../support/workspace-checks'
 
 /**
@@ -197,9 +197,7 @@ describe('nomad provider end to end (dist bundles, agent emulator)', () => {
       workspace: ws,
       runnerTemp,
       inputs: i,
-      onState: (child, state) => {
-        if (state.lease && JSON.parse(state.lease).resourceId) child.kill('SIGKILL')
-      }
+      onState: killOnceResourceSaved
     })
     expect(main.signal).toBe('SIGKILL')
     expect(e.jobs()).toHaveLength(1)
@@ -214,17 +212,11 @@ describe('nomad provider end to end (dist bundles, agent emulator)', () => {
     const ws = makeWorkspace()
     const runnerTemp = newRunnerTemp()
     const i = inputs(e, { run: `echo started-${marker}\nsleep 600 # ${marker}\necho never` })
-    let signalled = false
     const main = await runStep('main', {
       workspace: ws,
       runnerTemp,
       inputs: i,
-      onOutput: (child, soFar) => {
-        if (!signalled && soFar.includes(`started-${marker}`)) {
-          signalled = true
-          child.kill('SIGINT')
-        }
-      }
+      onOutput: signalWhen(`started-${marker}`, 'SIGINT')
     })
     expect(main.code).toBe(130)
     expect(main.stdout).not.toContain('never')

@@ -3,7 +3,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { FAST_TUNING } from '../support/vast/context'
 import { startVastFake, type VastFake, type VastFakeOptions } from '../support/vast/fake'
-import { lastTimings, makeWorkspace, newRunnerTemp, runAction, runStep } from '../support/runner'
+import { killOnceResourceSaved, lastTimings, makeWorkspace, newRunnerTemp, runAction, runStep, signalWhen } from '../support/runner'
 import { expectWorkspaceArrived, processesMatching, WORKSPACE_CHECK_SCRIPT } from '../support/workspace-checks'
 
 /**
@@ -113,9 +113,7 @@ describe('vast provider end to end (dist bundles, fake API + real sshd)', () => 
       runnerTemp,
       env,
       inputs: i,
-      onState: (child, state) => {
-        if (state.lease && JSON.parse(state.lease).resourceId) child.kill('SIGKILL')
-      }
+      onState: killOnceResourceSaved
     })
     expect(main.signal).toBe('SIGKILL')
     expect(f.liveInstances()).toHaveLength(1)
@@ -191,18 +189,12 @@ describe('vast provider end to end (dist bundles, fake API + real sshd)', () => 
     const ws = makeWorkspace()
     const runnerTemp = newRunnerTemp()
     const i = inputs(f, { run: `echo started-${marker}\nsleep 600 # ${marker}\necho never` })
-    let signalled = false
     const main = await runStep('main', {
       workspace: ws,
       runnerTemp,
       env,
       inputs: i,
-      onOutput: (child, soFar) => {
-        if (!signalled && soFar.includes(`started-${marker}`)) {
-          signalled = true
-          child.kill('SIGINT')
-        }
-      }
+      onOutput: signalWhen(`started-${marker}`, 'SIGINT')
     })
     expect(main.code).toBe(130)
     expect(JSON.parse(main.outputs.timings)).toMatchObject({ runStatus: 'canceled', errorKind: 'canceled' })

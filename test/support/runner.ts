@@ -185,3 +185,19 @@ export function makeWorkspace(): string {
   write('untracked.txt', 'untracked but not ignored\n')
   return ws
 }
+
+/** An onOutput hook that sends `signal` to the step once `text` has been printed (once). */
+export function signalWhen(text: string, signal: NodeJS.Signals): NonNullable<StepOptions['onOutput']> {
+  let sent = false
+  return (child, soFar) => {
+    if (!sent && soFar.includes(text)) {
+      sent = true
+      child.kill(signal)
+    }
+  }
+}
+
+/** An onState hook that SIGKILLs main the moment the lease in state carries a resource ID. */
+export const killOnceResourceSaved: NonNullable<StepOptions['onState']> = (child, state) => {
+  if (state.lease && JSON.parse(state.lease).resourceId && child.exitCode === null) child.kill('SIGKILL')
+}
