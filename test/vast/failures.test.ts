@@ -96,7 +96,7 @@ const creates = (f: VastFake): string[] =>
 test('taken offers (404 no_such_ask, 410) are skipped; the next offer is rented', async () => {
   const t = await setup({ offers: [{ behaviour: { taken: 404 } }, { behaviour: { taken: 410 } }, {}] })
   const s = await acquireOrError(t)
-  expect(s).not.toBeInstanceOf(Error)
+  if (s instanceof Error) throw s
   expect(creates(fake!)).toEqual(['5000:404', '5001:410', '5002:200'])
   expect(fake!.liveInstances().map(i => i.offerId)).toEqual([5002])
   expect(await echo(s as RemoteShell, 'ok')).toBe('ok\n')
@@ -106,7 +106,7 @@ test('taken offers (404 no_such_ask, 410) are skipped; the next offer is rented'
 test('an instance that dies while starting is destroyed and the run retries once on another machine', async () => {
   const t = await setup({ offers: [{ machine_id: 11, behaviour: { dies: true } }, { machine_id: 11 }, { machine_id: 12 }] })
   const s = await acquireOrError(t)
-  expect(s).not.toBeInstanceOf(Error)
+  if (s instanceof Error) throw s
   const all = fake!.allInstances()
   expect(all).toHaveLength(2)
   expect(all[0]).toMatchObject({ offerId: 5000, deleted: true, actual: 'exited' })
@@ -130,7 +130,7 @@ test('a second failure is not retried again: the error names the status and post
 test('a 429 storm in all three body shapes is survived without duplicate instances', async () => {
   const t = await setup({ rateLimitAlternate: true, offers: [{}, {}] })
   const s = await acquireOrError(t)
-  expect(s).not.toBeInstanceOf(Error)
+  if (s instanceof Error) throw s
   expect(await echo(s as RemoteShell, 'storm')).toBe('storm\n')
   await releaseAndCheck(t)
   const limited = fake!.requests.filter(r => r.status === 429)
@@ -163,7 +163,7 @@ test('a 429 storm in all three body shapes is survived without duplicate instanc
 test('an ambiguous create (500 after creating) is resolved by label: no duplicate, nothing left after release', async () => {
   const t = await setup({ offers: [{ behaviour: { create500AfterCreate: true } }, {}] })
   const s = await acquireOrError(t)
-  expect(s).not.toBeInstanceOf(Error)
+  if (s instanceof Error) throw s
   expect(creates(fake!)).toEqual(['5000:500'])
   expect(fake!.allInstances()).toHaveLength(1)
   expect(t.lease.resourceId).toBe(String(fake!.allInstances()[0].id))
@@ -174,7 +174,7 @@ test('an ambiguous create (500 after creating) is resolved by label: no duplicat
 test('release from state alone (no instance ID) finds every instance by its exact label across pages, and nothing else', async () => {
   const t = await setup({ maxPageSize: 1 })
   const s = await acquireOrError(t)
-  expect(s).not.toBeInstanceOf(Error)
+  if (s instanceof Error) throw s
   await (s as RemoteShell).close()
   shell = undefined
   const label = t.lease.data.vastLabel as string
@@ -273,7 +273,7 @@ test('vast-ready-timeout: the error names the last status_msg; post destroys', a
 test('direct port missing: auto falls back to the proxy endpoint', async () => {
   const t = await setup({ offers: [{ behaviour: { noDirect: true } }] })
   const s = await acquireOrError(t)
-  expect(s).not.toBeInstanceOf(Error)
+  if (s instanceof Error) throw s
   expect(t.lease.data.vastSsh).toMatchObject({ kind: 'proxy', port: fake!.allInstances()[0].proxyPort })
   expect(await echo(s as RemoteShell, 'via proxy')).toBe('via proxy\n')
   await releaseAndCheck(t)
@@ -282,7 +282,7 @@ test('direct port missing: auto falls back to the proxy endpoint', async () => {
 test('vast-ssh: proxy is honoured even when direct exists', async () => {
   const t = await setup({}, { ssh: 'proxy' })
   const s = await acquireOrError(t)
-  expect(s).not.toBeInstanceOf(Error)
+  if (s instanceof Error) throw s
   expect(t.lease.data.vastSsh).toMatchObject({ kind: 'proxy' })
   await releaseAndCheck(t)
 })
@@ -301,7 +301,7 @@ test('an instance dying mid-command is a TransportError, never an exit code', as
 test('vast-release: stop stops instead of destroying and warns that storage keeps billing', async () => {
   const t = await setup({ offers: [{ dph_total: 0.5 }] }, { release: 'stop' })
   const s = await acquireOrError(t)
-  expect(s).not.toBeInstanceOf(Error)
+  if (s instanceof Error) throw s
   await shell!.close()
   shell = undefined
   const before = out.text().length
@@ -321,7 +321,7 @@ test('vast-release: stop stops instead of destroying and warns that storage keep
 test('cost is dph_total x hours from create to destroy', async () => {
   const t = await setup({ offers: [{ dph_total: 0.6 }] })
   const s = await acquireOrError(t)
-  expect(s).not.toBeInstanceOf(Error)
+  if (s instanceof Error) throw s
   // Pretend the instance was created exactly two hours ago.
   const id = t.lease.resourceId as string
   const recs = t.lease.data.vastInstances as Record<string, { createdAt: number }>

@@ -107,6 +107,8 @@ test('large stdout reaches a slow sink completely', async () => {
   const stdout = new Sink(true)
   const res = await shell!.exec({ argv: ['sh', '-c', 'head -c 3000000 /dev/zero | tr "\\0" x; echo; echo done >&2'], stdout, stderr: new Sink() })
   expect(res.exitCode).toBe(0)
+  // exec resolves once every byte was handed to the sink; the slow sink may still be writing.
+  await new Promise<void>(resolve => stdout.end(resolve))
   expect(stdout.text.length).toBe(3_000_001)
 })
 

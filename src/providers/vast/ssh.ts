@@ -237,18 +237,20 @@ export class SshShell implements RemoteShell {
           forward(ch, req.stdout)
           forward(ch.stderr, req.stderr)
           ch.on('error', () => undefined)
-          // ssh2 emits the channel's close once stdout has ended, but stderr may still hold
-          // buffered (paused) data: finish only when both are closed.
-          let pending = 2
-          const onePartClosed = (): void => {
+          // ssh2 emits the channel's 'close' as soon as the remote closes it, while stdout or
+          // stderr may still hold data buffered behind a slow sink (paused): finish only when the
+          // channel has closed and both streams have ended, i.e. every byte was handed on.
+          let pending = 3
+          const onePartDone = (): void => {
             if (--pending > 0 || settled) return
             settled = true
             cleanup()
             if (exitCode === undefined) reject(new TransportError('SSH channel closed without an exit status'))
             else resolve({ exitCode })
           }
-          ch.once('close', onePartClosed)
-          ch.stderr.once('close', onePartClosed)
+          ch.once('close', onePartDone)
+          ch.once('end', onePartDone)
+          ch.stderr.once('end', onePartDone)
           if (req.stdin) {
             const stdin = req.stdin
             stdin.once('error', e => fail(new TransportError(`stdin stream failed: ${e.message}`, { cause: e })))
