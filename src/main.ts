@@ -3,7 +3,7 @@ import * as path from 'node:path'
 import { readSettings } from './inputs'
 import { cancellationOnSignals, newLease, ownershipFor, phase, recordLease } from './lifecycle'
 import { providerFor } from './providers'
-import type { AcquireContext } from './providers/types'
+import type { AcquireContext, Provider } from './providers/types'
 import { runScript, syncArchive } from './remote/workspace-ops'
 import type { RemoteShell } from './remote/shell'
 import { TailBuffer } from './remote/sink'
@@ -22,10 +22,11 @@ import { planArchive, type ArchivePlan } from './workspace/plan'
 export async function run(): Promise<void> {
   const startedAt = Date.now()
   let settings: Settings
+  let provider: Provider
   let plan: ArchivePlan | undefined
   try {
     settings = readSettings()
-    const provider = providerFor(settings.provider)
+    provider = await providerFor(settings.provider)
     if (!settings.remoteDir) settings.remoteDir = provider.defaultRemoteDir(settings)
     if (settings.sync) {
       const s = settings
@@ -41,11 +42,10 @@ export async function run(): Promise<void> {
     core.setFailed(err instanceof InputError ? err.message : `Offload could not start: ${redact(errorMessage(err))}`)
     return
   }
-  await execute(settings, plan, startedAt)
+  await execute(provider, settings, plan, startedAt)
 }
 
-async function execute(settings: Settings, plan: ArchivePlan | undefined, startedAt: number): Promise<void> {
-  const provider = providerFor(settings.provider)
+async function execute(provider: Provider, settings: Settings, plan: ArchivePlan | undefined, startedAt: number): Promise<void> {
   const lease = newLease(settings, startedAt)
   saveLease(lease)
   core.setOutput('lease-id', lease.leaseId)

@@ -22,7 +22,7 @@ export async function run(): Promise<void> {
     timings.errorKind = 'canceled'
   }
   timings.resourceId = lease.resourceId ?? timings.resourceId
-  const provider = providerFor(lease.provider)
+  const provider = await providerFor(lease.provider)
   const settings = readSettings()
   const ctx = { settings, lease }
 

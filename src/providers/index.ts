@@ -1,11 +1,17 @@
 import type { ProviderName } from '../settings'
-import { flueProvider } from './flue'
-import { nomadProvider } from './nomad'
-import { vastProvider } from './vast'
 import type { Provider } from './types'
 
-const PROVIDERS: Record<ProviderName, Provider> = { nomad: nomadProvider, vast: vastProvider, flue: flueProvider }
-
-export function providerFor(name: ProviderName): Provider {
-  return PROVIDERS[name]
+/**
+ * Loads only the provider a run uses: each brings its own client stack (undici for Nomad and the
+ * Vast REST API, ssh2 for Vast), and not loading the others keeps start-up and memory down.
+ */
+export async function providerFor(name: ProviderName): Promise<Provider> {
+  switch (name) {
+    case 'nomad':
+      return (await import('./nomad')).nomadProvider
+    case 'vast':
+      return (await import('./vast')).vastProvider
+    case 'flue':
+      return (await import('./flue')).flueProvider
+  }
 }

@@ -81,7 +81,7 @@ describe('nomad provider end to end (dist bundles, agent emulator)', () => {
     expect(slow.post.code).toBe(0)
   })
 
-  it('streams 50 MB of output with flat memory in the action process', async () => {
+  it('streams 100 MB of output without holding it: the action process stays far below the data size', async () => {
     const e = await start()
     const runnerTemp = newRunnerTemp()
     const rssFile = path.join(runnerTemp, 'rss')
@@ -90,13 +90,15 @@ describe('nomad provider end to end (dist bundles, agent emulator)', () => {
       runnerTemp,
       discardStdout: true,
       env: { NODE_OPTIONS: `--require ${RSS_REPORTER}`, OFFLOAD_BENCH_RSS_FILE: rssFile },
-      inputs: inputs(e, { run: 'head -c 52428800 /dev/urandom', sync: 'false' })
+      inputs: inputs(e, { run: 'head -c 104857600 /dev/urandom', sync: 'false' })
     })
     expect(main.code).toBe(0)
     expect(post.code).toBe(0)
     const peak = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n')[0])
     expect(peak).toBeGreaterThan(0)
-    expect(peak).toBeLessThan(150 * 1024 * 1024)
+    // Node 24 plus the bundle idles at about 115 MB here; holding the output (or its base64 frames)
+    // would add well over 100 MB. The 150 MB budget is measured by npm run bench, not asserted.
+    expect(peak).toBeLessThan(190 * 1024 * 1024)
   })
 
   it('placement failure (a driver no node has): a fast clear error, nothing left registered', async () => {
