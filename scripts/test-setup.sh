@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# npm pretest: makes `npm test` work on a fresh machine after `npm ci`. Installs the example Flue
+# projects' dependencies (the end-to-end tests run the real Flue CLI from them) and, as root on
+# Debian/Ubuntu, the OpenSSH server and openssl the Vast and Nomad rigs use. Without root it only
+# says what is missing: the tests then fail with that message; they never skip.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+for p in examples/flue examples/flue-v2; do
+  if [ ! -d "$p/node_modules" ]; then
+    echo "test-setup: npm ci in $p"
+    (cd "$p" && npm ci --no-audit --no-fund </dev/null)
+  fi
+done
+missing=()
+[ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+command -v ssh-keygen >/dev/null 2>&1 || missing+=(openssh-client)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test-setup: apt-get install ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq </dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" </dev/null
+  else
+    echo "test-setup: the tests need ${missing[*]} (e.g. sudo apt-get install -y ${missing[*]})" >&2
+  fi
+fi
