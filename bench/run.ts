@@ -27,6 +27,8 @@ const WORK = path.join(ROOT, 'bench', '.work')
 const RSS_REPORTER = path.join(ROOT, 'bench', 'rss-reporter.cjs')
 const REMOTE_BASE = fs.mkdtempSync(path.join(os.tmpdir(), 'offload-bench-remote-'))
 const MB = 1024 * 1024
+/** A private copy of dist/: rebuilding the repository mid-run must not change what is measured. */
+const DIST = path.join(WORK, 'dist-snapshot')
 
 interface Row {
   pair: string
@@ -64,7 +66,7 @@ async function offload(inputs: Record<string, string>, ws: string, opts: { rss?:
   const env: Record<string, string> = { OFFLOAD_VAST_TUNING: JSON.stringify(FAST_TUNING) }
   if (opts.rss) Object.assign(env, { NODE_OPTIONS: `--require ${RSS_REPORTER}`, OFFLOAD_BENCH_RSS_FILE: rssFile })
   const t0 = performance.now()
-  const main = await runStep('main', { workspace: ws, runnerTemp, env, inputs, discardStdout: true })
+  const main = await runStep('main', { workspace: ws, runnerTemp, env, inputs, discardStdout: true, distDir: DIST })
   const wallMs = performance.now() - t0
   const post = await runStep('post', {
     workspace: ws,
@@ -72,7 +74,8 @@ async function offload(inputs: Record<string, string>, ws: string, opts: { rss?:
     env: { OFFLOAD_VAST_TUNING: env.OFFLOAD_VAST_TUNING },
     inputs,
     state: main.state,
-    discardStdout: true
+    discardStdout: true,
+    distDir: DIST
   })
   if (main.code !== 0 || post.code !== 0)
     throw new Error(
@@ -90,6 +93,8 @@ function progress(msg: string): void {
 async function main(): Promise<void> {
   if (!fs.existsSync(path.join(ROOT, 'dist', 'main', 'index.js'))) throw new Error('dist/ is missing: run npm run build')
   fs.mkdirSync(WORK, { recursive: true })
+  fs.rmSync(DIST, { recursive: true, force: true })
+  fs.cpSync(path.join(ROOT, 'dist'), DIST, { recursive: true })
   progress('generating workspaces (cached in bench/.work)')
   const ws200 = ensureTree(WORK, TREE_200M)
   const ws1g = ensureTree(WORK, TREE_1G)
@@ -286,7 +291,8 @@ async function coldStart(): Promise<number> {
     workspace: os.tmpdir(),
     runnerTemp,
     inputs: { provider: 'nomad', run: 'true', sync: 'false', 'nomad-addr': `http://127.0.0.1:${port}`, 'remote-dir': '/tmp/offload-bench-cold' },
-    discardStdout: true
+    discardStdout: true,
+    distDir: DIST
   })
   const ms = await first
   await step

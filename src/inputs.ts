@@ -82,6 +82,7 @@ export function readSettings(input: InputReader = actionInputs, env: NodeJS.Proc
     syncGit: booleanInput(input, 'sync-git', false),
     syncMaxSizeBytes: sizeInput(input, 'sync-max-size', '2GiB'),
     remoteDir: '',
+    download: listInput(input('download'), /\r?\n/).map(parseDownloadPath),
     keep: enumInput(input, 'keep', keepSchema, 'never'),
     allowRemoteCommands: booleanInput(input, 'allow-remote-commands', false),
     workspace
@@ -94,7 +95,15 @@ export function readSettings(input: InputReader = actionInputs, env: NodeJS.Proc
   }
   if (provider === 'nomad') settings.nomad = readNomadSettings(input, env)
   if (provider === 'vast') settings.vast = readVastSettings(input, env)
-  if (provider === 'flue') settings.flue = readFlueSettings(input, workspace)
+  if (provider === 'flue') {
+    settings.flue = readFlueSettings(input, workspace)
+    if (settings.download.length) {
+      throw new InputError(
+        'download',
+        'is supported for nomad and vast; with flue the command already runs on the runner, so write results into a directory outside the staged workspace'
+      )
+    }
+  }
   const remoteDir = input('remote-dir')
   if (remoteDir) settings.remoteDir = parseRemoteDir(remoteDir)
   return settings
@@ -154,6 +163,14 @@ function parseWorkingDirectory(raw: string): string {
   const norm = path.posix.normalize(raw)
   if (path.posix.isAbsolute(norm) || norm === '..' || norm.startsWith('../') || /[\0\n]/.test(raw)) {
     throw new InputError('working-directory', `'${raw}' must be a path relative to the remote workspace that stays inside it`)
+  }
+  return norm
+}
+
+function parseDownloadPath(raw: string): string {
+  const norm = path.posix.normalize(raw)
+  if (path.posix.isAbsolute(norm) || norm === '..' || norm.startsWith('../') || norm === '.' || /[\0\r]/.test(raw)) {
+    throw new InputError('download', `'${raw}' must be a file or directory path relative to the remote workspace that stays inside it, one per line`)
   }
   return norm
 }

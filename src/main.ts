@@ -4,7 +4,7 @@ import { readSettings } from './inputs'
 import { cancellationOnSignals, newLease, ownershipFor, phase, recordLease } from './lifecycle'
 import { providerFor } from './providers'
 import type { AcquireContext, Provider } from './providers/types'
-import { runScript, syncArchive } from './remote/workspace-ops'
+import { downloadPaths, runScript, syncArchive } from './remote/workspace-ops'
 import type { RemoteShell } from './remote/shell'
 import { TailBuffer } from './remote/sink'
 import { CommandFence } from './report/fence'
@@ -104,6 +104,7 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
       timings.commandMs = Date.now() - t0
       exitCode = outcome.exitCode
       timedOut = outcome.timedOut
+      if (settings.download.length && !ctx.signal.aborted) await download(sh, settings, ctx.signal)
     } else {
       // An empty workspace sends no archive: the runner then just creates the workspace directory.
       const archive = plan?.files.length ? createArchive(plan) : undefined
@@ -164,6 +165,19 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
   } else if (exitCode !== 0) {
     core.setFailed(`The remote command exited with code ${exitCode}.`)
     process.exitCode = exitCode
+  }
+}
+
+/** Brings results back whatever the exit code (test reports matter most on failure); a failure only warns. */
+async function download(shell: RemoteShell, settings: Settings, signal: AbortSignal): Promise<void> {
+  const list = settings.download.join(', ')
+  try {
+    const { value, ms } = await phase(`Offload: download ${list}`, () =>
+      downloadPaths(shell, settings.remoteDir, settings.download, settings.workspace, signal)
+    )
+    core.info(`Downloaded ${value} entries (${list}) into ${settings.workspace} in ${ms} ms`)
+  } catch (err) {
+    core.warning(`download: ${redact(errorMessage(err))}`)
   }
 }
 

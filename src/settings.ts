@@ -21,6 +21,8 @@ export interface Settings {
   syncMaxSizeBytes: number
   /** Absolute remote workspace; the provider default when the input is empty. */
   remoteDir: string
+  /** Paths relative to the remote workspace copied back into the local workspace after the run. */
+  download: string[]
   keep: KeepPolicy
   allowRemoteCommands: boolean
   /** The local workspace to archive (GITHUB_WORKSPACE, else the cwd). */

@@ -62,3 +62,8 @@ i=0
 while kill -0 -"$pid" 2>/dev/null && [ "$i" -lt 6 ]; do sleep 0.5 2>/dev/null || sleep 1; i=$((i+1)); done
 kill -KILL -"$pid" 2>/dev/null
 exit 0`
+
+/** $1 = directory, then paths relative to it. Streams them as a gzip tar on stdout. */
+export const DOWNLOAD_SCRIPT = `d=$1; shift
+cd "$d" || exit 1
+exec tar -czf - -- "$@"`

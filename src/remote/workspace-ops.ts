@@ -1,8 +1,10 @@
-import { Readable } from 'node:stream'
+import { PassThrough, Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import * as tar from 'tar'
 import { ProviderError } from '../util/errors'
 import { redact } from '../util/redact'
 import { envScript } from './quote'
-import { KILL_SCRIPT, RUN_SCRIPT, SYNC_SCRIPT, WRITE_FILE_SCRIPT } from './scripts'
+import { DOWNLOAD_SCRIPT, KILL_SCRIPT, RUN_SCRIPT, SYNC_SCRIPT, WRITE_FILE_SCRIPT } from './scripts'
 import type { RemoteShell } from './shell'
 import { TailBuffer } from './sink'
 import type { Writable } from 'node:stream'
@@ -108,4 +110,28 @@ export async function writeRemoteFile(shell: RemoteShell, dir: string, name: str
 export async function killRemote(shell: RemoteShell, controlDir: string): Promise<void> {
   const guard = AbortSignal.timeout(15_000)
   await shell.exec({ argv: ['sh', '-c', KILL_SCRIPT, 'offload-kill', controlDir], stdout: new TailBuffer(), stderr: new TailBuffer(), signal: guard })
+}
+
+/**
+ * Copies paths (relative to the remote workspace) back into localDir as one streamed tar. The
+ * extraction keeps every entry inside localDir: node-tar strips absolute paths, refuses '..' and
+ * never writes through a symlink. Returns how many entries arrived.
+ */
+export async function downloadPaths(shell: RemoteShell, remoteDir: string, paths: string[], localDir: string, signal?: AbortSignal): Promise<number> {
+  const stderr = new TailBuffer()
+  let entries = 0
+  const extract = tar.x({ cwd: localDir, preservePaths: false, onReadEntry: () => void entries++ })
+  const sink = new PassThrough()
+  const extracted = pipeline(sink, extract)
+  const { exitCode } = await shell.exec({ argv: ['sh', '-c', DOWNLOAD_SCRIPT, 'offload-download', remoteDir, ...paths], stdout: sink, stderr, signal })
+  sink.end()
+  const extractError = await extracted.then(
+    () => undefined,
+    (err: Error) => err
+  )
+  if (exitCode !== 0 || extractError) {
+    const why = redact(stderr.text().trim()) || extractError?.message || 'no output'
+    throw new ProviderError(`downloading ${paths.join(', ')} from ${remoteDir} failed (exit ${exitCode}, ${entries} entries arrived): ${why}`)
+  }
+  return entries
 }

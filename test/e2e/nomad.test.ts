@@ -101,6 +101,25 @@ describe('nomad provider end to end (dist bundles, agent emulator)', () => {
     expect(peak).toBeLessThan(190 * 1024 * 1024)
   })
 
+  it('downloads results back whatever the exit code; a missing path only warns', async () => {
+    const e = await start()
+    const ws = makeWorkspace()
+    const { main, post } = await runAction({
+      workspace: ws,
+      runnerTemp: newRunnerTemp(),
+      inputs: inputs(e, {
+        run: 'mkdir -p out/sub && echo report > out/report.txt && head -c 300000 /dev/urandom > out/sub/data.bin && ln -s report.txt out/link && exit 4',
+        download: 'out\nnot-there'
+      })
+    })
+    expect(main.code).toBe(4)
+    expect(fs.readFileSync(path.join(ws, 'out/report.txt'), 'utf8')).toBe('report\n')
+    expect(fs.statSync(path.join(ws, 'out/sub/data.bin')).size).toBe(300000)
+    expect(fs.readlinkSync(path.join(ws, 'out/link'))).toBe('report.txt')
+    expect(main.stdout).toMatch(/::warning::download: .*not-there/)
+    expect(post.code).toBe(0)
+  })
+
   it('placement failure (a driver no node has): a fast clear error, nothing left registered', async () => {
     const e = await start({ drivers: ['raw_exec'] })
     const { main, post } = await runAction({

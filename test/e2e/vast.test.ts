@@ -59,11 +59,18 @@ describe('vast provider end to end (dist bundles, fake API + real sshd)', () => 
     expect(lastTimings(post).releaseMs).toEqual(expect.any(Number))
   })
 
-  it('propagates exit 3', async () => {
+  it('propagates exit 3, and downloads results back over SSH', async () => {
     const f = await start()
-    const { main, post } = await runAction({ workspace: makeWorkspace(), runnerTemp: newRunnerTemp(), env, inputs: inputs(f, { run: 'echo failing; exit 3' }) })
+    const ws = makeWorkspace()
+    const { main, post } = await runAction({
+      workspace: ws,
+      runnerTemp: newRunnerTemp(),
+      env,
+      inputs: inputs(f, { run: 'mkdir -p reports && echo junit > reports/junit.xml; exit 3', download: 'reports' })
+    })
     expect(main.code).toBe(3)
     expect(main.outputs['exit-code']).toBe('3')
+    expect(fs.readFileSync(path.join(ws, 'reports/junit.xml'), 'utf8')).toBe('junit\n')
     expect(post.code).toBe(0)
   })
 

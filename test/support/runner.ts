@@ -40,6 +40,8 @@ export interface StepOptions {
   env?: Record<string, string>
   /** Called with the child and everything printed so far, on every chunk (for signals mid-run). */
   onOutput?: (child: ChildProcess, soFar: string) => void
+  /** Where the bundles are (default: this repository's dist/); the benchmark runs a snapshot. */
+  distDir?: string
   /** Send the step's stdout to /dev/null (benchmarks relaying hundreds of MB); stderr is still kept. */
   discardStdout?: boolean
   /** Polled every 20 ms with the parsed GITHUB_STATE (e.g. to SIGKILL main right after a resource exists). */
@@ -110,7 +112,7 @@ export async function runStep(stage: 'main' | 'post', opts: StepOptions): Promis
   }
   for (const [k, v] of Object.entries(opts.state ?? {})) env[`STATE_${k}`] = v
 
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist', stage, 'index.js')], {
+  const child = spawn(process.execPath, [path.join(opts.distDir ?? path.join(ROOT, 'dist'), stage, 'index.js')], {
     cwd: opts.workspace,
     env,
     stdio: ['ignore', opts.discardStdout ? 'ignore' : 'pipe', 'pipe']

@@ -58,7 +58,8 @@ describe('readSettings', () => {
       "Input 'flue-target': 'cloudflare' is not supported: only 'node' works, because Offload hands the workflow a local archive file"
     ],
     [{ 'flue-root': '/nonexistent-dir' }, "Input 'flue-root'"],
-    [{ 'flue-runner': './missing.mjs' }, "Input 'flue-runner'"]
+    [{ 'flue-runner': './missing.mjs' }, "Input 'flue-runner'"],
+    [{ download: 'reports' }, "Input 'download': is supported for nomad and vast"]
   ])('rejects %j with a message naming the input', (values, message) => {
     expect(errorOf(values)).toContain(message)
   })
@@ -91,5 +92,15 @@ describe('readSettings', () => {
     const s = readSettings(reader({ ...base, 'flue-runner': path.join(dir, 'runner.mjs') }), env)
     expect(s.flue?.runner).toEqual({ script: path.join(dir, 'runner.mjs') })
     expect(errorOf({ 'flue-config': path.join(dir, 'nope.ts') })).toContain("Input 'flue-config'")
+  })
+})
+
+describe('download paths', () => {
+  const nomad = { provider: 'nomad', run: 'true', 'nomad-addr': 'http://127.0.0.1:4646' }
+  it('are relative paths that stay inside the remote workspace', () => {
+    expect(readSettings(reader({ ...nomad, download: 'out/\nreports/junit.xml\n' }), env).download).toEqual(['out/', 'reports/junit.xml'])
+    for (const bad of ['/etc/passwd', '../up', 'a/../../up', '.']) {
+      expect(() => readSettings(reader({ ...nomad, download: bad }), env)).toThrow(/Input 'download'/)
+    }
   })
 })

@@ -37,6 +37,7 @@ export function settingsFor(nomad: NomadSettings, remoteDir = '/tmp/offload-test
     syncGit: false,
     syncMaxSizeBytes: 2 ** 31,
     remoteDir,
+    download: [],
     keep: 'never',
     allowRemoteCommands: false,
     workspace: process.cwd(),

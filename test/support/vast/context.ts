@@ -53,6 +53,7 @@ export function settingsFor(vast: VastSettings): Settings {
     syncGit: false,
     syncMaxSizeBytes: 2 ** 31,
     remoteDir: '/tmp/offload-vast-test',
+    download: [],
     keep: 'never',
     allowRemoteCommands: false,
     workspace: process.cwd(),
