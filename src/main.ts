@@ -67,6 +67,7 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
   let failure: string | undefined
   let shell: RemoteShell | undefined
   let archiveBytes = (): number => 0
+  let stagingGroupOpen = false
 
   try {
     if (provider.kind === 'shell') {
@@ -112,6 +113,7 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
       let commandStart = Date.now()
       const syncStart = Date.now()
       core.startGroup(`Offload: stage the workspace for Flue`)
+      stagingGroupOpen = true
       const outcome = await provider.run(ctx, {
         archive: archive?.stream,
         stdout: process.stdout,
@@ -120,6 +122,7 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
           commandStart = Date.now()
           timings.syncMs = commandStart - syncStart
           core.endGroup()
+          stagingGroupOpen = false
           core.info(`Running the script through Flue (workspace ${settings.remoteDir})`)
           fence.open(writeOut)
         }
@@ -131,6 +134,7 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
     }
   } catch (err) {
     fence.close(writeOut)
+    if (stagingGroupOpen) core.endGroup()
     if (!cancel.controller.signal.aborted) failure = redact(errorMessage(err))
   } finally {
     cancel.dispose()
@@ -152,7 +156,6 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
   await writeRunSummary(timings, { remoteDir: settings.remoteDir, message: failure ? `**Error:** ${failure}` : undefined }).catch(err =>
     core.warning(`job summary: ${errorMessage(err)}`)
   )
-  core.info(JSON.stringify(timings))
 
   if (canceled) {
     core.setFailed(`Offload was canceled (${cancel.signalName() ?? 'signal'}); the post step releases the remote.`)
@@ -166,6 +169,8 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
     core.setFailed(`The remote command exited with code ${exitCode}.`)
     process.exitCode = exitCode
   }
+  // The timings JSON is the step log's last line, so scripts can `tail -n1` it.
+  core.info(JSON.stringify(timings))
 }
 
 /** Brings results back whatever the exit code (test reports matter most on failure); a failure only warns. */

@@ -49,10 +49,10 @@ export async function run(): Promise<void> {
   core.info(`Release: ${result.detail} (${timings.releaseMs} ms)`)
   if (result.costUsd !== undefined) core.info(`Estimated cost: $${result.costUsd.toFixed(4)}`)
   await writeReleaseSummary(timings, result).catch(err => core.warning(`job summary: ${errorMessage(err)}`))
-  core.info(JSON.stringify(timings))
   if (!result.verified) {
     core.setFailed(
       `Offload could not confirm that the ${lease.provider} remote is gone: ${result.detail}. Remove it by hand:\n${result.manualCleanup ?? provider.keptInstructions(ctx)}`
     )
   }
+  core.info(JSON.stringify(timings))
 }

@@ -10,47 +10,45 @@ mkdir -p -- "$d"
 find "$d" -mindepth 1 -maxdepth 1 -exec rm -rf -- {} +
 exec tar -xzof - -C "$d"`
 
-/** $1 = control dir, $2 = file name. Writes stdin to the file, private to the remote user. */
-export const WRITE_FILE_SCRIPT = `set -e
-umask 077
-mkdir -p -- "$1"
-cat > "$1/$2"`
-
 /**
  * $1 = control dir, $2 = working directory, $3 = timeout in seconds, then the command's argv.
- * Reads `export` lines from stdin, starts the command in its own session (so the whole process
- * group can be killed), records its pid for cancellation, and runs a watchdog that kills the group
- * when the timeout expires (exit 124). The watchdog polls once a second so it ends with the
- * command and leaves no sleeping process behind.
+ * Reads from stdin the `export` lines of the command's environment and the script itself (as the
+ * variable OFFLOAD_SCRIPT), so env values never touch argv and one exec does it all. Starts the
+ * command in its own session (so the whole process group can be killed), records its pid for
+ * cancellation, and runs a watchdog that kills the group when the timeout expires (exit 124). The
+ * watchdog polls once a second so it ends with the command and leaves no sleeping process behind.
+ * The wrapper's own variables carry an __ofl_ prefix: the sourced environment cannot clobber them.
  */
-export const RUN_SCRIPT = `ctl=$1; wd=$2; t=$3; shift 3
+export const RUN_SCRIPT = `__ofl_ctl=$1; __ofl_wd=$2; __ofl_t=$3; shift 3
 umask 077
-cat > "$ctl/env.sh" || exit 1
-. "$ctl/env.sh"
-rm -f "$ctl/env.sh"
+mkdir -p -- "$__ofl_ctl" && cat > "$__ofl_ctl/env.sh" || exit 1
+. "$__ofl_ctl/env.sh"
+rm -f "$__ofl_ctl/env.sh"
+printf '%s' "$OFFLOAD_SCRIPT" > "$__ofl_ctl/script" || exit 1
+unset OFFLOAD_SCRIPT
 umask 022
-cd "$wd" 2>/dev/null || { echo "offload: working directory $wd does not exist on the remote" >&2; exit 1; }
+cd "$__ofl_wd" 2>/dev/null || { echo "offload: working directory $__ofl_wd does not exist on the remote" >&2; exit 1; }
 if command -v setsid >/dev/null 2>&1; then setsid "$@" </dev/null & else "$@" </dev/null & fi
-pid=$!
-echo "$pid" > "$ctl/pid"
+__ofl_pid=$!
+echo "$__ofl_pid" > "$__ofl_ctl/pid"
 (
-  n=0
-  while kill -0 "$pid" 2>/dev/null; do
-    if [ "$n" -ge "$t" ]; then
-      : > "$ctl/timedout"
-      kill -TERM -"$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
-      i=0
-      while kill -0 -"$pid" 2>/dev/null && [ "$i" -lt 5 ]; do sleep 1; i=$((i+1)); done
-      kill -KILL -"$pid" 2>/dev/null
+  __ofl_n=0
+  while kill -0 "$__ofl_pid" 2>/dev/null; do
+    if [ "$__ofl_n" -ge "$__ofl_t" ]; then
+      : > "$__ofl_ctl/timedout"
+      kill -TERM -"$__ofl_pid" 2>/dev/null || kill -TERM "$__ofl_pid" 2>/dev/null
+      __ofl_i=0
+      while kill -0 -"$__ofl_pid" 2>/dev/null && [ "$__ofl_i" -lt 5 ]; do sleep 1; __ofl_i=$((__ofl_i+1)); done
+      kill -KILL -"$__ofl_pid" 2>/dev/null
       exit 0
     fi
-    sleep 1; n=$((n+1))
+    sleep 1; __ofl_n=$((__ofl_n+1))
   done
 ) </dev/null >/dev/null 2>&1 &
-wait "$pid"; rc=$?
-[ -e "$ctl/timedout" ] && rc=124
-rm -rf -- "$ctl"
-exit "$rc"`
+wait "$__ofl_pid"; __ofl_rc=$?
+[ -e "$__ofl_ctl/timedout" ] && __ofl_rc=124
+rm -rf -- "$__ofl_ctl"
+exit "$__ofl_rc"`
 
 /** $1 = control dir. Kills the recorded process group: TERM, then KILL after up to 3 s. */
 export const KILL_SCRIPT = `ctl=$1

@@ -3,8 +3,8 @@ import { pipeline } from 'node:stream/promises'
 import * as tar from 'tar'
 import { ProviderError } from '../util/errors'
 import { redact } from '../util/redact'
-import { envScript } from './quote'
-import { DOWNLOAD_SCRIPT, KILL_SCRIPT, RUN_SCRIPT, SYNC_SCRIPT, WRITE_FILE_SCRIPT } from './scripts'
+import { envScript, shQuote } from './quote'
+import { DOWNLOAD_SCRIPT, KILL_SCRIPT, RUN_SCRIPT, SYNC_SCRIPT } from './scripts'
 import type { RemoteShell } from './shell'
 import { TailBuffer } from './sink'
 import type { Writable } from 'node:stream'
@@ -45,13 +45,13 @@ export interface RunOutcome {
 }
 
 /**
- * Writes the script, then runs it under the watchdog wrapper. Cancellation (signal) kills the
+ * Runs the script under the watchdog wrapper; script and env travel on stdin in the same exec.
+ * Cancellation (signal) kills the
  * remote process group through a second exec before the transport is closed, because closing an
  * exec stream does not by itself stop a remote process.
  */
 export async function runScript(shell: RemoteShell, spec: RunSpec): Promise<RunOutcome> {
   const scriptPath = `${spec.controlDir}/script`
-  await writeRemoteFile(shell, spec.controlDir, 'script', spec.script, spec.signal)
   const argv = spec.shell.map(a => a.split('{0}').join(scriptPath))
   const timeoutSec = Math.max(1, Math.ceil(spec.timeoutMs / 1000))
   const transport = new AbortController()
@@ -78,7 +78,7 @@ export async function runScript(shell: RemoteShell, spec: RunSpec): Promise<RunO
   try {
     const { exitCode } = await shell.exec({
       argv: ['sh', '-c', RUN_SCRIPT, 'offload-run', spec.controlDir, spec.cwd, String(timeoutSec), ...argv],
-      stdin: Readable.from([Buffer.from(envScript(spec.env))]),
+      stdin: Readable.from([Buffer.from(`${envScript(spec.env)}OFFLOAD_SCRIPT=${shQuote(spec.script)}\n`)]),
       stdout: spec.stdout,
       stderr: spec.stderr,
       signal: transport.signal
@@ -92,18 +92,6 @@ export async function runScript(shell: RemoteShell, spec: RunSpec): Promise<RunO
     clearTimeout(fallback)
     spec.signal?.removeEventListener('abort', onAbort)
   }
-}
-
-export async function writeRemoteFile(shell: RemoteShell, dir: string, name: string, content: string, signal?: AbortSignal): Promise<void> {
-  const stderr = new TailBuffer()
-  const { exitCode } = await shell.exec({
-    argv: ['sh', '-c', WRITE_FILE_SCRIPT, 'offload-write', dir, name],
-    stdin: Readable.from([Buffer.from(content)]),
-    stdout: new TailBuffer(),
-    stderr,
-    signal
-  })
-  if (exitCode !== 0) throw new ProviderError(`writing ${dir}/${name} on the remote failed (exit ${exitCode}): ${redact(stderr.text().trim())}`)
 }
 
 /** Kills the process group recorded by the run wrapper. Bounded: gives up after 15 s. */

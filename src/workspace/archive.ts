@@ -1,10 +1,13 @@
 import { PassThrough, Transform } from 'node:stream'
 import { gzipSync } from 'node:zlib'
 import * as tar from 'tar'
+import { noteStreamed } from '../util/memory'
 import type { ArchivePlan } from './plan'
 
 /** gzip level 1: on CI links compression is rarely the bottleneck, CPU often is (see bench/). */
 export const GZIP_LEVEL = 1
+/** File reads of at most 512 KiB, two files at a time: node-tar's default (16 MiB, four at a time) costs memory, not speed. */
+const READ_SIZE = 512 * 1024
 
 export interface ArchiveStream {
   stream: PassThrough
@@ -21,6 +24,7 @@ export function createArchive(plan: ArchivePlan): ArchiveStream {
   const counter = new Transform({
     transform(chunk: Buffer, _enc, done) {
       count += chunk.length
+      noteStreamed(chunk.length)
       done(null, chunk)
     }
   })
@@ -32,7 +36,10 @@ export function createArchive(plan: ArchivePlan): ArchiveStream {
     out.end(empty)
     return { stream: out, bytes: () => count }
   }
-  const pack = tar.create({ cwd: plan.root, gzip: { level: GZIP_LEVEL }, portable: true, follow: false, noDirRecurse: true }, plan.files)
+  const pack = tar.create(
+    { cwd: plan.root, gzip: { level: GZIP_LEVEL }, portable: true, follow: false, noDirRecurse: true, maxReadSize: READ_SIZE, jobs: 2 },
+    plan.files
+  )
   pack.on('error', (err: unknown) => out.destroy(err as Error))
   pack.pipe(counter).pipe(out)
   return { stream: out, bytes: () => count }

@@ -62,6 +62,8 @@ describe('flue provider end to end (dist bundles, real Flue CLI)', () => {
     expect(main.code).toBe(7)
     expect(main.outputs['exit-code']).toBe('7')
     expect(main.stdout).toContain('::error::The remote command exited with code 7.')
+    // Even on failure the timings JSON is the last line of the log.
+    expect(lastTimings(main)).toMatchObject({ exitCode: 7, runStatus: 'failed' })
     expect(JSON.parse(main.outputs.timings)).toMatchObject({ exitCode: 7, runStatus: 'failed', errorKind: 'command-exit' })
     expect(post.code).toBe(0)
   })

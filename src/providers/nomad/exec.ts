@@ -2,6 +2,7 @@ import type * as net from 'node:net'
 import type { Writable } from 'node:stream'
 import { WebSocket } from 'undici'
 import { TransportError, type ExecRequest, type ExecResult, type RemoteShell } from '../../remote/shell'
+import { noteStreamed } from '../../util/memory'
 import { redact } from '../../util/redact'
 import { permissionHint, type NomadClient } from './client'
 
@@ -105,6 +106,7 @@ export class NomadExecShell implements RemoteShell {
 
       // Receive backpressure: while a sink is full, keep the socket paused.
       const write = (w: Writable, buf: Buffer): void => {
+        noteStreamed(buf.length)
         if (!w.write(buf) && !held.has(w)) {
           const release = (): void => {
             w.removeListener('drain', release)

@@ -4,6 +4,7 @@ import type { ExecRequest, ExecResult, RemoteShell } from '../../remote/shell'
 import { TransportError } from '../../remote/shell'
 import { redact } from '../../util/redact'
 import { shJoin } from '../../remote/quote'
+import { noteStreamed } from '../../util/memory'
 
 export interface SshEndpoint {
   host: string
@@ -289,6 +290,7 @@ export class SshShell implements RemoteShell {
 /** Channel output into a sink with backpressure: pause the channel until the sink drains. */
 function forward(from: NodeJS.ReadableStream & { pause(): unknown; resume(): unknown }, to: NodeJS.WritableStream): void {
   from.on('data', (chunk: Buffer) => {
+    noteStreamed(chunk.length)
     if (!to.write(chunk)) {
       from.pause()
       to.once('drain', () => from.resume())
