@@ -86,6 +86,12 @@ async function offload(inputs: Record<string, string>, ws: string, opts: { rss?:
   return { timings: JSON.parse(main.outputs.timings), wallMs, rssBytes }
 }
 
+/** BENCH_ONLY=ssh-sync,nomad-sync,relay,rss,cold,flue,gzip runs a subset (all by default). */
+function want(section: string): boolean {
+  const only = process.env.BENCH_ONLY
+  return !only || only.split(',').includes(section)
+}
+
 function progress(msg: string): void {
   process.stderr.write(`[bench] ${msg}\n`)
 }
@@ -133,137 +139,145 @@ async function main(): Promise<void> {
   })
 
   try {
-    progress(`SSH sync (${size200.files} files, ${(size200.bytes / MB).toFixed(0)} MiB): Offload vs tar | ssh`)
-    const baselineDir = path.join(REMOTE_BASE, 'baseline-ws')
-    const syncSsh = await alternate(
-      ROUNDS,
-      async () => Number((await offload(vastInputs('vast-ws', { run: 'true' }), ws200)).timings.syncMs),
-      () => sh(`tar -czf - -C ${ws200} --null -T ${listFile} | ${ssh} 'rm -rf ${baselineDir} && mkdir -p ${baselineDir} && tar -xzf - -C ${baselineDir}'`)
-    )
-    rows.push({
-      pair: 'SSH sync, 200 MB / 20k files',
-      a: syncSsh[0],
-      b: syncSsh[1],
-      unit: 'ms',
-      compare: 'ratio',
-      target: 1.0,
-      baseline: `\`tar -czf - -C ws --null -T list \\| ${sshShown} 'tar -xzf - -C dir'\``
-    })
-
-    progress('Nomad exec sync vs Offload SSH sync')
-    const syncNomad = await alternate(
-      ROUNDS,
-      async () => Number((await offload(nomadInputs('nomad-ws', { run: 'true' }), ws200)).timings.syncMs),
-      async () => Number((await offload(vastInputs('vast-ws', { run: 'true' }), ws200)).timings.syncMs)
-    )
-    rows.push({
-      pair: 'Nomad exec sync vs SSH sync, 200 MB',
-      a: syncNomad[0],
-      b: syncNomad[1],
-      unit: 'ms',
-      compare: 'ratio',
-      target: 1.5,
-      baseline: "Offload's SSH sync (row above)"
-    })
-
-    const relay = `head -c ${200 * MB} /dev/zero`
-    for (const [name, inputsFor] of [
-      ['SSH', vastInputs],
-      ['Nomad', nomadInputs]
-    ] as const) {
-      progress(`${name} output relay of 200 MB vs ssh host 'head -c 200M /dev/zero' > /dev/null`)
-      const r = await alternate(
+    if (want('ssh-sync')) {
+      progress(`SSH sync (${size200.files} files, ${(size200.bytes / MB).toFixed(0)} MiB): Offload vs tar | ssh`)
+      const baselineDir = path.join(REMOTE_BASE, 'baseline-ws')
+      const syncSsh = await alternate(
         ROUNDS,
-        async () => Number((await offload(inputsFor(`${name}-relay`, { run: relay, sync: 'false' }), ws200)).timings.commandMs),
-        () => sh(`${ssh} '${relay}' > /dev/null`)
+        async () => Number((await offload(vastInputs('vast-ws', { run: 'true' }), ws200)).timings.syncMs),
+        () => sh(`tar -czf - -C ${ws200} --null -T ${listFile} | ${ssh} 'rm -rf ${baselineDir} && mkdir -p ${baselineDir} && tar -xzf - -C ${baselineDir}'`)
       )
       rows.push({
-        pair: `${name} output relay, 200 MB`,
-        a: r[0],
-        b: r[1],
+        pair: 'SSH sync, 200 MB / 20k files',
+        a: syncSsh[0],
+        b: syncSsh[1],
         unit: 'ms',
         compare: 'ratio',
-        target: 1.3,
-        baseline: `\`${sshShown} 'head -c 200M /dev/zero' > /dev/null\``
+        target: 1.0,
+        baseline: `\`tar -czf - -C ws --null -T list \\| ${sshShown} 'tar -xzf - -C dir'\``
       })
     }
-
-    progress(`peak RSS: sync ${(size1g.bytes / MB).toFixed(0)} MiB and relay 200 MB on both paths`)
-    for (const [name, inputsFor] of [
-      ['SSH', vastInputs],
-      ['Nomad', nomadInputs]
-    ] as const) {
-      const sync = await offload(inputsFor(`${name}-1g`, { run: 'true' }), ws1g, { rss: true })
-      const out = await offload(inputsFor(`${name}-relay`, { run: relay, sync: 'false' }), ws1g, { rss: true })
-      extra.push(
-        `| ${name} | ${(sync.rssBytes! / MB).toFixed(0)} MiB (sync ${(size1g.bytes / MB).toFixed(0)} MiB in ${(Number(sync.timings.syncMs) / 1000).toFixed(1)} s) | ${(out.rssBytes! / MB).toFixed(0)} MiB | ≤ 150 MiB | ${sync.rssBytes! <= 150 * MB && out.rssBytes! <= 150 * MB ? 'yes' : '**no**'} |`
+    if (want('nomad-sync')) {
+      progress('Nomad exec sync vs Offload SSH sync')
+      const syncNomad = await alternate(
+        ROUNDS,
+        async () => Number((await offload(nomadInputs('nomad-ws', { run: 'true' }), ws200)).timings.syncMs),
+        async () => Number((await offload(vastInputs('vast-ws', { run: 'true' }), ws200)).timings.syncMs)
       )
+      rows.push({
+        pair: 'Nomad exec sync vs SSH sync, 200 MB',
+        a: syncNomad[0],
+        b: syncNomad[1],
+        unit: 'ms',
+        compare: 'ratio',
+        target: 1.5,
+        baseline: "Offload's SSH sync (row above)"
+      })
     }
-
-    progress('cold start: dist/main to its first provider request vs node -e 0')
-    const cold = await alternate(
-      ROUNDS,
-      () => coldStart(),
-      () => sh(`${process.execPath} -e 0`)
-    )
-    rows.push({
-      pair: 'Cold start to first provider request',
-      a: cold[0],
-      b: cold[1],
-      unit: 'ms',
-      compare: 'delta',
-      target: 150,
-      baseline: '`node -e 0` (same Node 24)'
-    })
-
-    progress('Flue: `true` through Offload vs the same flue run by hand')
-    const flueRoot = path.join(ROOT, 'examples', 'flue')
-    const flueBin = path.join(flueRoot, 'node_modules', '@flue', 'cli', 'bin', 'flue.mjs')
-    const req = path.join(WORK, 'flue-request.json')
-    fs.writeFileSync(
-      req,
-      JSON.stringify({
-        protocolVersion: 1,
-        operation: 'run',
-        workspaceArchive: '',
-        workspace: '/workspace/offload',
-        command: ['true'],
-        env: {},
-        timeoutMs: 60_000
-      }),
-      { mode: 0o600 }
-    )
-    const flue = await alternate(
-      ROUNDS,
-      async () => (await offload({ provider: 'flue', 'flue-root': flueRoot, run: 'true', sync: 'false' }, ws200)).wallMs,
-      () =>
-        sh(
-          `cd ${flueRoot} && ${process.execPath} ${flueBin} run workflow:offload-runner --target node --input '${JSON.stringify({ requestFile: req })}' --root ${flueRoot}`
+    const relay = `head -c ${200 * MB} /dev/zero`
+    if (want('relay')) {
+      for (const [name, inputsFor] of [
+        ['SSH', vastInputs],
+        ['Nomad', nomadInputs]
+      ] as const) {
+        progress(`${name} output relay of 200 MB vs ssh host 'head -c 200M /dev/zero' > /dev/null`)
+        const r = await alternate(
+          ROUNDS,
+          async () => Number((await offload(inputsFor(`${name}-relay`, { run: relay, sync: 'false' }), ws200)).timings.commandMs),
+          () => sh(`${ssh} '${relay}' > /dev/null`)
         )
-    )
-    rows.push({
-      pair: 'Flue: `true` end to end',
-      a: flue[0],
-      b: flue[1],
-      unit: 'ms',
-      compare: 'ratio',
-      target: 1.2,
-      baseline: '`flue run workflow:offload-runner --target node --input …` by hand'
-    })
-
-    progress('gzip level: archive throughput of the 200 MB tree')
-    const files = fs.readFileSync(listFile, 'utf8').split('\0')
-    for (const level of [1, 6]) {
-      let bytes = 0
-      const t0 = performance.now()
-      await pipeline(
-        tar.create({ cwd: ws200, gzip: { level }, portable: true, noDirRecurse: true }, files),
-        new Writable({ write: (c: Buffer, _e, cb) => ((bytes += c.length), cb()) })
+        rows.push({
+          pair: `${name} output relay, 200 MB`,
+          a: r[0],
+          b: r[1],
+          unit: 'ms',
+          compare: 'ratio',
+          target: 1.3,
+          baseline: `\`${sshShown} 'head -c 200M /dev/zero' > /dev/null\``
+        })
+      }
+    }
+    if (want('rss')) {
+      progress(`peak RSS: sync ${(size1g.bytes / MB).toFixed(0)} MiB and relay 200 MB on both paths`)
+      for (const [name, inputsFor] of [
+        ['SSH', vastInputs],
+        ['Nomad', nomadInputs]
+      ] as const) {
+        const sync = await offload(inputsFor(`${name}-1g`, { run: 'true' }), ws1g, { rss: true })
+        const out = await offload(inputsFor(`${name}-relay`, { run: relay, sync: 'false' }), ws1g, { rss: true })
+        extra.push(
+          `| ${name} | ${(sync.rssBytes! / MB).toFixed(0)} MiB (sync ${(size1g.bytes / MB).toFixed(0)} MiB in ${(Number(sync.timings.syncMs) / 1000).toFixed(1)} s) | ${(out.rssBytes! / MB).toFixed(0)} MiB | ≤ 150 MiB | ${sync.rssBytes! <= 150 * MB && out.rssBytes! <= 150 * MB ? 'yes' : '**no**'} |`
+        )
+      }
+    }
+    if (want('cold')) {
+      progress('cold start: dist/main to its first provider request vs node -e 0')
+      const cold = await alternate(
+        ROUNDS,
+        () => coldStart(),
+        () => sh(`${process.execPath} -e 0`)
       )
-      const ms = performance.now() - t0
-      extra.push(
-        `| gzip level ${level} | ${(ms / 1000).toFixed(2)} s | ${(bytes / MB).toFixed(0)} MiB | ${(size200.bytes / MB / (ms / 1000)).toFixed(0)} MiB/s |`
+      rows.push({
+        pair: 'Cold start to first provider request',
+        a: cold[0],
+        b: cold[1],
+        unit: 'ms',
+        compare: 'delta',
+        target: 150,
+        baseline: '`node -e 0` (same Node 24)'
+      })
+    }
+    if (want('flue')) {
+      progress('Flue: `true` through Offload vs the same flue run by hand')
+      const flueRoot = path.join(ROOT, 'examples', 'flue')
+      const flueBin = path.join(flueRoot, 'node_modules', '@flue', 'cli', 'bin', 'flue.mjs')
+      const req = path.join(WORK, 'flue-request.json')
+      fs.writeFileSync(
+        req,
+        JSON.stringify({
+          protocolVersion: 1,
+          operation: 'run',
+          workspaceArchive: '',
+          workspace: '/workspace/offload',
+          command: ['true'],
+          env: {},
+          timeoutMs: 60_000
+        }),
+        { mode: 0o600 }
       )
+      const flue = await alternate(
+        ROUNDS,
+        async () => (await offload({ provider: 'flue', 'flue-root': flueRoot, run: 'true', sync: 'false' }, ws200)).wallMs,
+        () =>
+          sh(
+            `cd ${flueRoot} && ${process.execPath} ${flueBin} run workflow:offload-runner --target node --input '${JSON.stringify({ requestFile: req })}' --root ${flueRoot}`
+          )
+      )
+      rows.push({
+        pair: 'Flue: `true` end to end',
+        a: flue[0],
+        b: flue[1],
+        unit: 'ms',
+        compare: 'ratio',
+        target: 1.2,
+        baseline: '`flue run workflow:offload-runner --target node --input …` by hand'
+      })
+    }
+    if (want('gzip')) {
+      progress('gzip level: archive throughput of the 200 MB tree')
+      const files = fs.readFileSync(listFile, 'utf8').split('\0')
+      for (const level of [1, 6]) {
+        let bytes = 0
+        const t0 = performance.now()
+        await pipeline(
+          tar.create({ cwd: ws200, gzip: { level }, portable: true, noDirRecurse: true }, files),
+          new Writable({ write: (c: Buffer, _e, cb) => ((bytes += c.length), cb()) })
+        )
+        const ms = performance.now() - t0
+        extra.push(
+          `| gzip level ${level} | ${(ms / 1000).toFixed(2)} s | ${(bytes / MB).toFixed(0)} MiB | ${(size200.bytes / MB / (ms / 1000)).toFixed(0)} MiB/s |`
+        )
+      }
     }
   } finally {
     await vast.close()

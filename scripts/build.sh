@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # npm run build: ncc bundles src/index-main.ts and src/index-post.ts into dist/main and dist/post
-# (CommonJS: see the build notes on undici under ESM). Native add-ons that ncc copies beside the
+# (CommonJS output: see the build notes on undici under ESM), minified. tsconfig.json keeps `import()`
+# (module esnext) so each provider becomes a chunk loaded on demand: a run parses only its own
+# provider's stack (bench/: cold start). Tests compile as CommonJS (tsconfig.test.json). Native add-ons that ncc copies beside the
 # bundles (ssh2's optional sshcrypto.node, cpu-features, the Windows pagent.exe) are removed: they
 # are compiled per machine, so dist/ would never be reproducible, and ssh2 falls back to Node's
 # own crypto without them.
@@ -8,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rm -rf dist
 for entry in main post; do
-  ncc build "src/index-$entry.ts" -o "dist/$entry" --license licenses.txt -q
+  ncc build "src/index-$entry.ts" -o "dist/$entry" --license licenses.txt --minify -q
   rm -rf "dist/$entry/build" "dist/$entry/lib" "dist/$entry/pagent.exe"
 done
 if find dist -name '*.node' -o -name '*.exe' | grep -q .; then

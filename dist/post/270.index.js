@@ -1,0 +1,1441 @@
+"use strict";
+exports.id = 270;
+exports.ids = [270];
+exports.modules = {
+
+/***/ 270:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  VAST_DEFAULT_REMOTE_DIR: () => (/* binding */ VAST_DEFAULT_REMOTE_DIR),
+  readVastSettings: () => (/* reexport */ inputs/* readVastSettings */.Iw),
+  vastProvider: () => (/* binding */ vastProvider)
+});
+
+// EXTERNAL MODULE: external "node:timers/promises"
+var promises_ = __webpack_require__(8500);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js
+var core = __webpack_require__(7484);
+// EXTERNAL MODULE: ./node_modules/ssh2/lib/index.js
+var lib = __webpack_require__(5472);
+// EXTERNAL MODULE: ./src/util/errors.ts
+var errors = __webpack_require__(17);
+// EXTERNAL MODULE: ./src/util/redact.ts
+var redact = __webpack_require__(767);
+// EXTERNAL MODULE: ./src/util/units.ts
+var units = __webpack_require__(6127);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __webpack_require__(6752);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
+var schemas = __webpack_require__(8816);
+// EXTERNAL MODULE: ./src/util/retry.ts
+var retry = __webpack_require__(4266);
+// EXTERNAL MODULE: ./src/providers/vast/settings.ts
+var vast_settings = __webpack_require__(8008);
+;// CONCATENATED MODULE: ./src/providers/vast/client.ts
+
+
+
+
+
+
+
+const MAX_BODY = 4 * 1024 * 1024;
+const USER_AGENT = 'offload-action (+https://github.com/features/actions)';
+/** Extra patterns on top of util/redact: key material and Vast's secret-looking fields. */
+const VAST_SECRET_FIELDS = /("?(?:ssh_key|public_key|private_key|privateKey|instance_api_key|instanceApiKey|jupyter_token|jupyterToken|api_key|apiKey|user_data|key)"?\s*[:=]\s*"?)([^"\s,}]+(?: [^"\s,}]+)*)/gi;
+const OPENSSH_PUBLIC = /(ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-nistp\d+) AAAA[A-Za-z0-9+/=]+/g;
+const SECRET_URL_PARAM = /([?&](?:api_key|instance_api_key|token)=)[^&\s"]+/gi;
+function redactVast(text, extra = []) {
+    return (0,redact/* redact */.E$)(text, extra).replace(VAST_SECRET_FIELDS, '$1***').replace(OPENSSH_PUBLIC, '$1 ***').replace(SECRET_URL_PARAM, '$1***');
+}
+class VastApiError extends errors/* ProviderError */.mZ {
+    method;
+    path;
+    status;
+    code;
+    detail;
+    constructor(method, path, status, code, detail, options) {
+        super(`Vast API ${method} ${path} ${status === undefined ? 'failed' : `answered ${status}`}${code ? ` ${code}` : ''}${detail ? `: ${detail}` : ''}`, options);
+        this.method = method;
+        this.path = path;
+        this.status = status;
+        this.code = code;
+        this.detail = detail;
+        this.name = 'VastApiError';
+    }
+}
+/** A 401, or a 404/403 whose body says the key is bad (some routes answer 404 for a bad key). */
+function isAuthError(err) {
+    if (!(err instanceof VastApiError))
+        return false;
+    if (err.status === 401)
+        return true;
+    if (err.status === 404 || err.status === 403) {
+        return err.code === 'auth_error' || /invalid user key|session expired|not authenticated|invalid api key/i.test(err.detail);
+    }
+    return false;
+}
+/** The offer is gone (taken by someone else, or no capacity with cancel_unavail). */
+function isOfferGone(err) {
+    if (!(err instanceof VastApiError))
+        return false;
+    if (err.status === 410)
+        return true;
+    return err.status === 404 && (err.code === 'no_such_ask' || /no_such_ask|not available|no longer available/i.test(`${err.code} ${err.detail}`));
+}
+/**
+ * A create error that proves nothing was created: a 4xx other than 408/409/425/429.
+ * Everything else (5xx, timeouts, resets, 408/409/425/429, 200 without an id) may have created one.
+ */
+function isDefiniteCreateError(err) {
+    if (!(err instanceof VastApiError) || err.status === undefined)
+        return false;
+    return err.status >= 400 && err.status < 500 && ![408, 409, 425, 429].includes(err.status);
+}
+function isRetryable(err) {
+    if (err instanceof VastApiError) {
+        if (err.status === undefined)
+            return (0,retry/* isConnectionError */.R)(err.cause) || isTimeout(err.cause);
+        return err.status === 429 || err.status === 408 || (err.status >= 500 && err.status <= 599);
+    }
+    return (0,retry/* isConnectionError */.R)(err) || isTimeout(err);
+}
+function isTimeout(err) {
+    const name = err?.name;
+    return (name === 'TimeoutError' || err?.code === 'UND_ERR_HEADERS_TIMEOUT' || err?.code === 'UND_ERR_BODY_TIMEOUT');
+}
+// ---------- lenient response decoding ----------
+const num = schemas/* preprocess */.vkY(v => (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : v), schemas/* number */.aig());
+const optNum = num.nullish().catch(undefined);
+const optStr = schemas/* string */.YjP().nullish().catch(undefined);
+const OfferSchema = schemas/* looseObject */._H3({
+    id: num.optional().catch(undefined),
+    ask_contract_id: optNum,
+    machine_id: optNum,
+    host_id: optNum,
+    gpu_name: optStr,
+    num_gpus: optNum,
+    dph_total: optNum,
+    reliability: optNum,
+    reliability2: optNum,
+    rentable: schemas/* boolean */.zMY().nullish().catch(undefined),
+    rented: schemas/* boolean */.zMY().nullish().catch(undefined)
+});
+const PortBinding = schemas/* looseObject */._H3({ HostIp: optStr, HostPort: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig()]).nullish().catch(undefined) });
+const InstanceSchema = schemas/* looseObject */._H3({
+    id: num,
+    actual_status: optStr,
+    intended_status: optStr,
+    cur_state: optStr,
+    status_msg: optStr,
+    label: optStr,
+    ssh_host: optStr,
+    ssh_port: optNum,
+    public_ipaddr: optStr,
+    ports: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* array */.YOg(PortBinding).nullish()).nullish().catch(undefined),
+    image_runtype: optStr,
+    dph_total: optNum,
+    machine_id: optNum,
+    start_date: optNum,
+    jupyter_token: optStr
+});
+function toInstance(raw) {
+    const r = InstanceSchema.safeParse(raw);
+    if (!r.success)
+        return undefined;
+    const i = r.data;
+    if (i.jupyter_token)
+        (0,redact/* registerSecret */.cl)(i.jupyter_token);
+    const binding = i.ports?.['22/tcp']?.[0];
+    const hostPort = binding?.HostPort !== undefined && binding?.HostPort !== null ? Number(binding.HostPort) : undefined;
+    return {
+        id: i.id,
+        actualStatus: i.actual_status ?? null,
+        intendedStatus: i.intended_status ?? null,
+        statusMsg: (i.status_msg ?? '').trim(),
+        label: i.label ?? null,
+        sshHost: i.ssh_host || undefined,
+        sshPort: i.ssh_port && i.ssh_port > 0 ? i.ssh_port : undefined,
+        publicIp: i.public_ipaddr?.trim() || undefined,
+        directSshPort: hostPort && Number.isInteger(hostPort) && hostPort > 0 ? hostPort : undefined,
+        imageRuntype: i.image_runtype ?? '',
+        dphTotal: i.dph_total ?? undefined,
+        machineId: i.machine_id ?? undefined,
+        startDate: i.start_date ?? undefined
+    };
+}
+function asRecord(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : {};
+}
+/** Instance key list: an array, or a JSON-encoded array string, under ssh_keys/keys/data. */
+function decodeKeyList(body) {
+    const rec = asRecord(body);
+    let list = Array.isArray(body) ? body : (rec.ssh_keys ?? rec.keys ?? rec.data);
+    for (let i = 0; i < 2 && typeof list === 'string'; i++) {
+        try {
+            list = JSON.parse(list);
+        }
+        catch {
+            return [];
+        }
+    }
+    if (!Array.isArray(list))
+        return [];
+    const out = [];
+    for (const item of list) {
+        const o = asRecord(item);
+        const id = o.id;
+        const key = o.public_key ?? o.ssh_key ?? o.key;
+        if ((typeof id === 'number' || typeof id === 'string') && typeof key === 'string')
+            out.push({ id: String(id), key: key.trim() });
+    }
+    return out;
+}
+class VastClient {
+    settings;
+    signal;
+    tuning;
+    constructor(settings, signal) {
+        this.settings = settings;
+        this.signal = signal;
+        this.tuning = (0,vast_settings/* tuningOf */.J)(settings);
+    }
+    get apiUrl() {
+        return this.settings.apiUrl;
+    }
+    /** One request. Throws VastApiError for non-2xx answers, transport failures and `success:false`. */
+    async call(method, path, opts) {
+        const once = () => this.once(method, path, opts);
+        if (!opts.retry)
+            return once();
+        return (0,retry/* withRetry */.b)(once, {
+            attempts: this.tuning.retryAttempts,
+            baseDelayMs: this.tuning.retryBaseMs,
+            maxDelayMs: this.tuning.retryMaxMs,
+            signal: this.signal,
+            retryable: err => !this.signal?.aborted && isRetryable(err),
+            onRetry: (err, attempt, delay) => core.info(`Vast API ${method} ${path}: ${shortReason(err)}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1}/${this.tuning.retryAttempts})`)
+        });
+    }
+    async once(method, path, opts) {
+        this.signal?.throwIfAborted();
+        const qs = opts.query ? `?${new URLSearchParams(opts.query).toString()}` : '';
+        const url = `${this.settings.apiUrl}${path}${qs}`;
+        const headers = {
+            authorization: `Bearer ${this.settings.apiKey}`,
+            accept: 'application/json',
+            'user-agent': USER_AGENT
+        };
+        let body;
+        if (opts.body !== undefined) {
+            body = JSON.stringify(opts.body);
+            headers['content-type'] = 'application/json';
+        }
+        const timeout = AbortSignal.timeout(this.tuning.requestTimeoutMs);
+        const signal = this.signal ? AbortSignal.any([this.signal, timeout]) : timeout;
+        let status;
+        let text;
+        try {
+            const res = await (0,undici/* request */.Em)(url, {
+                method: method,
+                headers,
+                body,
+                signal,
+                headersTimeout: this.tuning.requestTimeoutMs,
+                bodyTimeout: this.tuning.requestTimeoutMs
+            });
+            status = res.statusCode;
+            text = await readCapped(res.body);
+        }
+        catch (err) {
+            if (this.signal?.aborted)
+                throw err;
+            const reason = timeout.aborted
+                ? `timed out after ${this.tuning.requestTimeoutMs} ms`
+                : redactVast(err.message ?? String(err), [this.settings.apiKey]);
+            throw new VastApiError(method, path, undefined, err.code, reason, {
+                cause: timeout.aborted ? Object.assign(new Error('timeout'), { name: 'TimeoutError' }) : err
+            });
+        }
+        let json;
+        try {
+            json = text.trim() ? JSON.parse(text) : {};
+        }
+        catch {
+            json = undefined;
+        }
+        if (status < 200 || status >= 300) {
+            const rec = asRecord(json);
+            const code = typeof rec.error === 'string' ? rec.error : undefined;
+            const msg = [rec.msg, rec.message, rec.detail].find(v => typeof v === 'string');
+            const detail = redactVast((msg ?? (json === undefined ? text : JSON.stringify(json))).trim().slice(0, 800), [this.settings.apiKey]);
+            throw new VastApiError(method, path, status, code, detail);
+        }
+        if (json === undefined)
+            throw new VastApiError(method, path, status, 'bad_response', `not JSON: ${redactVast(text.slice(0, 200), [this.settings.apiKey])}`);
+        const rec = asRecord(json);
+        if (rec.success === false) {
+            const msg = [rec.msg, rec.message, rec.error].find(v => typeof v === 'string');
+            throw new VastApiError(method, path, status, typeof rec.error === 'string' ? rec.error : 'unsuccessful', redactVast(msg ?? '', [this.settings.apiKey]));
+        }
+        return json;
+    }
+    // ---------- endpoints ----------
+    /** GET /api/v0/users/current/ — picks only the id (the object also carries the account's api_key). */
+    async currentUserId() {
+        const body = asRecord(await this.call('GET', '/api/v0/users/current/', { retry: true }));
+        const id = body.id;
+        return typeof id === 'number' || typeof id === 'string' ? String(id) : undefined;
+    }
+    async searchOffers(query) {
+        const body = await this.call('POST', '/api/v0/bundles/', { body: query, retry: true });
+        const rec = asRecord(body);
+        const list = Array.isArray(body) ? body : (rec.offers ?? rec.bundles ?? rec.data ?? rec.results);
+        if (!Array.isArray(list))
+            return [];
+        const out = [];
+        for (const raw of list) {
+            const r = OfferSchema.safeParse(raw);
+            if (!r.success)
+                continue;
+            const o = r.data;
+            const id = o.ask_contract_id ?? o.id;
+            if (id === undefined || id === null)
+                continue;
+            out.push({
+                id,
+                machineId: o.machine_id ?? undefined,
+                gpuName: o.gpu_name ?? undefined,
+                numGpus: o.num_gpus ?? undefined,
+                dphTotal: o.dph_total ?? undefined,
+                reliability: o.reliability ?? o.reliability2 ?? undefined,
+                rentable: o.rentable ?? undefined,
+                rented: o.rented ?? undefined
+            });
+        }
+        return out;
+    }
+    /** PUT /api/v0/asks/{id}/ — never retried here; the caller resolves ambiguity by label. */
+    async createInstance(offerId, body) {
+        const path = `/api/v0/asks/${offerId}/`;
+        const res = asRecord(await this.call('PUT', path, { body, retry: false }));
+        if (typeof res.instance_api_key === 'string') {
+            (0,redact/* registerSecret */.cl)(res.instance_api_key);
+            core.setSecret(res.instance_api_key);
+        }
+        const inst = asRecord(res.instance);
+        const id = Number(inst.id ?? res.new_contract);
+        if (!Number.isInteger(id) || id <= 0)
+            throw new VastApiError('PUT', path, 200, 'no_new_contract', 'the answer carried no new_contract id');
+        return { id };
+    }
+    /** GET /api/v0/instances/{id}/ — undefined when gone (instances null, [], or 404). */
+    async getInstance(id) {
+        const path = `/api/v0/instances/${id}/`;
+        let body;
+        try {
+            body = await this.call('GET', path, { retry: true });
+        }
+        catch (err) {
+            if (err instanceof VastApiError && err.status === 404 && !isAuthError(err))
+                return undefined;
+            throw err;
+        }
+        const rec = asRecord(body);
+        let one = 'instances' in rec ? rec.instances : 'instance' in rec ? rec.instance : rec.id !== undefined ? rec : rec.data;
+        if (Array.isArray(one))
+            one = one.find(i => String(asRecord(i).id) === String(id));
+        if (one === null || one === undefined)
+            return undefined;
+        const inst = toInstance(one);
+        if (!inst)
+            throw new VastApiError('GET', path, 200, 'bad_response', 'the instance object could not be read');
+        return inst;
+    }
+    /** Every instance whose label is exactly `label` (server-side filter, checked again here), all pages. */
+    async listInstancesByLabel(label) {
+        const out = [];
+        let token;
+        for (let page = 0; page < 400; page++) {
+            const query = {
+                select_filters: JSON.stringify({ label: { eq: label } }),
+                order_by: JSON.stringify([{ col: 'id', dir: 'asc' }]),
+                limit: '25'
+            };
+            if (token)
+                query.after_token = token;
+            const rec = asRecord(await this.call('GET', '/api/v1/instances/', { query, retry: true }));
+            const list = rec.instances ?? rec.data ?? rec.results;
+            if (Array.isArray(list)) {
+                for (const raw of list) {
+                    const inst = toInstance(raw);
+                    if (inst && inst.label === label && !out.some(o => o.id === inst.id))
+                        out.push(inst);
+                }
+            }
+            const next = rec.next_token;
+            if (typeof next !== 'string' || next === '' || next === token)
+                return out;
+            token = next;
+        }
+        throw new errors/* ProviderError */.mZ('Vast API GET /api/v1/instances/: paging did not end after 400 pages');
+    }
+    async setState(id, state) {
+        await this.call('PUT', `/api/v0/instances/${id}/`, { body: { state }, retry: true });
+    }
+    /** DELETE /api/v0/instances/{id}/; 404 means it was already gone. */
+    async destroyInstance(id) {
+        try {
+            await this.call('DELETE', `/api/v0/instances/${id}/`, { body: {}, retry: true });
+            return 'destroyed';
+        }
+        catch (err) {
+            if (err instanceof VastApiError && err.status === 404 && !isAuthError(err))
+                return 'gone';
+            throw err;
+        }
+    }
+    /** Attach a public key to one instance; returns the key id when the answer or the key list gives it. */
+    async attachSshKey(id, publicKey) {
+        const want = publicKey.trim();
+        const res = asRecord(await this.call('POST', `/api/v0/instances/${id}/ssh/`, { body: { ssh_key: want }, retry: true }));
+        const key = res.key;
+        const keyRec = asRecord(key);
+        if (keyRec.id !== undefined && (typeof keyRec.id === 'number' || typeof keyRec.id === 'string'))
+            return String(keyRec.id);
+        if (typeof key === 'number' || (typeof key === 'string' && /^\d+$/.test(key)))
+            return String(key);
+        const listed = await this.listSshKeys(id).catch(() => []);
+        return listed.find(k => k.key === want)?.id;
+    }
+    async listSshKeys(id) {
+        return decodeKeyList(await this.call('GET', `/api/v0/instances/${id}/ssh/`, { retry: true }));
+    }
+    async detachSshKey(id, keyId) {
+        try {
+            await this.call('DELETE', `/api/v0/instances/${id}/ssh/${keyId}/`, { body: {}, retry: true });
+        }
+        catch (err) {
+            if (err instanceof VastApiError && err.status === 404 && !isAuthError(err))
+                return;
+            throw err;
+        }
+    }
+}
+function shortReason(err) {
+    if (err instanceof VastApiError)
+        return err.status === undefined ? err.detail : `${err.status}${err.code ? ` ${err.code}` : ''}`;
+    return err?.message ?? String(err);
+}
+async function readCapped(body) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of body) {
+        size += chunk.length;
+        if (size > MAX_BODY) {
+            body.destroy?.();
+            throw Object.assign(new Error(`response larger than ${MAX_BODY} bytes`), { code: 'BODY_TOO_LARGE' });
+        }
+        chunks.push(Buffer.from(chunk));
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+
+;// CONCATENATED MODULE: ./src/providers/vast/lease-data.ts
+function readLeaseData(lease) {
+    const d = (lease.data ?? {});
+    const out = {};
+    if (typeof d.vastLabel === 'string')
+        out.vastLabel = d.vastLabel;
+    if (typeof d.vastApiUrl === 'string')
+        out.vastApiUrl = d.vastApiUrl;
+    if (typeof d.vastSshKeyId === 'string')
+        out.vastSshKeyId = d.vastSshKeyId;
+    if (d.vastInstances && typeof d.vastInstances === 'object')
+        out.vastInstances = d.vastInstances;
+    if (d.vastSsh && typeof d.vastSsh === 'object')
+        out.vastSsh = d.vastSsh;
+    return out;
+}
+const clean = (s, max) => (s || '-').replace(/[^A-Za-z0-9._/-]/g, '-').slice(0, max);
+/**
+ * The ownership label, e.g. `offload1|ofl_0a1b2c3d4e5f|acme/repo|123456789|1|build|exp=1767225600`:
+ * marker, lease ID (the remote name is `offload-` + its hex), repository, run ID, run attempt, job,
+ * expiry (epoch s). Parts are sanitised to [A-Za-z0-9._/-]; the whole stays far below Vast's
+ * 256-char create limit.
+ */
+function vastLabel(o) {
+    const exp = Math.floor(Date.parse(o.expiresAt) / 1000);
+    return [
+        'offload1',
+        clean(o.leaseId, 64),
+        clean(o.repository, 100),
+        clean(o.runId, 24),
+        clean(o.runAttempt, 8),
+        clean(o.job, 32),
+        `exp=${Number.isFinite(exp) ? exp : 0}`
+    ].join('|');
+}
+
+;// CONCATENATED MODULE: ./src/providers/vast/release.ts
+
+
+
+
+
+
+function manualDestroy(ids, apiUrl) {
+    if (!ids.length)
+        return `vastai show instances  # then: vastai destroy instance <id> for the instance labelled by this run`;
+    return ids
+        .map(id => `vastai destroy instance ${id}   # or: curl -X DELETE -H "Authorization: Bearer $VAST_API_KEY" ${apiUrl}/api/v0/instances/${id}/`)
+        .join('\n');
+}
+/**
+ * Destroy one instance and confirm it is gone (null, [] or 404 all mean gone), re-sending the
+ * DELETE now and then. Refuses an instance whose label is not this lease's.
+ */
+async function destroyAndVerify(client, id, label, t, keyId) {
+    const sid = String(id);
+    let inst = await client.getInstance(sid);
+    if (!inst)
+        return { id: sid, verified: true, detail: `instance ${sid} already gone`, endedAt: Date.now() };
+    if (label && inst.label && inst.label !== label) {
+        return { id: sid, verified: false, detail: `instance ${sid} carries label '${inst.label}', not this run's; left untouched`, instance: inst };
+    }
+    const seen = inst;
+    if (keyId) {
+        await client
+            .detachSshKey(sid, keyId)
+            .catch(err => core.info(`Detaching the run's SSH key from Vast instance ${sid} failed (${(0,errors/* errorMessage */.gJ)(err)}); destroying anyway`));
+    }
+    for (let attempt = 0; attempt < t.verifyAttempts; attempt++) {
+        if (attempt % 3 === 0) {
+            if ((await client.destroyInstance(sid)) === 'gone')
+                return { id: sid, verified: true, detail: `instance ${sid} destroyed`, endedAt: Date.now(), instance: seen };
+        }
+        inst = await client.getInstance(sid);
+        if (!inst)
+            return { id: sid, verified: true, detail: `instance ${sid} destroyed`, endedAt: Date.now(), instance: seen };
+        await (0,promises_.setTimeout)(t.verifyIntervalMs);
+    }
+    return { id: sid, verified: false, detail: `instance ${sid} still listed after destroy (status ${inst?.actualStatus ?? '?'})`, instance: seen };
+}
+async function stopAndVerify(client, id, label, t, keyId) {
+    let inst = await client.getInstance(id);
+    if (!inst)
+        return { id, verified: true, detail: `instance ${id} already gone`, endedAt: Date.now() };
+    if (label && inst.label && inst.label !== label) {
+        return { id, verified: false, detail: `instance ${id} carries label '${inst.label}', not this run's; left untouched`, instance: inst };
+    }
+    const seen = inst;
+    if (keyId)
+        await client.detachSshKey(id, keyId).catch(() => undefined);
+    for (let attempt = 0; attempt < t.verifyAttempts; attempt++) {
+        if (attempt % 3 === 0)
+            await client.setState(id, 'stopped');
+        inst = await client.getInstance(id);
+        if (!inst)
+            return { id, verified: true, detail: `instance ${id} is gone`, endedAt: Date.now(), instance: seen };
+        if (inst.intendedStatus === 'stopped' && inst.actualStatus !== 'running') {
+            return { id, verified: true, detail: `instance ${id} stopped (storage keeps billing until it is destroyed)`, endedAt: Date.now(), instance: seen };
+        }
+        await (0,promises_.setTimeout)(t.verifyIntervalMs);
+    }
+    return { id, verified: false, detail: `instance ${id} did not stop (status ${inst?.actualStatus ?? '?'})`, instance: seen };
+}
+function costOf(records, results) {
+    let total = 0;
+    let any = false;
+    const now = Date.now();
+    const ids = new Set([...Object.keys(records), ...results.map(r => r.id)]);
+    for (const id of ids) {
+        const rec = records[id];
+        const res = results.find(r => r.id === id);
+        const dph = rec?.dphTotal ?? res?.instance?.dphTotal;
+        const start = rec?.createdAt ?? (res?.instance?.startDate ? res.instance.startDate * 1000 : undefined);
+        const end = rec?.destroyedAt ?? res?.endedAt ?? now;
+        if (dph === undefined || start === undefined)
+            continue;
+        any = true;
+        total += (dph * Math.max(0, end - start)) / 3_600_000;
+    }
+    return any ? Math.round(total * 10_000) / 10_000 : undefined;
+}
+async function releaseVast(ctx) {
+    const vs = ctx.settings.vast;
+    if (!vs)
+        throw new errors/* ProviderError */.mZ('provider vast was selected but no Vast settings were parsed');
+    const t = (0,vast_settings/* tuningOf */.J)(vs);
+    const data = readLeaseData(ctx.lease);
+    const records = data.vastInstances ?? {};
+    const label = data.vastLabel;
+    const client = new VastClient(vs);
+    const current = ctx.lease.resourceId;
+    const ids = new Set(Object.entries(records)
+        .filter(([, r]) => r.destroyedAt === undefined)
+        .map(([id]) => id));
+    if (current)
+        ids.add(current);
+    if (!ids.size && !label)
+        return { verified: true, detail: 'no Vast instance was created', costUsd: costOf(records, []) };
+    const results = [];
+    const handled = new Set();
+    const releaseOne = async (id, stop) => {
+        handled.add(id);
+        try {
+            results.push(stop
+                ? await stopAndVerify(client, id, label, t, data.vastSshKeyId)
+                : await destroyAndVerify(client, id, label, t, id === current ? data.vastSshKeyId : undefined));
+        }
+        catch (err) {
+            const why = isAuthError(err) ? `the API key (input 'vast-api-key') was rejected: ${(0,errors/* errorMessage */.gJ)(err)}` : (0,errors/* errorMessage */.gJ)(err);
+            results.push({ id, verified: false, detail: `instance ${id}: ${why}` });
+        }
+    };
+    // The instance main ran on: stopped when asked to, otherwise destroyed. Every other one is destroyed.
+    const stopId = vs.release === 'stop' ? (current ?? undefined) : undefined;
+    for (const id of ids)
+        await releaseOne(id, id === stopId);
+    // Sweep by the exact label: finds the instance when state has no ID (main killed right after
+    // create) and any duplicate left by an ambiguous create. Touches nothing else.
+    let sweepError;
+    if (label) {
+        try {
+            const found = await client.listInstancesByLabel(label);
+            const extra = found.filter(i => !handled.has(String(i.id)));
+            const keepStopped = vs.release === 'stop' && !stopId && extra.length ? String(extra[extra.length - 1].id) : undefined;
+            for (const inst of extra)
+                await releaseOne(String(inst.id), String(inst.id) === keepStopped);
+        }
+        catch (err) {
+            sweepError = isAuthError(err) ? `the API key (input 'vast-api-key') was rejected: ${(0,errors/* errorMessage */.gJ)(err)}` : (0,errors/* errorMessage */.gJ)(err);
+        }
+    }
+    const costUsd = costOf(records, results);
+    const failed = results.filter(r => !r.verified);
+    if (!results.length && sweepError) {
+        return {
+            verified: false,
+            detail: `could not look up the Vast instance labelled '${label}': ${sweepError}`,
+            manualCleanup: `vastai show instances  # destroy the one labelled '${label}' with: vastai destroy instance <id>`,
+            costUsd
+        };
+    }
+    if (sweepError)
+        core.warning(`Could not check for other Vast instances labelled '${label}': ${sweepError}`);
+    const stopped = results.find(r => r.verified && r.id === (stopId ?? '') && /stopped/.test(r.detail));
+    if (stopped) {
+        core.warning(`vast-release is 'stop': Vast instance ${stopped.id} is stopped, not destroyed. Its storage keeps billing (often at a higher rate than while running) until you destroy it: vastai destroy instance ${stopped.id}`);
+    }
+    const detail = results.length ? results.map(r => r.detail).join('; ') : `no Vast instance labelled '${label}' exists`;
+    if (failed.length) {
+        return {
+            verified: false,
+            detail,
+            manualCleanup: manualDestroy(failed.map(f => f.id), vs.apiUrl),
+            costUsd
+        };
+    }
+    return { verified: true, detail: `Vast: ${detail}`, costUsd };
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: ./src/remote/shell.ts
+var shell = __webpack_require__(648);
+;// CONCATENATED MODULE: ./src/remote/quote.ts
+/** POSIX single-quoting: safe for sh, bash, dash and busybox ash. */
+function shQuote(s) {
+    if (s !== '' && /^[A-Za-z0-9_\-+=.,/:@%]+$/.test(s))
+        return s;
+    return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+/** One command string from argv, for transports (SSH) that take a string, not argv. */
+function shJoin(argv) {
+    return argv.map(shQuote).join(' ');
+}
+/** `export K='v'` lines, sourced by the run wrapper; values travel on stdin, never argv. */
+function envScript(env) {
+    return Object.entries(env)
+        .map(([k, v]) => `export ${k}=${shQuote(v)}\n`)
+        .join('');
+}
+
+// EXTERNAL MODULE: ./src/util/memory.ts
+var memory = __webpack_require__(1045);
+;// CONCATENATED MODULE: ./src/providers/vast/ssh.ts
+
+
+
+
+
+
+function describeEndpoint(e) {
+    return `${e.kind} ${e.host}:${e.port}`;
+}
+/** OpenSSH-style fingerprint of a raw host key blob. */
+function fingerprint(key) {
+    return `SHA256:${(0,external_node_crypto_.createHash)('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
+}
+/** The run's host key: pinned at first contact, enforced on every later connection of the run. */
+class HostKeyPin {
+    pinned;
+    get fingerprint() {
+        return this.pinned ? fingerprint(this.pinned) : undefined;
+    }
+    /** True when the key is the pinned one (or the first one seen, which it then pins). */
+    accept(key) {
+        if (!this.pinned) {
+            this.pinned = Buffer.from(key);
+            return true;
+        }
+        return this.pinned.equals(key);
+    }
+}
+class HostKeyMismatchError extends shell/* TransportError */.w {
+    constructor(endpoint, expected, seen) {
+        super(`SSH host key of ${describeEndpoint(endpoint)} changed during this run (pinned ${expected}, now ${seen}); ` +
+            'refusing to connect: the address may now belong to another machine');
+        this.name = 'HostKeyMismatchError';
+    }
+}
+/** Opens one authenticated SSH connection, enforcing the host-key pin. */
+function connectSsh(endpoint, opts, signal) {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(new shell/* TransportError */.w('SSH connect aborted', { cause: signal.reason }));
+        const client = new lib.Client();
+        let mismatch;
+        let settled = false;
+        const done = (err) => {
+            if (settled)
+                return;
+            settled = true;
+            signal?.removeEventListener('abort', onAbort);
+            if (err) {
+                client.removeAllListeners('ready');
+                client.on('error', () => undefined);
+                client.destroy();
+                reject(err);
+            }
+            else {
+                resolve(client);
+            }
+        };
+        const onAbort = () => done(new shell/* TransportError */.w('SSH connect aborted', { cause: signal?.reason }));
+        signal?.addEventListener('abort', onAbort, { once: true });
+        client.once('ready', () => done());
+        client.on('error', err => done(mismatch ?? new shell/* TransportError */.w(`SSH to ${describeEndpoint(endpoint)} failed: ${(0,redact/* redact */.E$)(err.message)}`, { cause: err })));
+        client.once('close', () => done(mismatch ?? new shell/* TransportError */.w(`SSH to ${describeEndpoint(endpoint)} closed during the handshake`)));
+        try {
+            client.connect({
+                host: endpoint.host,
+                port: endpoint.port,
+                username: opts.username,
+                privateKey: opts.privateKey,
+                readyTimeout: opts.connectTimeoutMs,
+                keepaliveInterval: opts.keepaliveIntervalMs,
+                keepaliveCountMax: 4,
+                hostVerifier: (key) => {
+                    const before = opts.pin.fingerprint;
+                    if (opts.pin.accept(key))
+                        return true;
+                    mismatch = new HostKeyMismatchError(endpoint, before ?? '?', fingerprint(key));
+                    return false;
+                }
+            });
+        }
+        catch (err) {
+            done(new shell/* TransportError */.w(`SSH to ${describeEndpoint(endpoint)} failed: ${(0,redact/* redact */.E$)(err.message)}`, { cause: err }));
+        }
+    });
+}
+/** Linux signal numbers (the remote is Linux whatever the local OS). */
+const SIGNALS = {
+    SIGHUP: 1,
+    SIGINT: 2,
+    SIGQUIT: 3,
+    SIGILL: 4,
+    SIGTRAP: 5,
+    SIGABRT: 6,
+    SIGBUS: 7,
+    SIGFPE: 8,
+    SIGKILL: 9,
+    SIGUSR1: 10,
+    SIGSEGV: 11,
+    SIGUSR2: 12,
+    SIGPIPE: 13,
+    SIGALRM: 14,
+    SIGTERM: 15,
+    SIGSTKFLT: 16,
+    SIGCHLD: 17,
+    SIGCONT: 18,
+    SIGSTOP: 19,
+    SIGTSTP: 20,
+    SIGTTIN: 21,
+    SIGTTOU: 22,
+    SIGURG: 23,
+    SIGXCPU: 24,
+    SIGXFSZ: 25,
+    SIGVTALRM: 26,
+    SIGPROF: 27,
+    SIGWINCH: 28,
+    SIGIO: 29,
+    SIGPWR: 30,
+    SIGSYS: 31
+};
+function signalExitCode(name) {
+    const n = name ? SIGNALS[name.startsWith('SIG') ? name : `SIG${name}`] : undefined;
+    return 128 + (n ?? 0);
+}
+/**
+ * RemoteShell over SSH exec channels. One connection, reused for every command; reconnected
+ * (through the endpoints in order, host key pinned) if it drops.
+ */
+class SshShell {
+    endpoints;
+    opts;
+    conn;
+    closed = false;
+    constructor(endpoints, opts, initial) {
+        this.endpoints = endpoints;
+        this.opts = opts;
+        if (initial)
+            this.adopt(initial);
+    }
+    get hostKeyFingerprint() {
+        return this.opts.pin.fingerprint;
+    }
+    adopt(client) {
+        const p = Promise.resolve(client);
+        this.conn = p;
+        const drop = () => {
+            if (this.conn === p)
+                this.conn = undefined;
+        };
+        client.on('close', drop);
+        client.on('end', drop);
+        client.on('error', drop);
+        return p;
+    }
+    async connection(signal) {
+        if (this.closed)
+            throw new shell/* TransportError */.w('SSH shell is closed');
+        if (this.conn)
+            return this.conn;
+        let lastErr;
+        for (const ep of this.endpoints) {
+            try {
+                const client = await connectSsh(ep, this.opts, signal);
+                return this.adopt(client);
+            }
+            catch (err) {
+                if (err instanceof HostKeyMismatchError || signal?.aborted)
+                    throw err;
+                lastErr = err;
+            }
+        }
+        throw lastErr instanceof shell/* TransportError */.w ? lastErr : new shell/* TransportError */.w(`SSH connection failed: ${String(lastErr)}`, { cause: lastErr });
+    }
+    async exec(req) {
+        if (req.signal?.aborted)
+            throw new shell/* TransportError */.w('SSH exec aborted before it started', { cause: req.signal.reason });
+        const client = await this.connection(req.signal);
+        const command = shJoin(req.argv);
+        return new Promise((resolve, reject) => {
+            let settled = false;
+            let channel;
+            let exitCode;
+            const cleanup = () => {
+                req.signal?.removeEventListener('abort', onAbort);
+                client.removeListener('close', onConnClose);
+                if (req.stdin && channel)
+                    req.stdin.unpipe(channel);
+            };
+            const fail = (err) => {
+                if (settled)
+                    return;
+                settled = true;
+                cleanup();
+                try {
+                    channel?.close();
+                }
+                catch {
+                    // already closed
+                }
+                reject(err);
+            };
+            const onAbort = () => fail(new shell/* TransportError */.w('SSH exec aborted: channel closed', { cause: req.signal?.reason }));
+            const onConnClose = () => {
+                // The channel's own close follows; this covers a connection that dies before the channel opens.
+                setImmediate(() => fail(new shell/* TransportError */.w('SSH connection closed before the command reported an exit status')));
+            };
+            req.signal?.addEventListener('abort', onAbort, { once: true });
+            client.once('close', onConnClose);
+            try {
+                client.exec(command, (err, ch) => {
+                    if (err)
+                        return fail(new shell/* TransportError */.w(`SSH exec could not open a channel: ${err.message}`, { cause: err }));
+                    channel = ch;
+                    if (settled) {
+                        ch.close();
+                        return;
+                    }
+                    ch.on('exit', (code, signalName) => {
+                        exitCode = typeof code === 'number' ? code : signalExitCode(signalName);
+                    });
+                    forward(ch, req.stdout);
+                    forward(ch.stderr, req.stderr);
+                    ch.on('error', () => undefined);
+                    // ssh2 emits the channel's 'close' as soon as the remote closes it, while stdout or
+                    // stderr may still hold data buffered behind a slow sink (paused): finish only when the
+                    // channel has closed and both streams have ended, i.e. every byte was handed on.
+                    let pending = 3;
+                    const onePartDone = () => {
+                        if (--pending > 0 || settled)
+                            return;
+                        settled = true;
+                        cleanup();
+                        if (exitCode === undefined)
+                            reject(new shell/* TransportError */.w('SSH channel closed without an exit status'));
+                        else
+                            resolve({ exitCode });
+                    };
+                    ch.once('close', onePartDone);
+                    ch.once('end', onePartDone);
+                    ch.stderr.once('end', onePartDone);
+                    if (req.stdin) {
+                        const stdin = req.stdin;
+                        stdin.once('error', e => fail(new shell/* TransportError */.w(`stdin stream failed: ${e.message}`, { cause: e })));
+                        stdin.pipe(ch);
+                    }
+                    else {
+                        ch.end();
+                    }
+                });
+            }
+            catch (err) {
+                fail(new shell/* TransportError */.w(`SSH exec failed: ${err.message}`, { cause: err }));
+            }
+        });
+    }
+    async close() {
+        this.closed = true;
+        const p = this.conn;
+        this.conn = undefined;
+        if (!p)
+            return;
+        const client = await p.catch(() => undefined);
+        if (!client)
+            return;
+        await new Promise(resolve => {
+            const t = setTimeout(() => {
+                client.destroy();
+                resolve();
+            }, 2000);
+            client.once('close', () => {
+                clearTimeout(t);
+                resolve();
+            });
+            client.end();
+        });
+    }
+}
+/** Channel output into a sink with backpressure: pause the channel until the sink drains. */
+function forward(from, to) {
+    from.on('data', (chunk) => {
+        (0,memory/* noteStreamed */.W)(chunk.length);
+        if (!to.write(chunk)) {
+            from.pause();
+            to.once('drain', () => from.resume());
+        }
+    });
+}
+/** Connect, run `true`, and hand back the live connection when it exits 0. */
+async function probeSsh(endpoint, opts, signal) {
+    const client = await connectSsh(endpoint, opts, signal);
+    try {
+        const code = await new Promise((resolve, reject) => {
+            client.exec('true', (err, ch) => {
+                if (err)
+                    return reject(err);
+                let exit;
+                ch.on('exit', (c) => (exit = c ?? undefined));
+                ch.on('data', () => undefined);
+                ch.stderr.on('data', () => undefined);
+                ch.on('close', () => resolve(exit));
+                ch.end();
+            });
+        });
+        if (code !== 0)
+            throw new shell/* TransportError */.w(`SSH probe 'true' on ${describeEndpoint(endpoint)} exited ${code ?? 'without a status'}`);
+        return client;
+    }
+    catch (err) {
+        client.destroy();
+        throw err instanceof shell/* TransportError */.w
+            ? err
+            : new shell/* TransportError */.w(`SSH probe on ${describeEndpoint(endpoint)} failed: ${err.message}`, { cause: err });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/providers/vast/acquire.ts
+
+
+
+
+
+
+
+
+
+
+
+const SSH_USER = 'root';
+const ONSTART = 'touch ~/.no_auto_tmux';
+const FAIL_MSG = /error|failed|exception|traceback|oci runtime|permission denied/i;
+/** The instance failed in a way another offer may fix (exited, offline, error status_msg, vanished). */
+class InstanceFailed extends errors/* ProviderError */.mZ {
+}
+function authFailure(err) {
+    const e = err;
+    return new errors/* ProviderError */.mZ(`Vast rejected the API key (input 'vast-api-key'): ${e.message}. Check the secret's value; a scoped key needs the ` +
+        'misc, user_read, instance_read and instance_write permissions.', { cause: err });
+}
+/** The POST /api/v0/bundles/ body for the settings (filters, price cap, storage, order, on-demand). */
+function offerQuery(vs, limit = 20) {
+    const q = {
+        verified: { eq: true },
+        rentable: { eq: true },
+        rented: { eq: false },
+        external: { eq: false },
+        direct_port_count: { gte: 1 },
+        num_gpus: { eq: vs.gpuCount },
+        reliability: { gte: vs.minReliability },
+        dph_total: { lte: vs.maxPricePerHour }
+    };
+    if (vs.gpuNames.length)
+        q.gpu_name = { in: vs.gpuNames };
+    Object.assign(q, vs.offerFilters);
+    // Control keys after the user's filters: the run's own disk and on-demand rental win, and a
+    // user filter can narrow dph_total but never lift the cap (offers above it are dropped anyway).
+    q.order = vs.offerFilters.order ?? vs.order;
+    q.type = 'on-demand';
+    q.limit = typeof vs.offerFilters.limit === 'number' ? vs.offerFilters.limit : limit;
+    q.allocated_storage = vs.diskGb;
+    return q;
+}
+function describeWanted(vs) {
+    return [
+        vs.gpuNames.length ? `gpu ${vs.gpuNames.join(' | ')}` : 'any gpu',
+        `x${vs.gpuCount}`,
+        `at most $${vs.maxPricePerHour}/h`,
+        `reliability >= ${vs.minReliability}`,
+        `${vs.diskGb} GB disk`,
+        Object.keys(vs.offerFilters).length ? `filters ${JSON.stringify(vs.offerFilters)}` : ''
+    ]
+        .filter(Boolean)
+        .join(', ');
+}
+function sshEndpoints(inst, mode) {
+    const out = [];
+    if (mode !== 'proxy' && inst.actualStatus === 'running' && inst.publicIp && inst.directSshPort) {
+        out.push({ kind: 'direct', host: inst.publicIp, port: inst.directSshPort });
+    }
+    if (mode !== 'direct' && inst.sshHost && inst.sshPort) {
+        out.push({ kind: 'proxy', host: inst.sshHost, port: inst.sshPort + (inst.imageRuntype.includes('jupyter') ? 1 : 0) });
+    }
+    return out;
+}
+function failureOf(inst) {
+    const a = inst.actualStatus ?? '';
+    if (['exited', 'offline', 'unknown', 'stopped'].includes(a))
+        return `actual_status '${a}'`;
+    if (inst.intendedStatus === 'stopped' || inst.intendedStatus === 'exited')
+        return `intended_status '${inst.intendedStatus}'`;
+    if (inst.statusMsg && FAIL_MSG.test(inst.statusMsg))
+        return `status_msg '${inst.statusMsg}'`;
+    return undefined;
+}
+function statusLine(inst) {
+    return `${inst.actualStatus ?? 'provisioning'}${inst.statusMsg ? ` (${inst.statusMsg})` : ''}`;
+}
+async function acquireVast(ctx) {
+    const vs = ctx.settings.vast;
+    if (!vs)
+        throw new errors/* ProviderError */.mZ('provider vast was selected but no Vast settings were parsed');
+    const t = (0,vast_settings/* tuningOf */.J)(vs);
+    const signal = ctx.signal;
+    const client = new VastClient(vs, signal);
+    const data = { vastLabel: vastLabel(ctx.ownership), vastApiUrl: vs.apiUrl, vastInstances: {} };
+    const instances = data.vastInstances;
+    const save = (resourceId) => ctx.record({ ...(resourceId !== undefined ? { resourceId: String(resourceId) } : {}), data: { ...data } });
+    try {
+        await client.currentUserId();
+    }
+    catch (err) {
+        if (isAuthError(err))
+            throw authFailure(err);
+        throw err;
+    }
+    // Per-run key: the private half lives only in this process's memory.
+    const keys = lib.utils.generateKeyPairSync('ed25519', { comment: `offload-${ctx.lease.leaseId}` });
+    (0,redact/* registerSecret */.cl)(keys.private);
+    core.setSecret(keys.private);
+    for (const line of keys.private.split(/\r?\n/))
+        if (line.trim().length >= 8 && !line.startsWith('-----'))
+            core.setSecret(line.trim());
+    const pin = new HostKeyPin();
+    const sshOpts = {
+        username: SSH_USER,
+        privateKey: keys.private,
+        pin,
+        connectTimeoutMs: t.connectTimeoutMs,
+        keepaliveIntervalMs: t.keepaliveIntervalMs
+    };
+    let offers = await searchOffers(client, vs);
+    // The label goes on record right before the first create: post can then find an instance whose
+    // create answer was lost, and knows that nothing was created when acquire failed earlier.
+    save();
+    const goneOffers = new Set();
+    const badMachines = new Set();
+    const body = {
+        client_id: 'me',
+        image: vs.image,
+        disk: vs.diskGb,
+        runtype: 'ssh_direct',
+        target_state: 'running',
+        cancel_unavail: true,
+        label: data.vastLabel,
+        env: {},
+        onstart: ONSTART
+    };
+    for (let attempt = 1;; attempt++) {
+        const candidates = offers.filter(o => !goneOffers.has(o.id) && !(o.machineId !== undefined && badMachines.has(o.machineId)));
+        const created = await createOnFirstAvailable(client, candidates, body, data.vastLabel, Object.keys(instances), goneOffers, t, signal);
+        const { id, offer } = created;
+        instances[String(id)] = { createdAt: Date.now(), dphTotal: offer.dphTotal, offerId: offer.id, machineId: offer.machineId };
+        save(id);
+        core.info(`Vast instance ${id} created on offer ${offer.id} (${offer.gpuName ?? 'gpu'} x${offer.numGpus ?? vs.gpuCount}, $${offer.dphTotal ?? '?'}/h)`);
+        try {
+            const keyId = await client.attachSshKey(id, keys.public);
+            if (keyId) {
+                data.vastSshKeyId = keyId;
+                save(id);
+            }
+            const { shell, endpoint } = await waitUntilReady(client, id, vs, t, sshOpts, signal);
+            data.vastSsh = { host: endpoint.host, port: endpoint.port, kind: endpoint.kind, hostKey: pin.fingerprint };
+            save(id);
+            core.info(`Vast instance ${id} is ready over SSH (${describeEndpoint(endpoint)}, host key ${pin.fingerprint})`);
+            return shell;
+        }
+        catch (err) {
+            if (!(err instanceof InstanceFailed) || attempt >= 2 || signal.aborted)
+                throw err;
+            core.warning(`${err.message}; destroying it and trying once more on another machine`);
+            if (offer.machineId !== undefined)
+                badMachines.add(offer.machineId);
+            goneOffers.add(offer.id);
+            const res = await destroyAndVerify(client, id, data.vastLabel, t);
+            if (res.verified)
+                instances[String(id)].destroyedAt = Date.now();
+            else
+                core.warning(`Vast instance ${id} could not be confirmed destroyed yet (${res.detail}); post will retry`);
+            save();
+            if (!offers.some(o => !goneOffers.has(o.id) && !(o.machineId !== undefined && badMachines.has(o.machineId)))) {
+                offers = await searchOffers(client, vs);
+            }
+        }
+    }
+}
+async function searchOffers(client, vs) {
+    let found;
+    try {
+        found = await client.searchOffers(offerQuery(vs));
+    }
+    catch (err) {
+        if (isAuthError(err))
+            throw authFailure(err);
+        throw err;
+    }
+    // Hard cap and sanity, whatever the server (or a user filter) let through; server order kept.
+    const offers = found.filter(o => o.dphTotal !== undefined &&
+        o.dphTotal <= vs.maxPricePerHour &&
+        o.rentable !== false &&
+        o.rented !== true &&
+        (o.numGpus === undefined || o.numGpus === vs.gpuCount));
+    if (!offers.length) {
+        throw new errors/* ProviderError */.mZ(`No Vast offer matches ${describeWanted(vs)} (${found.length} returned, none at or under the price cap). ` +
+            "Raise 'vast-max-price', widen 'vast-gpu', lower 'vast-min-reliability' or loosen 'vast-offer-filters'. Nothing was rented.");
+    }
+    return offers;
+}
+async function createOnFirstAvailable(client, offers, body, label, knownIds, goneOffers, t, signal) {
+    let lastErr;
+    for (const offer of offers) {
+        for (let tries = 1;; tries++) {
+            signal.throwIfAborted();
+            try {
+                const { id } = await client.createInstance(offer.id, body);
+                return { id, offer };
+            }
+            catch (err) {
+                if (signal.aborted)
+                    throw err;
+                if (isAuthError(err))
+                    throw authFailure(err);
+                lastErr = err;
+                if (isOfferGone(err)) {
+                    goneOffers.add(offer.id);
+                    core.info(`Vast offer ${offer.id} is no longer available (${err.status}); trying the next offer`);
+                    break;
+                }
+                if (isDefiniteCreateError(err)) {
+                    if (err.status === 403) {
+                        goneOffers.add(offer.id);
+                        core.info(`Vast offer ${offer.id} refused (${err.message}); trying the next offer`);
+                        break;
+                    }
+                    throw new errors/* ProviderError */.mZ(`Vast refused to create an instance: ${err.message}. Check 'vast-image' and 'vast-disk'.`, { cause: err });
+                }
+                // Ambiguous: the instance may exist. Never re-send the create before looking it up by label.
+                core.warning(`Vast create on offer ${offer.id} had an ambiguous outcome (${err.message}); looking for the instance by its label`);
+                const adopted = await findCreated(client, label, knownIds, t, signal);
+                if (adopted) {
+                    core.info(`Found Vast instance ${adopted.id} by its label; using it`);
+                    return { id: adopted.id, offer: { ...offer, dphTotal: adopted.dphTotal ?? offer.dphTotal } };
+                }
+                // A 429 is about pace, not the offer: keep to the same offer longer before moving on.
+                if (tries >= (err.status === 429 ? t.retryAttempts : 3))
+                    break;
+                await (0,promises_.setTimeout)(Math.min(t.retryMaxMs, t.retryBaseMs * 2 ** (tries - 1)) * (0.5 + Math.random() / 2), undefined, { signal });
+            }
+        }
+    }
+    throw new errors/* ProviderError */.mZ(`No Vast offer could be rented (${offers.length} tried): last error: ${lastErr instanceof Error ? lastErr.message : String(lastErr)}`);
+}
+async function findCreated(client, label, knownIds, t, signal) {
+    // An instance can take a moment to show up in the list: look twice.
+    for (let i = 0; i < 2; i++) {
+        const found = (await client.listInstancesByLabel(label)).filter(x => !knownIds.includes(String(x.id)));
+        if (found.length)
+            return found[found.length - 1];
+        if (i === 0)
+            await (0,promises_.setTimeout)(t.retryBaseMs, undefined, { signal });
+    }
+    return undefined;
+}
+async function waitUntilReady(client, id, vs, t, sshOpts, signal) {
+    const started = Date.now();
+    const deadline = started + vs.readyTimeoutMs;
+    const timeoutText = (0,units/* formatMs */._V)(vs.readyTimeoutMs);
+    let last;
+    let lastLine = '';
+    let delay = t.pollMinMs;
+    let endpoints;
+    const check = async () => {
+        const inst = await client.getInstance(id);
+        if (!inst)
+            throw new InstanceFailed(`Vast instance ${id} disappeared while starting${last ? ` (last status ${statusLine(last)})` : ''}`);
+        last = inst;
+        const line = statusLine(inst);
+        if (line !== lastLine)
+            core.info(`Vast instance ${id}: ${line}`);
+        lastLine = line;
+        const failed = failureOf(inst);
+        if (failed)
+            throw new InstanceFailed(`Vast instance ${id} failed to start: ${failed}`);
+        return inst;
+    };
+    for (;;) {
+        signal.throwIfAborted();
+        const inst = await check();
+        if (inst.actualStatus === 'running' && inst.intendedStatus === 'running') {
+            endpoints = sshEndpoints(inst, vs.ssh);
+            if (endpoints.length)
+                break;
+        }
+        if (Date.now() >= deadline) {
+            throw new errors/* ProviderError */.mZ(`Vast instance ${id} did not reach running with an SSH endpoint (vast-ssh: ${vs.ssh}) within vast-ready-timeout (${timeoutText}); last status ${statusLine(inst)}`);
+        }
+        await (0,promises_.setTimeout)(Math.min(delay, Math.max(0, deadline - Date.now())), undefined, { signal });
+        delay = Math.min(t.pollMaxMs, Math.round(delay * 1.5));
+    }
+    let lastSshErr = '';
+    for (;;) {
+        for (const ep of endpoints) {
+            signal.throwIfAborted();
+            try {
+                const conn = await probeSsh(ep, { ...sshOpts, connectTimeoutMs: Math.min(sshOpts.connectTimeoutMs, Math.max(1000, deadline - Date.now())) }, signal);
+                const ordered = [ep, ...endpoints.filter(e => e !== ep)];
+                return { shell: new SshShell(ordered, sshOpts, conn), endpoint: ep };
+            }
+            catch (err) {
+                if (err instanceof HostKeyMismatchError)
+                    throw new errors/* ProviderError */.mZ(err.message, { cause: err });
+                if (signal.aborted)
+                    throw err;
+                lastSshErr = `${describeEndpoint(ep)}: ${err.message}`;
+            }
+        }
+        if (Date.now() >= deadline) {
+            throw new errors/* ProviderError */.mZ(`Vast instance ${id} is running but SSH did not answer within vast-ready-timeout (${timeoutText}); last SSH error ${lastSshErr}; last status ${last ? statusLine(last) : '?'}`);
+        }
+        await (0,promises_.setTimeout)(Math.min(t.probeIntervalMs, Math.max(0, deadline - Date.now())), undefined, { signal });
+        const inst = await check();
+        const fresh = sshEndpoints(inst, vs.ssh);
+        if (fresh.length)
+            endpoints = fresh;
+    }
+}
+
+// EXTERNAL MODULE: ./src/providers/vast/inputs.ts
+var inputs = __webpack_require__(1360);
+;// CONCATENATED MODULE: ./src/providers/vast/index.ts
+
+
+
+
+const VAST_DEFAULT_REMOTE_DIR = '/workspace/offload';
+function keptInstructions(ctx) {
+    const data = readLeaseData(ctx.lease);
+    const apiUrl = ctx.settings.vast?.apiUrl ?? 'https://console.vast.ai';
+    const id = ctx.lease.resourceId;
+    if (!id) {
+        return `The Vast instance labelled '${data.vastLabel ?? ctx.lease.remoteName}' was kept; find it with 'vastai show instances' and remove it with 'vastai destroy instance <id>'. It bills until destroyed.`;
+    }
+    const ssh = data.vastSsh;
+    const lines = [
+        `Vast instance ${id} was kept (label '${data.vastLabel ?? ''}'). It bills until destroyed.`,
+        `The run's SSH key existed only in the job, so attach your own public key first:`,
+        `  vastai attach ssh ${id} "$(cat ~/.ssh/id_ed25519.pub)"`,
+        ssh ? `  ssh -p ${ssh.port} ${SSH_USER}@${ssh.host}${ssh.hostKey ? `   # host key ${ssh.hostKey}` : ''}` : `  vastai ssh-url ${id}`,
+        `Remove it:`,
+        `  vastai destroy instance ${id}`,
+        `  # or: curl -X DELETE -H "Authorization: Bearer $VAST_API_KEY" ${apiUrl}/api/v0/instances/${id}/`
+    ];
+    return lines.join('\n');
+}
+const vastProvider = {
+    kind: 'shell',
+    name: 'vast',
+    defaultRemoteDir: (_settings) => VAST_DEFAULT_REMOTE_DIR,
+    acquire: acquireVast,
+    release: releaseVast,
+    keptInstructions,
+    costEstimate: lease => costOf(readLeaseData(lease).vastInstances ?? {}, [])
+};
+
+
+/***/ }),
+
+/***/ 648:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   w: () => (/* binding */ TransportError)
+/* harmony export */ });
+/** The transport broke before the remote reported an exit status. */
+class TransportError extends Error {
+    constructor(message, options) {
+        super(message, options);
+        this.name = 'TransportError';
+    }
+}
+
+
+/***/ }),
+
+/***/ 1045:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   W: () => (/* binding */ noteStreamed)
+/* harmony export */ });
+/* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8877);
+/* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_v8__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_vm__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(714);
+/* harmony import */ var node_vm__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_vm__WEBPACK_IMPORTED_MODULE_1__);
+
+
+/**
+ * Streaming a workspace or a command's output allocates a short-lived Buffer per chunk. V8 frees
+ * that (external) memory only after about 64 MB of it has piled up since its last collection,
+ * which alone would take the action past its memory budget (bench/: peak RSS). After every
+ * RELIEF_BYTES streamed, a young-generation collection (about a millisecond) hands it back, so the
+ * process stays flat however much flows through it.
+ */
+const RELIEF_BYTES = 8 * 1024 * 1024;
+let streamed = 0;
+let collect;
+function noteStreamed(bytes) {
+    streamed += bytes;
+    if (streamed < RELIEF_BYTES)
+        return;
+    streamed = 0;
+    if (!collect) {
+        node_v8__WEBPACK_IMPORTED_MODULE_0__.setFlagsFromString('--expose-gc');
+        collect = node_vm__WEBPACK_IMPORTED_MODULE_1__.runInNewContext('gc');
+    }
+    collect({ type: 'minor' });
+}
+
+
+/***/ }),
+
+/***/ 4266:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   R: () => (/* binding */ isConnectionError),
+/* harmony export */   b: () => (/* binding */ withRetry)
+/* harmony export */ });
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8500);
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
+
+/** Capped exponential backoff with full jitter. Only wrap idempotent calls in this. */
+async function withRetry(fn, opts) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await fn(attempt);
+        }
+        catch (err) {
+            const verdict = attempt < opts.attempts ? opts.retryable(err) : false;
+            if (verdict === false || opts.signal?.aborted)
+                throw err;
+            const cap = Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** (attempt - 1));
+            const jittered = Math.round(Math.random() * cap);
+            const delay = typeof verdict === 'object' ? Math.min(opts.maxDelayMs, Math.max(verdict.afterMs, jittered)) : jittered;
+            opts.onRetry?.(err, attempt, delay);
+            await (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(delay, undefined, { signal: opts.signal });
+        }
+    }
+}
+/** Network-level failures that are safe to retry for idempotent calls. */
+function isConnectionError(err) {
+    const code = err?.code ?? err?.cause?.code;
+    return (typeof code === 'string' &&
+        [
+            'ECONNRESET',
+            'ECONNREFUSED',
+            'EPIPE',
+            'ETIMEDOUT',
+            'UND_ERR_SOCKET',
+            'UND_ERR_CONNECT_TIMEOUT',
+            'UND_ERR_HEADERS_TIMEOUT',
+            'UND_ERR_BODY_TIMEOUT',
+            'UND_ERR_CLOSED'
+        ].includes(code));
+}
+
+
+/***/ })
+
+};
+;
