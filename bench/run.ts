@@ -337,6 +337,8 @@ function report(size200: { files: number; bytes: number }, size1g: { files: numb
   lines.push(...extra.filter(l => !l.startsWith('| gzip')))
   lines.push('', '| archive codec | time for the 200 MB tree | compressed | throughput |', '|---|---|---|---|')
   lines.push(...extra.filter(l => l.startsWith('| gzip')))
+  if (process.env.BENCH_SAMPLES)
+    for (const r of rows) lines.push(`<!-- ${r.pair}: ${r.a.map(x => x.toFixed(0)).join(' ')} | ${r.b.map(x => x.toFixed(0)).join(' ')} -->`)
   const text = lines.join('\n') + '\n'
   fs.writeFileSync(path.join(ROOT, 'bench', 'results.md'), text)
   process.stdout.write(`\n${text}`)
