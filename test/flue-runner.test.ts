@@ -5,7 +5,7 @@
  *  - the Flue 2.x script examples/flue-v2/offload-runner.mjs (@flue/runtime local() sandbox).
  * Both must be installed: `npm ci --prefix examples/flue && npm ci --prefix examples/flue-v2`.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -107,8 +107,9 @@ function writeRequest(dir: string, req: Record<string, unknown>): string {
 }
 
 /** A .tar.gz of a real directory, made with the npm tar package (symlinks stay symlinks). */
+/** Archives src with GNU tar, as the workspace archives the runners receive are plain gzip tars. */
 async function packDir(src: string, out: string): Promise<string> {
-  await tar.c({ gzip: true, file: out, cwd: src, portable: true }, fs.readdirSync(src))
+  execFileSync('tar', ['-czf', out, '-C', src, '--', ...fs.readdirSync(src)])
   return out
 }
 

@@ -6,6 +6,18 @@ import type { ArchivePlan } from './plan'
 
 /** gzip level 1: on CI links compression is rarely the bottleneck, CPU often is (see bench/). */
 export const GZIP_LEVEL = 1
+/**
+ * A link cache that never remembers: every hard link is archived as a regular file. node-tar 7.5
+ * writes after the end of the archive ("write after end", "zlib: stream error", an uncaught error)
+ * when a hard link and a symlink share an archive; copies cost bytes, not correctness.
+ */
+const NO_HARDLINKS = {
+  get: () => undefined,
+  set() {
+    return this
+  },
+  has: () => false
+} as unknown as Map<`${number}:${number}`, string>
 /** File reads of at most 512 KiB, two files at a time: node-tar's default (16 MiB, four at a time) costs memory, not speed. */
 const READ_SIZE = 512 * 1024
 
@@ -37,7 +49,16 @@ export function createArchive(plan: ArchivePlan): ArchiveStream {
     return { stream: out, bytes: () => count }
   }
   const pack = tar.create(
-    { cwd: plan.root, gzip: { level: GZIP_LEVEL }, portable: true, follow: false, noDirRecurse: true, maxReadSize: READ_SIZE, jobs: 2 },
+    {
+      cwd: plan.root,
+      gzip: { level: GZIP_LEVEL },
+      portable: true,
+      follow: false,
+      noDirRecurse: true,
+      maxReadSize: READ_SIZE,
+      jobs: 2,
+      linkCache: NO_HARDLINKS
+    },
     plan.files
   )
   pack.on('error', (err: unknown) => out.destroy(err as Error))

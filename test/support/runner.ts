@@ -177,6 +177,7 @@ export function makeWorkspace(): string {
   write('ignored.txt', 'SHOULD NOT ARRIVE\n')
   write('build/out.bin', 'SHOULD NOT ARRIVE\n')
   fs.symlinkSync('src/deep/nested/file.txt', path.join(ws, 'link-to-file'))
+  fs.linkSync(path.join(ws, 'README.md'), path.join(ws, 'hardlink-to-readme.md'))
   const git = (...args: string[]): void => {
     const r = require('node:child_process').spawnSync('git', args, { cwd: ws, encoding: 'utf8' }) as { status: number; stderr: string }
     if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`)

@@ -11,6 +11,7 @@ export const WORKSPACE_CHECK_SCRIPT = [
   'cat "données/ünïcode ✓.txt"',
   'test ! -e ignored.txt && test ! -e build && echo ignored-absent',
   'test -e untracked.txt && echo untracked-present',
+  'cmp -s README.md hardlink-to-readme.md && echo hardlink-content-ok',
   'echo "FOO=$FOO CI=$CI"',
   'echo to-stderr >&2'
 ].join('\n')
@@ -22,6 +23,7 @@ export const WORKSPACE_CHECK_STDOUT = [
   'unicode ok',
   'ignored-absent',
   'untracked-present',
+  'hardlink-content-ok',
   'FOO=bar baz CI=true'
 ]
 

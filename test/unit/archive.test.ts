@@ -39,6 +39,13 @@ describe('workspace archive', () => {
     expect(fs.existsSync(path.join(out, 'ignored.txt'))).toBe(false)
   })
 
+  it('archives hard links as regular files (node-tar fails on a hard link beside a symlink)', async () => {
+    const out = await extract(makeWorkspace())
+    expect(fs.readFileSync(path.join(out, 'hardlink-to-readme.md'), 'utf8')).toBe('# test workspace\n')
+    expect(fs.lstatSync(path.join(out, 'hardlink-to-readme.md')).isFile()).toBe(true)
+    expect(fs.lstatSync(path.join(out, 'link-to-file')).isSymbolicLink()).toBe(true)
+  })
+
   it('applies sync-exclude with gitignore syntax (directories, globs, negation)', async () => {
     const ws = makeWorkspace()
     fs.writeFileSync(path.join(ws, 'src/keep.log'), 'keep')

@@ -66,9 +66,9 @@ describe('shared remote programs on a real sh', () => {
     expect((await runScript(shell, { ...base, cwd: path.join(dir, 'missing'), script: 'true', stderr: err })).exitCode).toBe(1)
     expect(err.text()).toContain('working directory')
     const marker = `offload-unit-timeout-${process.pid}`
-    const r = await runScript(shell, { ...base, timeoutMs: 1000, script: `sleep 300 & sleep 301 # ${marker}\nwait` })
+    const r = await runScript(shell, { ...base, timeoutMs: 1000, script: `sleep 3117 & sleep 3118 # ${marker}\nwait` })
     expect(r).toMatchObject({ exitCode: 124, timedOut: true })
-    expect(processesMatching('sleep 30')).toEqual([])
+    expect(processesMatching('sleep 311')).toEqual([])
   })
 
   it('run: cancellation kills the whole process group through a second exec', async () => {
