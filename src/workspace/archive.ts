@@ -18,8 +18,8 @@ const NO_HARDLINKS = {
   },
   has: () => false
 } as unknown as Map<`${number}:${number}`, string>
-/** File reads of at most 512 KiB, two files at a time: node-tar's default (16 MiB, four at a time) costs memory, not speed. */
-const READ_SIZE = 512 * 1024
+/** File reads of at most 256 KiB, one file at a time: node-tar's default (16 MiB, four at a time) costs memory, not speed. */
+const READ_SIZE = 256 * 1024
 
 export interface ArchiveStream {
   stream: PassThrough
@@ -56,7 +56,7 @@ export function createArchive(plan: ArchivePlan): ArchiveStream {
       follow: false,
       noDirRecurse: true,
       maxReadSize: READ_SIZE,
-      jobs: 2,
+      jobs: 1,
       linkCache: NO_HARDLINKS
     },
     plan.files
