@@ -7,7 +7,7 @@ import { readVastSettings } from './providers/vast/inputs'
 import type { InputReader, Settings } from './settings'
 import { InputError } from './util/errors'
 import { registerSecret } from './util/redact'
-import { parseDuration, parseSize } from './util/units'
+import { booleanInput, durationInput, listInput, sizeInput } from './input-parsers'
 
 /** Reads the action's inputs the way the runner passes them (INPUT_<NAME>, hyphens kept). */
 export const actionInputs: InputReader = name => core.getInput(name)
@@ -117,36 +117,6 @@ function enumInput<T extends string>(input: InputReader, name: string, schema: z
     throw new InputError(name, raw ? `'${raw}' is not one of: ${options}` : `is required: one of ${options}`)
   }
   return parsed.data
-}
-
-/** YAML 1.2 core-schema booleans, as core.getBooleanInput accepts. */
-export function booleanInput(input: InputReader, name: string, fallback: boolean): boolean {
-  const raw = input(name)
-  if (!raw) return fallback
-  if (['true', 'True', 'TRUE'].includes(raw)) return true
-  if (['false', 'False', 'FALSE'].includes(raw)) return false
-  throw new InputError(name, `'${raw}' is not a boolean: use true or false`)
-}
-
-export function durationInput(input: InputReader, name: string, fallback: string): number {
-  const raw = input(name) || fallback
-  const ms = parseDuration(raw)
-  if (ms === undefined) throw new InputError(name, `'${raw}' is not a duration: use a number with s, m or h, e.g. 90s, 45m, 2h`)
-  return ms
-}
-
-export function sizeInput(input: InputReader, name: string, fallback: string): number {
-  const raw = input(name) || fallback
-  const bytes = parseSize(raw)
-  if (bytes === undefined) throw new InputError(name, `'${raw}' is not a size: use e.g. 500MB, 2GiB or a byte count`)
-  return bytes
-}
-
-export function listInput(raw: string, sep: RegExp): string[] {
-  return raw
-    .split(sep)
-    .map(s => s.trim())
-    .filter(s => s && !s.startsWith('#'))
 }
 
 /** Splits the shell template like GitHub's `shell:`; '{0}' is the script path. */

@@ -2,10 +2,10 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import * as core from '@actions/core'
 import { z } from 'zod'
+import { durationInput } from '../../input-parsers'
 import type { InputReader } from '../../settings'
 import { InputError } from '../../util/errors'
 import { registerSecret } from '../../util/redact'
-import { parseDuration } from '../../util/units'
 import type { NomadDriver, NomadSettings } from './settings'
 
 const DRIVERS = ['docker', 'exec', 'raw_exec', 'podman'] as const satisfies readonly NomadDriver[]
@@ -197,9 +197,7 @@ export function readNomadSettings(input: InputReader, env: NodeJS.ProcessEnv): N
     throw new InputError(which, `TLS material was given but nomad-addr '${addr}' is not https://; use an https:// address or drop the TLS inputs`)
   }
 
-  const rtRaw = get('nomad-ready-timeout') || '5m'
-  const readyTimeoutMs = parseDuration(rtRaw)
-  if (readyTimeoutMs === undefined) throw new InputError('nomad-ready-timeout', `'${rtRaw}' is not a duration; use e.g. 90s, 5m, 1h`)
+  const readyTimeoutMs = durationInput(input, 'nomad-ready-timeout', '5m')
 
   return {
     addr,
