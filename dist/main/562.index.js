@@ -734,6 +734,9 @@ function connectSsh(endpoint, opts, signal) {
                     return false;
                 }
             });
+            // ssh2's small WINDOW_ADJUST packets otherwise wait behind Nagle for the peer's delayed ACK
+            // (~40 ms each): relaying 200 MB took 0.3-1.9 s at random, 0.27-0.42 s without (bench/).
+            client.setNoDelay(true);
         }
         catch (err) {
             done(new shell/* TransportError */.w(`SSH to ${describeEndpoint(endpoint)} failed: ${(0,redact/* redact */.E$)(err.message)}`, { cause: err }));

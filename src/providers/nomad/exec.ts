@@ -5,6 +5,7 @@ import { TransportError, type ExecRequest, type ExecResult, type RemoteShell } f
 import { noteStreamed } from '../../util/memory'
 import { redact } from '../../util/redact'
 import { permissionHint, type NomadClient } from './client'
+import { OutputBatcher, parseFrame, stdinFrame, type ExecFrame } from './frames'
 
 /** stdin bytes per frame (base64 in JSON); Nomad's own executor reads 4 KiB at a time, any size decodes. */
 const STDIN_CHUNK = 48 * 1024
@@ -12,13 +13,6 @@ const STDIN_CHUNK = 48 * 1024
 const SEND_HIGH_WATER = 1024 * 1024
 /** As the Go client and the UI do (api/allocations_exec.go heartbeatInterval). */
 const HEARTBEAT_MS = 10_000
-
-interface ExecFrame {
-  stdout?: { data?: string; close?: boolean }
-  stderr?: { data?: string; close?: boolean }
-  exited?: boolean
-  result?: { exit_code?: number; signal?: string; oom_killed?: boolean }
-}
 
 export interface NomadExecOptions {
   /** Capability the exec needs, for error messages (raw_exec also needs alloc-node-exec). */
@@ -79,6 +73,8 @@ export class NomadExecShell implements RemoteShell {
 
       const settle = (err: Error | undefined): void => {
         if (settled) return
+        // Output that came before a failure still belongs in the log.
+        output.flush()
         settled = true
         if (heartbeat) clearInterval(heartbeat)
         req.signal?.removeEventListener('abort', onAbort)
@@ -121,10 +117,20 @@ export class NomadExecShell implements RemoteShell {
         // Re-assert on every frame: undici's own parser may have resumed the socket meanwhile.
         if (held.size) socket()?.pause()
       }
+      const output = new OutputBatcher(write)
+      let flushQueued = false
+      const flushSoon = (): void => {
+        if (flushQueued) return
+        flushQueued = true
+        setImmediate(() => {
+          flushQueued = false
+          output.flush()
+        })
+      }
 
       const send = (frame: unknown): boolean => {
         if (ws.readyState !== WebSocket.OPEN || settled) return false
-        ws.send(JSON.stringify(frame))
+        ws.send(typeof frame === 'object' && frame instanceof Buffer ? frame : JSON.stringify(frame))
         return true
       }
 
@@ -150,7 +156,7 @@ export class NomadExecShell implements RemoteShell {
               if (settled) return
               const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string)
               for (let off = 0; off < buf.length; off += STDIN_CHUNK) {
-                if (!send({ stdin: { data: buf.subarray(off, off + STDIN_CHUNK).toString('base64') } })) return
+                if (!send(stdinFrame(buf.subarray(off, off + STDIN_CHUNK)))) return
                 await waitForRoom()
               }
             }
@@ -185,15 +191,17 @@ export class NomadExecShell implements RemoteShell {
         const text = typeof ev.data === 'string' ? ev.data : Buffer.from(ev.data as ArrayBuffer).toString('utf8')
         let frame: ExecFrame
         try {
-          frame = JSON.parse(text) as ExecFrame
+          frame = parseFrame(text)
         } catch {
           shutSocket(1002, 'bad frame')
           settle(new TransportError(`${what}: Nomad sent a frame that is not JSON: ${redact(text.slice(0, 120))}`))
           return
         }
-        if (frame.stdout?.data) write(req.stdout, Buffer.from(frame.stdout.data, 'base64'))
-        if (frame.stderr?.data) write(req.stderr, Buffer.from(frame.stderr.data, 'base64'))
+        if (frame.stdout?.data) output.add(req.stdout, frame.stdout.data)
+        if (frame.stderr?.data) output.add(req.stderr, frame.stderr.data)
+        flushSoon()
         if (frame.exited) {
+          output.flush()
           // Exit 0 arrives as result:{} (omitempty), reference §6.4.
           const code = frame.result?.exit_code
           exitCode = typeof code === 'number' ? code : 0

@@ -903,6 +903,10 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
           killGroup(child, 'SIGKILL')
           return
         }
+        // One writev for the frames of a pipe read, as a Go server's syscalls would cost about
+        // as much as Node's per-write overhead; the frames themselves stay ≤4 KiB each.
+        ws.socket.cork()
+        process.nextTick(() => ws.socket.uncork())
         for (let off = 0; off < chunk.length; off += 4096) {
           const part = chunk.subarray(off, off + 4096)
           const ok = ws.sendJson({ [name]: { data: part.toString('base64') } })

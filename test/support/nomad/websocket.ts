@@ -112,30 +112,37 @@ export class ServerWebSocket extends EventEmitter {
   /** Returns false when the socket's buffer is full (wait for 'drain' on socket). */
   sendFrame(opcode: number, payload: Buffer): boolean {
     if (this.closed || this.socket.destroyed) return false
-    const len = payload.length
-    let header: Buffer
-    if (len < 126) {
-      header = Buffer.from([0x80 | opcode, len])
-    } else if (len < 65536) {
-      header = Buffer.alloc(4)
-      header[0] = 0x80 | opcode
-      header[1] = 126
-      header.writeUInt16BE(len, 2)
-    } else {
-      header = Buffer.alloc(10)
-      header[0] = 0x80 | opcode
-      header[1] = 127
-      header.writeBigUInt64BE(BigInt(len), 2)
-    }
-    return this.socket.write(Buffer.concat([header, payload]))
+    const frame = this.frame(opcode, payload.length)
+    payload.copy(frame, frame.length - payload.length)
+    return this.socket.write(frame)
   }
 
   sendText(text: string): boolean {
-    return this.sendFrame(0x1, Buffer.from(text, 'utf8'))
+    if (this.closed || this.socket.destroyed) return false
+    const len = Buffer.byteLength(text, 'utf8')
+    const frame = this.frame(0x1, len)
+    frame.write(text, frame.length - len, 'utf8')
+    return this.socket.write(frame)
   }
 
   sendJson(obj: unknown): boolean {
     return this.sendText(JSON.stringify(obj))
+  }
+
+  /** An unmasked frame with its header written and room for `len` payload bytes at the end. */
+  private frame(opcode: number, len: number): Buffer {
+    const head = len < 126 ? 2 : len < 65536 ? 4 : 10
+    const frame = Buffer.allocUnsafe(head + len)
+    frame[0] = 0x80 | opcode
+    if (len < 126) frame[1] = len
+    else if (len < 65536) {
+      frame[1] = 126
+      frame.writeUInt16BE(len, 2)
+    } else {
+      frame[1] = 127
+      frame.writeBigUInt64BE(BigInt(len), 2)
+    }
+    return frame
   }
 
   /** A close frame; like gorilla, a reason over 123 bytes is not sent at all. */
