@@ -1,4 +1,4 @@
-import * as fs from 'node:fs/promises'
+import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { InputError } from '../util/errors'
 import { formatBytes } from '../util/units'
@@ -22,7 +22,7 @@ export async function planArchive(root: string, opts: PlanOptions): Promise<Arch
   const files = await listWorkspaceFiles(root, { exclude: opts.exclude, includeGit: opts.includeGit })
   let bytes = 0
   for (const f of files) {
-    const st = await fs.lstat(path.join(root, f))
+    const st = fs.lstatSync(path.join(root, f)) // synchronous: see walk() in files.ts
     if (st.isFile()) bytes += st.size
   }
   if (bytes > opts.maxBytes) {
