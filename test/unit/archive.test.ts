@@ -3,6 +3,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import * as tar from 'tar'
 import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { pipeline } from 'node:stream/promises'
 import { createArchive } from '../../src/workspace/archive'
 import { listWorkspaceFiles } from '../../src/workspace/files'
@@ -93,5 +94,58 @@ describe('empty workspace', () => {
     const code = await new Promise(r => gnuTar.on('close', r))
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
     expect(fs.readdirSync(out)).toEqual([])
+  })
+})
+
+describe('archive streaming', () => {
+  function gnuExtract(stream: NodeJS.ReadableStream, out: string): Promise<{ code: unknown; stderr: string }> {
+    const gnuTar = spawn('tar', ['-xzof', '-', '-C', out], { stdio: ['pipe', 'ignore', 'pipe'] })
+    let stderr = ''
+    gnuTar.stderr.on('data', d => (stderr += d))
+    return pipeline(stream, gnuTar.stdin).then(() => new Promise(r => gnuTar.on('close', code => r({ code, stderr }))))
+  }
+
+  it('streams files over the synchronous-entry size and small ones alike, in plan order, for GNU tar', async () => {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'offload-big-'))
+    const big = Buffer.alloc(3 * 1024 * 1024 + 17)
+    for (let i = 0; i < big.length; i++) big[i] = (i * 7919) % 251
+    fs.writeFileSync(path.join(ws, 'a-small.txt'), 'small\n')
+    fs.writeFileSync(path.join(ws, 'b-big.bin'), big)
+    fs.writeFileSync(path.join(ws, 'c-exactly-1MiB.bin'), big.subarray(0, 1024 * 1024))
+    fs.writeFileSync(path.join(ws, 'd-empty'), '')
+    const plan = await planArchive(ws, { exclude: [], includeGit: false, maxBytes: 1e9 })
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'offload-extract-'))
+    expect(await gnuExtract(createArchive(plan).stream, out)).toEqual({ code: 0, stderr: '' })
+    expect(fs.readFileSync(path.join(out, 'b-big.bin')).equals(big)).toBe(true)
+    expect(fs.readFileSync(path.join(out, 'c-exactly-1MiB.bin')).equals(big.subarray(0, 1024 * 1024))).toBe(true)
+    expect(fs.readFileSync(path.join(out, 'a-small.txt'), 'utf8')).toBe('small\n')
+    expect(fs.statSync(path.join(out, 'd-empty')).size).toBe(0)
+  })
+
+  it('fails the stream with the file system error when a planned file is gone', async () => {
+    const ws = makeWorkspace()
+    const plan = await planArchive(ws, { exclude: [], includeGit: false, maxBytes: 1e9 })
+    fs.rmSync(path.join(ws, 'untracked.txt'))
+    await expect(pipeline(createArchive(plan).stream, tar.x({ cwd: fs.mkdtempSync(path.join(os.tmpdir(), 'offload-extract-')) }))).rejects.toThrow(
+      /ENOENT.*untracked\.txt/
+    )
+  })
+
+  it('stops packing when the consumer goes away mid-file', async () => {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'offload-gone-'))
+    for (let i = 0; i < 4; i++) fs.writeFileSync(path.join(ws, `big${i}.bin`), randomBytes(4 * 1024 * 1024))
+    const plan = await planArchive(ws, { exclude: [], includeGit: false, maxBytes: 1e9 })
+    const archive = createArchive(plan)
+    await new Promise<void>(resolve => archive.stream.once('data', () => resolve()))
+    const errors: Error[] = []
+    archive.stream.on('error', e => errors.push(e))
+    archive.stream.destroy(new Error('the remote went away'))
+    const before = archive.bytes()
+    await new Promise(r => setTimeout(r, 300))
+    // Packing stops with the consumer: at most what the pipeline's buffers hold is compressed after
+    // (the whole workspace is 16 MiB of incompressible bytes).
+    expect(archive.bytes() - before).toBeLessThan(4 * 1024 * 1024)
+    expect(archive.stream.destroyed).toBe(true)
+    expect(errors.map(e => e.message)).toEqual(['the remote went away'])
   })
 })
