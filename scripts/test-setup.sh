@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm pretest: makes `npm test` work on a fresh machine after `npm ci`. Installs the example Flue
 # projects' dependencies (the end-to-end tests run the real Flue CLI from them) and, as root on
-# Debian/Ubuntu, the OpenSSH server and openssl the Vast and Nomad rigs use. Without root it only
+# Debian/Ubuntu, the OpenSSH server, openssl and zstd the Vast and Nomad rigs use. Without root it only
 # says what is missing: the tests then fail with that message; they never skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +15,7 @@ missing=()
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 command -v ssh-keygen >/dev/null 2>&1 || missing+=(openssh-client)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v zstd >/dev/null 2>&1 || missing+=(zstd)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test-setup: apt-get install ${missing[*]}"

@@ -4,7 +4,7 @@ import { readSettings } from './inputs'
 import { cancellationOnSignals, newLease, ownershipFor, phase, recordLease } from './lifecycle'
 import { providerFor } from './providers'
 import type { AcquireContext, Provider } from './providers/types'
-import { downloadPaths, runScript, syncArchive } from './remote/workspace-ops'
+import { downloadPaths, remoteCodec, runScript, syncArchive } from './remote/workspace-ops'
 import type { RemoteShell } from './remote/shell'
 import { TailBuffer } from './remote/sink'
 import { CommandFence } from './report/fence'
@@ -15,7 +15,7 @@ import { saveLease, type LeaseState } from './state'
 import { errorMessage, InputError } from './util/errors'
 import { redact } from './util/redact'
 import { formatBytes } from './util/units'
-import { createArchive } from './workspace/archive'
+import { createArchive, type ArchiveCodec } from './workspace/archive'
 import { planArchive, type ArchivePlan } from './workspace/plan'
 
 /** The main step: validate, plan, acquire, sync, run, report. Post (src/post.ts) releases. */
@@ -76,14 +76,16 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
       timings.provisionMs = acquired.ms
       const sh = shell
       if (plan) {
-        const archive = createArchive(plan)
-        archiveBytes = archive.bytes
+        let codec: ArchiveCodec = 'gzip'
         timings.syncMs = (
-          await phase(`Offload: sync ${plan.files.length} files to ${settings.remoteDir}`, () =>
-            syncArchive(sh, archive.stream, settings.remoteDir, ctx.signal)
-          )
+          await phase(`Offload: sync ${plan.files.length} files to ${settings.remoteDir}`, async () => {
+            codec = await remoteCodec(sh, ctx.signal)
+            const archive = createArchive(plan, { codec })
+            archiveBytes = archive.bytes
+            await syncArchive(sh, archive.stream, settings.remoteDir, codec, ctx.signal)
+          })
         ).ms
-        core.info(`Synced ${formatBytes(archive.bytes())} (compressed) in ${timings.syncMs} ms`)
+        core.info(`Synced ${formatBytes(archiveBytes())} (tar, ${codec}) in ${timings.syncMs} ms`)
       } else {
         await syncSkipped(sh, settings, ctx.signal)
       }

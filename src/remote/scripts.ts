@@ -3,12 +3,23 @@
  * sleep and setsid (util-linux or busybox) so they work in slim images.
  */
 
-/** $1 = dir. Empties (or creates) the directory, then extracts the gzip tar on stdin into it. */
+/** Prints the archive codec this remote can extract: zstd when the zstd program is there, else gzip. */
+export const CODEC_PROBE_SCRIPT = `if command -v zstd >/dev/null 2>&1; then echo zstd; else echo gzip; fi`
+
+/**
+ * $1 = dir, $2 = codec (zstd or gzip). Empties (or creates) the directory, then extracts the tar
+ * on stdin into it. zstd goes through the zstd program so that any tar, not only one that knows
+ * --zstd, can take it.
+ */
 export const SYNC_SCRIPT = `set -e
 d=$1
 mkdir -p -- "$d"
 find "$d" -mindepth 1 -maxdepth 1 -exec rm -rf -- {} +
-exec tar -xzof - -C "$d"`
+if [ "$2" = zstd ]; then
+  zstd -dcq | tar -xof - -C "$d"
+else
+  exec tar -xzof - -C "$d"
+fi`
 
 /**
  * $1 = control dir, $2 = working directory, $3 = timeout in seconds, then the command's argv.

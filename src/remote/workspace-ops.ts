@@ -4,21 +4,29 @@ import * as tar from 'tar'
 import { ProviderError } from '../util/errors'
 import { redact } from '../util/redact'
 import { envScript, shQuote } from './quote'
-import { DOWNLOAD_SCRIPT, KILL_SCRIPT, RUN_SCRIPT, SYNC_SCRIPT } from './scripts'
+import { CODEC_PROBE_SCRIPT, DOWNLOAD_SCRIPT, KILL_SCRIPT, RUN_SCRIPT, SYNC_SCRIPT } from './scripts'
+import type { ArchiveCodec } from '../workspace/archive'
 import type { RemoteShell } from './shell'
 import { TailBuffer } from './sink'
 import type { Writable } from 'node:stream'
 
 /** Sync, run and cancel, written once for every RemoteShell (Nomad exec, Vast SSH). */
 
-/** Streams the gzip tar into the remote directory, replacing its contents. */
-export async function syncArchive(shell: RemoteShell, archive: Readable, remoteDir: string, signal?: AbortSignal): Promise<void> {
+/** Which codec the remote can extract (one short exec); gzip when the probe says anything else. */
+export async function remoteCodec(shell: RemoteShell, signal?: AbortSignal): Promise<ArchiveCodec> {
+  const stdout = new TailBuffer()
+  const { exitCode } = await shell.exec({ argv: ['sh', '-c', CODEC_PROBE_SCRIPT], stdout, stderr: new TailBuffer(), signal })
+  return exitCode === 0 && stdout.text().trim() === 'zstd' ? 'zstd' : 'gzip'
+}
+
+/** Streams the compressed tar into the remote directory, replacing its contents. */
+export async function syncArchive(shell: RemoteShell, archive: Readable, remoteDir: string, codec: ArchiveCodec, signal?: AbortSignal): Promise<void> {
   const stdout = new TailBuffer()
   const stderr = new TailBuffer()
-  const { exitCode } = await shell.exec({ argv: ['sh', '-c', SYNC_SCRIPT, 'offload-sync', remoteDir], stdin: archive, stdout, stderr, signal })
+  const { exitCode } = await shell.exec({ argv: ['sh', '-c', SYNC_SCRIPT, 'offload-sync', remoteDir, codec], stdin: archive, stdout, stderr, signal })
   if (exitCode !== 0) {
     throw new ProviderError(
-      `extracting the workspace into ${remoteDir} failed (exit ${exitCode}): ${redact(stderr.text().trim() || stdout.text().trim()) || 'no output'}. The remote needs sh, find and tar with gzip.`
+      `extracting the workspace (tar, ${codec}) into ${remoteDir} failed (exit ${exitCode}): ${redact(stderr.text().trim() || stdout.text().trim()) || 'no output'}. The remote needs sh, find and tar with gzip (or zstd).`
     )
   }
 }

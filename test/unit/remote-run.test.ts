@@ -4,7 +4,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { PassThrough } from 'node:stream'
 import type { ExecRequest, ExecResult, RemoteShell } from '../../src/remote/shell'
-import { downloadPaths, runScript, syncArchive } from '../../src/remote/workspace-ops'
+import { downloadPaths, remoteCodec, runScript, syncArchive } from '../../src/remote/workspace-ops'
 import { createArchive } from '../../src/workspace/archive'
 import { planArchive } from '../../src/workspace/plan'
 import { makeWorkspace } from '../support/runner'
@@ -12,9 +12,10 @@ import { processesMatching } from '../support/workspace-checks'
 
 /** The shared sync/run/download programs, run by a real sh on this machine (what both providers exec). */
 class LocalShell implements RemoteShell {
+  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
   exec(req: ExecRequest): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
-      const child = spawn(req.argv[0], req.argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] })
+      const child = spawn(req.argv[0], req.argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: this.env })
       child.stdout.pipe(req.stdout, { end: false })
       child.stderr.pipe(req.stderr, { end: false })
       if (req.stdin) req.stdin.pipe(child.stdin)
@@ -102,7 +103,7 @@ describe('shared remote programs on a real sh', () => {
     fs.mkdirSync(remote)
     fs.writeFileSync(path.join(remote, 'stale.txt'), 'old')
     const plan = await planArchive(ws, { exclude: [], includeGit: false, maxBytes: 1e9 })
-    await syncArchive(shell, createArchive(plan).stream, remote)
+    await syncArchive(shell, createArchive(plan).stream, remote, 'gzip')
     expect(fs.existsSync(path.join(remote, 'stale.txt'))).toBe(false)
     expect(fs.readlinkSync(path.join(remote, 'link-to-file'))).toBe('src/deep/nested/file.txt')
     expect(fs.statSync(path.join(remote, 'bin/tool.sh')).mode & 0o111).toBe(0o111)
@@ -112,5 +113,35 @@ describe('shared remote programs on a real sh', () => {
     expect(n).toBeGreaterThanOrEqual(2)
     expect(fs.readFileSync(path.join(back, 'src/deep/nested/file.txt'), 'utf8')).toBe('nested content\n')
     await expect(downloadPaths(shell, remote, ['nope'], back)).rejects.toThrow(/downloading nope .* failed/)
+  })
+
+  it('sync picks zstd where the zstd program is and gzip where it is not; both arrive whole', async () => {
+    const ws = makeWorkspace()
+    fs.rmSync(path.join(ws, 'données'), { recursive: true })
+    const plan = await planArchive(ws, { exclude: [], includeGit: false, maxBytes: 1e9 })
+    // A remote without zstd: every tool the sync program uses, except zstd.
+    const bin = tmp()
+    for (const tool of ['sh', 'find', 'rm', 'mkdir', 'tar', 'gzip']) {
+      const found = ['/usr/bin', '/bin'].map(d => path.join(d, tool)).find(p => fs.existsSync(p))
+      if (!found) throw new Error(`${tool} is missing on this machine`)
+      fs.symlinkSync(found, path.join(bin, tool))
+    }
+    const noZstd = new LocalShell({ ...process.env, PATH: bin })
+    for (const [sh, expected] of [
+      [shell, 'zstd'],
+      [noZstd, 'gzip']
+    ] as const) {
+      const codec = await remoteCodec(sh)
+      expect(codec).toBe(expected)
+      const remote = path.join(tmp(), 'ws')
+      await syncArchive(sh, createArchive(plan, { codec }).stream, remote, codec)
+      expect(fs.readFileSync(path.join(remote, 'src/deep/nested/file.txt'), 'utf8')).toBe('nested content\n')
+      expect(fs.readlinkSync(path.join(remote, 'link-to-file'))).toBe('src/deep/nested/file.txt')
+      expect(fs.readFileSync(path.join(remote, 'hardlink-to-readme.md'), 'utf8')).toBe(fs.readFileSync(path.join(ws, 'README.md'), 'utf8'))
+    }
+    // A zstd archive where the remote cannot read it fails with the codec named.
+    await expect(syncArchive(noZstd, createArchive(plan, { codec: 'zstd' }).stream, path.join(tmp(), 'ws'), 'zstd')).rejects.toThrow(
+      /extracting the workspace \(tar, zstd\) into .* failed \(exit \d+\)/
+    )
   })
 })
