@@ -1234,6 +1234,10 @@ function noteStreamed(bytes) {
         return;
     streamed = 0;
     if (!collect) {
+        // The young generation grows (doubling, up to 64 MiB here) whenever enough survives its
+        // collections, and a long stream always gets there; it never shrinks back while busy. V8 reads
+        // this factor when it grows the space, so setting it now keeps the size reached at start-up.
+        node_v8__WEBPACK_IMPORTED_MODULE_0__.setFlagsFromString('--semi-space-growth-factor=1');
         node_v8__WEBPACK_IMPORTED_MODULE_0__.setFlagsFromString('--expose-gc');
         collect = node_vm__WEBPACK_IMPORTED_MODULE_1__.runInNewContext('gc');
     }

@@ -24,6 +24,10 @@ export function noteStreamed(bytes: number): void {
   if (streamed < RELIEF_BYTES) return
   streamed = 0
   if (!collect) {
+    // The young generation grows (doubling, up to 64 MiB here) whenever enough survives its
+    // collections, and a long stream always gets there; it never shrinks back while busy. V8 reads
+    // this factor when it grows the space, so setting it now keeps the size reached at start-up.
+    v8.setFlagsFromString('--semi-space-growth-factor=1')
     v8.setFlagsFromString('--expose-gc')
     collect = vm.runInNewContext('gc') as (options: { type: 'minor' | 'major' }) => void
   }

@@ -61,7 +61,10 @@ const TAR_EOF = Buffer.alloc(1024)
 const COMPRESS_BLOCK = 1024 * 1024
 const COMPRESSED_CHUNK = 64 * 1024
 
-/** Gathers small writes into COMPRESS_BLOCK-sized buffers (the last one shorter). */
+/**
+ * Gathers small writes into COMPRESS_BLOCK-sized buffers (the last one shorter). A chunk that is a
+ * block's worth on its own (a big file's reads) goes on as it is, after what was gathered: no copy.
+ */
 function blocks(): Transform {
   let parts: Buffer[] = []
   let size = 0
@@ -73,6 +76,10 @@ function blocks(): Transform {
   }
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
+      if (chunk.length >= COMPRESS_BLOCK / 4) {
+        if (size > 0) this.push(take())
+        return done(null, chunk)
+      }
       parts.push(chunk)
       size += chunk.length
       done(null, size >= COMPRESS_BLOCK ? take() : undefined)
