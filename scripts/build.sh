@@ -5,7 +5,8 @@
 # provider's stack (bench/: cold start). Tests compile as CommonJS (tsconfig.test.json). Native add-ons that ncc copies beside the
 # bundles (ssh2's optional sshcrypto.node, cpu-features, the Windows pagent.exe) are removed: they
 # are compiled per machine, so dist/ would never be reproducible, and ssh2 falls back to Node's
-# own crypto without them.
+# own crypto without them. tsconfig.json's `paths` swap @actions/http-client (needed by @actions/core
+# only for OIDC tokens, which Offload never requests) for vendor/no-oidc-http-client: see its README.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rm -rf dist
