@@ -521,7 +521,7 @@ class NomadExecShell {
             const send = (frame) => {
                 if (ws.readyState !== undici/* WebSocket */.kb.OPEN || settled)
                     return false;
-                ws.send(typeof frame === 'object' && frame instanceof Buffer ? frame : JSON.stringify(frame));
+                ws.send(Buffer.isBuffer(frame) ? frame : JSON.stringify(frame));
                 return true;
             };
             const waitForRoom = async () => {

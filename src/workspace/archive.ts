@@ -2,7 +2,7 @@ import * as fs from 'node:fs'
 import { once } from 'node:events'
 import * as path from 'node:path'
 import { PassThrough, Transform, type Writable } from 'node:stream'
-import { constants as zlibConstants, createGzip, createZstdCompress, gzipSync, zstdCompressSync } from 'node:zlib'
+import { constants as zlibConstants, createGzip, createZstdCompress } from 'node:zlib'
 import * as tar from 'tar'
 import { noteStreamed } from '../util/memory'
 import type { ArchivePlan } from './plan'
@@ -24,17 +24,12 @@ export interface ArchiveOptions {
 }
 
 /**
- * A link cache that makes every hard link a regular file. node-tar 7.5's hard-link handling is
- * broken: it writes after the end of the archive ("write after end", "zlib: stream error", an
- * uncaught error) when a hard link and a symlink share an archive, and with more than one read job
- * it waits forever on a link whose partner is not in the cache. Answering every lookup with a
- * value that is not a path under cwd keeps node-tar out of that code: the packer sees the link as
- * known and does not hold it back, and the entry writer does not find a target and writes the
- * file's content. Copies cost bytes, not correctness.
+ * A link cache that never remembers, so every hard link is archived as a regular file: node-tar
+ * 7.5's Pack wrote after the end of an archive holding a hard link beside a symlink, and waited
+ * forever on a link whose partner it had not packed yet. Copies cost bytes, not correctness.
  */
-const NOT_A_PATH = '\0offload: archive hard links as copies'
 const NO_HARDLINKS = {
-  get: () => NOT_A_PATH,
+  get: () => undefined,
   set() {
     return this
   },
@@ -97,8 +92,9 @@ export interface ArchiveStream {
 }
 
 /**
- * The plan's files as a compressed tar stream, produced lazily as the consumer reads. Symlinks stay links
- * (never followed), modes are kept, owner names and ids are left out.
+ * The plan's files as a compressed tar stream, produced as the consumer reads (an empty plan is a
+ * valid empty archive). Symlinks stay links (never followed), modes are kept, owner names and ids
+ * are left out.
  */
 export function createArchive(plan: ArchivePlan, opts: ArchiveOptions = {}): ArchiveStream {
   const codec = opts.codec ?? 'gzip'
@@ -111,16 +107,6 @@ export function createArchive(plan: ArchivePlan, opts: ArchiveOptions = {}): Arc
     }
   })
   const out = new PassThrough()
-  if (plan.files.length === 0) {
-    // node-tar refuses an empty list; an empty workspace is still a valid (empty) archive.
-    const empty =
-      codec === 'zstd'
-        ? zstdCompressSync(TAR_EOF, { params: { [zlibConstants.ZSTD_c_compressionLevel]: opts.level ?? ZSTD_LEVEL } })
-        : gzipSync(TAR_EOF, { level: opts.level ?? GZIP_LEVEL })
-    count = empty.length
-    out.end(empty)
-    return { stream: out, bytes: () => count }
-  }
   const compress =
     codec === 'zstd'
       ? createZstdCompress({ chunkSize: COMPRESSED_CHUNK, params: { [zlibConstants.ZSTD_c_compressionLevel]: opts.level ?? ZSTD_LEVEL } })

@@ -94,6 +94,13 @@ describe('empty workspace', () => {
     const code = await new Promise(r => gnuTar.on('close', r))
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
     expect(fs.readdirSync(out)).toEqual([])
+    // And with zstd, through the same program the remote's sync runs.
+    const viaZstd = spawn('sh', ['-c', 'zstd -dcq | tar -xof - -C "$1"', 'sh', out], { stdio: ['pipe', 'ignore', 'pipe'] })
+    let zstdErr = ''
+    viaZstd.stderr.on('data', d => (zstdErr += d))
+    await pipeline(createArchive(plan, { codec: 'zstd' }).stream, viaZstd.stdin)
+    expect({ code: await new Promise(r => viaZstd.on('close', r)), stderr: zstdErr }).toEqual({ code: 0, stderr: '' })
+    expect(fs.readdirSync(out)).toEqual([])
   })
 })
 

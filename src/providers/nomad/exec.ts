@@ -130,7 +130,7 @@ export class NomadExecShell implements RemoteShell {
 
       const send = (frame: unknown): boolean => {
         if (ws.readyState !== WebSocket.OPEN || settled) return false
-        ws.send(typeof frame === 'object' && frame instanceof Buffer ? frame : JSON.stringify(frame))
+        ws.send(Buffer.isBuffer(frame) ? frame : JSON.stringify(frame))
         return true
       }
 
