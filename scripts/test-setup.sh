@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# npm pretest: makes `npm test` work on a fresh machine after `npm ci`. Installs the example Flue
-# projects' dependencies (the end-to-end tests run the real Flue CLI from them) and, as root on
-# Debian/Ubuntu, the OpenSSH server, openssl and zstd the Vast and Nomad rigs use. Without root it only
-# says what is missing: the tests then fail with that message; they never skip.
+# npm pretest and prebench: make `npm test` and `npm run bench` work on a fresh machine after
+# `npm ci`. Installs the example Flue projects' dependencies (the end-to-end tests and the Flue
+# benchmark run the real Flue CLI from them) and, as root on Debian/Ubuntu, the OpenSSH server,
+# openssl and zstd the Vast and Nomad rigs use. Without root it only says what is missing: the
+# tests then fail with that message; they never skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for p in examples/flue examples/flue-v2; do
