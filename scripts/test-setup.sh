@@ -17,6 +17,9 @@ missing=()
 command -v ssh-keygen >/dev/null 2>&1 || missing+=(openssh-client)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v zstd >/dev/null 2>&1 || missing+=(zstd)
+# The Vast fake runs each instance's onstart in its own PID namespace; its self-destroy uses curl.
+command -v unshare >/dev/null 2>&1 || missing+=(util-linux)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test-setup: apt-get install ${missing[*]}"

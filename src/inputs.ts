@@ -59,6 +59,15 @@ const SECRET_NAME = /TOKEN|SECRET|KEY|PASSWORD|PASSWD|CREDENTIAL|PRIVATE/i
 
 const providerSchema = z.enum(['nomad', 'vast', 'flue'])
 const keepSchema = z.enum(['never', 'on-failure', 'always'])
+const leaseScopeSchema = z.enum(['step', 'job'])
+const syncModeSchema = z.enum(['auto', 'full'])
+
+/** remote-ttl bounds: long enough to provision and sync, short enough that a leak is bounded. */
+const REMOTE_TTL_MIN_MS = 10_000
+const REMOTE_TTL_MAX_MS = 7 * 86_400_000
+/** A hosted job runs at most 6 h; the margin covers provisioning and the posts. */
+const JOB_LEASE_TTL_MS = 390 * 60_000
+const STEP_LEASE_MARGIN_MS = 30 * 60_000
 
 /**
  * Parses and validates every input into one Settings object. Throws InputError (naming the input
@@ -77,6 +86,9 @@ export function readSettings(input: InputReader = actionInputs, env: NodeJS.Proc
     workingDirectory: parseWorkingDirectory(input('working-directory') || '.'),
     env: { ...forwardedEnv(input('env-forward') || 'CI', env), ...parseEnvLines(input('env')) },
     commandTimeoutMs: durationInput(input, 'command-timeout', '6h'),
+    leaseScope: enumInput(input, 'lease-scope', leaseScopeSchema, 'step'),
+    remoteTtlMs: 0,
+    syncMode: enumInput(input, 'sync-mode', syncModeSchema, 'auto'),
     sync: booleanInput(input, 'sync', true),
     syncExclude: listInput(input('sync-exclude'), /\r?\n/),
     syncGit: booleanInput(input, 'sync-git', false),
@@ -87,6 +99,7 @@ export function readSettings(input: InputReader = actionInputs, env: NodeJS.Proc
     allowRemoteCommands: booleanInput(input, 'allow-remote-commands', false),
     workspace
   }
+  settings.remoteTtlMs = remoteTtl(input, settings)
   for (const [k, v] of Object.entries(settings.env)) {
     if (SECRET_NAME.test(k)) {
       registerSecret(v)
@@ -107,6 +120,17 @@ export function readSettings(input: InputReader = actionInputs, env: NodeJS.Proc
   const remoteDir = input('remote-dir')
   if (remoteDir) settings.remoteDir = parseRemoteDir(remoteDir)
   return settings
+}
+
+/** Default: command-timeout + 30m for one step, 6h30m for a job-scoped lease. */
+function remoteTtl(input: InputReader, s: Pick<Settings, 'leaseScope' | 'commandTimeoutMs'>): number {
+  const raw = input('remote-ttl')
+  const ms = raw ? durationInput(input, 'remote-ttl', raw) : s.leaseScope === 'job' ? JOB_LEASE_TTL_MS : s.commandTimeoutMs + STEP_LEASE_MARGIN_MS
+  if (ms < REMOTE_TTL_MIN_MS || ms > REMOTE_TTL_MAX_MS) throw new InputError('remote-ttl', `'${raw}' must be between 10s and 7d`)
+  if (raw && s.leaseScope === 'step' && ms < s.commandTimeoutMs) {
+    core.warning(`remote-ttl (${raw}) is shorter than command-timeout: the remote ends itself before the command's timeout.`)
+  }
+  return ms
 }
 
 function enumInput<T extends string>(input: InputReader, name: string, schema: z.ZodType<T>, fallback: T | undefined): T {

@@ -4,6 +4,10 @@ import type { VastSettings } from './providers/vast/settings'
 
 export type ProviderName = 'nomad' | 'vast' | 'flue'
 export type KeepPolicy = 'never' | 'on-failure' | 'always'
+/** step: the remote lives for this step only; job: it stays up for later `lease:` steps and this step's post releases it. */
+export type LeaseScope = 'step' | 'job'
+/** auto behaves as full until incremental sync exists (see CHANGELOG). */
+export type SyncMode = 'auto' | 'full'
 
 /** Every input, validated once. Built by src/inputs.ts; nothing else reads action inputs. */
 export interface Settings {
@@ -15,6 +19,10 @@ export interface Settings {
   /** Exported to the script: `env` lines plus the forwarded variables. */
   env: Record<string, string>
   commandTimeoutMs: number
+  leaseScope: LeaseScope
+  /** The deadline the remote enforces on itself, counted from the lease's creation. */
+  remoteTtlMs: number
+  syncMode: SyncMode
   sync: boolean
   syncExclude: string[]
   syncGit: boolean

@@ -8,13 +8,13 @@ import { registerSecret } from '../../util/redact'
 import { formatMs } from '../../util/units'
 import type { AcquireContext } from '../types'
 import { VastApiError, VastClient, isAuthError, isDefiniteCreateError, isOfferGone, type VastInstance, type VastOffer } from './client'
+import { onstartScript } from './onstart'
 import { vastLabel, type VastInstanceRecord, type VastLeaseData } from './lease-data'
 import { destroyAndVerify } from './release'
 import { tuningOf, type VastSettings, type VastTuning } from './settings'
 import { HostKeyMismatchError, SshShell, describeEndpoint, probeSsh, type SshEndpoint, type SshOptions, HostKeyPin } from './ssh'
 
 export const SSH_USER = 'root'
-const ONSTART = 'touch ~/.no_auto_tmux'
 const FAIL_MSG = /error|failed|exception|traceback|oci runtime|permission denied/i
 
 /** The instance failed in a way another offer may fix (exited, offline, error status_msg, vanished). */
@@ -134,7 +134,7 @@ export async function acquireVast(ctx: AcquireContext): Promise<RemoteShell> {
     cancel_unavail: true,
     label: data.vastLabel,
     env: {},
-    onstart: ONSTART
+    onstart: onstartScript(vs.apiUrl, ctx.ownership)
   }
 
   for (let attempt = 1; ; attempt++) {
