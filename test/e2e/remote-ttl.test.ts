@@ -85,8 +85,8 @@ describe('remote-ttl on Nomad: the keep-alive ends the task at the deadline', ()
       expect(a.ClientDescription).toMatch(maxRun ? /^(All tasks have completed|allocation exceeded max_run_duration)$/ : /^All tasks have completed$/)
       expect(a.TaskStates!.offload.Failed).toBe(false)
     }
-    const expiry = Date.parse(e.jobs()[0].job.Meta!['offload.expires_at'])
-    const lease = JSON.parse(raw.main.state.lease) as { createdAt: string; expiresAt: string }
+    const lease = JSON.parse(raw.main.state.lease) as { leaseId: string; createdAt: string; expiresAt: string }
+    const expiry = Date.parse(e.jobs().find(j => j.job.Meta!['offload.lease_id'] === lease.leaseId)!.job.Meta!['offload.expires_at'])
     expect(expiry - Date.parse(lease.createdAt)).toBe(20_000)
     expect(Date.now()).toBeGreaterThanOrEqual(expiry)
     // Nothing but reads and the two registers reached the cluster after main died.
