@@ -6,6 +6,7 @@ import { emptyTimings, type Timings } from './report/timings'
 import { loadLease } from './state'
 import { errorMessage } from './util/errors'
 import { redact } from './util/redact'
+import { inert } from './report/inert'
 
 /** The post step (post-if: always()): release the remote recorded in state and prove it is gone. */
 export async function run(): Promise<void> {
@@ -46,7 +47,7 @@ export async function run(): Promise<void> {
   }
   timings.releaseMs = Date.now() - t0
   timings.totalMs = Number.isFinite(startedAt) ? Date.now() - startedAt : timings.totalMs + timings.releaseMs
-  core.info(`Release: ${result.detail} (${timings.releaseMs} ms)`)
+  core.info(`Release: ${inert(result.detail)} (${timings.releaseMs} ms)`)
   if (result.costUsd !== undefined) core.info(`Estimated cost: $${result.costUsd.toFixed(4)}`)
   await writeReleaseSummary(timings, result).catch(err => core.warning(`job summary: ${errorMessage(err)}`))
   if (!result.verified) {
