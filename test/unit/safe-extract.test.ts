@@ -88,7 +88,14 @@ describe('safe extraction of a downloaded archive', () => {
         { name: 'reports/.GIT/hooks/pre-commit', content: 'x' }
       ]
     )
-    expect(Object.keys(reasons(report)).sort()).toEqual(['.git/config', 'README.md', 'out/other.txt', 'reports/.GIT/hooks/pre-commit', 'reports/.git/config', 'reportsX/a'])
+    expect(Object.keys(reasons(report)).sort()).toEqual([
+      '.git/config',
+      'README.md',
+      'out/other.txt',
+      'reports/.GIT/hooks/pre-commit',
+      'reports/.git/config',
+      'reportsX/a'
+    ])
     expect(reasons(report)['.git/config']).toBe('outside the requested paths')
     expect(reasons(report)['reports/.git/config']).toBe('inside a .git directory')
     expect(fs.readFileSync(path.join(ws, '.git/config'))).toEqual(gitConfig)
@@ -98,7 +105,14 @@ describe('safe extraction of a downloaded archive', () => {
   })
 
   it('writes into .git only when a requested path is inside it', async () => {
-    const report = await extract(ws, ['.git/offload-notes'], [{ name: '.git/offload-notes/n.txt', content: 'n' }, { name: '.git/config', content: 'x' }])
+    const report = await extract(
+      ws,
+      ['.git/offload-notes'],
+      [
+        { name: '.git/offload-notes/n.txt', content: 'n' },
+        { name: '.git/config', content: 'x' }
+      ]
+    )
     expect(report.written).toBe(1)
     expect(reasons(report)).toEqual({ '.git/config': 'outside the requested paths' })
     expect(fs.readFileSync(path.join(ws, '.git/offload-notes/n.txt'), 'utf8')).toBe('n')
@@ -141,10 +155,14 @@ describe('safe extraction of a downloaded archive', () => {
     fs.symlinkSync(victim, path.join(ws, 'results'))
     fs.mkdirSync(path.join(ws, 'deep'))
     fs.symlinkSync('../.git', path.join(ws, 'deep/git'))
-    const report = await extract(ws, ['results', 'deep/git/hooks'], [
-      { name: 'results/planted', content: 'x' },
-      { name: 'deep/git/hooks/post-checkout', content: '#!/bin/sh\ntouch /tmp/pwned\n', mode: 0o755 }
-    ])
+    const report = await extract(
+      ws,
+      ['results', 'deep/git/hooks'],
+      [
+        { name: 'results/planted', content: 'x' },
+        { name: 'deep/git/hooks/post-checkout', content: '#!/bin/sh\ntouch /tmp/pwned\n', mode: 0o755 }
+      ]
+    )
     expect(reasons(report)).toEqual({
       'results/planted': 'would be written through the symlink "results" on the runner',
       'deep/git/hooks/post-checkout': 'would be written through the symlink "deep/git" on the runner'
