@@ -34,7 +34,7 @@ describe('readSettings', () => {
     expect(s.syncGit).toBe(false)
     expect(s.keep).toBe('never')
     expect(s.env).toEqual({ CI: 'true' })
-    expect(s.flue).toMatchObject({ root: flueRoot, workflow: 'offload-runner', runner: 'cli', target: 'node' })
+    expect(s.provider === 'flue' && s.flue).toMatchObject({ root: flueRoot, workflow: 'offload-runner', runner: 'cli', target: 'node' })
   })
 
   it.each([
@@ -110,12 +110,14 @@ describe('readSettings', () => {
     expect(readSettings(reader({ ...base, 'command-timeout': '30d' }), env).commandTimeoutMs).toBe(30 * 86_400_000)
     expect(readSettings(reader({ ...base, 'command-timeout': '1500ms' }), env).commandTimeoutMs).toBe(1500)
     const nomad = { provider: 'nomad', run: 'true', 'nomad-addr': 'http://127.0.0.1:4646' }
-    expect(readSettings(reader({ ...nomad, 'nomad-ready-timeout': '2d' }), env).nomad?.readyTimeoutMs).toBe(2 * 86_400_000)
+    const n = readSettings(reader({ ...nomad, 'nomad-ready-timeout': '2d' }), env)
+    expect(n.provider === 'nomad' && n.nomad.readyTimeoutMs).toBe(2 * 86_400_000)
     expect(() => readSettings(reader({ ...nomad, 'nomad-ready-timeout': '31d' }), env)).toThrow(
       "Input 'nomad-ready-timeout': '31d' is longer than the 30-day limit"
     )
     const vast = { provider: 'vast', run: 'true', 'vast-api-key': 'k'.repeat(20) }
-    expect(readSettings(reader({ ...vast, 'vast-ready-timeout': '1d' }), env).vast?.readyTimeoutMs).toBe(86_400_000)
+    const v = readSettings(reader({ ...vast, 'vast-ready-timeout': '1d' }), env)
+    expect(v.provider === 'vast' && v.vast.readyTimeoutMs).toBe(86_400_000)
     expect(() => readSettings(reader({ ...vast, 'vast-ready-timeout': '31d' }), env)).toThrow(
       "Input 'vast-ready-timeout': '31d' is longer than the 30-day limit"
     )
@@ -142,7 +144,7 @@ describe('readSettings', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'offload-inputs-'))
     fs.writeFileSync(path.join(dir, 'runner.mjs'), '')
     const s = readSettings(reader({ ...base, 'flue-runner': path.join(dir, 'runner.mjs') }), env)
-    expect(s.flue?.runner).toEqual({ script: path.join(dir, 'runner.mjs') })
+    expect(s.provider === 'flue' && s.flue.runner).toEqual({ script: path.join(dir, 'runner.mjs') })
     expect(errorOf({ 'flue-config': path.join(dir, 'nope.ts') })).toContain("Input 'flue-config'")
   })
 })
