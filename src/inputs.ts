@@ -112,7 +112,11 @@ export function readSettings(input: InputReader = actionInputs, env: NodeJS.Proc
 /** Default: command-timeout + 30m for one step, 6h30m for a job-scoped lease. */
 function remoteTtl(input: InputReader, s: Pick<CommonSettings, 'leaseScope' | 'commandTimeoutMs'>): number {
   const raw = input('remote-ttl')
-  const ms = raw ? durationInput(input, 'remote-ttl', raw, REMOTE_TTL_MIN_MS) : s.leaseScope === 'job' ? JOB_LEASE_TTL_MS : s.commandTimeoutMs + STEP_LEASE_MARGIN_MS
+  const ms = raw
+    ? durationInput(input, 'remote-ttl', raw, REMOTE_TTL_MIN_MS)
+    : s.leaseScope === 'job'
+      ? JOB_LEASE_TTL_MS
+      : s.commandTimeoutMs + STEP_LEASE_MARGIN_MS
   if (raw && s.leaseScope === 'step' && ms < s.commandTimeoutMs) {
     core.warning(`remote-ttl (${raw}) is shorter than command-timeout: the remote ends itself before the command's timeout.`)
   }

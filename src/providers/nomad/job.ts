@@ -14,13 +14,13 @@ export const GROUP_NAME = 'offload'
  * lease's control root (src/remote/control.ts). No GNU `sleep infinity` (busybox lacks it).
  * Ending the task does not end what `alloc exec` started under raw_exec (those processes are not
  * in the task's cgroup), so on the deadline and on Nomad's kill signal alike it first kills the
- * process group of every step recorded under the control root: TERM, then KILL 2 s later, inside
- * the 5 s KillTimeout. The trap works even as PID 1 in a container.
+ * process group of every step recorded under the control root: TERM, then KILL to what is left
+ * after 2 s, inside the 5 s KillTimeout. The trap works even as PID 1 in a container.
  */
 export const KEEPALIVE_SCRIPT = [
   'd=$1; t=$2; c=$3',
   'r() { k=1; for f in "$c"/*/pid; do [ -f "$f" ] && read -r p < "$f" && [ "$p" -gt 1 ] 2>/dev/null && kill -"$1" -"$p" 2>/dev/null && k=0; done; return $k; }',
-  'e() { kill $! 2>/dev/null; r TERM && { sleep 2; r KILL; }; exit 0; }',
+  'e() { kill $! 2>/dev/null; if r TERM; then i=0; while r 0 && [ $i -lt 20 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i + 1)); done; r KILL; fi; exit 0; }',
   'trap e INT TERM',
   'n=$(date +%s 2>/dev/null) && [ $((d - n)) -lt "$t" ] && t=$((d - n))',
   '[ "$t" -gt 0 ] && { sleep "$t" & wait $!; }',
