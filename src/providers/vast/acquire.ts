@@ -55,18 +55,16 @@ function statusLine(inst: VastInstance): string {
   return `${inst.actualStatus ?? 'provisioning'}${inst.statusMsg ? ` (${inst.statusMsg})` : ''}`
 }
 
-export function acquireVast(ctx: AcquireContext): Promise<RemoteShell> {
-  const vs = ctx.settings.vast
-  if (!vs) throw new ProviderError('provider vast was selected but no Vast settings were parsed')
-  return acquireInstance(ctx, vs.interruptible ? 'bid' : 'on-demand')
+export function acquireVast(ctx: AcquireContext<'vast'>): Promise<RemoteShell> {
+  return acquireInstance(ctx, ctx.settings.vast.interruptible ? 'bid' : 'on-demand')
 }
 
 /**
  * Rents one instance of `kind` and waits until SSH works. Instances already recorded in the lease
  * (an earlier, interrupted one) stay on record, so release destroys every one and the cost covers all.
  */
-export async function acquireInstance(ctx: AcquireContext, kind: RentKind): Promise<RemoteShell> {
-  const vs = ctx.settings.vast as VastSettings
+export async function acquireInstance(ctx: AcquireContext<'vast'>, kind: RentKind): Promise<RemoteShell> {
+  const vs = ctx.settings.vast
   const t = tuningOf(vs)
   const signal = ctx.signal
   const client = new VastClient(vs, signal)
