@@ -13,6 +13,7 @@ import { budgetMs, findOffers, type PricedOffer, type RentKind } from './offers'
 import { costOf, destroyAndVerify } from './release'
 import { tuningOf, type VastSettings, type VastTuning } from './settings'
 import { HostKeyMismatchError, SshShell, describeEndpoint, probeSsh, type SshEndpoint, type SshOptions, HostKeyPin } from './ssh'
+import { inert } from '../../report/inert'
 
 export const SSH_USER = 'root'
 const ONSTART = 'touch ~/.no_auto_tmux'
@@ -139,7 +140,7 @@ export async function acquireInstance(ctx: AcquireContext<'vast'>, kind: RentKin
     save(id)
     const how = priced.kind === 'bid' ? `interruptible, bid $${priced.bidPrice}/h = min_bid $${offer.minBid} x ${vs.bidMargin}` : 'on-demand'
     core.info(
-      `Vast instance ${id} created on offer ${offer.id} (${offer.gpuName ?? 'gpu'} x${offer.numGpus ?? vs.gpuCount}, ${how}, ~$${priced.pricePerHour}/h)`
+      `Vast instance ${id} created on offer ${offer.id} (${inert(offer.gpuName ?? 'gpu')} x${offer.numGpus ?? vs.gpuCount}, ${how}, ~$${priced.pricePerHour}/h)`
     )
     const budget = budgetMs(vs, priced.pricePerHour, spentBefore)
     if (budget !== undefined) {
@@ -161,12 +162,12 @@ export async function acquireInstance(ctx: AcquireContext<'vast'>, kind: RentKin
       return shell
     } catch (err) {
       if (!(err instanceof InstanceFailed) || attempt >= 2 || signal.aborted) throw err
-      core.warning(`${err.message}; destroying it and trying once more on another machine`)
+      core.warning(`${inert(err.message)}; destroying it and trying once more on another machine`)
       if (offer.machineId !== undefined) badMachines.add(offer.machineId)
       goneOffers.add(offer.id)
       const res = await destroyAndVerify(client, id, data.vastLabel, t)
       if (res.verified) instances[String(id)].destroyedAt = Date.now()
-      else core.warning(`Vast instance ${id} could not be confirmed destroyed yet (${res.detail}); post will retry`)
+      else core.warning(`Vast instance ${id} could not be confirmed destroyed yet (${inert(res.detail)}); post will retry`)
       save()
       if (!offers.some(p => usable(p, goneOffers, badMachines))) {
         offers = await searchOffers(client, vs, kind, spent())
@@ -218,13 +219,13 @@ async function createOnFirstAvailable(
         if (isDefiniteCreateError(err)) {
           if ((err as VastApiError).status === 403) {
             goneOffers.add(offer.id)
-            core.info(`Vast offer ${offer.id} refused (${(err as Error).message}); trying the next offer`)
+            core.info(`Vast offer ${offer.id} refused (${inert((err as Error).message)}); trying the next offer`)
             break
           }
           throw new ProviderError(`Vast refused to create an instance: ${(err as Error).message}. Check 'vast-image' and 'vast-disk'.`, { cause: err })
         }
         // Ambiguous: the instance may exist. Never re-send the create before looking it up by label.
-        core.warning(`Vast create on offer ${offer.id} had an ambiguous outcome (${(err as Error).message}); looking for the instance by its label`)
+        core.warning(`Vast create on offer ${offer.id} had an ambiguous outcome (${inert((err as Error).message)}); looking for the instance by its label`)
         const adopted = await findCreated(client, label, knownIds, t, signal)
         if (adopted) {
           core.info(`Found Vast instance ${adopted.id} by its label; using it`)
@@ -270,7 +271,7 @@ async function waitUntilReady(
     if (!inst) throw new InstanceFailed(`Vast instance ${id} disappeared while starting${last ? ` (last status ${statusLine(last)})` : ''}`)
     last = inst
     const line = statusLine(inst)
-    if (line !== lastLine) core.info(`Vast instance ${id}: ${line}`)
+    if (line !== lastLine) core.info(`Vast instance ${id}: ${inert(line)}`)
     lastLine = line
     const failed = failureOf(inst)
     if (failed) throw new InstanceFailed(`Vast instance ${id} failed to start: ${failed}`)
