@@ -7,6 +7,7 @@ import type { AcquireContext, Provider } from './providers/types'
 import { downloadPaths, remoteCodec, runScript, syncArchive } from './remote/workspace-ops'
 import type { RemoteShell } from './remote/shell'
 import { TailBuffer } from './remote/sink'
+import { teeCommandOutput } from './report/command-tail'
 import { CommandFence } from './report/fence'
 import { writeRunSummary } from './report/summary'
 import { classify, emptyTimings, type Timings } from './report/timings'
@@ -62,6 +63,8 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
   }
   const fence = new CommandFence(!settings.allowRemoteCommands)
   const writeOut = (line: string): void => void process.stdout.write(line)
+  const remoteOut = teeCommandOutput(process.stdout)
+  const remoteErr = teeCommandOutput(process.stderr)
   let exitCode: number | undefined
   let timedOut = false
   let failure: string | undefined
@@ -99,8 +102,8 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
         script: settings.run,
         env: settings.env,
         timeoutMs: settings.commandTimeoutMs,
-        stdout: process.stdout,
-        stderr: process.stderr,
+        stdout: remoteOut,
+        stderr: remoteErr,
         signal: ctx.signal
       })
       fence.close(writeOut)
@@ -118,8 +121,8 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
       stagingGroupOpen = true
       const outcome = await provider.run(ctx, {
         archive: archive?.stream,
-        stdout: process.stdout,
-        stderr: process.stderr,
+        stdout: remoteOut,
+        stderr: remoteErr,
         onCommandStart: () => {
           commandStart = Date.now()
           timings.syncMs = commandStart - syncStart
@@ -155,9 +158,7 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
   finish(lease, timings)
   const cost = provider.kind === 'shell' ? provider.costEstimate?.(lease) : undefined
   if (cost !== undefined) core.setOutput('cost-usd', cost.toFixed(4))
-  await writeRunSummary(timings, { remoteDir: settings.remoteDir, message: failure ? `**Error:** ${failure}` : undefined }).catch(err =>
-    core.warning(`job summary: ${errorMessage(err)}`)
-  )
+  await writeRunSummary(timings, { settings, error: failure, costUsd: cost }).catch(err => core.warning(`job summary: ${errorMessage(err)}`))
 
   if (canceled) {
     core.setFailed(`Offload was canceled (${cancel.signalName() ?? 'signal'}); the post step releases the remote.`)
