@@ -85,7 +85,7 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
             codec = await remoteCodec(sh, ctx.signal)
             const archive = createArchive(plan, { codec })
             archiveBytes = archive.bytes
-            await syncArchive(sh, archive.stream, settings.remoteDir, codec, ctx.signal)
+            await syncArchive(sh, archive, settings.remoteDir, codec, ctx.signal)
           })
         ).ms
         core.info(`Synced ${formatBytes(archiveBytes())} (tar, ${codec}) in ${timings.syncMs} ms`)
