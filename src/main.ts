@@ -63,8 +63,9 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
   }
   const fence = new CommandFence(!settings.allowRemoteCommands)
   const writeOut = (line: string): void => void process.stdout.write(line)
-  const remoteOut = teeCommandOutput(process.stdout)
-  const remoteErr = teeCommandOutput(process.stderr)
+  // The command fence keeps remote lines whole; the tee keeps the last of them for the job summary.
+  const remoteOut = teeCommandOutput(fence.stream(process.stdout))
+  const remoteErr = teeCommandOutput(fence.stream(process.stderr))
   let exitCode: number | undefined
   let timedOut = false
   let failure: string | undefined
@@ -106,7 +107,7 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
         stderr: remoteErr,
         signal: ctx.signal
       })
-      fence.close(writeOut)
+      await fence.close(writeOut)
       timings.commandMs = Date.now() - t0
       exitCode = outcome.exitCode
       timedOut = outcome.timedOut
@@ -132,13 +133,13 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
           fence.open(writeOut)
         }
       })
-      fence.close(writeOut)
+      await fence.close(writeOut)
       timings.commandMs = Date.now() - commandStart
       exitCode = outcome.exitCode
       timedOut = outcome.timedOut
     }
   } catch (err) {
-    fence.close(writeOut)
+    await fence.close(writeOut)
     if (stagingGroupOpen) core.endGroup()
     if (!cancel.controller.signal.aborted) failure = redact(errorMessage(err))
   } finally {

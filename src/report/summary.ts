@@ -16,7 +16,7 @@ const STATUS_ICON: Record<string, string> = { succeeded: '✅', failed: '❌', '
 const RESOURCE_KIND: Record<string, string> = { nomad: 'Nomad job', vast: 'Vast instance', flue: 'Flue run' }
 
 export interface RunSummary {
-  settings: Pick<Settings, 'run' | 'remoteDir' | 'workingDirectory' | 'commandTimeoutMs' | 'sync'> & Partial<Pick<Settings, 'nomad' | 'flue'>>
+  settings: Settings
   /** The provider error (already redacted), when the run failed before the command gave an exit code. */
   error?: string
   /** Vast: the estimated cost so far, in USD. */
@@ -30,8 +30,14 @@ export function runRows(t: Timings, s: RunSummary): SummaryRow[] {
   const scriptLines = settings.run.trim().split('\n')
   const more = scriptLines.length > 1 ? ` <em>(+${scriptLines.length - 1} more line${scriptLines.length === 2 ? '' : 's'})</em>` : ''
   const where = [`${text(RESOURCE_KIND[t.provider] ?? t.provider)} ${t.resourceId ? code(t.resourceId) : '—'}`]
-  if (settings.nomad) where.push(`at ${code(settings.nomad.addr)}${settings.nomad.namespace ? ` namespace ${code(settings.nomad.namespace)}` : ''}`)
-  if (settings.flue) where.push(`workflow ${code(settings.flue.runner === 'cli' ? settings.flue.workflow : path.basename(settings.flue.runner.script))}`)
+  if (settings.provider === 'nomad') {
+    const { addr, namespace } = settings.nomad
+    where.push(`at ${code(addr)}${namespace ? ` namespace ${code(namespace)}` : ''}`)
+  }
+  if (settings.provider === 'flue') {
+    const { runner, workflow } = settings.flue
+    where.push(`workflow ${code(runner === 'cli' ? workflow : path.basename(runner.script))}`)
+  }
   const rows: SummaryRow[] = [
     { label: 'Ran', html: `${code(scriptLines[0])}${more}` },
     { label: 'On', html: where.join(' ') },
