@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import * as path from 'node:path'
 import { z } from 'zod'
 import { PROVIDER_NAMES, providerSpec, type ProviderName } from './providers'
+import type { LeaseFile } from './lease-file'
 import type { CommonSettings, InputReader, Settings } from './settings'
 import { InputError } from './util/errors'
 import { registerSecret } from './util/redact'
@@ -75,6 +76,43 @@ const STEP_LEASE_MARGIN_MS = 30 * 60_000
  */
 export function readSettings(input: InputReader = actionInputs, env: NodeJS.ProcessEnv = process.env): Settings {
   const provider = enumInput(input, 'provider', providerSchema, undefined)
+  const common = readCommonSettings(input, env)
+  if (common.leaseScope === 'job' && providerSpec(provider).kind !== 'shell') {
+    throw new InputError('lease-scope', `job is for the remote providers (nomad, vast); ${provider} runs each step on the runner itself`)
+  }
+  // The provider's own inputs, under its name (Settings is a union on `provider`).
+  const own = providerSpec(provider).readSettings(input, env, common)
+  return { ...common, provider, [provider]: own } as Settings
+}
+
+/**
+ * A `lease:` step: its own common inputs, and the provider and provider settings of the lease's
+ * owner (the lease file's); `provider` and the provider inputs may be omitted, and are not read.
+ */
+export function readAttachSettings(
+  input: InputReader,
+  env: NodeJS.ProcessEnv,
+  file: Pick<LeaseFile, 'leaseId' | 'provider' | 'providerSettings' | 'remoteDir'>
+): Settings {
+  const named = input('provider')
+  if (named && named !== file.provider) {
+    throw new InputError(
+      'lease',
+      `lease ${file.leaseId} is a ${file.provider} remote, but provider is '${named}': omit provider on a lease: step, or give the same one`
+    )
+  }
+  const common = readCommonSettings(input, env)
+  if (input('lease-scope') === 'job') {
+    throw new InputError(
+      'lease-scope',
+      `a lease: step runs on lease ${file.leaseId}, which its owner step releases; only the step that acquires a remote sets lease-scope: job`
+    )
+  }
+  if (!common.remoteDir) common.remoteDir = file.remoteDir
+  return { ...common, provider: file.provider, [file.provider]: file.providerSettings } as Settings
+}
+
+function readCommonSettings(input: InputReader, env: NodeJS.ProcessEnv): CommonSettings {
   const run = input('run')
   if (!run.trim()) throw new InputError('run', 'is empty: give the script to run remotely')
   const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd())
@@ -102,11 +140,9 @@ export function readSettings(input: InputReader = actionInputs, env: NodeJS.Proc
   for (const [k, v] of Object.entries(common.env)) {
     if (SECRET_NAME.test(k)) maskSecret(v)
   }
-  // The provider's own inputs, under its name (Settings is a union on `provider`).
-  const own = providerSpec(provider).readSettings(input, env, common)
   const remoteDir = input('remote-dir')
   if (remoteDir) common.remoteDir = parseRemoteDir(remoteDir)
-  return { ...common, provider, [provider]: own } as Settings
+  return common
 }
 
 /** Default: command-timeout + 30m for one step, 6h30m for a job-scoped lease. */

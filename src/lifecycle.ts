@@ -54,13 +54,17 @@ export async function phase<T>(title: string, fn: () => Promise<T>): Promise<{ v
 }
 
 /** Routes SIGINT/SIGTERM (the runner signals only the node process) into an AbortController. */
-export function cancellationOnSignals(): { controller: AbortController; signalName: () => NodeJS.Signals | undefined; dispose: () => void } {
+export function cancellationOnSignals(after = 'the post step releases the remote'): {
+  controller: AbortController
+  signalName: () => NodeJS.Signals | undefined
+  dispose: () => void
+} {
   const controller = new AbortController()
   let received: NodeJS.Signals | undefined
   const handler = (sig: NodeJS.Signals): void => {
     if (!received) {
       received = sig
-      core.warning(`Received ${sig}: stopping the remote command; the post step releases the remote.`)
+      core.warning(`Received ${sig}: stopping the remote command; ${after}.`)
     }
     controller.abort(new Error(`canceled by ${sig}`))
   }

@@ -1,181 +1,212 @@
 import * as core from '@actions/core'
 import * as path from 'node:path'
-import { readSettings } from './inputs'
+import type { Writable } from 'node:stream'
+import { actionInputs, readAttachSettings, readSettings } from './inputs'
+import { ownerOf, readLeaseFile, recordLeaseStep, writeLeaseFile, type LeaseFile } from './lease-file'
 import { cancellationOnSignals, newLease, ownershipFor, phase, recordLease } from './lifecycle'
 import { providerFor } from './providers'
-import type { AcquireContext, Provider } from './providers/types'
+import type { AcquireContext, DelegatedProvider, Provider, ShellProvider } from './providers/types'
 import { stepControlDir } from './remote/control'
-import { downloadPaths, remoteCodec, runScript, syncArchive } from './remote/workspace-ops'
 import type { RemoteShell } from './remote/shell'
 import { TailBuffer } from './remote/sink'
+import { downloadPaths, remoteCodec, runScript, syncArchive } from './remote/workspace-ops'
 import { teeCommandOutput } from './report/command-tail'
 import { CommandFence } from './report/fence'
 import { writeRunSummary } from './report/summary'
 import { classify, emptyTimings, type Timings } from './report/timings'
-import type { Settings } from './settings'
-import { saveLease, type LeaseState } from './state'
+import type { InputReader, Settings } from './settings'
+import { saveAttachedLease, saveLease, type LeaseState } from './state'
 import { errorMessage, InputError } from './util/errors'
 import { redact } from './util/redact'
 import { formatBytes } from './util/units'
 import { createArchive, type ArchiveCodec } from './workspace/archive'
 import { planArchive, type ArchivePlan } from './workspace/plan'
 
-/** The main step: validate, plan, acquire, sync, run, report. Post (src/post.ts) releases. */
-export async function run(): Promise<void> {
+/**
+ * The main step, as a sequence of phases over one lease:
+ *   prepare (inputs, archive plan) → acquire, or attach to an earlier step's lease → sync → run →
+ *   download → report.
+ * Post (src/post.ts) releases what this step acquired; a `lease:` step acquires nothing, and the
+ * owner's post releases the lease after every later step's post.
+ */
+export async function run(input: InputReader = actionInputs, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const startedAt = Date.now()
-  let settings: Settings
-  let provider: Provider
-  let plan: ArchivePlan | undefined
+  let step: Step
   try {
-    settings = readSettings()
-    provider = await providerFor(settings.provider)
-    if (!settings.remoteDir) settings.remoteDir = provider.defaultRemoteDir(settings)
-    if (settings.sync) {
-      const s = settings
-      plan = (
-        await phase('Offload: plan the workspace archive', () =>
-          planArchive(s.workspace, { exclude: s.syncExclude, includeGit: s.syncGit, maxBytes: s.syncMaxSizeBytes })
-        )
-      ).value
-      core.info(`Archive plan: ${plan.files.length} files, ${formatBytes(plan.bytes)} before compression, from ${plan.root}`)
-    }
+    step = await prepare(input, env)
   } catch (err) {
     // Nothing remote exists yet: no state is saved, so post has nothing to do.
     core.setFailed(err instanceof InputError ? err.message : `Offload could not start: ${redact(errorMessage(err))}`)
     return
   }
-  await execute(provider, settings, plan, startedAt)
+  const lease = step.attachTo ? step.attachTo.lease : newLease(step.settings, startedAt)
+  if (step.attachTo) saveAttachedLease(lease.leaseId)
+  else saveLease(lease)
+  core.setOutput('lease-id', lease.leaseId)
+  core.info(`Lease ${lease.leaseId} (${step.settings.provider}, remote name ${lease.remoteName}${step.attachTo ? ', attached with lease:' : ''})`)
+
+  const outcome = new StepOutcome(step, lease, startedAt)
+  const cancel = cancellationOnSignals(step.attachTo ? 'the remote stays up for the steps after this one' : undefined)
+  try {
+    if (step.provider.kind === 'shell') await onRemoteShell(step as Step<ShellProvider>, lease, outcome, cancel.controller.signal)
+    else await delegated(step as Step<DelegatedProvider>, lease, outcome, cancel.controller.signal)
+  } catch (err) {
+    await outcome.fence.close(writeOut)
+    if (!cancel.controller.signal.aborted) outcome.failure = redact(errorMessage(err))
+  } finally {
+    cancel.dispose()
+  }
+  await report(step, lease, outcome, cancel.controller.signal.aborted ? (cancel.signalName() ?? 'SIGINT') : undefined)
 }
 
-async function execute(provider: Provider, settings: Settings, plan: ArchivePlan | undefined, startedAt: number): Promise<void> {
-  const lease = newLease(settings, startedAt)
-  saveLease(lease)
-  core.setOutput('lease-id', lease.leaseId)
-  core.info(`Lease ${lease.leaseId} (${settings.provider}, remote name ${lease.remoteName})`)
+interface Step<P extends Provider = Provider> {
+  settings: Settings
+  provider: P
+  plan?: ArchivePlan
+  /** A `lease:` step: the lease file of the step whose remote it runs on. */
+  attachTo?: LeaseFile
+}
 
-  const timings = emptyTimings(settings.provider, lease.leaseId)
-  const cancel = cancellationOnSignals()
+/** Every input validated and the archive planned, before anything remote happens. */
+async function prepare(input: InputReader, env: NodeJS.ProcessEnv): Promise<Step> {
+  const leaseId = input('lease')
+  const attachTo = leaseId ? readLeaseFile(leaseId, env) : undefined
+  const settings = attachTo ? readAttachSettings(input, env, attachTo) : readSettings(input, env)
+  const provider = await providerFor(settings.provider)
+  if (!settings.remoteDir) settings.remoteDir = provider.defaultRemoteDir(settings)
+  let plan: ArchivePlan | undefined
+  if (settings.sync) {
+    plan = (
+      await phase('Offload: plan the workspace archive', () =>
+        planArchive(settings.workspace, { exclude: settings.syncExclude, includeGit: settings.syncGit, maxBytes: settings.syncMaxSizeBytes })
+      )
+    ).value
+    core.info(`Archive plan: ${plan.files.length} files, ${formatBytes(plan.bytes)} before compression, from ${plan.root}`)
+  }
+  return { settings, provider, plan, attachTo }
+}
+
+/** What the step measured and decided, filled in phase by phase. */
+class StepOutcome {
+  readonly timings: Timings
+  readonly fence: CommandFence
+  // The command fence keeps remote lines whole; the tee keeps the last of them for the job summary.
+  readonly stdout: Writable
+  readonly stderr: Writable
+  exitCode?: number
+  timedOut = false
+  failure?: string
+  archiveBytes = (): number => 0
+
+  constructor(
+    readonly step: Step,
+    lease: LeaseState,
+    readonly startedAt: number
+  ) {
+    this.timings = emptyTimings(step.settings.provider, lease.leaseId)
+    this.fence = new CommandFence(!step.settings.allowRemoteCommands)
+    this.stdout = teeCommandOutput(this.fence.stream(process.stdout))
+    this.stderr = teeCommandOutput(this.fence.stream(process.stderr))
+  }
+}
+
+const writeOut = (line: string): void => void process.stdout.write(line)
+
+/** Nomad and Vast: acquire (or attach) a remote shell, then sync, run and download over it. */
+async function onRemoteShell(step: Step<ShellProvider>, lease: LeaseState, out: StepOutcome, signal: AbortSignal): Promise<void> {
+  const shell = await acquireOrAttach(step, lease, out, signal)
+  try {
+    await sync(shell, step, out, signal)
+    await command(shell, step, lease, out, signal)
+    if (step.settings.download.length && !signal.aborted) await download(shell, step.settings, signal)
+  } finally {
+    await shell.close().catch(() => undefined)
+  }
+}
+
+async function acquireOrAttach(step: Step<ShellProvider>, lease: LeaseState, out: StepOutcome, signal: AbortSignal): Promise<RemoteShell> {
+  const { settings, provider, attachTo } = step
+  if (attachTo) {
+    const attached = await phase(`Offload: attach to lease ${lease.leaseId}`, () =>
+      provider.attach({ settings, lease, secrets: attachTo.secrets, signal }).catch(err => {
+        throw new InputError('lease', `the remote of lease ${lease.leaseId} is gone or unreachable: ${redact(errorMessage(err))}`)
+      })
+    )
+    out.timings.provisionMs = attached.ms
+    return attached.value
+  }
+  const secrets: Record<string, string> = {}
   const ctx: AcquireContext = {
     settings,
     lease,
     ownership: ownershipFor(lease),
     record: update => recordLease(lease, update),
-    signal: cancel.controller.signal
+    signal,
+    shareSecret: (name, value) => void (secrets[name] = value)
   }
-  const fence = new CommandFence(!settings.allowRemoteCommands)
-  const writeOut = (line: string): void => void process.stdout.write(line)
-  // The command fence keeps remote lines whole; the tee keeps the last of them for the job summary.
-  const remoteOut = teeCommandOutput(fence.stream(process.stdout))
-  const remoteErr = teeCommandOutput(fence.stream(process.stderr))
-  let exitCode: number | undefined
-  let timedOut = false
-  let failure: string | undefined
-  let shell: RemoteShell | undefined
-  let archiveBytes = (): number => 0
-  let stagingGroupOpen = false
-
-  try {
-    if (provider.kind === 'shell') {
-      const acquired = await phase(`Offload: acquire a ${settings.provider} remote`, () => provider.acquire(ctx))
-      shell = acquired.value
-      timings.provisionMs = acquired.ms
-      const sh = shell
-      if (plan) {
-        let codec: ArchiveCodec = 'gzip'
-        timings.syncMs = (
-          await phase(`Offload: sync ${plan.files.length} files to ${settings.remoteDir}`, async () => {
-            codec = await remoteCodec(sh, ctx.signal)
-            const archive = createArchive(plan, { codec })
-            archiveBytes = archive.bytes
-            await syncArchive(sh, archive, settings.remoteDir, codec, ctx.signal)
-          })
-        ).ms
-        core.info(`Synced ${formatBytes(archiveBytes())} (tar, ${codec}) in ${timings.syncMs} ms`)
-      } else {
-        await syncSkipped(sh, settings, ctx.signal)
-      }
-      core.info(`Running the script in ${path.posix.join(settings.remoteDir, settings.workingDirectory)}`)
-      const t0 = Date.now()
-      fence.open(writeOut)
-      const outcome = await runScript(sh, {
-        controlDir: stepControlDir(lease.leaseId),
-        cwd: path.posix.join(settings.remoteDir, settings.workingDirectory),
-        shell: settings.shell,
-        script: settings.run,
-        env: settings.env,
-        timeoutMs: settings.commandTimeoutMs,
-        stdout: remoteOut,
-        stderr: remoteErr,
-        signal: ctx.signal
-      })
-      await fence.close(writeOut)
-      timings.commandMs = Date.now() - t0
-      exitCode = outcome.exitCode
-      timedOut = outcome.timedOut
-      if (settings.download.length && !ctx.signal.aborted) await download(sh, settings, ctx.signal)
-    } else {
-      // An empty workspace sends no archive: the runner then just creates the workspace directory.
-      const archive = plan?.files.length ? createArchive(plan) : undefined
-      if (archive) archiveBytes = archive.bytes
-      let commandStart = Date.now()
-      const syncStart = Date.now()
-      core.startGroup(`Offload: stage the workspace for Flue`)
-      stagingGroupOpen = true
-      const outcome = await provider.run(ctx, {
-        archive: archive?.stream,
-        stdout: remoteOut,
-        stderr: remoteErr,
-        onCommandStart: () => {
-          commandStart = Date.now()
-          timings.syncMs = commandStart - syncStart
-          core.endGroup()
-          stagingGroupOpen = false
-          core.info(`Running the script through Flue (workspace ${settings.remoteDir})`)
-          fence.open(writeOut)
-        }
-      })
-      await fence.close(writeOut)
-      timings.commandMs = Date.now() - commandStart
-      exitCode = outcome.exitCode
-      timedOut = outcome.timedOut
-    }
-  } catch (err) {
-    await fence.close(writeOut)
-    if (stagingGroupOpen) core.endGroup()
-    if (!cancel.controller.signal.aborted) failure = redact(errorMessage(err))
-  } finally {
-    cancel.dispose()
-    if (shell) await shell.close().catch(() => undefined)
+  const acquired = await phase(`Offload: acquire a ${settings.provider} remote`, () => provider.acquire(ctx))
+  out.timings.provisionMs = acquired.ms
+  if (settings.leaseScope === 'job') {
+    const shared = provider.forLeaseFile(settings)
+    writeLeaseFile({
+      version: 1,
+      leaseId: lease.leaseId,
+      provider: settings.provider,
+      owner: ownerOf(),
+      lease,
+      remoteDir: settings.remoteDir,
+      providerSettings: shared.settings,
+      mask: shared.mask,
+      secrets,
+      steps: []
+    })
+    core.info(`lease-scope: job: the remote stays up for later steps (lease: ${lease.leaseId}); this step's post releases it`)
   }
+  return acquired.value
+}
 
-  const canceled = cancel.controller.signal.aborted
-  const verdict = classify({ exitCode, timedOut, canceled, providerError: failure !== undefined })
-  Object.assign(timings, verdict, {
-    resourceId: lease.resourceId ?? '',
-    archiveBytes: archiveBytes(),
-    archiveFiles: plan?.files.length ?? 0,
-    exitCode: canceled ? -1 : (exitCode ?? -1),
-    totalMs: Date.now() - startedAt
-  } satisfies Partial<Timings>)
-  finish(lease, timings)
-  const cost = provider.kind === 'shell' ? provider.costEstimate?.(lease) : undefined
-  if (cost !== undefined) core.setOutput('cost-usd', cost.toFixed(4))
-  await writeRunSummary(timings, { settings, error: failure, costUsd: cost }).catch(err => core.warning(`job summary: ${errorMessage(err)}`))
-
-  if (canceled) {
-    core.setFailed(`Offload was canceled (${cancel.signalName() ?? 'signal'}); the post step releases the remote.`)
-    process.exitCode = cancel.signalName() === 'SIGTERM' ? 143 : 130
-  } else if (failure !== undefined) {
-    core.setFailed(`Offload ${settings.provider} failed: ${failure}`)
-  } else if (timedOut) {
-    core.setFailed(`The remote command timed out after command-timeout (${settings.commandTimeoutMs} ms) and was killed (exit 124).`)
-    process.exitCode = 124
-  } else if (exitCode !== 0) {
-    core.setFailed(`The remote command exited with code ${exitCode}.`)
-    process.exitCode = exitCode
+async function sync(shell: RemoteShell, step: Step, out: StepOutcome, signal: AbortSignal): Promise<void> {
+  const { settings, plan } = step
+  if (!plan) {
+    // sync: false uploads nothing, but the working directory must exist for the command to start.
+    const cwd = path.posix.join(settings.remoteDir, settings.workingDirectory)
+    await shell.exec({ argv: ['mkdir', '-p', '--', cwd], stdout: new TailBuffer(), stderr: new TailBuffer(), signal })
+    return
   }
-  // The timings JSON is the step log's last line, so scripts can `tail -n1` it.
-  core.info(JSON.stringify(timings))
+  let codec: ArchiveCodec = 'gzip'
+  out.timings.syncMs = (
+    await phase(`Offload: sync ${plan.files.length} files to ${settings.remoteDir}`, async () => {
+      codec = await remoteCodec(shell, signal)
+      const archive = createArchive(plan, { codec })
+      out.archiveBytes = archive.bytes
+      await syncArchive(shell, archive, settings.remoteDir, codec, signal)
+    })
+  ).ms
+  core.info(`Synced ${formatBytes(out.archiveBytes())} (tar, ${codec}) in ${out.timings.syncMs} ms`)
+}
+
+async function command(shell: RemoteShell, step: Step, lease: LeaseState, out: StepOutcome, signal: AbortSignal): Promise<void> {
+  const { settings } = step
+  const cwd = path.posix.join(settings.remoteDir, settings.workingDirectory)
+  core.info(`Running the script in ${cwd}`)
+  const t0 = Date.now()
+  out.fence.open(writeOut)
+  const result = await runScript(shell, {
+    // Its own per step: a later step on the same lease never shares (or kills) another's files.
+    controlDir: stepControlDir(lease.leaseId),
+    cwd,
+    shell: settings.shell,
+    script: settings.run,
+    env: settings.env,
+    timeoutMs: settings.commandTimeoutMs,
+    stdout: out.stdout,
+    stderr: out.stderr,
+    signal
+  })
+  await out.fence.close(writeOut)
+  out.timings.commandMs = Date.now() - t0
+  out.exitCode = result.exitCode
+  out.timedOut = result.timedOut
 }
 
 /** Brings results back whatever the exit code (test reports matter most on failure); a failure only warns. */
@@ -191,22 +222,87 @@ async function download(shell: RemoteShell, settings: Settings, signal: AbortSig
   }
 }
 
-async function syncSkipped(shell: RemoteShell, settings: Settings, signal: AbortSignal): Promise<void> {
-  // sync: false uploads nothing, but the working directory must exist for the command to start.
-  await shell.exec({
-    argv: ['mkdir', '-p', '--', path.posix.join(settings.remoteDir, settings.workingDirectory)],
-    stdout: new TailBuffer(),
-    stderr: new TailBuffer(),
-    signal
-  })
+/** Flue: the provider receives the archive and the command and does sync and run itself. */
+async function delegated(step: Step<DelegatedProvider>, lease: LeaseState, out: StepOutcome, signal: AbortSignal): Promise<void> {
+  const { settings, provider, plan } = step
+  // An empty workspace sends no archive: the runner then just creates the workspace directory.
+  const archive = plan?.files.length ? createArchive(plan) : undefined
+  if (archive) out.archiveBytes = archive.bytes
+  let commandStart = Date.now()
+  const syncStart = Date.now()
+  let staging = true
+  core.startGroup(`Offload: stage the workspace for Flue`)
+  const ctx: AcquireContext = {
+    settings,
+    lease,
+    ownership: ownershipFor(lease),
+    record: update => recordLease(lease, update),
+    signal,
+    shareSecret: () => undefined
+  }
+  try {
+    const result = await provider.run(ctx, {
+      archive: archive?.stream,
+      stdout: out.stdout,
+      stderr: out.stderr,
+      onCommandStart: () => {
+        commandStart = Date.now()
+        out.timings.syncMs = commandStart - syncStart
+        core.endGroup()
+        staging = false
+        core.info(`Running the script through Flue (workspace ${settings.remoteDir})`)
+        out.fence.open(writeOut)
+      }
+    })
+    await out.fence.close(writeOut)
+    out.timings.commandMs = Date.now() - commandStart
+    out.exitCode = result.exitCode
+    out.timedOut = result.timedOut
+  } finally {
+    if (staging) core.endGroup()
+  }
 }
 
-function finish(lease: LeaseState, timings: Timings): void {
-  lease.runStatus = timings.runStatus
-  lease.exitCode = timings.exitCode
-  lease.timings = { ...timings }
-  saveLease(lease)
+/** Outputs, the lease file's step record, the job summary, the step's exit code, the timings line. */
+async function report(step: Step, lease: LeaseState, out: StepOutcome, canceledBy: NodeJS.Signals | undefined): Promise<void> {
+  const { settings, provider } = step
+  const timings = out.timings
+  const canceled = canceledBy !== undefined
+  Object.assign(timings, classify({ exitCode: out.exitCode, timedOut: out.timedOut, canceled, providerError: out.failure !== undefined }), {
+    resourceId: lease.resourceId ?? '',
+    archiveBytes: out.archiveBytes(),
+    archiveFiles: step.plan?.files.length ?? 0,
+    exitCode: canceled ? -1 : (out.exitCode ?? -1),
+    totalMs: Date.now() - out.startedAt
+  } satisfies Partial<Timings>)
+  if (!step.attachTo) {
+    lease.runStatus = timings.runStatus
+    lease.exitCode = timings.exitCode
+    lease.timings = { ...timings }
+    saveLease(lease)
+  }
+  // keep: on-failure on the owner's post judges every step that ran on the lease.
+  recordLeaseStep(lease.leaseId, { step: process.env.GITHUB_ACTION ?? '', runStatus: timings.runStatus, exitCode: timings.exitCode })
   core.setOutput('exit-code', timings.exitCode < 0 ? '' : String(timings.exitCode))
   core.setOutput('resource-id', timings.resourceId)
   core.setOutput('timings', JSON.stringify(timings))
+  const cost = provider.kind === 'shell' ? provider.costEstimate?.(lease) : undefined
+  if (cost !== undefined) core.setOutput('cost-usd', cost.toFixed(4))
+  await writeRunSummary(timings, { settings, error: out.failure, costUsd: cost }).catch(err => core.warning(`job summary: ${errorMessage(err)}`))
+
+  if (canceled) {
+    const after = step.attachTo ? `its command was stopped; lease ${lease.leaseId} stays up for its owner's post` : 'the post step releases the remote'
+    core.setFailed(`Offload was canceled (${canceledBy}); ${after}.`)
+    process.exitCode = canceledBy === 'SIGTERM' ? 143 : 130
+  } else if (out.failure !== undefined) {
+    core.setFailed(out.failure.startsWith("Input 'lease'") ? out.failure : `Offload ${settings.provider} failed: ${out.failure}`)
+  } else if (out.timedOut) {
+    core.setFailed(`The remote command timed out after command-timeout (${settings.commandTimeoutMs} ms) and was killed (exit 124).`)
+    process.exitCode = 124
+  } else if (out.exitCode !== 0) {
+    core.setFailed(`The remote command exited with code ${out.exitCode}.`)
+    process.exitCode = out.exitCode
+  }
+  // The timings JSON is the step log's last line, so scripts can `tail -n1` it.
+  core.info(JSON.stringify(timings))
 }

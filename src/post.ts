@@ -5,7 +5,8 @@ import type { LeaseHint, Provider, ReleaseContext, ReleaseResult } from './provi
 import { writeReleaseSummary } from './report/summary'
 import { emptyTimings, type Timings } from './report/timings'
 import type { InputReader, KeepPolicy } from './settings'
-import { loadLease, UnreadableLeaseError, type LeaseState } from './state'
+import { findLeaseFile, retireLeaseFile } from './lease-file'
+import { loadAttachedLease, loadLease, UnreadableLeaseError, type LeaseState } from './state'
 import { errorMessage } from './util/errors'
 import { redact } from './util/redact'
 import { inert } from './report/inert'
@@ -17,6 +18,11 @@ import { inert } from './report/inert'
  * (a deleted nomad-jobspec file, an edited expression) and must not keep a remote alive.
  */
 export async function run(input: InputReader = actionInputs, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const attached = loadAttachedLease()
+  if (attached) {
+    core.info(`Offload post: this step ran on lease ${attached} (lease:); the step that acquired it releases it in its own post, which runs after this one.`)
+    return
+  }
   let lease: LeaseState | undefined
   try {
     lease = loadLease()
@@ -32,6 +38,7 @@ export async function run(input: InputReader = actionInputs, env: NodeJS.Process
   const fallbackCleanup = spec.manualCleanup(hintOf(lease))
   try {
     await release(lease, input, env)
+    retireLeaseFile(lease.leaseId, env)
   } catch (err) {
     // Whatever broke (a provider chunk that would not load, a bug), the user gets the command.
     core.setFailed(
@@ -54,7 +61,11 @@ async function release(lease: LeaseState, input: InputReader, env: NodeJS.Proces
   const ctx: ReleaseContext = { settings: spec.readReleaseSettings(input, env, lease), lease }
   const provider: Provider = await spec.load()
 
-  if (keep === 'always' || (keep === 'on-failure' && timings.runStatus !== 'succeeded')) {
+  // With lease-scope: job, every step that ran on the lease counts (each recorded its outcome).
+  const steps = findLeaseFile(lease.leaseId, env)?.steps ?? []
+  const failed = timings.runStatus !== 'succeeded' || steps.some(st => st.runStatus !== 'succeeded')
+  if (steps.length > 1) core.info(`Lease ${lease.leaseId} served ${steps.length} steps: ${steps.map(st => `${st.step || '?'} ${st.runStatus}`).join(', ')}`)
+  if (keep === 'always' || (keep === 'on-failure' && failed)) {
     core.warning(`keep: ${keep}: the remote was left running for debugging. ${provider.keptInstructions(ctx)}`)
     await writeReleaseSummary(timings, { verified: true, detail: `kept (keep: ${keep})`, manualCleanup: provider.keptInstructions(ctx) })
     core.info(JSON.stringify(timings))

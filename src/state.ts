@@ -32,6 +32,16 @@ export interface LeaseState {
 }
 
 const KEY = 'lease'
+/** A `lease:` step's state: only which lease it ran on (its owner's post releases it). */
+const ATTACHED_KEY = 'attached-lease'
+
+export function saveAttachedLease(leaseId: string): void {
+  core.saveState(ATTACHED_KEY, leaseId)
+}
+
+export function loadAttachedLease(): string | undefined {
+  return core.getState(ATTACHED_KEY) || undefined
+}
 
 export function saveLease(lease: LeaseState): void {
   // core.saveState appends synchronously to GITHUB_STATE; the runner keeps the last value per key.

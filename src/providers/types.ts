@@ -55,6 +55,22 @@ export interface AcquireContext<P extends string = ProviderName> {
   record(update: { resourceId?: string; data?: Record<string, unknown> }): void
   /** Aborted on SIGINT/SIGTERM: stop waiting and return promptly; post releases. */
   signal: AbortSignal
+  /**
+   * A connection secret later `lease:` steps need (the per-run SSH key): held in memory for the
+   * lease file (src/lease-file.ts), never in state.
+   */
+  shareSecret(name: string, value: string): void
+}
+
+/** A `lease:` step reconnecting to a remote an earlier step of the job acquired. */
+export interface AttachContext<P extends string = ProviderName> {
+  /** This step's own inputs with the owner's provider settings (from the lease file). */
+  settings: Settings<P>
+  /** The owner's lease record: resource ID and the provider data acquire recorded. */
+  lease: Readonly<LeaseState>
+  /** What the owner shared with shareSecret. */
+  secrets: Readonly<Record<string, string>>
+  signal: AbortSignal
 }
 
 /** Post's view: the release settings (connection and credentials only) and the lease from state. */
@@ -78,6 +94,13 @@ export interface ShellProvider<P extends string = ProviderName, R = unknown> {
   keptInstructions(ctx: ReleaseContext<R>): string
   /** Estimated cost so far in USD (Vast: price x time since create), for the cost-usd output. */
   costEstimate?(lease: Readonly<LeaseState>): number | undefined
+  /**
+   * The provider settings a lease file keeps for later `lease:` steps (account credentials that
+   * reconnecting does not use left out), and the secret values in them that every reader masks.
+   */
+  forLeaseFile(settings: Settings<P>): { settings: unknown; mask: string[] }
+  /** Reconnects to the lease's remote; throws (saying what it found) when the remote is gone. */
+  attach(ctx: AttachContext<P>): Promise<RemoteShell>
 }
 
 export interface ReleaseResult {

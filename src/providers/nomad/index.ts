@@ -7,7 +7,7 @@ import type { Settings } from '../../settings'
 import type { LeaseState } from '../../state'
 import { ProviderError, errorMessage } from '../../util/errors'
 import { isConnectionError } from '../../util/retry'
-import type { AcquireContext, ReleaseContext, ReleaseResult, ShellProvider } from '../types'
+import type { AcquireContext, AttachContext, ReleaseContext, ReleaseResult, ShellProvider } from '../types'
 import { NomadApiError, NomadClient, type NomadClientConfig } from './client'
 import { NomadExecShell } from './exec'
 import { buildJob, findTask, renderJobTemplate, TASK_NAME, type NomadJob } from './job'
@@ -166,16 +166,47 @@ async function acquire(ctx: AcquireContext<'nomad'>): Promise<RemoteShell> {
       wait: nomadTuning.blockingWait
     })
     ctx.record({ data: { ...data, allocId: alloc.ID, nodeName: alloc.NodeName ?? '' } })
-    const shell = new NomadExecShell(client, alloc.ID, TASK_NAME, { capability: execCapability(driver), heartbeatMs: nomadTuning.heartbeatMs })
-    const close = shell.close.bind(shell)
-    shell.close = async () => {
-      await close()
-      await client.close()
-    }
     ok = true
-    return shell
+    return execShell(client, alloc.ID, driver)
   } finally {
     if (!ok) await client.close()
+  }
+}
+
+/** The allocation's exec shell; closing it closes the client too. */
+function execShell(client: NomadClient, allocId: string, driver: string): RemoteShell {
+  const shell = new NomadExecShell(client, allocId, TASK_NAME, { capability: execCapability(driver), heartbeatMs: nomadTuning.heartbeatMs })
+  const close = shell.close.bind(shell)
+  shell.close = async () => {
+    await close()
+    await client.close()
+  }
+  return shell
+}
+
+/** A `lease:` step: the owner's allocation, if it still runs (it ends itself at remote-ttl). */
+async function attach(ctx: AttachContext<'nomad'>): Promise<RemoteShell> {
+  const s = ctx.settings.nomad
+  const d = leaseData(ctx.lease, s)
+  if (!d.allocId) throw new ProviderError(`the owner recorded no allocation for Nomad job ${d.jobId}`)
+  const client = clientFor(s, d)
+  try {
+    const found = await client.call<{ ClientStatus?: string; ClientDescription?: string }>('GET', `/v1/allocation/${encodeURIComponent(d.allocId)}`, {
+      idempotent: true,
+      accept: [404],
+      signal: ctx.signal,
+      capability: 'read-job'
+    })
+    if (found.status === 404) throw new ProviderError(`allocation ${d.allocId} of Nomad job ${d.jobId} is gone (404)`)
+    if (found.data?.ClientStatus !== 'running') {
+      throw new ProviderError(
+        `allocation ${d.allocId} of Nomad job ${d.jobId} is ${found.data?.ClientStatus ?? 'unknown'}${found.data?.ClientDescription ? ` (${found.data.ClientDescription})` : ''}`
+      )
+    }
+    return execShell(client, d.allocId, d.driver)
+  } catch (err) {
+    await client.close()
+    throw err
   }
 }
 
@@ -255,5 +286,8 @@ export const nomadProvider: ShellProvider<'nomad', NomadReleaseSettings> = {
   defaultRemoteDir,
   acquire,
   release,
-  keptInstructions
+  keptInstructions,
+  attach,
+  // Reconnecting needs the connection and the token (or TLS client key) the owner used.
+  forLeaseFile: settings => ({ settings: settings.nomad, mask: [settings.nomad.token, settings.nomad.tls.clientKey ?? ''].filter(Boolean) })
 }

@@ -17,6 +17,8 @@ import { HostKeyMismatchError, SshShell, describeEndpoint, probeSsh, type SshEnd
 import { inert } from '../../report/inert'
 
 export const SSH_USER = 'root'
+/** The name of the per-run SSH key in the lease file (src/lease-file.ts). */
+export const SSH_KEY_SECRET = 'sshPrivateKey'
 const FAIL_MSG = /error|failed|exception|traceback|oci runtime|permission denied/i
 
 /** The instance failed in a way another offer may fix (exited, offline, error status_msg, vanished). */
@@ -92,6 +94,7 @@ export async function acquireInstance(ctx: AcquireContext<'vast'>, kind: RentKin
   registerSecret(keys.private)
   core.setSecret(keys.private)
   for (const line of keys.private.split(/\r?\n/)) if (line.trim().length >= 8 && !line.startsWith('-----')) core.setSecret(line.trim())
+  ctx.shareSecret(SSH_KEY_SECRET, keys.private)
   const pin = new HostKeyPin()
   const sshOpts: SshOptions = {
     username: SSH_USER,
@@ -156,7 +159,7 @@ export async function acquireInstance(ctx: AcquireContext<'vast'>, kind: RentKin
         save(id)
       }
       const { shell, endpoint } = await waitUntilReady(client, id, vs, t, sshOpts, signal)
-      data.vastSsh = { host: endpoint.host, port: endpoint.port, kind: endpoint.kind, hostKey: pin.fingerprint }
+      data.vastSsh = { host: endpoint.host, port: endpoint.port, kind: endpoint.kind, hostKey: pin.fingerprint, hostKeyBase64: pin.keyBase64 }
       save(id)
       core.info(`Vast instance ${id} is ready over SSH (${describeEndpoint(endpoint)}, host key ${pin.fingerprint})`)
       return shell

@@ -1,7 +1,11 @@
-import type { ReleaseContext, ShellProvider } from '../types'
-import { acquireVast, SSH_USER } from './acquire'
+import type { RemoteShell } from '../../remote/shell'
+import { ProviderError, errorMessage } from '../../util/errors'
+import type { AttachContext, ReleaseContext, ShellProvider } from '../types'
+import { acquireVast, SSH_KEY_SECRET, SSH_USER } from './acquire'
 import { readLeaseData } from './lease-data'
 import { costOf, releaseVast } from './release'
+import { tuningOf } from './settings'
+import { HostKeyPin, SshShell, describeEndpoint, probeSsh, type SshEndpoint, type SshOptions } from './ssh'
 
 export { readVastSettings } from './inputs'
 export type { VastSettings } from './settings'
@@ -29,6 +33,33 @@ function keptInstructions(ctx: ReleaseContext<VastReleaseSettings>): string {
   return lines.join('\n')
 }
 
+/**
+ * A `lease:` step: the endpoint the owner reached, the per-run key it shared, and the host key it
+ * pinned (never a global known_hosts). Reconnecting talks SSH only: no API call, no account key.
+ */
+async function attach(ctx: AttachContext<'vast'>): Promise<RemoteShell> {
+  const ssh = readLeaseData(ctx.lease).vastSsh
+  const privateKey = ctx.secrets[SSH_KEY_SECRET]
+  if (!ssh || !privateKey || !ssh.hostKeyBase64)
+    throw new ProviderError(`the owner recorded no SSH endpoint or key for Vast instance ${ctx.lease.resourceId ?? '?'}`)
+  const t = tuningOf(ctx.settings.vast)
+  const opts: SshOptions = {
+    username: SSH_USER,
+    privateKey,
+    pin: new HostKeyPin(Buffer.from(ssh.hostKeyBase64, 'base64')),
+    connectTimeoutMs: t.connectTimeoutMs,
+    keepaliveIntervalMs: t.keepaliveIntervalMs
+  }
+  const endpoint: SshEndpoint = { kind: ssh.kind, host: ssh.host, port: ssh.port }
+  try {
+    return new SshShell([endpoint], opts, await probeSsh(endpoint, opts, ctx.signal))
+  } catch (err) {
+    throw new ProviderError(`Vast instance ${ctx.lease.resourceId ?? '?'} does not answer over SSH at ${describeEndpoint(endpoint)}: ${errorMessage(err)}`, {
+      cause: err
+    })
+  }
+}
+
 export const vastProvider: ShellProvider<'vast', VastReleaseSettings> = {
   kind: 'shell',
   name: 'vast',
@@ -36,5 +67,8 @@ export const vastProvider: ShellProvider<'vast', VastReleaseSettings> = {
   acquire: acquireVast,
   release: releaseVast,
   keptInstructions,
-  costEstimate: lease => costOf(readLeaseData(lease).vastInstances ?? {}, [])
+  costEstimate: lease => costOf(readLeaseData(lease).vastInstances ?? {}, []),
+  attach,
+  // The account key stays with the owner: reconnecting is SSH with the per-run key (a secret).
+  forLeaseFile: settings => ({ settings: { ...settings.vast, apiKey: '' }, mask: [] })
 }

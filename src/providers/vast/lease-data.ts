@@ -10,7 +10,7 @@ export interface VastLeaseData {
   vastInstances?: Record<string, VastInstanceRecord>
   /** Instance SSH key id (for detach) and the endpoint reached. */
   vastSshKeyId?: string
-  vastSsh?: { host: string; port: number; kind: 'direct' | 'proxy'; hostKey?: string }
+  vastSsh?: { host: string; port: number; kind: 'direct' | 'proxy'; hostKey?: string; hostKeyBase64?: string }
 }
 
 export interface VastInstanceRecord {

@@ -23,10 +23,15 @@ export function fingerprint(key: Buffer): string {
 
 /** The run's host key: pinned at first contact, enforced on every later connection of the run. */
 export class HostKeyPin {
-  private pinned?: Buffer
+  /** A `lease:` step starts from the key the owner pinned (its base64, from the lease record). */
+  constructor(private pinned?: Buffer) {}
 
   get fingerprint(): string | undefined {
     return this.pinned ? fingerprint(this.pinned) : undefined
+  }
+
+  get keyBase64(): string | undefined {
+    return this.pinned?.toString('base64')
   }
 
   /** True when the key is the pinned one (or the first one seen, which it then pins). */

@@ -78,6 +78,7 @@ export function acquireContext(
     ownership: ownershipFor(lease),
     signal,
     recorded,
+    shareSecret: () => undefined,
     record(u) {
       recorded.push(JSON.parse(JSON.stringify(u)))
       if (u.resourceId) lease.resourceId = u.resourceId

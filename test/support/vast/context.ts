@@ -110,6 +110,7 @@ export function acquireContext(settings: Settings<'vast'>, lease = newTestLease(
     lease,
     ownership,
     signal: abort.signal,
+    shareSecret: () => undefined,
     record: update => {
       if (update.resourceId) lease.resourceId = update.resourceId
       if (update.data) lease.data = { ...lease.data, ...update.data }
