@@ -192,11 +192,10 @@ describe('several steps on one Vast instance', () => {
   it('build, test, benchmark on one instance: created once, destroyed once by the owner post; the lease file holds no account key', async () => {
     const f = await fake()
     const job = newJob(env)
-    let fileText = ''
     const o = owner(f)
     const build = await step(job, 'main', 'build', { ...o, 'lease-scope': 'job', run: 'echo built-on-step1 > build.out; echo build-says-hi' })
     const id = build.outputs['lease-id']
-    fileText = fs.readFileSync(leaseFile(job, id), 'utf8')
+    const fileText = fs.readFileSync(leaseFile(job, id), 'utf8')
     expect(fileText).toContain('PRIVATE KEY')
     expect(fileText).not.toContain(f.apiKey)
     expect(build.state.lease).not.toContain('PRIVATE KEY')
