@@ -52,6 +52,18 @@ async function shipAndExtract(ws: string): Promise<{ out: string; tarBytes: Buff
   return { out, tarBytes: gunzipSync(Buffer.concat(chunks)) }
 }
 
+/** What planArchive logs (core.info goes to stdout), kept out of the test output and checked. */
+let logged = ''
+let stdoutSpy: jest.SpyInstance
+beforeEach(() => {
+  logged = ''
+  stdoutSpy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    logged += chunk.toString()
+    return true
+  })
+})
+afterEach(() => stdoutSpy.mockRestore())
+
 describe('sync-git ships git config without credentials', () => {
   it('leaves extraheaders, credential.*, insteadOf with userinfo and URL passwords out; keeps the rest; the checkout is untouched', async () => {
     const ws = checkoutWithCredentials()
@@ -78,6 +90,10 @@ describe('sync-git ships git config without credentials', () => {
     ])
     expect(git(out, 'config', '--file', '.git/modules/lib/config', '--list').trim().split('\n')).toEqual(['core.bare=false'])
     for (const secret of SECRETS) expect(tarBytes.includes(secret)).toBe(false)
+    expect(logged).toContain(
+      'sync-git: .git/config is shipped without http.<…>.extraheader, http.extraheader, credential.helper, credential.<…>.username, url.<…>.insteadof, remote.<…>.url (credential removed from the URL), lfs.url (credential removed from the URL); the local file is unchanged'
+    )
+    for (const secret of [...SECRETS, 'example.com']) expect(logged).not.toContain(secret)
     // Still a working repository on the other side.
     expect(git(out, 'log', '--format=%s').trim()).toBe('init')
   })
