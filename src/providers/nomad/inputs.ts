@@ -6,6 +6,7 @@ import { durationInput } from '../../input-parsers'
 import type { InputReader } from '../../settings'
 import { InputError } from '../../util/errors'
 import { registerSecret } from '../../util/redact'
+import { readNomadLogin } from './login-inputs'
 import type { NomadDriver, NomadSettings } from './settings'
 
 const DRIVERS = ['docker', 'exec', 'raw_exec', 'podman'] as const satisfies readonly NomadDriver[]
@@ -98,7 +99,9 @@ export function readNomadSettings(input: InputReader, env: NodeJS.ProcessEnv): N
     )
   }
 
-  const token = get('nomad-token', 'NOMAD_TOKEN')
+  // With nomad-auth-method a stray $NOMAD_TOKEN is ignored: the login's token is the one sent.
+  const login = readNomadLogin(input)
+  const token = login ? '' : get('nomad-token', 'NOMAD_TOKEN')
   if (/\s/.test(token)) throw new InputError('nomad-token', 'the token contains whitespace; give the bare secret ID')
   maskSecret(token)
 
@@ -202,6 +205,7 @@ export function readNomadSettings(input: InputReader, env: NodeJS.ProcessEnv): N
   return {
     addr,
     token,
+    login,
     region,
     namespace,
     datacenters,
