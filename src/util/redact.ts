@@ -15,7 +15,8 @@ export function registerSecret(value: string | undefined): void {
 
 const PATTERNS: RegExp[] = [
   /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
-  /("?(?:api[_-]?key|instance_api_key|jupyter_token|token|secret|password|authorization)"?\s*[:=]\s*"?)([^"\s,}]+)/gi,
+  // Not `id-token: write` (the workflow permission our OIDC errors name).
+  /("?(?:api[_-]?key|instance_api_key|jupyter_token|(?<!id-)token|secret|password|authorization)"?\s*[:=]\s*"?)([^"\s,}]+)/gi,
   /(Bearer\s+)[A-Za-z0-9._~+/=-]+/g
 ]
 

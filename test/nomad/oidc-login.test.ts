@@ -155,7 +155,10 @@ describe('the emulator verifies JWTs as Nomad does', () => {
     ]
     for (const [claims, text] of cases) {
       const res = await login('github', issuer.signJwt(claims))
-      expect([res.status, await res.text()]).toEqual([401, `unable to validate provided token: ${text.startsWith('invalid JWT') ? '' : 'unable to verify signature of JWT token: '}${text}`])
+      expect([res.status, await res.text()]).toEqual([
+        401,
+        `unable to validate provided token: ${text.startsWith('invalid JWT') ? '' : 'unable to verify signature of JWT token: '}${text}`
+      ])
     }
     // Within the default 60 s clock skew leeway an expired token still passes.
     expect((await login('github', issuer.signJwt({ ...githubClaims(AUD), exp: now() - 30 }))).status).toBe(200)
@@ -164,7 +167,10 @@ describe('the emulator verifies JWTs as Nomad does', () => {
     const forged = other.signJwt(githubClaims(AUD))
     await other.close()
     const res = await login('github', forged)
-    expect([res.status, await res.text()]).toEqual([401, 'unable to validate provided token: unable to verify signature of JWT token: error verifying token signature: failed to verify id token signature'])
+    expect([res.status, await res.text()]).toEqual([
+      401,
+      'unable to validate provided token: unable to verify signature of JWT token: error verifying token signature: failed to verify id token signature'
+    ])
     // The signature is really checked: a changed claim breaks it.
     const [h, , s] = issuer.signJwt(githubClaims(AUD)).split('.')
     const tampered = `${h}.${Buffer.from(JSON.stringify({ ...githubClaims(AUD), repository: 'evil/repo' })).toString('base64url')}.${s}`
@@ -199,14 +205,21 @@ describe('the emulator verifies JWTs as Nomad does', () => {
   })
 
   test('auth method validation: MaxTokenTTL bounds, a key source, management only', async () => {
-    const put = (body: unknown, token = MGMT) => fetch(`${emu.address}/v1/acl/auth-method`, { method: 'PUT', headers: { 'X-Nomad-Token': token }, body: JSON.stringify(body) })
+    const put = (body: unknown, token = MGMT) =>
+      fetch(`${emu.address}/v1/acl/auth-method`, { method: 'PUT', headers: { 'X-Nomad-Token': token }, body: JSON.stringify(body) })
     const res = await put({ Name: 'bad', Type: 'JWT', TokenLocality: 'local', MaxTokenTTL: '48h', Config: {} })
     expect(res.status).toBe(400)
     const text = await res.text()
     expect(text).toContain('JWT auth method requires either OIDCDiscoveryURL, or JWKS URL, or JWTValidationPubKeys set')
     expect(text).toContain("invalid MaxTokenTTL value '48h0m0s' (should be between 1s and 24h0m0s)")
     const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
-    const ok = { Name: 'fine', Type: 'JWT', TokenLocality: 'local', MaxTokenTTL: '1h', Config: { JWTValidationPubKeys: [publicKey.export({ format: 'pem', type: 'spki' })] } }
+    const ok = {
+      Name: 'fine',
+      Type: 'JWT',
+      TokenLocality: 'local',
+      MaxTokenTTL: '1h',
+      Config: { JWTValidationPubKeys: [publicKey.export({ format: 'pem', type: 'spki' })] }
+    }
     expect((await put(ok, 'not-management-token')).status).toBe(403)
     const created = await put(ok)
     expect(created.status).toBe(200)

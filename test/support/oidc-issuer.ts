@@ -73,8 +73,7 @@ export function githubClaims(audience: string, now = Math.floor(Date.now() / 100
 
 export async function startOidcIssuer(opts: OidcIssuerOptions = {}): Promise<OidcIssuer> {
   const alg = opts.alg ?? 'RS256'
-  const { publicKey, privateKey } =
-    alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const { publicKey, privateKey } = alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 })
   const kid = randomUUID().replace(/-/g, '').toUpperCase()
   const requestToken = `oidc-request-${randomUUID()}`
   const requests: OidcIssuer['requests'] = []

@@ -143,6 +143,10 @@ export class NomadClient {
     m.renewAt = t.expiresAt === undefined ? undefined : t.expiresAt - Math.min(60_000, (t.expiresAt - loggedInAt) / 4)
   }
 
+  get hasMintedToken(): boolean {
+    return this.minted !== undefined
+  }
+
   /** Before a call or an exec: a minted token that is about to expire is minted again. */
   async freshToken(signal?: AbortSignal): Promise<void> {
     const m = this.minted
@@ -260,7 +264,7 @@ export class NomadClient {
   }
 
   private async callOnce<T>(method: string, path: string, what: string, opts: CallOptions): Promise<NomadResponse<T>> {
-    await this.freshToken(opts.signal)
+    if (this.minted) await this.freshToken(opts.signal)
     let url = this.url(path, opts.query)
     const body = opts.body === undefined ? undefined : JSON.stringify(opts.body)
     for (let hop = 0; ; hop++) {

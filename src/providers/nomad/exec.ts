@@ -38,7 +38,7 @@ export class NomadExecShell implements RemoteShell {
 
   async exec(req: ExecRequest): Promise<ExecResult> {
     if (req.signal?.aborted) throw new TransportError('exec canceled before it started', { cause: req.signal.reason })
-    await this.client.freshToken(req.signal)
+    if (this.client.hasMintedToken) await this.client.freshToken(req.signal)
     return this.open(req)
   }
 

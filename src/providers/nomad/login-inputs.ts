@@ -16,13 +16,14 @@ export function readNomadLogin(input: InputReader): NomadLoginSettings | undefin
   const authMethod = input('nomad-auth-method').trim()
   const audience = input('nomad-oidc-audience').trim()
   if (!authMethod) {
-    if (audience) throw new InputError('nomad-oidc-audience', 'is set but nomad-auth-method is not; set nomad-auth-method to the JWT auth method to log in with')
+    if (audience)
+      throw new InputError('nomad-oidc-audience', 'is set but nomad-auth-method is not; set nomad-auth-method to the JWT auth method to log in with')
     return undefined
   }
   if (input('nomad-token').trim()) {
     throw new InputError(
       'nomad-auth-method',
-      'nomad-auth-method and nomad-token are both set; use one: nomad-auth-method logs in with the job\'s OIDC token and needs no stored token'
+      "nomad-auth-method and nomad-token are both set; use one: nomad-auth-method logs in with the job's OIDC token and needs no stored token"
     )
   }
   if (!AUTH_METHOD_NAME.test(authMethod)) {

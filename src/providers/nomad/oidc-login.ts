@@ -25,7 +25,7 @@ interface AclLoginAnswer {
 }
 
 export const ID_TOKEN_PERMISSION_HELP =
-  "add `permissions: id-token: write` to the workflow or job (a pull_request from a fork never gets one; nomad-auth-method needs a job that may request an ID token)"
+  'add `permissions: id-token: write` to the workflow or job (a pull_request from a fork never gets one; nomad-auth-method needs a job that may request an ID token)'
 
 /** Masks a secret in the runner log and in everything Offload itself prints or stores. */
 function mask(secret: string): void {
@@ -46,7 +46,9 @@ export async function githubIdToken(audience: string): Promise<string> {
   try {
     jwt = await core.getIDToken(audience)
   } catch (err) {
-    throw new ProviderError(`requesting the job's GitHub OIDC token (audience '${audience}', input nomad-oidc-audience) failed: ${redact(errorMessage(err).replace(/\s+/g, ' ').trim())}`)
+    throw new ProviderError(
+      `requesting the job's GitHub OIDC token (audience '${audience}', input nomad-oidc-audience) failed: ${redact(errorMessage(err).replace(/\s+/g, ' ').trim())}`
+    )
   }
   mask(jwt)
   return jwt
@@ -120,7 +122,9 @@ export async function loginWithGitHubOidc(
     ).data
   } catch (err) {
     if (err instanceof NomadApiError) {
-      throw new ProviderError(`logging in to Nomad with auth method '${login.authMethod}' failed: HTTP ${err.status}${err.body ? `: ${err.body}` : ''}. ${explain(err, login, jwt)}`)
+      throw new ProviderError(
+        `logging in to Nomad with auth method '${login.authMethod}' failed: HTTP ${err.status}${err.body ? `: ${err.body}` : ''}. ${explain(err, login, jwt)}`
+      )
     }
     throw new ProviderError(`logging in to Nomad with auth method '${login.authMethod}' failed: ${redact(errorMessage(err))}`, { cause: err })
   } finally {

@@ -150,11 +150,15 @@ function lex(s: string): Tok[] {
   let i = 0
   while (i < s.length) {
     const c = s[i]
-    if (/\s/.test(c)) i++
-    else if (c === '(') (out.push({ t: 'lp', v: c }), i++)
-    else if (c === ')') (out.push({ t: 'rp', v: c }), i++)
-    else if (s.startsWith('==', i) || s.startsWith('!=', i)) (out.push({ t: 'op', v: s.slice(i, i + 2) }), (i += 2))
-    else if (c === '"' || c === '`') {
+    if (/\s/.test(c)) {
+      i++
+    } else if (c === '(' || c === ')') {
+      out.push({ t: c === '(' ? 'lp' : 'rp', v: c })
+      i++
+    } else if (s.startsWith('==', i) || s.startsWith('!=', i)) {
+      out.push({ t: 'op', v: s.slice(i, i + 2) })
+      i += 2
+    } else if (c === '"' || c === '`') {
       let j = i + 1
       let v = ''
       while (j < s.length && s[j] !== c) {
@@ -281,7 +285,24 @@ export function policyCapabilities(rules: string): string[] {
   const caps = new Set<string>()
   const expand: Record<string, string[]> = {
     read: ['list-jobs', 'parse-job', 'read-job', 'csi-list-volume', 'csi-read-volume', 'read-job-scaling', 'list-scaling-policies', 'read-scaling-policy'],
-    write: ['list-jobs', 'parse-job', 'read-job', 'submit-job', 'dispatch-job', 'read-logs', 'read-fs', 'alloc-exec', 'alloc-lifecycle', 'csi-write-volume', 'csi-mount-volume', 'list-scaling-policies', 'read-scaling-policy', 'read-job-scaling', 'scale-job', 'submit-recommendation']
+    write: [
+      'list-jobs',
+      'parse-job',
+      'read-job',
+      'submit-job',
+      'dispatch-job',
+      'read-logs',
+      'read-fs',
+      'alloc-exec',
+      'alloc-lifecycle',
+      'csi-write-volume',
+      'csi-mount-volume',
+      'list-scaling-policies',
+      'read-scaling-policy',
+      'read-job-scaling',
+      'scale-job',
+      'submit-recommendation'
+    ]
   }
   for (const m of rules.matchAll(/\bpolicy\s*=\s*"(read|write|deny)"/g)) for (const c of expand[m[1]] ?? []) caps.add(c)
   for (const m of rules.matchAll(/\bcapabilities\s*=\s*\[([^\]]*)\]/g)) for (const c of m[1].matchAll(/"([^"]+)"/g)) caps.add(c[1])
@@ -350,7 +371,9 @@ export function createAclLogin(opts: AclLoginOptions & { aclEnabled: boolean; ne
       errs.push('invalid config: JWT auth method requires either OIDCDiscoveryURL, or JWKS URL, or JWTValidationPubKeys set')
     }
     if (minTtl > m.MaxTokenTTL || m.MaxTokenTTL > maxTtl) {
-      errs.push(`invalid MaxTokenTTL value '${formatGoDuration(m.MaxTokenTTL)}' (should be between ${formatGoDuration(minTtl)} and ${formatGoDuration(maxTtl)})`)
+      errs.push(
+        `invalid MaxTokenTTL value '${formatGoDuration(m.MaxTokenTTL)}' (should be between ${formatGoDuration(minTtl)} and ${formatGoDuration(maxTtl)})`
+      )
     }
     if (errs.length) fail(400, multi('auth method 0 invalid: ', errs))
     const idx = opts.nextIndex()
@@ -399,7 +422,7 @@ export function createAclLogin(opts: AclLoginOptions & { aclEnabled: boolean; ne
         try {
           return { key: createPublicKey(pem) }
         } catch (err) {
-          throw new Error(`unable to parse public key for JWT auth: ${(err as Error).message}`)
+          throw new Error(`unable to parse public key for JWT auth: ${(err as Error).message}`, { cause: err })
         }
       })
     }
@@ -411,9 +434,12 @@ export function createAclLogin(opts: AclLoginOptions & { aclEnabled: boolean; ne
         if (!res.ok) throw new Error(`fetching keys oidc: get keys failed: ${res.status} ${res.statusText}`)
         doc = (await res.json()) as { keys?: Record<string, unknown>[] }
       } catch (err) {
-        throw new Error(`unable to get validation keys from JWKS: ${(err as Error).message}`)
+        throw new Error(`unable to get validation keys from JWKS: ${(err as Error).message}`, { cause: err })
       }
-      return (doc.keys ?? []).map(jwk => ({ kid: typeof jwk.kid === 'string' ? jwk.kid : undefined, key: createPublicKey({ key: jwk as never, format: 'jwk' }) }))
+      return (doc.keys ?? []).map(jwk => ({
+        kid: typeof jwk.kid === 'string' ? jwk.kid : undefined,
+        key: createPublicKey({ key: jwk as never, format: 'jwk' })
+      }))
     }
     throw new Error('unable to get validation keys from OIDC provider: OIDC discovery is not emulated')
   }
