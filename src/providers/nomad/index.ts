@@ -12,7 +12,7 @@ import { NomadApiError, NomadClient } from './client'
 import { NomadExecShell } from './exec'
 import { buildJob, findTask, renderJobTemplate, TASK_NAME, type NomadJob } from './job'
 import { waitForRunningAlloc, type AllocStub } from './ready'
-import type { NomadSettings } from './settings'
+import type { NomadReleaseSettings } from './settings'
 
 export { readNomadSettings } from './inputs'
 export type { NomadSettings } from './settings'
@@ -38,18 +38,13 @@ export const nomadTuning = {
   afterRegister: undefined as undefined | ((jobId: string) => void | Promise<void>)
 }
 
-function nomadSettings(settings: Settings): NomadSettings {
-  if (!settings.nomad) throw new ProviderError('provider nomad selected but no Nomad settings were parsed')
-  return settings.nomad
-}
-
 /**
  * The Nomad client for acquire, release and `lease:` steps. With nomad-auth-method the token is
  * minted by logging in with the job's GitHub OIDC token (each step logs in afresh: no token is
  * ever kept in state or on disk), and logged in again shortly before it expires; the OIDC code is
  * its own chunk, loaded only then.
  */
-export async function nomadClientFor(s: NomadSettings, data?: Partial<NomadLeaseData>, signal?: AbortSignal): Promise<NomadClient> {
+export async function nomadClientFor(s: NomadReleaseSettings, data?: Partial<NomadLeaseData>, signal?: AbortSignal): Promise<NomadClient> {
   const at = {
     // Release talks to where the job was made; TLS material and token come from the inputs.
     addr: data?.addr ?? s.addr,
@@ -76,14 +71,14 @@ function cliFlags(data: Pick<NomadLeaseData, 'namespace' | 'region'>): string {
   return `${data.namespace ? ` -namespace=${data.namespace}` : ''}${data.region ? ` -region=${data.region}` : ''}`
 }
 
-function leaseData(lease: Readonly<LeaseState>, s: NomadSettings | undefined): NomadLeaseData {
+function leaseData(lease: Readonly<LeaseState>, s: NomadReleaseSettings): NomadLeaseData {
   const d = lease.data as Partial<NomadLeaseData>
   return {
-    addr: d.addr ?? s?.addr ?? '',
-    region: d.region ?? s?.region ?? '',
-    namespace: d.namespace ?? s?.namespace ?? '',
+    addr: d.addr ?? s.addr,
+    region: d.region ?? s.region,
+    namespace: d.namespace ?? s.namespace,
     jobId: d.jobId ?? lease.resourceId ?? lease.remoteName,
-    driver: d.driver ?? s?.driver ?? '',
+    driver: d.driver ?? '',
     remoteDir: d.remoteDir,
     allocId: d.allocId,
     nodeName: d.nodeName
@@ -143,8 +138,8 @@ async function register(client: NomadClient, job: NomadJob, leaseId: string, sig
  * we pick a per-runner-job directory under /tmp that concurrent runs cannot share (hash of the
  * runner host and the workflow run/attempt/job/step); release removes it before purging.
  */
-function defaultRemoteDir(settings: Settings): string {
-  const driver = settings.nomad?.driver ?? 'docker'
+function defaultRemoteDir(settings: Settings<'nomad'>): string {
+  const driver = settings.nomad.driver
   if (driver === 'exec') return '/local/workspace'
   if (driver === 'raw_exec') {
     const e = process.env
@@ -154,8 +149,8 @@ function defaultRemoteDir(settings: Settings): string {
   return '/workspace'
 }
 
-async function acquire(ctx: AcquireContext): Promise<RemoteShell> {
-  const s = nomadSettings(ctx.settings)
+async function acquire(ctx: AcquireContext<'nomad'>): Promise<RemoteShell> {
+  const s = ctx.settings.nomad
   const jobId = ctx.lease.remoteName
   const job = s.jobspec ? renderJobTemplate(s.jobspec.text, s, jobId, ctx.ownership) : buildJob(s, jobId, ctx.ownership)
   const placed = findTask(job)
@@ -212,15 +207,15 @@ async function removeRawExecWorkspace(client: NomadClient, d: NomadLeaseData): P
   }
 }
 
-async function release(ctx: ReleaseContext): Promise<ReleaseResult> {
-  const s = ctx.settings.nomad
-  if (!s) throw new ProviderError('provider nomad selected but no Nomad settings were parsed')
+async function release(ctx: ReleaseContext<NomadReleaseSettings>): Promise<ReleaseResult> {
+  const s = ctx.settings
   const d = leaseData(ctx.lease, s)
   if (!ctx.lease.resourceId && !ctx.lease.data.nomadRegisterSent) {
     return { verified: true, detail: `no Nomad job was registered (acquire stopped before submitting ${d.jobId})` }
   }
   const jobPath = `/v1/job/${encodeURIComponent(d.jobId)}`
-  const manualCleanup = `NOMAD_ADDR=${d.addr} nomad job stop -purge${cliFlags(d)} ${d.jobId}`
+  const manualCleanup = `NOMAD_ADDR=${d.addr || '<nomad-addr>'} nomad job stop -purge${cliFlags(d)} ${d.jobId}`
+  if (!d.addr) return { verified: false, detail: `no usable Nomad address (input 'nomad-addr') to reach job ${d.jobId}`, manualCleanup }
   let client: NomadClient
   try {
     client = await nomadClientFor(s, d)
@@ -256,8 +251,8 @@ async function release(ctx: ReleaseContext): Promise<ReleaseResult> {
   }
 }
 
-function keptInstructions(ctx: ReleaseContext): string {
-  const d = leaseData(ctx.lease, ctx.settings.nomad)
+function keptInstructions(ctx: ReleaseContext<NomadReleaseSettings>): string {
+  const d = leaseData(ctx.lease, ctx.settings)
   const flags = cliFlags(d)
   const target = d.allocId ? d.allocId : `-job ${d.jobId}`
   return [
@@ -267,7 +262,7 @@ function keptInstructions(ctx: ReleaseContext): string {
   ].join('\n')
 }
 
-export const nomadProvider: ShellProvider = {
+export const nomadProvider: ShellProvider<'nomad', NomadReleaseSettings> = {
   kind: 'shell',
   name: 'nomad',
   defaultRemoteDir,

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import type { InputReader } from '../../settings'
 import { InputError } from '../../util/errors'
 import { registerSecret } from '../../util/redact'
-import { parseDuration } from '../../util/units'
+import { durationInput } from '../../input-parsers'
 import { DEFAULT_TUNING, type VastOrder, type VastRelease, type VastSettings, type VastSshMode } from './settings'
 
 export const VAST_DEFAULTS = {
@@ -108,7 +108,7 @@ function parseNumber(input: string, text: string, accepted: string, check: (n: n
   return n
 }
 
-function oneOf<T extends string>(input: string, text: string, values: readonly T[]): T {
+export function oneOf<T extends string>(input: string, text: string, values: readonly T[]): T {
   const v = text.toLowerCase()
   if (!(values as readonly string[]).includes(v)) throw new InputError(input, `'${text}' is not valid; expected one of ${values.join(', ')}`)
   return v as T
@@ -163,11 +163,7 @@ export function readVastSettings(input: InputReader, env: NodeJS.ProcessEnv): Va
   const order = parseOrder(input('vast-order') || VAST_DEFAULTS.order)
   const release = oneOf<VastRelease>('vast-release', input('vast-release') || VAST_DEFAULTS.release, ['destroy', 'stop'])
   const ssh = oneOf<VastSshMode>('vast-ssh', input('vast-ssh') || VAST_DEFAULTS.ssh, ['auto', 'direct', 'proxy'])
-  const readyText = input('vast-ready-timeout') || VAST_DEFAULTS.readyTimeout
-  const readyTimeoutMs = parseDuration(readyText)
-  if (readyTimeoutMs === undefined || readyTimeoutMs < 1000) {
-    throw new InputError('vast-ready-timeout', `'${readyText}' is not valid; expected a duration of at least 1s such as 90s, 20m or 1h`)
-  }
+  const readyTimeoutMs = durationInput(input, 'vast-ready-timeout', VAST_DEFAULTS.readyTimeout, 1000)
 
   return {
     apiKey,
@@ -193,7 +189,7 @@ export function readVastSettings(input: InputReader, env: NodeJS.ProcessEnv): Va
  * quickly; it also lets an operator slow polling for a rate-limited account. Unknown keys and
  * non-positive numbers are refused so a typo cannot silently disable a wait.
  */
-function pacingFromEnv(env: NodeJS.ProcessEnv): VastSettings['tuning'] {
+export function pacingFromEnv(env: NodeJS.ProcessEnv): VastSettings['tuning'] {
   const raw = (env.OFFLOAD_VAST_TUNING ?? '').trim()
   if (!raw) return undefined
   let parsed: unknown

@@ -37,6 +37,8 @@ export interface OfferBehaviour {
   create500AfterCreate?: boolean
   /** Never leaves loading. */
   stuck?: boolean
+  /** The status_msg while loading (default "Pulling <image>: downloading layer N"): hostile text for log tests. */
+  loadingStatusMsg?: string
   /** No ports["22/tcp"] (direct SSH unavailable): only the proxy endpoint works. */
   noDirect?: boolean
 }
@@ -56,6 +58,8 @@ export interface VastFakeOptions {
   maxPageSize?: number
   /** How the attach-key answer names the key: an object with id, or a bare string. */
   keyAttachShape?: 'object' | 'string'
+  /** PATH of every SSH session on the instances (e.g. a directory with a hostile `tar` first). */
+  remotePath?: string
 }
 
 export interface FakeInstance {
@@ -174,7 +178,7 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
   const maxPage = opts.maxPageSize ?? 25
 
   const startRemote = async (inst: FakeInstance): Promise<void> => {
-    inst.sshd = await startSshd()
+    inst.sshd = await startSshd({ sessionPath: opts.remotePath })
     inst.sshd.writeAuthorizedKeys(inst.keys.map(k => k.public_key))
     const proxy = net.createServer(client => {
       if (!inst.sshd?.running()) {
@@ -259,7 +263,7 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
     }
     if (inst.gets <= loadingPolls || inst.behaviour.stuck) {
       inst.actual = 'loading'
-      inst.statusMsg = `Pulling ${inst.image}: downloading layer ${inst.gets}`
+      inst.statusMsg = inst.behaviour.loadingStatusMsg ?? `Pulling ${inst.image}: downloading layer ${inst.gets}`
       return
     }
     await inst.ready
