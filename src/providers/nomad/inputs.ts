@@ -8,7 +8,7 @@ import { InputError } from '../../util/errors'
 import { registerSecret } from '../../util/redact'
 import { readNomadLogin } from './login-inputs'
 import type { NomadDriver, NomadSettings } from './settings'
-import { insecureHttpProblem } from './transport-policy'
+import { insecureHttpProblem, LOGIN_SENDS_SECRETS } from './transport-policy'
 
 const DRIVERS = ['docker', 'exec', 'raw_exec', 'podman'] as const satisfies readonly NomadDriver[]
 const driverSchema = z.enum(DRIVERS)
@@ -202,7 +202,7 @@ export function readNomadSettings(input: InputReader, env: NodeJS.ProcessEnv): N
   }
 
   const allowInsecureHttp = parseBool('nomad-allow-insecure-http', get('nomad-allow-insecure-http'), false)
-  const insecure = insecureHttpProblem(addr, token, allowInsecureHttp)
+  const insecure = insecureHttpProblem(addr, login ? LOGIN_SENDS_SECRETS : token, allowInsecureHttp)
   if (insecure) throw new InputError('nomad-addr', insecure)
 
   const readyTimeoutMs = durationInput(input, 'nomad-ready-timeout', '5m')

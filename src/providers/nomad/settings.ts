@@ -50,4 +50,4 @@ export interface NomadSettings {
 }
 
 /** What post needs to purge the job: connection and credentials only (./release-settings.ts). */
-export type NomadReleaseSettings = Pick<NomadSettings, 'addr' | 'token' | 'region' | 'namespace' | 'tls' | 'allowInsecureHttp'>
+export type NomadReleaseSettings = Pick<NomadSettings, 'addr' | 'token' | 'login' | 'region' | 'namespace' | 'tls' | 'allowInsecureHttp'>
