@@ -5,7 +5,9 @@ import { PROVIDER_NAMES, providerSpec, type ProviderName } from './providers'
 import type { LeaseFile } from './lease-file'
 import type { CommonSettings, InputReader, Settings } from './settings'
 import { InputError } from './util/errors'
-import { registerSecret } from './util/redact'
+import { maskSecret } from './util/redact'
+
+export { maskSecret } from './util/redact'
 import { booleanInput, durationInput, listInput, sizeInput } from './input-parsers'
 
 /** Reads the action's inputs the way the runner passes them (INPUT_<NAME>, hyphens kept). */
@@ -167,17 +169,6 @@ function enumInput<T extends string>(input: InputReader, name: string, schema: z
     throw new InputError(name, raw ? `'${raw}' is not one of: ${options}` : `is required: one of ${options}`)
   }
   return parsed.data
-}
-
-/**
- * Masks a secret for the runner and for redact(). The runner is sent the whole value and, for a
- * multi-line value, each line too, so a line printed on its own is masked as well.
- */
-export function maskSecret(value: string): void {
-  if (!value) return
-  registerSecret(value)
-  const lines = value.split(/\r\n|\r|\n/).map(l => l.trim())
-  for (const v of new Set([value, ...(lines.length > 1 ? lines : [])])) if (v) core.setSecret(v)
 }
 
 /**

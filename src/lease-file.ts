@@ -2,11 +2,11 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { z } from 'zod'
-import { maskSecret } from './inputs'
 import { isProviderName } from './providers'
 import type { ProviderName } from './settings'
 import type { LeaseState, RunStatus } from './state'
 import { errorMessage, InputError } from './util/errors'
+import { maskSecret } from './util/redact'
 
 /**
  * The lease file: `$RUNNER_TEMP/offload/<lease-id>.json`, mode 0600 in a 0700 directory. Written

@@ -112,6 +112,18 @@ class StepOutcome {
 
 const writeOut = (line: string): void => void process.stdout.write(line)
 
+/** What a provider acquires with: the lease persisted at every update, shared secrets collected for the lease file. */
+function acquireContext(settings: Settings, lease: LeaseState, signal: AbortSignal, secrets: Record<string, string>): AcquireContext {
+  return {
+    settings,
+    lease,
+    ownership: ownershipFor(lease),
+    record: update => recordLease(lease, update),
+    signal,
+    shareSecret: (name, value) => void (secrets[name] = value)
+  }
+}
+
 /** Nomad and Vast: acquire (or attach) a remote shell, then sync, run and download over it. */
 async function onRemoteShell(step: Step<ShellProvider>, lease: LeaseState, out: StepOutcome, signal: AbortSignal): Promise<void> {
   const shell = await acquireOrAttach(step, lease, out, signal)
@@ -136,14 +148,7 @@ async function acquireOrAttach(step: Step<ShellProvider>, lease: LeaseState, out
     return attached.value
   }
   const secrets: Record<string, string> = {}
-  const ctx: AcquireContext = {
-    settings,
-    lease,
-    ownership: ownershipFor(lease),
-    record: update => recordLease(lease, update),
-    signal,
-    shareSecret: (name, value) => void (secrets[name] = value)
-  }
+  const ctx = acquireContext(settings, lease, signal, secrets)
   const acquired = await phase(`Offload: acquire a ${settings.provider} remote`, () => provider.acquire(ctx))
   out.timings.provisionMs = acquired.ms
   if (settings.leaseScope === 'job') {
@@ -232,14 +237,7 @@ async function delegated(step: Step<DelegatedProvider>, lease: LeaseState, out: 
   const syncStart = Date.now()
   let staging = true
   core.startGroup(`Offload: stage the workspace for Flue`)
-  const ctx: AcquireContext = {
-    settings,
-    lease,
-    ownership: ownershipFor(lease),
-    record: update => recordLease(lease, update),
-    signal,
-    shareSecret: () => undefined
-  }
+  const ctx = acquireContext(settings, lease, signal, {})
   try {
     const result = await provider.run(ctx, {
       archive: archive?.stream,

@@ -1,3 +1,5 @@
+import * as core from '@actions/core'
+
 /**
  * Removes secret values from text that is about to be shown (API error bodies, stderr tails).
  * Masking by the runner only covers what was registered; this covers what we print ourselves
@@ -38,6 +40,19 @@ export function redactRegistered(text: string, extra: readonly string[] = []): s
   const values = [...registered, ...extra.filter(v => v && v.length >= 4)].sort((a, b) => b.length - a.length)
   for (const v of values) out = out.split(v).join('***')
   return out
+}
+
+/**
+ * The one way Offload masks a secret: for the runner's log (the whole value and, for a multi-line
+ * value such as a PEM key, each line but its public armour, so a line printed on its own is masked
+ * too) and for redact().
+ */
+export function maskSecret(value: string | undefined): void {
+  if (!value) return
+  registerSecret(value)
+  core.setSecret(value)
+  const lines = value.split(/\r\n|\r|\n/).map(l => l.trim())
+  if (lines.length > 1) for (const line of new Set(lines)) if (line.length >= 8 && !line.startsWith('-----')) core.setSecret(line)
 }
 
 /** For tests only. */

@@ -1,11 +1,10 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import * as core from '@actions/core'
 import { z } from 'zod'
 import { durationInput } from '../../input-parsers'
 import type { InputReader } from '../../settings'
 import { InputError } from '../../util/errors'
-import { registerSecret } from '../../util/redact'
+import { maskSecret } from '../../util/redact'
 import { readNomadLogin } from './login-inputs'
 import type { NomadDriver, NomadSettings } from './settings'
 import { insecureHttpProblem, LOGIN_SENDS_SECRETS } from './transport-policy'
@@ -23,18 +22,6 @@ const positiveInt = z
       .positive()
       .max(2 ** 31 - 1)
   )
-
-/** Registers a secret with our redactor and with the runner's log masking (whole value and each line). */
-export function maskSecret(value: string): void {
-  if (!value) return
-  registerSecret(value)
-  core.setSecret(value)
-  for (const line of value.split(/\r?\n/)) {
-    const t = line.trim()
-    // Skip the PEM armour lines: they are public and masking them would hide harmless log text.
-    if (t.length >= 8 && !t.startsWith('-----')) core.setSecret(t)
-  }
-}
 
 /**
  * Validates NOMAD_ADDR-style addresses: http(s)://host[:port] or unix:///abs/path.sock.

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { ProviderError, errorMessage } from '../../util/errors'
-import { redact, registerSecret } from '../../util/redact'
+import { maskSecret, redact } from '../../util/redact'
 import { NomadApiError, NomadClient, type MintedToken, type NomadClientConfig } from './client'
 import type { NomadLoginSettings } from './settings'
 
@@ -29,8 +29,7 @@ export const ID_TOKEN_PERMISSION_HELP =
 
 /** Masks a secret in the runner log and in everything Offload itself prints or stores. */
 function mask(secret: string): void {
-  core.setSecret(secret)
-  registerSecret(secret)
+  maskSecret(secret)
 }
 
 /** The job's GitHub ID token for `audience`, masked; the error says which permission is missing. */

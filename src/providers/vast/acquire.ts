@@ -4,7 +4,7 @@ import { utils } from 'ssh2'
 import type { Client } from 'ssh2'
 import type { RemoteShell } from '../../remote/shell'
 import { ProviderError } from '../../util/errors'
-import { registerSecret } from '../../util/redact'
+import { maskSecret } from '../../util/redact'
 import { formatMs } from '../../util/units'
 import type { AcquireContext } from '../types'
 import { onstartScript } from './onstart'
@@ -92,9 +92,7 @@ export async function acquireInstance(ctx: AcquireContext<'vast'>, kind: RentKin
   // Per-run key: the private half lives in this process's memory, and in the lease file (0600,
   // RUNNER_TEMP) when later steps of the job run on the lease.
   const keys = utils.generateKeyPairSync('ed25519', { comment: `offload-${ctx.lease.leaseId}` })
-  registerSecret(keys.private)
-  core.setSecret(keys.private)
-  for (const line of keys.private.split(/\r?\n/)) if (line.trim().length >= 8 && !line.startsWith('-----')) core.setSecret(line.trim())
+  maskSecret(keys.private)
   ctx.shareSecret(SSH_KEY_SECRET, keys.private)
   // One pin per instance: a retry on another machine meets another host key, legitimately.
   const sshOptsFor = (pin: HostKeyPin): SshOptions => ({

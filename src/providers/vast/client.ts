@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { request } from 'undici'
 import { z } from 'zod'
 import { ProviderError } from '../../util/errors'
-import { redact, registerSecret } from '../../util/redact'
+import { maskSecret, redact, registerSecret } from '../../util/redact'
 import { isConnectionError, withRetry } from '../../util/retry'
 import type { VastSettings, VastTuning } from './settings'
 import { tuningOf } from './settings'
@@ -350,10 +350,7 @@ export class VastClient {
   async createInstance(offerId: number, body: Record<string, unknown>): Promise<{ id: number }> {
     const path = `/api/v0/asks/${offerId}/`
     const res = asRecord(await this.call('PUT', path, { body, retry: false }))
-    if (typeof res.instance_api_key === 'string') {
-      registerSecret(res.instance_api_key)
-      core.setSecret(res.instance_api_key)
-    }
+    if (typeof res.instance_api_key === 'string') maskSecret(res.instance_api_key)
     const inst = asRecord(res.instance)
     const id = Number(inst.id ?? res.new_contract)
     if (!Number.isInteger(id) || id <= 0) throw new VastApiError('PUT', path, 200, 'no_new_contract', 'the answer carried no new_contract id')

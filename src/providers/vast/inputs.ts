@@ -1,8 +1,7 @@
-import * as core from '@actions/core'
 import { z } from 'zod'
 import type { InputReader } from '../../settings'
 import { InputError } from '../../util/errors'
-import { registerSecret } from '../../util/redact'
+import { maskSecret } from '../../util/redact'
 import { durationInput } from '../../input-parsers'
 import { CONTINENTS, continentKey } from './regions'
 import { DEFAULT_TUNING, type VastFallback, type VastOrder, type VastRelease, type VastSettings, type VastSshMode } from './settings'
@@ -157,8 +156,7 @@ export function readVastSettings(input: InputReader, env: NodeJS.ProcessEnv): Va
     throw new InputError('vast-api-key', 'is required for provider vast; pass a Vast.ai API key (e.g. ${{ secrets.VAST_API_KEY }}) or set VAST_API_KEY')
   }
   if (/\s/.test(apiKey)) throw new InputError('vast-api-key', 'contains whitespace; expected a single Vast.ai API key token')
-  registerSecret(apiKey)
-  core.setSecret(apiKey)
+  maskSecret(apiKey)
 
   const apiUrl = parseApiUrl(input('vast-api-url') || VAST_DEFAULTS.apiUrl)
 

@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import type { InputReader } from '../../settings'
 import type { LeaseState } from '../../state'
 import { errorMessage } from '../../util/errors'
-import { registerSecret } from '../../util/redact'
+import { maskSecret } from '../../util/redact'
 import { oneOf, pacingFromEnv, parseApiUrl, VAST_DEFAULTS } from './inputs'
 import { readLeaseData } from './lease-data'
 import type { VastRelease, VastReleaseSettings } from './settings'
@@ -23,10 +23,7 @@ export function readVastReleaseSettings(input: InputReader, env: NodeJS.ProcessE
     }
   }
   const apiKey = (input('vast-api-key') || env.VAST_API_KEY || '').trim()
-  if (apiKey) {
-    registerSecret(apiKey)
-    core.setSecret(apiKey)
-  }
+  maskSecret(apiKey)
   const stateUrl = readLeaseData(lease).vastApiUrl
   const fromState = stateUrl ? lenient('vast-api-url', undefined, 'using the input', () => parseApiUrl(stateUrl)) : undefined
   const apiUrl =
