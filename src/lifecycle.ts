@@ -17,7 +17,8 @@ export function newLease(settings: Pick<Settings, 'provider' | 'remoteTtlMs'>, n
     leaseId: `ofl_${hex}`,
     remoteName: `offload-${hex}`,
     createdAt: new Date(now).toISOString(),
-    expiresAt: new Date(now + ttlMs).toISOString(),
+    // Whole seconds: the remote's timers (date +%s) and the Vast label's exp= count in seconds.
+    expiresAt: new Date(Math.ceil((now + ttlMs) / 1000) * 1000).toISOString(),
     data: {}
   }
 }
