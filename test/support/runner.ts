@@ -138,6 +138,7 @@ export async function runStep(stage: 'main' | 'post', opts: StepOptions): Promis
     : undefined
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(res => child.on('close', (c, s) => res([c, s])))
   if (poll) clearInterval(poll)
+  holdForFailure(stage, code, signal, stdout, stderr)
   return {
     code,
     signal,
@@ -147,6 +148,18 @@ export async function runStep(stage: 'main' | 'post', opts: StepOptions): Promis
     state: parseFileCommands(fs.readFileSync(files.GITHUB_STATE, 'utf8')),
     summary: fs.readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')
   }
+}
+
+/** Hands the step's output to the test environment, which prints it if the test fails (test/support/quiet-environment.js). */
+function holdForFailure(stage: string, code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string): void {
+  const hold = (globalThis as { __offloadTestOutput?: (text: string) => void }).__offloadTestOutput
+  const tail = (s: string): string => (s.length > 65_536 ? `[… ${s.length - 65_536} characters cut …]${s.slice(-65_536)}` : s)
+  hold?.(`== dist/${stage} exited ${signal ?? code}
+-- stdout
+${tail(stdout)}
+-- stderr
+${tail(stderr)}
+`)
 }
 
 /** main, then post with main's state, as one job step would. */
