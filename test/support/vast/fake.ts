@@ -4,9 +4,13 @@
  * what POST /api/v0/instances/{id}/ssh/ wrote. Proxy endpoints (ssh_host:ssh_port) are a TCP
  * forwarder to the same sshd; direct endpoints are public_ipaddr + ports["22/tcp"][0].HostPort.
  */
+import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import fs from 'node:fs'
 import http from 'node:http'
 import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
 import { startSshd, requireSshd, type SshdHandle } from '../sshd'
 
 export interface FakeOffer {
@@ -25,6 +29,8 @@ export interface FakeOffer {
   external: boolean
   direct_port_count: number
   cuda_max_good: number
+  /** Interruptible floor (USD/h): a bid search prices dph_total at it; create with `price` below it is refused. */
+  min_bid: number
   [k: string]: unknown
 }
 
@@ -58,6 +64,8 @@ export interface VastFakeOptions {
   maxPageSize?: number
   /** How the attach-key answer names the key: an object with id, or a bare string. */
   keyAttachShape?: 'object' | 'string'
+  /** PATH inside the instances' containers (onstart); default the host's. See minimalImagePath(). */
+  containerPath?: string
   /** PATH of every SSH session on the instances (e.g. a directory with a hostile `tar` first). */
   remotePath?: string
 }
@@ -87,6 +95,16 @@ export interface FakeInstance {
   proxyPort?: number
   sockets: Set<net.Socket>
   ready?: Promise<void>
+  /** The container: onstart under an init that is PID 1 of its own PID namespace. */
+  container?: ChildProcess
+  /** The environment onstart ran with (CONTAINER_ID, CONTAINER_API_KEY, PATH, HOME). */
+  containerEnv?: Record<string, string>
+  /** Rented as interruptible: create carried `price` (then dph is that bid). */
+  bid: boolean
+  /** Billing clock (ms since epoch): compute bills from create until stopped, storage until deleted. */
+  createdAtMs: number
+  stoppedAtMs?: number
+  deletedAtMs?: number
 }
 
 export interface RequestRecord {
@@ -95,7 +113,12 @@ export interface RequestRecord {
   query: Record<string, string>
   body: unknown
   status: number
+  /** Authorized with the account API key. */
   authorized: boolean
+  /** Which instance's own key (CONTAINER_API_KEY) authorized it, if one did. */
+  instanceKeyOf?: number
+  /** The raw Authorization header, so a test can scan what credentials arrived. */
+  authorization?: string
 }
 
 export interface VastFake {
@@ -116,6 +139,10 @@ export interface VastFake {
   rotateHostKey(id: number | string): Promise<void>
   /** Make a running instance die (exited, sshd gone). */
   kill(id: number | string): Promise<void>
+  /** Outbid an interruptible instance: it becomes stopped (SSH gone) and keeps billing storage. */
+  outbid(id: number | string): Promise<void>
+  /** What the instance billed so far by the fake's clock: dph while not stopped, STORAGE_DPH while stopped. */
+  billedUsd(id: number | string): number
   setRateLimitEvery(n: number | undefined): void
   close(): Promise<void>
 }
@@ -137,6 +164,9 @@ const OPS: Record<string, (a: unknown, b: unknown) => boolean> = {
   notin: (a, b) => Array.isArray(b) && !b.includes(a)
 }
 
+/** USD/h a stopped instance keeps billing for its disk. */
+export const STORAGE_DPH = 0.02
+
 function defaultOffer(i: number): FakeOffer {
   return {
     id: 5000 + i,
@@ -153,8 +183,33 @@ function defaultOffer(i: number): FakeOffer {
     rented: false,
     external: false,
     direct_port_count: 10,
-    cuda_max_good: 12.8
+    cuda_max_good: 12.8,
+    min_bid: Math.round((0.3 + i * 0.05) * 0.4 * 1000) / 1000
   }
+}
+
+// ---------- bids and billing (interruptible rentals) ----------
+
+/** The offer as a search of `type` prices it: a bid search shows dph_total at min_bid. */
+function pricedFor(offer: FakeOffer, type: unknown): FakeOffer {
+  return type === 'bid' ? { ...offer, dph_total: offer.min_bid } : offer
+}
+
+/** Create's `price`: absent/null = on-demand; a number at or above min_bid = a bid; else an error text. */
+function bidOf(body: Record<string, unknown>, offer: FakeOffer): { bid?: number; error?: string } {
+  const price = body.price
+  if (price === undefined || price === null) return {}
+  if (typeof price !== 'number' || !(price >= 0.001 && price <= 128)) return { error: 'price must be a number from 0.001 to 128' }
+  if (price < offer.min_bid) return { error: `bid ${price} is below the current min_bid ${offer.min_bid}` }
+  return { bid: price }
+}
+
+function billed(inst: FakeInstance, now = Date.now()): number {
+  const end = inst.deletedAtMs ?? now
+  const computeEnd = Math.min(inst.stoppedAtMs ?? end, end)
+  const compute = (inst.dph * Math.max(0, computeEnd - inst.createdAtMs)) / 3_600_000
+  const storage = inst.stoppedAtMs !== undefined ? (STORAGE_DPH * Math.max(0, end - inst.stoppedAtMs)) / 3_600_000 : 0
+  return compute + storage
 }
 
 export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFake> {
@@ -204,6 +259,7 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
   }
 
   const stopRemote = async (inst: FakeInstance): Promise<void> => {
+    stopContainer(inst)
     await inst.ready?.catch(() => undefined)
     for (const s of inst.sockets) s.destroy()
     inst.sockets.clear()
@@ -271,7 +327,7 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
     inst.statusMsg = 'success, running'
   }
 
-  const createInstance = (offer: FakeOffer, behaviour: OfferBehaviour, body: Record<string, unknown>): FakeInstance => {
+  const createInstance = (offer: FakeOffer, behaviour: OfferBehaviour, body: Record<string, unknown>, bid?: number): FakeInstance => {
     const inst: FakeInstance = {
       id: nextId++,
       offerId: offer.id,
@@ -284,7 +340,9 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
       intended: 'running',
       statusMsg: '',
       gets: 0,
-      dph: offer.dph_total,
+      dph: bid ?? offer.dph_total,
+      bid: bid !== undefined,
+      createdAtMs: Date.now(),
       startDate: Date.now() / 1000,
       instanceApiKey: `iak_${randomBytes(16).toString('hex')}`,
       jupyterToken: `jt_${randomBytes(16).toString('hex')}`,
@@ -297,6 +355,14 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
     inst.ready = startRemote(inst)
     inst.ready.catch(() => undefined)
     instances.set(inst.id, inst)
+    startContainer(inst, opts.containerPath ?? process.env.PATH ?? '/usr/bin:/bin', () => {
+      // The container's init exited on its own (onstart stopped it): the instance is exited.
+      if (inst.deleted || inst.actual === 'stopped') return
+      inst.actual = 'exited'
+      inst.stoppedAtMs ??= Date.now()
+      inst.statusMsg = 'container exited: error code 0'
+      void stopRemote(inst)
+    })
     return inst
   }
 
@@ -324,7 +390,7 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
       searches.push(q)
       if (q.type !== undefined && !['on-demand', 'ondemand', 'bid', 'reserved'].includes(String(q.type)))
         return err(res, 400, 'invalid_args', `bad type ${String(q.type)}`)
-      let list = offers.map(o => o.offer)
+      let list = offers.map(o => pricedFor(o.offer, q.type))
       for (const [field, cond] of Object.entries(q)) {
         if (['order', 'type', 'limit', 'allocated_storage'].includes(field)) continue
         if (typeof cond !== 'object' || cond === null || Array.isArray(cond)) return err(res, 400, 'invalid_args', `filter ${field} must be an operator object`)
@@ -357,7 +423,9 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
       if (!entry) return err(res, 404, 'invalid_args', `error 404/3603: no_such_ask  Instance type by id ${mm[1]} is not available.`)
       if (entry.behaviour.taken === 404) return err(res, 404, 'invalid_args', `error 404/3603: no_such_ask  Instance type by id ${mm[1]} is not available.`)
       if (entry.behaviour.taken === 410) return err(res, 410, 'no_such_ask', 'This offer is no longer available.')
-      const inst = createInstance(entry.offer, entry.behaviour, b)
+      const priced = bidOf(b, entry.offer)
+      if (priced.error) return err(res, 400, 'invalid_price', `error 400/3467: ${priced.error}`, { ask_id: Number(mm[1]) })
+      const inst = createInstance(entry.offer, entry.behaviour, b, priced.bid)
       if (entry.behaviour.create500AfterCreate) {
         entry.behaviour.create500AfterCreate = false
         return err(res, 500, 'server_error', 'internal error while confirming the contract', {
@@ -418,6 +486,7 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
       if (!inst || inst.deleted) return err(res, 404, m === 'DELETE' ? 'not_found' : 'no_such_instance', `Instance ${mm[1]} not found`)
       if (m === 'DELETE') {
         inst.deleted = true
+        inst.deletedAtMs = Date.now()
         await stopRemote(inst)
         return json(res, 200, { success: true, msg: 'destroying instance' })
       }
@@ -425,6 +494,7 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
         const b = (body ?? {}) as Record<string, unknown>
         if (typeof b.label === 'string') inst.label = b.label
         if (b.state === 'stopped') {
+          inst.stoppedAtMs ??= Date.now()
           inst.intended = 'stopped'
           inst.actual = 'stopped'
           await stopRemote(inst)
@@ -463,6 +533,22 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
     return err(res, 404, 'not_found', `no route ${m} ${p}`)
   }
 
+  const instanceKeyOwner = (authorization: string | undefined): number | undefined => {
+    if (!authorization?.startsWith('Bearer iak_')) return undefined
+    return [...instances.values()].find(i => `Bearer ${i.instanceApiKey}` === authorization)?.id
+  }
+
+  /** An instance's own key may read, start/stop and destroy that one instance, and nothing else. */
+  const handleInstanceKey = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL, body: unknown, owner: number): Promise<number> => {
+    const mm = /^\/api\/v0\/instances\/(\d+)\/$/.exec(url.pathname)
+    const m = req.method ?? 'GET'
+    const stateOnly = m !== 'PUT' || Object.keys((body ?? {}) as object).every(k => k === 'state')
+    if (!mm || Number(mm[1]) !== owner || !['GET', 'PUT', 'DELETE'].includes(m) || !stateOnly) {
+      return err(res, 401, 'auth_error', 'this key is limited to its own instance')
+    }
+    return handle(req, res, url, body, true)
+  }
+
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', c => chunks.push(c))
@@ -476,7 +562,16 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
         body = raw
       }
       const authorized = req.headers.authorization === `Bearer ${apiKey}` && !url.searchParams.has('api_key')
-      const rec: RequestRecord = { method: req.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams), body, status: 0, authorized }
+      const rec: RequestRecord = {
+        method: req.method ?? '',
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        body,
+        status: 0,
+        authorized,
+        authorization: req.headers.authorization,
+        instanceKeyOf: instanceKeyOwner(req.headers.authorization)
+      }
       requests.push(rec)
       counter++
       const family = `${req.method} ${url.pathname.replace(/\d+/g, 'N')}`
@@ -489,7 +584,8 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
         rec.status = 429
         return
       }
-      handle(req, res, url, body, authorized).then(
+      const answer = rec.instanceKeyOf !== undefined ? handleInstanceKey(req, res, url, body, rec.instanceKeyOf) : handle(req, res, url, body, authorized)
+      answer.then(
         s => (rec.status = s),
         e => {
           rec.status = 500
@@ -538,6 +634,8 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
         deleted: false,
         foreign: true,
         sockets: new Set(),
+        bid: false,
+        createdAtMs: Date.now() - 3_600_000,
         ...extra
       }
       instances.set(inst.id, inst)
@@ -555,6 +653,16 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
       inst.statusMsg = 'container exited: error code 137'
       await stopRemote(inst)
     },
+    outbid: async id => {
+      const inst = get(id)
+      if (!inst.bid) throw new Error(`fake: instance ${id} is on-demand; only an interruptible instance can be outbid`)
+      inst.stoppedAtMs ??= Date.now()
+      inst.actual = 'stopped'
+      inst.intended = 'stopped'
+      inst.statusMsg = 'Instance stopped: outbid by a higher bid'
+      await stopRemote(inst)
+    },
+    billedUsd: id => billed(get(id)),
     setRateLimitEvery: n => {
       rateLimitEvery = n
     },
@@ -564,4 +672,57 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
       await new Promise<void>(r => server.close(() => r()))
     }
   }
+}
+
+/**
+ * Runs the instance's onstart the way Vast's SSH entrypoint does: in the background under an init
+ * that waits on its children, as PID 1 of a fresh PID namespace (unshare, util-linux), so `kill 1`
+ * and `kill -1` inside reach only the container. The init exits when its children are gone, which
+ * is the container stopping. env carries CONTAINER_ID and CONTAINER_API_KEY as Vast injects them.
+ */
+const UNSHARE = ['/usr/bin/unshare', '/bin/unshare'].find(f => fs.existsSync(f)) ?? 'unshare'
+
+function startContainer(inst: FakeInstance, containerPath: string, onExit: () => void): void {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), `offload-vast-container-${inst.id}-`))
+  const env = { PATH: containerPath, HOME: home, CONTAINER_ID: String(inst.id), CONTAINER_API_KEY: inst.instanceApiKey }
+  inst.containerEnv = env
+  const onstart = typeof inst.createBody.onstart === 'string' ? inst.createBody.onstart : ''
+  const init = 'sh -c "$1" & sleep 2147483647 & wait $!'
+  const userns = process.getuid?.() === 0 ? [] : ['--map-root-user']
+  const child = spawn(UNSHARE, [...userns, '--pid', '--fork', '--mount-proc', '--kill-child', '/bin/sh', '-c', init, 'vast-init', onstart], {
+    cwd: home,
+    env,
+    detached: true,
+    stdio: 'ignore'
+  })
+  inst.container = child
+  child.on('error', () => undefined)
+  child.on('exit', () => {
+    fs.rmSync(home, { recursive: true, force: true })
+    if (inst.container === child) {
+      inst.container = undefined
+      onExit()
+    }
+  })
+}
+
+function stopContainer(inst: FakeInstance): void {
+  const child = inst.container
+  inst.container = undefined
+  if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return
+  try {
+    process.kill(-child.pid, 'SIGKILL')
+  } catch {
+    /* already gone */
+  }
+}
+
+/** A PATH for an image without curl, wget or python3: only sh, sleep and date. */
+export function minimalImagePath(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'offload-vast-image-'))
+  for (const tool of ['sh', 'sleep', 'date']) {
+    const found = ['/usr/bin', '/bin'].map(d => path.join(d, tool)).find(f => fs.existsSync(f))
+    if (found) fs.symlinkSync(found, path.join(dir, tool))
+  }
+  return dir
 }
