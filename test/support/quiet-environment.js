@@ -9,20 +9,20 @@ class QuietEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context)
     this.held = []
+    this.holding = false
     this.restore = []
   }
 
+  // The hold is the innermost writer, installed before the test file loads: a test that captures
+  // output itself (test/support/vast/context.ts captureOutput, even from beforeAll) wraps it and
+  // still sees every write.
   async setup() {
     await super.setup()
     this.global.__offloadTestOutput = text => this.held.push(text)
-  }
-
-  hold() {
-    this.held = []
-    while (this.restore.length) this.restore.pop()()
     for (const stream of [this.global.process.stdout, this.global.process.stderr]) {
       const write = stream.write
       stream.write = (chunk, encoding, cb) => {
+        if (!this.holding) return write.call(stream, chunk, encoding, cb)
         this.held.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'))
         const done = typeof encoding === 'function' ? encoding : cb
         if (done) process.nextTick(done)
@@ -32,8 +32,14 @@ class QuietEnvironment extends TestEnvironment {
     }
   }
 
-  release(test) {
+  async teardown() {
+    this.holding = false
     while (this.restore.length) this.restore.pop()()
+    await super.teardown()
+  }
+
+  release(test) {
+    this.holding = false
     if (test.errors.length && this.held.length) {
       const name = []
       for (let t = test; t && t.name !== 'ROOT_DESCRIBE_BLOCK'; t = t.parent) name.unshift(t.name)
@@ -44,7 +50,10 @@ class QuietEnvironment extends TestEnvironment {
 
   async handleTestEvent(event) {
     // test_started (not test_start) fires only for tests that run: skipped ones get no test_done.
-    if (event.name === 'test_started') this.hold()
+    if (event.name === 'test_started') {
+      this.held = []
+      this.holding = true
+    }
     if (event.name === 'test_done') this.release(event.test)
   }
 }
