@@ -27,7 +27,8 @@ export async function decide(r: SweepResource, o: DecideOptions): Promise<Decisi
   if (Date.parse(r.owner.expiresAt) <= o.now) return { action: 'sweep', reason: 'expired' }
   if (!r.owner.runId) return { action: 'keep', reason: 'not expired; no run to check' }
   const v = await o.runVerdict(r.owner.repository, r.owner.runId)
-  if (v.kind === 'over') return { action: 'sweep', reason: v.why === 'gone' ? 'run no longer exists' : `run completed${v.conclusion ? ` (${v.conclusion})` : ''}` }
+  if (v.kind === 'over')
+    return { action: 'sweep', reason: v.why === 'gone' ? 'run no longer exists' : `run completed${v.conclusion ? ` (${v.conclusion})` : ''}` }
   if (v.kind === 'active') return { action: 'keep', reason: `run ${v.status}` }
   return { action: 'skip', reason: v.why }
 }

@@ -31,7 +31,8 @@ export async function readSweepSettings(input: InputReader, env: NodeJS.ProcessE
   const repositories = readRepositories(input('repositories'), env)
 
   const githubToken = input('github-token')
-  if (!githubToken) throw new InputError('github-token', 'is required to look up workflow runs (the default ${{ github.token }} works with permissions: actions: read)')
+  if (!githubToken)
+    throw new InputError('github-token', 'is required to look up workflow runs (the default ${{ github.token }} works with permissions: actions: read)')
   if (/\s/.test(githubToken)) throw new InputError('github-token', 'contains whitespace; pass the bare token')
   registerSecret(githubToken)
   core.setSecret(githubToken)
@@ -55,7 +56,8 @@ export function readRepositories(raw: string, env: NodeJS.ProcessEnv): string[] 
   if (list.includes('*')) throw new InputError('repositories', "'*' stands alone: it means every repository")
   if (list.length === 0) {
     const current = (env.GITHUB_REPOSITORY ?? '').trim()
-    if (!isRepository(current)) throw new InputError('repositories', 'is empty and GITHUB_REPOSITORY is not set: name the repositories (owner/name, comma separated) or *')
+    if (!isRepository(current))
+      throw new InputError('repositories', 'is empty and GITHUB_REPOSITORY is not set: name the repositories (owner/name, comma separated) or *')
     return [current.toLowerCase()]
   }
   for (const r of list) {

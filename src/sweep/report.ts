@@ -68,7 +68,15 @@ export function logLine(row: SweepRow, dryRun: boolean, now: number): string {
   )
 }
 
-export function summaryMarkdown(p: { provider: string; dryRun: boolean; rows: SweepRow[]; unmarked: number; swept: number; kept: number; now: number }): string {
+export function summaryMarkdown(p: {
+  provider: string
+  dryRun: boolean
+  rows: SweepRow[]
+  unmarked: number
+  swept: number
+  kept: number
+  now: number
+}): string {
   const title = `### Offload sweep: ${p.provider}${p.dryRun ? ' (dry run)' : ''}`
   const counts = `${p.dryRun ? 'Would sweep' : 'Swept'} ${p.swept}, kept ${p.kept}; ${p.unmarked} other resource${p.unmarked === 1 ? '' : 's'} without Offload's marks left alone.`
   if (!p.rows.length) return `${title}\n\nNo resource carries Offload's marks. ${counts}\n`

@@ -60,7 +60,8 @@ export class RunLookup {
     } catch (err) {
       const status = statusOf(err)
       if (status === 404) return { kind: 'over', why: 'gone' }
-      if (status === 403 || status === 401) return { kind: 'unknown', why: `the run lookup answered ${status} (the token needs actions: read on ${repository})` }
+      if (status === 403 || status === 401)
+        return { kind: 'unknown', why: `the run lookup answered ${status} (the token needs actions: read on ${repository})` }
       if (status !== undefined) return { kind: 'unknown', why: `the run lookup answered ${status} after retries` }
       return { kind: 'unknown', why: `the run lookup failed: ${redact(errorMessage(err)).slice(0, 200)}` }
     }

@@ -38,7 +38,8 @@ export async function startGitHubApiFake(token = 'ghs_fake_actions_token_0123456
     if (!m || req.method !== 'GET') return send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' })
     const [, owner, repo, runId] = m
     const run = runs.get(`${owner}/${repo}#${runId}`.toLowerCase())
-    if (!run) return send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/actions/workflow-runs#get-a-workflow-run', status: '404' })
+    if (!run)
+      return send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/actions/workflow-runs#get-a-workflow-run', status: '404' })
     if ('httpStatus' in run) {
       const message = run.httpStatus === 403 ? 'Resource not accessible by integration' : 'Server Error'
       return send(run.httpStatus, { message, documentation_url: 'https://docs.github.com/rest', status: String(run.httpStatus) })

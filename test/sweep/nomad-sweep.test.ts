@@ -151,9 +151,7 @@ describe('sweep (nomad, dist/sweep bundle)', () => {
     // Runs were looked up only where the answer mattered, once each, with the token.
     const looked = gh.requests.map(r => r.path)
     expect(gh.requests.every(r => r.authorized)).toBe(true)
-    expect(new Set(looked)).toEqual(
-      new Set(['1001', '1002', '1003', '1004', '1005'].map(id => `/repos/${REPO}/actions/runs/${id}`))
-    )
+    expect(new Set(looked)).toEqual(new Set(['1001', '1002', '1003', '1004', '1005'].map(id => `/repos/${REPO}/actions/runs/${id}`)))
     expect(looked.filter(p => p.endsWith('/1001'))).toHaveLength(1)
     expect(looked.filter(p => p.endsWith('/1005')).length).toBeGreaterThan(1) // 500 is retried
     expect(looked.filter(p => p.endsWith('/1004'))).toHaveLength(1) // 403 is not

@@ -58,7 +58,13 @@ export function seeds(opts: { nastyJob?: string; withStopped?: boolean } = {}): 
       reason: 'run completed (success)'
     },
     { key: 'deleted-run', owner: owner(REPO, '1003', 4 * HOUR), ageMs: 2 * HOUR, expect: { current: 'sweep', star: 'sweep' }, reason: 'run no longer exists' },
-    { key: 'other-repo', owner: owner(OTHER_REPO, '2001', 4 * HOUR), ageMs: 2 * HOUR, expect: { current: 'keep', star: 'sweep' }, reason: 'another repository' },
+    {
+      key: 'other-repo',
+      owner: owner(OTHER_REPO, '2001', 4 * HOUR),
+      ageMs: 2 * HOUR,
+      expect: { current: 'keep', star: 'sweep' },
+      reason: 'another repository'
+    },
     // Expired and of a completed run, but younger than min-age: still never touched.
     { key: 'young', owner: owner(REPO, '1001', -MIN), ageMs: 2 * MIN, expect: { current: 'keep', star: 'keep' }, reason: 'younger than min-age' },
     { key: 'forbidden', owner: owner(REPO, '1004', 4 * HOUR), ageMs: 2 * HOUR, expect: { current: 'skip', star: 'skip' }, reason: 'answered 403' },
@@ -88,7 +94,13 @@ export function seedRuns(gh: GitHubApiFake): void {
 
 export async function runSweep(inputs: Record<string, string>, gh: GitHubApiFake, env: Record<string, string> = {}): Promise<StepResult> {
   const workspace = fs.mkdtempSync(`${newRunnerTemp()}-ws`)
-  return runStep('sweep', { inputs: { 'min-age': '15m', ...inputs }, workspace, runnerTemp: newRunnerTemp(), githubToken: gh.token, env: { GITHUB_API_URL: gh.url, ...env } })
+  return runStep('sweep', {
+    inputs: { 'min-age': '15m', ...inputs },
+    workspace,
+    runnerTemp: newRunnerTemp(),
+    githubToken: gh.token,
+    env: { GITHUB_API_URL: gh.url, ...env }
+  })
 }
 
 /** Every log line the step printed that the runner would read as a workflow command. */
