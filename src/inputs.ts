@@ -1,10 +1,8 @@
 import * as core from '@actions/core'
 import * as path from 'node:path'
 import { z } from 'zod'
-import { readFlueSettings } from './providers/flue/inputs'
-import { readNomadSettings } from './providers/nomad/inputs'
-import { readVastSettings } from './providers/vast/inputs'
-import type { InputReader, Settings } from './settings'
+import { PROVIDER_NAMES, providerSpec, type ProviderName } from './providers'
+import type { CommonSettings, InputReader, Settings } from './settings'
 import { InputError } from './util/errors'
 import { registerSecret } from './util/redact'
 import { booleanInput, durationInput, listInput, sizeInput } from './input-parsers'
@@ -57,7 +55,7 @@ const SHELL_SHORTHANDS: Record<string, string> = {
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 const SECRET_NAME = /TOKEN|SECRET|KEY|PASSWORD|PASSWD|CREDENTIAL|PRIVATE/i
 
-const providerSchema = z.enum(['nomad', 'vast', 'flue'])
+const providerSchema = z.enum(PROVIDER_NAMES as [ProviderName, ...ProviderName[]])
 const keepSchema = z.enum(['never', 'on-failure', 'always'])
 
 /**
@@ -70,8 +68,7 @@ export function readSettings(input: InputReader = actionInputs, env: NodeJS.Proc
   if (!run.trim()) throw new InputError('run', 'is empty: give the script to run remotely')
   const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd())
 
-  const settings: Settings = {
-    provider,
+  const common: CommonSettings = {
     run,
     shell: parseShell(input('shell') || 'bash -eo pipefail {0}'),
     workingDirectory: parseWorkingDirectory(input('working-directory') || '.'),
@@ -87,26 +84,17 @@ export function readSettings(input: InputReader = actionInputs, env: NodeJS.Proc
     allowRemoteCommands: booleanInput(input, 'allow-remote-commands', false),
     workspace
   }
-  for (const [k, v] of Object.entries(settings.env)) {
+  for (const [k, v] of Object.entries(common.env)) {
     if (SECRET_NAME.test(k)) {
       registerSecret(v)
       if (v) core.setSecret(v)
     }
   }
-  if (provider === 'nomad') settings.nomad = readNomadSettings(input, env)
-  if (provider === 'vast') settings.vast = readVastSettings(input, env)
-  if (provider === 'flue') {
-    settings.flue = readFlueSettings(input, workspace)
-    if (settings.download.length) {
-      throw new InputError(
-        'download',
-        'is supported for nomad and vast; with flue the command already runs on the runner, so write results into a directory outside the staged workspace'
-      )
-    }
-  }
+  // The provider's own inputs, under its name (Settings is a union on `provider`).
+  const own = providerSpec(provider).readSettings(input, env, common)
   const remoteDir = input('remote-dir')
-  if (remoteDir) settings.remoteDir = parseRemoteDir(remoteDir)
-  return settings
+  if (remoteDir) common.remoteDir = parseRemoteDir(remoteDir)
+  return { ...common, provider, [provider]: own } as Settings
 }
 
 function enumInput<T extends string>(input: InputReader, name: string, schema: z.ZodType<T>, fallback: T | undefined): T {

@@ -1,13 +1,10 @@
-import type { FlueSettings } from './providers/flue/settings'
-import type { NomadSettings } from './providers/nomad/settings'
-import type { VastSettings } from './providers/vast/settings'
+import type { ProviderName, ProviderSettings } from './providers'
 
-export type ProviderName = 'nomad' | 'vast' | 'flue'
+export type { ProviderName } from './providers'
 export type KeepPolicy = 'never' | 'on-failure' | 'always'
 
-/** Every input, validated once. Built by src/inputs.ts; nothing else reads action inputs. */
-export interface Settings {
-  provider: ProviderName
+/** The inputs every provider shares, validated once by src/inputs.ts. */
+export interface CommonSettings {
   run: string
   /** The `shell` template split into argv; '{0}' stands for the script file's path. */
   shell: string[]
@@ -27,10 +24,14 @@ export interface Settings {
   allowRemoteCommands: boolean
   /** The local workspace to archive (GITHUB_WORKSPACE, else the cwd). */
   workspace: string
-  nomad?: NomadSettings
-  vast?: VastSettings
-  flue?: FlueSettings
 }
+
+/**
+ * Every input, validated once (src/inputs.ts; nothing else reads action inputs for main): the
+ * common ones plus, under the provider's own name, what that provider's spec parsed. A union on
+ * `provider`, so `settings.nomad` exists exactly when `settings.provider === 'nomad'`.
+ */
+export type Settings<P extends string = ProviderName> = P extends ProviderName ? CommonSettings & { provider: P } & { [K in P]: ProviderSettings<K> } : never
 
 /** Reads one input: trimmed, '' when unset. Injected so parsing is testable without the runner. */
 export type InputReader = (name: string) => string

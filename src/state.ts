@@ -1,5 +1,9 @@
 import * as core from '@actions/core'
+import { z } from 'zod'
+import { isProviderName } from './providers'
+import type { LeaseHint } from './providers/types'
 import type { ProviderName } from './settings'
+import { errorMessage } from './util/errors'
 
 export type RunStatus = 'succeeded' | 'failed' | 'timed-out' | 'canceled'
 export type ErrorKind = '' | 'command-exit' | 'timeout' | 'canceled' | 'provider-error'
@@ -34,12 +38,69 @@ export function saveLease(lease: LeaseState): void {
   core.saveState(KEY, JSON.stringify(lease))
 }
 
+/** The fields post cannot do without; the rest is read leniently where it is used. */
+const leaseSchema = z.looseObject({
+  version: z.literal(1),
+  provider: z.string().refine(isProviderName, 'not a provider this version of Offload knows'),
+  leaseId: z.string().regex(/^ofl_[0-9a-f]{12}$/),
+  remoteName: z.string().min(1),
+  resourceId: z.string().optional(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  runStatus: z.enum(['succeeded', 'failed', 'timed-out', 'canceled']).optional(),
+  exitCode: z.number().optional(),
+  timings: z.record(z.string(), z.unknown()).optional(),
+  data: z.record(z.string(), z.unknown())
+})
+
+/** State that is there but is not a lease record post can act on (truncated, edited, foreign). */
+export class UnreadableLeaseError extends Error {
+  constructor(
+    readonly reason: string,
+    /** What could still be read out of it, to name the remote and the clean-up command. */
+    readonly hint: LeaseHint
+  ) {
+    super(`state '${KEY}' is not a lease record this version of Offload can act on: ${reason}`)
+    this.name = 'UnreadableLeaseError'
+  }
+}
+
+/** The saved lease, undefined when main saved none; throws UnreadableLeaseError for anything else. */
 export function loadLease(): LeaseState | undefined {
   const raw = core.getState(KEY)
   if (!raw) return undefined
-  const parsed = JSON.parse(raw) as LeaseState
-  if (parsed.version !== 1 || !parsed.leaseId || !parsed.provider) {
-    throw new Error(`state '${KEY}' is not a lease record this version of Offload understands`)
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(raw)
+  } catch (err) {
+    throw new UnreadableLeaseError(`not JSON (${errorMessage(err)})`, hintFrom(raw, undefined))
   }
-  return parsed
+  const checked = leaseSchema.safeParse(parsed)
+  if (!checked.success) {
+    const issue = checked.error.issues[0]
+    throw new UnreadableLeaseError(`${issue?.path.join('.') || 'record'}: ${issue?.message ?? 'invalid'}`, hintFrom(raw, parsed))
+  }
+  return checked.data as LeaseState
+}
+
+const SAFE = /^[A-Za-z0-9_.:-]{1,128}$/
+
+/**
+ * Pulls the identifying fields out of a record that did not validate: from the object when it
+ * parsed, else from the raw text (a truncated record still has its first fields). Only values
+ * that look like identifiers are kept: they are printed inside clean-up commands.
+ */
+function hintFrom(raw: string, parsed: unknown): LeaseHint {
+  const obj = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {}
+  const pick = (key: keyof LeaseHint): string | undefined => {
+    const direct = obj[key]
+    const value = typeof direct === 'string' ? direct : new RegExp(`"${key}"\\s*:\\s*"([^"\\\\]*)"`).exec(raw)?.[1]
+    return value !== undefined && SAFE.test(value) ? value : undefined
+  }
+  const hint: LeaseHint = {}
+  for (const key of ['provider', 'leaseId', 'remoteName', 'resourceId'] as const) {
+    const v = pick(key)
+    if (v !== undefined) hint[key] = v
+  }
+  return hint
 }

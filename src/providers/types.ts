@@ -1,5 +1,6 @@
 import type { RemoteShell } from '../remote/shell'
-import type { Settings } from '../settings'
+import type { CommonSettings, InputReader, Settings } from '../settings'
+import type { ProviderName } from '.'
 import type { LeaseState } from '../state'
 
 /** Who made a remote; stored on it (Nomad job Meta, Vast label) so release touches only our own. */
@@ -14,8 +15,37 @@ export interface Ownership {
   expiresAt: string
 }
 
-export interface AcquireContext {
-  settings: Settings
+/**
+ * One provider, described once (src/providers/index.ts lists them). Everything here is light:
+ * input parsing only. `load()` brings in the provider's client stack as its own chunk, so a run
+ * parses only the stack it uses.
+ */
+export interface ProviderSpec<P extends string = string, S = unknown, R = unknown> {
+  name: P
+  kind: 'shell' | 'delegated'
+  /** Validates the provider's inputs for main (throws InputError naming the input); masks secrets. */
+  readSettings(input: InputReader, env: NodeJS.ProcessEnv, common: CommonSettings): S
+  /**
+   * What release needs and nothing more (connection and credentials), for post. Never throws:
+   * an input that does not validate any more is warned about and left out, so release is still
+   * attempted (or reports the manual clean-up command).
+   */
+  readReleaseSettings(input: InputReader, env: NodeJS.ProcessEnv, lease: Readonly<LeaseState>): R
+  /** The clean-up command for a lease known only in part (unreadable state): no API call. */
+  manualCleanup(hint: LeaseHint): string
+  load(): Promise<Provider<P, R>>
+}
+
+/** What could still be read out of a lease record that is not valid (truncated, wrong shape). */
+export interface LeaseHint {
+  provider?: string
+  leaseId?: string
+  remoteName?: string
+  resourceId?: string
+}
+
+export interface AcquireContext<P extends string = ProviderName> {
+  settings: Settings<P>
   lease: Readonly<LeaseState>
   ownership: Ownership
   /**
@@ -27,22 +57,27 @@ export interface AcquireContext {
   signal: AbortSignal
 }
 
-/** Nomad and Vast: acquire gives a remote shell; sync/run are written once on top of it. */
-export interface ShellProvider {
-  kind: 'shell'
-  name: 'nomad' | 'vast'
-  defaultRemoteDir(settings: Settings): string
-  acquire(ctx: AcquireContext): Promise<RemoteShell>
-  release(ctx: ReleaseContext): Promise<ReleaseResult>
-  /** Shown when the remote is kept: how to reach it and how to remove it by hand. */
-  keptInstructions(ctx: ReleaseContext): string
-  /** Estimated cost so far in USD (Vast: price x time since create), for the cost-usd output. */
-  costEstimate?(lease: Readonly<LeaseState>): number | undefined
+/** Post's view: the release settings (connection and credentials only) and the lease from state. */
+export interface ReleaseContext<R = unknown> {
+  settings: R
+  lease: Readonly<LeaseState>
 }
 
-export interface ReleaseContext {
-  settings: Settings
-  lease: Readonly<LeaseState>
+// Methods (not function-valued properties) on purpose: their parameters are checked bivariantly,
+// so a provider typed for its own settings is a Provider of the union. The registry guarantees the
+// pairing at run time: the spec that parsed the settings is the one whose implementation runs.
+
+/** Nomad and Vast: acquire gives a remote shell; sync/run are written once on top of it. */
+export interface ShellProvider<P extends string = ProviderName, R = unknown> {
+  kind: 'shell'
+  name: P
+  defaultRemoteDir(settings: Settings<P>): string
+  acquire(ctx: AcquireContext<P>): Promise<RemoteShell>
+  release(ctx: ReleaseContext<R>): Promise<ReleaseResult>
+  /** Shown when the remote is kept: how to reach it and how to remove it by hand. */
+  keptInstructions(ctx: ReleaseContext<R>): string
+  /** Estimated cost so far in USD (Vast: price x time since create), for the cost-usd output. */
+  costEstimate?(lease: Readonly<LeaseState>): number | undefined
 }
 
 export interface ReleaseResult {
@@ -57,13 +92,13 @@ export interface ReleaseResult {
 }
 
 /** Flue: the provider receives the archive and the command and does sync and run itself. */
-export interface DelegatedProvider {
+export interface DelegatedProvider<P extends string = ProviderName, R = unknown> {
   kind: 'delegated'
-  name: 'flue'
-  defaultRemoteDir(settings: Settings): string
-  run(ctx: AcquireContext, job: DelegatedJob): Promise<DelegatedOutcome>
-  release(ctx: ReleaseContext): Promise<ReleaseResult>
-  keptInstructions(ctx: ReleaseContext): string
+  name: P
+  defaultRemoteDir(settings: Settings<P>): string
+  run(ctx: AcquireContext<P>, job: DelegatedJob): Promise<DelegatedOutcome>
+  release(ctx: ReleaseContext<R>): Promise<ReleaseResult>
+  keptInstructions(ctx: ReleaseContext<R>): string
 }
 
 export interface DelegatedJob {
@@ -82,4 +117,4 @@ export interface DelegatedOutcome {
   canceled: boolean
 }
 
-export type Provider = ShellProvider | DelegatedProvider
+export type Provider<P extends string = ProviderName, R = unknown> = ShellProvider<P, R> | DelegatedProvider<P, R>

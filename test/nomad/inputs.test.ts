@@ -145,3 +145,28 @@ test('datacenters list, driver, resources', () => {
   expect(s.driver).toBe('raw_exec')
   expect([s.cpu, s.memoryMB, s.diskMB, s.readyTimeoutMs]).toEqual([500, 256, 300, 90_000])
 })
+
+describe('a token over plain http to another machine', () => {
+  const token = 'aaaaaaaa-1111-2222-3333-bbbbbbbbbbbb'
+  it('is refused, naming nomad-addr and the opt-in', () => {
+    const e = fails({ 'nomad-addr': 'http://nomad.internal:4646', 'nomad-token': token })
+    expect(e.input).toBe('nomad-addr')
+    expect(e.message).toMatch(/unencrypted.*nomad-allow-insecure-http: true/)
+    expect(e.message).not.toContain(token)
+    // The token from the environment counts as much as the input.
+    expect(fails({ 'nomad-addr': 'http://10.0.0.5:4646' }, { NOMAD_TOKEN: token }).input).toBe('nomad-addr')
+  })
+  it('is allowed with nomad-allow-insecure-http: true, to loopback, over a unix socket, over https, or without a token', () => {
+    expect(
+      readNomadSettings(reader({ 'nomad-addr': 'http://nomad.internal:4646', 'nomad-token': token, 'nomad-allow-insecure-http': 'true' }), {})
+    ).toMatchObject({
+      addr: 'http://nomad.internal:4646',
+      token,
+      allowInsecureHttp: true
+    })
+    for (const addr of ['http://127.0.0.1:4646', 'http://localhost:4646', 'http://[::1]:4646', 'unix:///run/nomad.sock', 'https://nomad.internal:4646']) {
+      expect(readNomadSettings(reader({ 'nomad-addr': addr, 'nomad-token': token }), {}).token).toBe(token)
+    }
+    expect(readNomadSettings(reader({ 'nomad-addr': 'http://nomad.internal:4646' }), {}).allowInsecureHttp).toBe(false)
+  })
+})

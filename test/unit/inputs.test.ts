@@ -33,7 +33,7 @@ describe('readSettings', () => {
     expect(s.syncGit).toBe(false)
     expect(s.keep).toBe('never')
     expect(s.env).toEqual({ CI: 'true' })
-    expect(s.flue).toMatchObject({ root: flueRoot, workflow: 'offload-runner', runner: 'cli', target: 'node' })
+    expect(s.provider === 'flue' && s.flue).toMatchObject({ root: flueRoot, workflow: 'offload-runner', runner: 'cli', target: 'node' })
   })
 
   it.each([
@@ -90,7 +90,7 @@ describe('readSettings', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'offload-inputs-'))
     fs.writeFileSync(path.join(dir, 'runner.mjs'), '')
     const s = readSettings(reader({ ...base, 'flue-runner': path.join(dir, 'runner.mjs') }), env)
-    expect(s.flue?.runner).toEqual({ script: path.join(dir, 'runner.mjs') })
+    expect(s.provider === 'flue' && s.flue.runner).toEqual({ script: path.join(dir, 'runner.mjs') })
     expect(errorOf({ 'flue-config': path.join(dir, 'nope.ts') })).toContain("Input 'flue-config'")
   })
 })

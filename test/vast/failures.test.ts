@@ -189,7 +189,7 @@ test('release from state alone (no instance ID) finds every instance by its exac
   // The first state save: label recorded, the instance ID not yet.
   const early = t.saved[0]
   expect(early.resourceId).toBeUndefined()
-  const res = await vastProvider.release({ settings: t.ctx.settings, lease: early })
+  const res = await vastProvider.release({ settings: t.ctx.settings.vast, lease: early })
   errors.push(res.detail)
   expect(res.verified).toBe(true)
   for (const d of dups) expect(fake!.instance(d.id)?.deleted).toBe(true)
@@ -314,7 +314,7 @@ test('vast-release: stop stops instead of destroying and warns that storage keep
   expect(res.costUsd).toBeGreaterThanOrEqual(0)
   // Clean up for real.
   const rel = t.release()
-  await vastProvider.release({ ...rel, settings: { ...rel.settings, vast: { ...rel.settings.vast!, release: 'destroy' } } })
+  await vastProvider.release({ ...rel, settings: { ...rel.settings, release: 'destroy' } })
   expect(fake!.liveInstances()).toHaveLength(0)
 })
 

@@ -11,6 +11,7 @@ import type { AcquireContext, DelegatedJob, DelegatedOutcome, DelegatedProvider,
 import { flueRunArgs } from './cli'
 import { isOurs, processesMentioning, readPidFile, stopGroups } from './processes'
 import { parseResponse, type FlueRequest } from './protocol'
+import type { FlueReleaseSettings } from './spec'
 
 const OUTPUT_LIMIT = 10 * 1024 * 1024
 /** Protocol responses carry up to 2 × 10 MiB of output, JSON-escaped; more means something is wrong. */
@@ -21,14 +22,14 @@ function tempDirFor(leaseId: string): string {
   return path.join(process.env.RUNNER_TEMP || os.tmpdir(), `offload-${leaseId}`)
 }
 
-export const flueProvider: DelegatedProvider = {
+export const flueProvider: DelegatedProvider<'flue', FlueReleaseSettings> = {
   kind: 'delegated',
   name: 'flue',
   defaultRemoteDir: () => '/workspace/offload',
 
-  async run(ctx: AcquireContext, job: DelegatedJob): Promise<DelegatedOutcome> {
+  async run(ctx: AcquireContext<'flue'>, job: DelegatedJob): Promise<DelegatedOutcome> {
     const { settings, lease } = ctx
-    const flue = settings.flue!
+    const flue = settings.flue
     const dir = tempDirFor(lease.leaseId)
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
     const pidFile = path.join(dir, 'command.pid')
@@ -146,7 +147,7 @@ export const flueProvider: DelegatedProvider = {
     return { exitCode: response.exitCode, timedOut: response.exitCode === 124, canceled: false }
   },
 
-  async release(ctx: ReleaseContext): Promise<ReleaseResult> {
+  async release(ctx: ReleaseContext<FlueReleaseSettings>): Promise<ReleaseResult> {
     const dir = (ctx.lease.data.tempDir as string | undefined) ?? tempDirFor(ctx.lease.leaseId)
     const pidFile = ctx.lease.data.pidFile as string | undefined
     const cliPid = ctx.lease.data.cliPid as number | undefined
@@ -173,7 +174,7 @@ export const flueProvider: DelegatedProvider = {
     }
   },
 
-  keptInstructions(ctx: ReleaseContext): string {
+  keptInstructions(ctx: ReleaseContext<FlueReleaseSettings>): string {
     const dir = (ctx.lease.data.tempDir as string | undefined) ?? tempDirFor(ctx.lease.leaseId)
     return `Flue files kept in ${dir} (request.json, workspace.tar.gz, script.sh). RUNNER_TEMP is emptied when the job ends; remove them sooner with: rm -rf ${dir}`
   }

@@ -12,7 +12,7 @@ import { NomadApiError, NomadClient, type NomadClientConfig } from './client'
 import { NomadExecShell } from './exec'
 import { buildJob, findTask, renderJobTemplate, TASK_NAME, type NomadJob } from './job'
 import { waitForRunningAlloc, type AllocStub } from './ready'
-import type { NomadSettings } from './settings'
+import type { NomadReleaseSettings } from './settings'
 
 export { readNomadSettings } from './inputs'
 export type { NomadSettings } from './settings'
@@ -38,12 +38,7 @@ export const nomadTuning = {
   afterRegister: undefined as undefined | ((jobId: string) => void | Promise<void>)
 }
 
-function nomadSettings(settings: Settings): NomadSettings {
-  if (!settings.nomad) throw new ProviderError('provider nomad selected but no Nomad settings were parsed')
-  return settings.nomad
-}
-
-function clientFor(s: NomadSettings, data?: Partial<NomadLeaseData>): NomadClient {
+function clientFor(s: NomadReleaseSettings, data?: Partial<NomadLeaseData>): NomadClient {
   const cfg: NomadClientConfig = {
     // Release talks to where the job was made; TLS material and token come from the inputs.
     addr: data?.addr ?? s.addr,
@@ -63,14 +58,14 @@ function cliFlags(data: Pick<NomadLeaseData, 'namespace' | 'region'>): string {
   return `${data.namespace ? ` -namespace=${data.namespace}` : ''}${data.region ? ` -region=${data.region}` : ''}`
 }
 
-function leaseData(lease: Readonly<LeaseState>, s: NomadSettings | undefined): NomadLeaseData {
+function leaseData(lease: Readonly<LeaseState>, s: NomadReleaseSettings): NomadLeaseData {
   const d = lease.data as Partial<NomadLeaseData>
   return {
-    addr: d.addr ?? s?.addr ?? '',
-    region: d.region ?? s?.region ?? '',
-    namespace: d.namespace ?? s?.namespace ?? '',
+    addr: d.addr ?? s.addr,
+    region: d.region ?? s.region,
+    namespace: d.namespace ?? s.namespace,
     jobId: d.jobId ?? lease.resourceId ?? lease.remoteName,
-    driver: d.driver ?? s?.driver ?? '',
+    driver: d.driver ?? '',
     remoteDir: d.remoteDir,
     allocId: d.allocId,
     nodeName: d.nodeName
@@ -130,8 +125,8 @@ async function register(client: NomadClient, job: NomadJob, leaseId: string, sig
  * we pick a per-runner-job directory under /tmp that concurrent runs cannot share (hash of the
  * runner host and the workflow run/attempt/job/step); release removes it before purging.
  */
-function defaultRemoteDir(settings: Settings): string {
-  const driver = settings.nomad?.driver ?? 'docker'
+function defaultRemoteDir(settings: Settings<'nomad'>): string {
+  const driver = settings.nomad.driver
   if (driver === 'exec') return '/local/workspace'
   if (driver === 'raw_exec') {
     const e = process.env
@@ -141,8 +136,8 @@ function defaultRemoteDir(settings: Settings): string {
   return '/workspace'
 }
 
-async function acquire(ctx: AcquireContext): Promise<RemoteShell> {
-  const s = nomadSettings(ctx.settings)
+async function acquire(ctx: AcquireContext<'nomad'>): Promise<RemoteShell> {
+  const s = ctx.settings.nomad
   const jobId = ctx.lease.remoteName
   const job = s.jobspec ? renderJobTemplate(s.jobspec.text, s, jobId, ctx.ownership) : buildJob(s, jobId, ctx.ownership)
   const placed = findTask(job)
@@ -199,16 +194,21 @@ async function removeRawExecWorkspace(client: NomadClient, d: NomadLeaseData): P
   }
 }
 
-async function release(ctx: ReleaseContext): Promise<ReleaseResult> {
-  const s = ctx.settings.nomad
-  if (!s) throw new ProviderError('provider nomad selected but no Nomad settings were parsed')
+async function release(ctx: ReleaseContext<NomadReleaseSettings>): Promise<ReleaseResult> {
+  const s = ctx.settings
   const d = leaseData(ctx.lease, s)
   if (!ctx.lease.resourceId && !ctx.lease.data.nomadRegisterSent) {
     return { verified: true, detail: `no Nomad job was registered (acquire stopped before submitting ${d.jobId})` }
   }
   const jobPath = `/v1/job/${encodeURIComponent(d.jobId)}`
-  const manualCleanup = `NOMAD_ADDR=${d.addr} nomad job stop -purge${cliFlags(d)} ${d.jobId}`
-  const client = clientFor(s, d)
+  const manualCleanup = `NOMAD_ADDR=${d.addr || '<nomad-addr>'} nomad job stop -purge${cliFlags(d)} ${d.jobId}`
+  if (!d.addr) return { verified: false, detail: `no usable Nomad address (input 'nomad-addr') to reach job ${d.jobId}`, manualCleanup }
+  let client: NomadClient
+  try {
+    client = clientFor(s, d)
+  } catch (err) {
+    return { verified: false, detail: `could not set up a Nomad client for ${d.addr}: ${errorMessage(err)}`, manualCleanup }
+  }
   try {
     const found = await client.call<NomadJob>('GET', jobPath, { idempotent: true, accept: [404], capability: 'read-job' })
     if (found.status === 404) return { verified: true, detail: `Nomad job ${d.jobId} is gone (GET ${jobPath} → 404)` }
@@ -238,8 +238,8 @@ async function release(ctx: ReleaseContext): Promise<ReleaseResult> {
   }
 }
 
-function keptInstructions(ctx: ReleaseContext): string {
-  const d = leaseData(ctx.lease, ctx.settings.nomad)
+function keptInstructions(ctx: ReleaseContext<NomadReleaseSettings>): string {
+  const d = leaseData(ctx.lease, ctx.settings)
   const flags = cliFlags(d)
   const target = d.allocId ? d.allocId : `-job ${d.jobId}`
   return [
@@ -249,7 +249,7 @@ function keptInstructions(ctx: ReleaseContext): string {
   ].join('\n')
 }
 
-export const nomadProvider: ShellProvider = {
+export const nomadProvider: ShellProvider<'nomad', NomadReleaseSettings> = {
   kind: 'shell',
   name: 'nomad',
   defaultRemoteDir,

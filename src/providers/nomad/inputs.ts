@@ -7,6 +7,7 @@ import type { InputReader } from '../../settings'
 import { InputError } from '../../util/errors'
 import { registerSecret } from '../../util/redact'
 import type { NomadDriver, NomadSettings } from './settings'
+import { insecureHttpProblem } from './transport-policy'
 
 const DRIVERS = ['docker', 'exec', 'raw_exec', 'podman'] as const satisfies readonly NomadDriver[]
 const driverSchema = z.enum(DRIVERS)
@@ -23,7 +24,7 @@ const positiveInt = z
   )
 
 /** Registers a secret with our redactor and with the runner's log masking (whole value and each line). */
-function maskSecret(value: string): void {
+export function maskSecret(value: string): void {
   if (!value) return
   registerSecret(value)
   core.setSecret(value)
@@ -58,7 +59,7 @@ export function normalizeNomadAddr(raw: string): string | undefined {
 }
 
 /** PEM text as given, or the contents of the file it names. */
-function readPem(input: string, value: string, what: string): string {
+export function readPem(input: string, value: string, what: string): string {
   if (value.includes('-----BEGIN')) return value.trim() + '\n'
   let text: string
   try {
@@ -73,7 +74,7 @@ function readPem(input: string, value: string, what: string): string {
   return text
 }
 
-function parseBool(input: string, value: string, dflt: boolean): boolean {
+export function parseBool(input: string, value: string, dflt: boolean): boolean {
   if (value === '') return dflt
   const v = value.toLowerCase()
   if (['true', '1', 't', 'yes'].includes(v)) return true
@@ -197,6 +198,10 @@ export function readNomadSettings(input: InputReader, env: NodeJS.ProcessEnv): N
     throw new InputError(which, `TLS material was given but nomad-addr '${addr}' is not https://; use an https:// address or drop the TLS inputs`)
   }
 
+  const allowInsecureHttp = parseBool('nomad-allow-insecure-http', get('nomad-allow-insecure-http'), false)
+  const insecure = insecureHttpProblem(addr, token, allowInsecureHttp)
+  if (insecure) throw new InputError('nomad-addr', insecure)
+
   const readyTimeoutMs = durationInput(input, 'nomad-ready-timeout', '5m')
 
   return {
@@ -213,6 +218,7 @@ export function readNomadSettings(input: InputReader, env: NodeJS.ProcessEnv): N
     diskMB,
     jobspec,
     tls: { caCert, clientCert, clientKey, serverName, skipVerify },
+    allowInsecureHttp,
     readyTimeoutMs
   }
 }

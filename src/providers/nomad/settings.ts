@@ -34,5 +34,10 @@ export interface NomadSettings {
   /** A JSON job template (see job.ts for the placeholders); the file is read at input time. */
   jobspec?: { path: string; text: string }
   tls: NomadTlsSettings
+  /** nomad-allow-insecure-http: the token may go over plain http to a non-loopback host. */
+  allowInsecureHttp: boolean
   readyTimeoutMs: number
 }
+
+/** What post needs to purge the job: connection and credentials only (./release-settings.ts). */
+export type NomadReleaseSettings = Pick<NomadSettings, 'addr' | 'token' | 'region' | 'namespace' | 'tls' | 'allowInsecureHttp'>

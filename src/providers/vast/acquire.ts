@@ -88,9 +88,8 @@ function statusLine(inst: VastInstance): string {
   return `${inst.actualStatus ?? 'provisioning'}${inst.statusMsg ? ` (${inst.statusMsg})` : ''}`
 }
 
-export async function acquireVast(ctx: AcquireContext): Promise<RemoteShell> {
+export async function acquireVast(ctx: AcquireContext<'vast'>): Promise<RemoteShell> {
   const vs = ctx.settings.vast
-  if (!vs) throw new ProviderError('provider vast was selected but no Vast settings were parsed')
   const t = tuningOf(vs)
   const signal = ctx.signal
   const client = new VastClient(vs, signal)

@@ -206,7 +206,7 @@ export class VastClient {
   private readonly tuning: VastTuning
 
   constructor(
-    private readonly settings: VastSettings,
+    private readonly settings: Pick<VastSettings, 'apiKey' | 'apiUrl' | 'tuning'>,
     private readonly signal?: AbortSignal
   ) {
     this.tuning = tuningOf(settings)

@@ -1,4 +1,3 @@
-import type { Settings } from '../../settings'
 import type { ReleaseContext, ShellProvider } from '../types'
 import { acquireVast, SSH_USER } from './acquire'
 import { readLeaseData } from './lease-data'
@@ -6,12 +5,13 @@ import { costOf, releaseVast } from './release'
 
 export { readVastSettings } from './inputs'
 export type { VastSettings } from './settings'
+import type { VastReleaseSettings } from './settings'
 
 export const VAST_DEFAULT_REMOTE_DIR = '/workspace/offload'
 
-function keptInstructions(ctx: ReleaseContext): string {
+function keptInstructions(ctx: ReleaseContext<VastReleaseSettings>): string {
   const data = readLeaseData(ctx.lease)
-  const apiUrl = ctx.settings.vast?.apiUrl ?? 'https://console.vast.ai'
+  const apiUrl = ctx.settings.apiUrl
   const id = ctx.lease.resourceId
   if (!id) {
     return `The Vast instance labelled '${data.vastLabel ?? ctx.lease.remoteName}' was kept; find it with 'vastai show instances' and remove it with 'vastai destroy instance <id>'. It bills until destroyed.`
@@ -29,10 +29,10 @@ function keptInstructions(ctx: ReleaseContext): string {
   return lines.join('\n')
 }
 
-export const vastProvider: ShellProvider = {
+export const vastProvider: ShellProvider<'vast', VastReleaseSettings> = {
   kind: 'shell',
   name: 'vast',
-  defaultRemoteDir: (_settings: Settings) => VAST_DEFAULT_REMOTE_DIR,
+  defaultRemoteDir: () => VAST_DEFAULT_REMOTE_DIR,
   acquire: acquireVast,
   release: releaseVast,
   keptInstructions,

@@ -108,7 +108,7 @@ function parseNumber(input: string, text: string, accepted: string, check: (n: n
   return n
 }
 
-function oneOf<T extends string>(input: string, text: string, values: readonly T[]): T {
+export function oneOf<T extends string>(input: string, text: string, values: readonly T[]): T {
   const v = text.toLowerCase()
   if (!(values as readonly string[]).includes(v)) throw new InputError(input, `'${text}' is not valid; expected one of ${values.join(', ')}`)
   return v as T
@@ -193,7 +193,7 @@ export function readVastSettings(input: InputReader, env: NodeJS.ProcessEnv): Va
  * quickly; it also lets an operator slow polling for a rate-limited account. Unknown keys and
  * non-positive numbers are refused so a typo cannot silently disable a wait.
  */
-function pacingFromEnv(env: NodeJS.ProcessEnv): VastSettings['tuning'] {
+export function pacingFromEnv(env: NodeJS.ProcessEnv): VastSettings['tuning'] {
   const raw = (env.OFFLOAD_VAST_TUNING ?? '').trim()
   if (!raw) return undefined
   let parsed: unknown

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import * as core from '@actions/core'
-import { errorMessage, ProviderError } from '../../util/errors'
+import { errorMessage } from '../../util/errors'
 import type { ReleaseContext, ReleaseResult } from '../types'
 import { VastClient, isAuthError, type VastInstance } from './client'
 import { readLeaseData, type VastInstanceRecord } from './lease-data'
-import { tuningOf, type VastSettings, type VastTuning } from './settings'
+import { tuningOf, type VastReleaseSettings, type VastTuning } from './settings'
 
 export interface InstanceRelease {
   id: string
@@ -95,9 +95,8 @@ export function costOf(records: Record<string, VastInstanceRecord>, results: Ins
   return any ? Math.round(total * 10_000) / 10_000 : undefined
 }
 
-export async function releaseVast(ctx: ReleaseContext): Promise<ReleaseResult> {
-  const vs = ctx.settings.vast as VastSettings
-  if (!vs) throw new ProviderError('provider vast was selected but no Vast settings were parsed')
+export async function releaseVast(ctx: ReleaseContext<VastReleaseSettings>): Promise<ReleaseResult> {
+  const vs = ctx.settings
   const t = tuningOf(vs)
   const data = readLeaseData(ctx.lease)
   const records = data.vastInstances ?? {}
@@ -112,6 +111,16 @@ export async function releaseVast(ctx: ReleaseContext): Promise<ReleaseResult> {
   if (current) ids.add(current)
 
   if (!ids.size && !label) return { verified: true, detail: 'no Vast instance was created', costUsd: costOf(records, []) }
+  if (!vs.apiKey) {
+    return {
+      verified: false,
+      detail: `no API key to destroy the instance with: input 'vast-api-key' and VAST_API_KEY are empty in the post step`,
+      manualCleanup: ids.size
+        ? manualDestroy([...ids], vs.apiUrl)
+        : `vastai show instances  # destroy the one labelled '${label}' with: vastai destroy instance <id>`,
+      costUsd: costOf(records, [])
+    }
+  }
 
   const results: InstanceRelease[] = []
   const handled = new Set<string>()

@@ -33,6 +33,9 @@ export interface VastSettings {
   tuning?: Partial<VastTuning>
 }
 
+/** What post needs to destroy the instance: connection, credentials, vast-release, pacing. */
+export type VastReleaseSettings = Pick<VastSettings, 'apiKey' | 'apiUrl' | 'release' | 'tuning'>
+
 export interface VastTuning {
   /** First delay between instance polls; grows x1.5 up to pollMaxMs. */
   pollMinMs: number
@@ -68,6 +71,6 @@ export const DEFAULT_TUNING: VastTuning = {
   keepaliveIntervalMs: 15_000
 }
 
-export function tuningOf(s: VastSettings): VastTuning {
+export function tuningOf(s: Pick<VastSettings, 'tuning'>): VastTuning {
   return { ...DEFAULT_TUNING, ...(s.tuning ?? {}) }
 }

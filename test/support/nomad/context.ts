@@ -1,7 +1,7 @@
 /** Builds the Settings / LeaseState / contexts the provider expects, for tests. */
 import { randomBytes } from 'node:crypto'
 import type { AcquireContext, Ownership, ReleaseContext } from '../../../src/providers/types'
-import type { NomadSettings } from '../../../src/providers/nomad/settings'
+import type { NomadReleaseSettings, NomadSettings } from '../../../src/providers/nomad/settings'
 import type { Settings } from '../../../src/settings'
 import type { LeaseState } from '../../../src/state'
 
@@ -19,12 +19,13 @@ export function nomadSettings(over: Partial<NomadSettings> = {}): NomadSettings 
     memoryMB: 64,
     diskMB: 100,
     tls: { skipVerify: false },
+    allowInsecureHttp: false,
     readyTimeoutMs: 20_000,
     ...over
   }
 }
 
-export function settingsFor(nomad: NomadSettings, remoteDir = '/tmp/offload-test'): Settings {
+export function settingsFor(nomad: NomadSettings, remoteDir = '/tmp/offload-test'): Settings<'nomad'> {
   return {
     provider: 'nomad',
     run: 'true',
@@ -63,10 +64,10 @@ export function ownershipFor(lease: LeaseState): Ownership {
 }
 
 export function acquireContext(
-  settings: Settings,
+  settings: Settings<'nomad'>,
   lease: LeaseState,
   signal = new AbortController().signal
-): AcquireContext & { recorded: { resourceId?: string; data?: Record<string, unknown> }[] } {
+): AcquireContext<'nomad'> & { recorded: { resourceId?: string; data?: Record<string, unknown> }[] } {
   const recorded: { resourceId?: string; data?: Record<string, unknown> }[] = []
   return {
     settings,
@@ -82,7 +83,7 @@ export function acquireContext(
   }
 }
 
-export function releaseContext(settings: Settings, lease: LeaseState): ReleaseContext {
-  // What post sees: state round-tripped through JSON.
-  return { settings, lease: JSON.parse(JSON.stringify(lease)) as LeaseState }
+export function releaseContext(settings: Settings<'nomad'>, lease: LeaseState): ReleaseContext<NomadReleaseSettings> {
+  // What post sees: state round-tripped through JSON, and only the connection settings.
+  return { settings: settings.nomad, lease: JSON.parse(JSON.stringify(lease)) as LeaseState }
 }

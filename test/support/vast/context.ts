@@ -1,6 +1,6 @@
 /** Builds settings and acquire/release contexts for module tests against the fake. */
 import type { AcquireContext, Ownership, ReleaseContext } from '../../../src/providers/types'
-import type { VastSettings } from '../../../src/providers/vast/settings'
+import type { VastReleaseSettings, VastSettings } from '../../../src/providers/vast/settings'
 import type { Settings } from '../../../src/settings'
 import type { LeaseState } from '../../../src/state'
 import type { VastFake } from './fake'
@@ -40,7 +40,7 @@ export function vastSettings(fake: VastFake, over: Partial<VastSettings> = {}): 
   }
 }
 
-export function settingsFor(vast: VastSettings): Settings {
+export function settingsFor(vast: VastSettings): Settings<'vast'> {
   return {
     provider: 'vast',
     run: 'true',
@@ -76,15 +76,15 @@ export function newTestLease(): LeaseState {
 }
 
 export interface TestContext {
-  ctx: AcquireContext
+  ctx: AcquireContext<'vast'>
   lease: LeaseState
   abort: AbortController
   /** Snapshots of the lease after every record() call (what GITHUB_STATE would hold). */
   saved: LeaseState[]
-  release(): ReleaseContext
+  release(): ReleaseContext<VastReleaseSettings>
 }
 
-export function acquireContext(settings: Settings, lease = newTestLease()): TestContext {
+export function acquireContext(settings: Settings<'vast'>, lease = newTestLease()): TestContext {
   const abort = new AbortController()
   const saved: LeaseState[] = []
   const ownership: Ownership = {
@@ -96,7 +96,7 @@ export function acquireContext(settings: Settings, lease = newTestLease()): Test
     job: 'gpu test',
     expiresAt: lease.expiresAt
   }
-  const ctx: AcquireContext = {
+  const ctx: AcquireContext<'vast'> = {
     settings,
     lease,
     ownership,
@@ -107,7 +107,7 @@ export function acquireContext(settings: Settings, lease = newTestLease()): Test
       saved.push(JSON.parse(JSON.stringify(lease)))
     }
   }
-  return { ctx, lease, abort, saved, release: () => ({ settings, lease: JSON.parse(JSON.stringify(lease)) }) }
+  return { ctx, lease, abort, saved, release: () => ({ settings: settings.vast, lease: JSON.parse(JSON.stringify(lease)) }) }
 }
 
 /** Captures everything @actions/core (and anything else) writes to stdout/stderr. */

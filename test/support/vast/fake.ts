@@ -56,6 +56,8 @@ export interface VastFakeOptions {
   maxPageSize?: number
   /** How the attach-key answer names the key: an object with id, or a bare string. */
   keyAttachShape?: 'object' | 'string'
+  /** PATH of every SSH session on the instances (e.g. a directory with a hostile `tar` first). */
+  remotePath?: string
 }
 
 export interface FakeInstance {
@@ -174,7 +176,7 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
   const maxPage = opts.maxPageSize ?? 25
 
   const startRemote = async (inst: FakeInstance): Promise<void> => {
-    inst.sshd = await startSshd()
+    inst.sshd = await startSshd({ sessionPath: opts.remotePath })
     inst.sshd.writeAuthorizedKeys(inst.keys.map(k => k.public_key))
     const proxy = net.createServer(client => {
       if (!inst.sshd?.running()) {

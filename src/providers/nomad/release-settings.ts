@@ -1,0 +1,61 @@
+import * as core from '@actions/core'
+import type { InputReader } from '../../settings'
+import type { LeaseState } from '../../state'
+import { errorMessage } from '../../util/errors'
+import { maskSecret, normalizeNomadAddr, parseBool, readPem } from './inputs'
+import type { NomadReleaseSettings } from './settings'
+import { insecureHttpProblem } from './transport-policy'
+
+/**
+ * Post's Nomad settings: where the job was made (from state) and the credentials to reach it
+ * (from inputs). Lenient by design: every input that no longer validates is warned about and left
+ * out, so release is still attempted; if it then fails, post prints the clean-up command.
+ */
+export function readNomadReleaseSettings(input: InputReader, env: NodeJS.ProcessEnv, lease: Readonly<LeaseState>): NomadReleaseSettings {
+  const get = (name: string, envName?: string): string => input(name).trim() || (envName ? (env[envName] ?? '').trim() : '')
+  const lenient = <T>(name: string, fallback: T, read: () => T): T => {
+    try {
+      return read()
+    } catch (err) {
+      core.warning(`post: input '${name}' ignored for release (${errorMessage(err)})`)
+      return fallback
+    }
+  }
+  const data = lease.data as Record<string, unknown>
+  const fromState = (key: string): string | undefined => (typeof data[key] === 'string' ? (data[key] as string) : undefined)
+
+  const stateAddr = fromState('addr')
+  const rawAddr = get('nomad-addr', 'NOMAD_ADDR') || 'http://127.0.0.1:4646'
+  const addr = (stateAddr && normalizeNomadAddr(stateAddr)) || normalizeNomadAddr(rawAddr) || ''
+  if (!addr) core.warning(`post: input 'nomad-addr' is not an address Offload accepts and state holds none; release cannot reach Nomad`)
+
+  let token = get('nomad-token', 'NOMAD_TOKEN')
+  maskSecret(token)
+  const allowInsecureHttp = lenient('nomad-allow-insecure-http', false, () => parseBool('nomad-allow-insecure-http', get('nomad-allow-insecure-http'), false))
+  const insecure = insecureHttpProblem(addr, token, allowInsecureHttp)
+  if (insecure) {
+    core.warning(`post: input 'nomad-addr' ${insecure}. The token is not sent; release tries without it.`)
+    token = ''
+  }
+
+  const pem = (name: string, envName: string, what: string): string | undefined => {
+    const raw = get(name, envName)
+    if (raw.includes('-----BEGIN') && name === 'nomad-client-key') maskSecret(raw)
+    return raw ? lenient(name, undefined, () => readPem(name, raw, what)) : undefined
+  }
+  const caCert = pem('nomad-ca-cert', 'NOMAD_CACERT', 'CA certificate')
+  const clientCert = pem('nomad-client-cert', 'NOMAD_CLIENT_CERT', 'client certificate')
+  const clientKey = pem('nomad-client-key', 'NOMAD_CLIENT_KEY', 'client key')
+  if (clientKey) maskSecret(clientKey)
+  const serverName = get('nomad-tls-server-name', 'NOMAD_TLS_SERVER_NAME') || undefined
+  const skipVerify = lenient('nomad-tls-skip-verify', false, () => parseBool('nomad-tls-skip-verify', get('nomad-tls-skip-verify', 'NOMAD_SKIP_VERIFY'), false))
+
+  return {
+    addr,
+    token,
+    region: fromState('region') ?? get('nomad-region', 'NOMAD_REGION'),
+    namespace: fromState('namespace') ?? get('nomad-namespace', 'NOMAD_NAMESPACE'),
+    tls: { caCert, clientCert, clientKey, serverName, skipVerify },
+    allowInsecureHttp
+  }
+}
