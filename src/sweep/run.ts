@@ -4,7 +4,7 @@ import { redact } from '../util/redact'
 import { decide } from './decide'
 import { readSweepSettings, type SweepSettings } from './inputs'
 import { logLine, logSafe, summaryMarkdown, type SweepRow } from './report'
-import { RunLookup } from './runs'
+import type { RunLookup } from './runs'
 import type { ProviderSweeper } from './types'
 
 async function sweeperFor(s: SweepSettings): Promise<ProviderSweeper> {
@@ -41,7 +41,12 @@ async function sweep(s: SweepSettings, sweeper: ProviderSweeper, env: NodeJS.Pro
     core.setFailed(`Offload sweep: listing ${s.provider} resources failed; nothing was removed: ${redact(errorMessage(err))}`)
     return
   }
-  const lookup = new RunLookup({ token: s.githubToken, baseUrl: s.githubApiUrl })
+  // @actions/github (Octokit and its HTTP stack) loads only when a run actually has to be looked up.
+  let lookup: Promise<RunLookup> | undefined
+  const runVerdict = async (repo: string, runId: string) => {
+    lookup ??= import('./runs').then(m => new m.RunLookup({ token: s.githubToken, baseUrl: s.githubApiUrl }))
+    return (await lookup).verdict(repo, runId)
+  }
   const now = Date.now()
   const scope = s.repositories === '*' ? 'every repository' : s.repositories.join(', ')
   core.info(
@@ -55,7 +60,7 @@ async function sweep(s: SweepSettings, sweeper: ProviderSweeper, env: NodeJS.Pro
       now,
       minAgeMs: s.minAgeMs,
       repositories: s.repositories,
-      runVerdict: (repo, runId) => lookup.verdict(repo, runId)
+      runVerdict
     })
     const row: SweepRow = { resource: r, decision, result: '', failed: false, ageMs: r.createdAtMs === undefined ? undefined : now - r.createdAtMs }
     if (decision.action !== 'sweep') row.result = decision.action === 'skip' ? 'kept: cannot tell' : 'kept'

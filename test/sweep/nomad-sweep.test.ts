@@ -197,6 +197,15 @@ describe('sweep (nomad, dist/sweep bundle)', () => {
     expect(summaryRow(step, id)).toContain('NOT removed')
   })
 
+  it('fails without removing anything when the jobs cannot be listed', async () => {
+    const before = snapshot()
+    emu.injectFaults({ status: 403, count: 1, match: (m, p) => m === 'GET' && p === '/v1/jobs', body: 'Permission denied' })
+    const step = await runSweep(inputs(), gh)
+    expect(step.code).toBe(1)
+    expect(step.stdout).toMatch(/::error::Offload sweep: listing nomad resources failed; nothing was removed: Nomad GET \/v1\/jobs failed: HTTP 403.*list-jobs/)
+    expect(snapshot()).toEqual(before)
+  })
+
   it('refuses bad inputs before any remote call', async () => {
     const n = emu.requests.length
     const step = await runSweep(inputs({ 'min-age': 'soon' }), gh)
