@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises'
 import * as core from '@actions/core'
 import { ProviderError } from '../util/errors'
 import { redact } from '../util/redact'
+import { longTimeout } from '../util/timers'
 import { envScript, shQuote } from './quote'
 import { CODEC_PROBE_SCRIPT, DOWNLOAD_SCRIPT, KILL_SCRIPT, RUN_SCRIPT, SYNC_SCRIPT } from './scripts'
 import type { ArchiveCodec } from '../workspace/archive'
@@ -80,7 +81,7 @@ export async function runScript(shell: RemoteShell, spec: RunSpec): Promise<RunO
   }
   spec.signal?.addEventListener('abort', onAbort, { once: true })
   // The remote watchdog enforces the timeout; this local timer only covers a transport that hangs.
-  const fallback = setTimeout(() => {
+  const fallback = longTimeout(() => {
     localTimeout = true
     void stop().catch(() => undefined)
   }, spec.timeoutMs + 30_000)
@@ -98,7 +99,7 @@ export async function runScript(shell: RemoteShell, spec: RunSpec): Promise<RunO
     if (localTimeout) return { exitCode: 124, timedOut: true, canceled: false }
     throw err
   } finally {
-    clearTimeout(fallback)
+    fallback.clear()
     spec.signal?.removeEventListener('abort', onAbort)
   }
 }

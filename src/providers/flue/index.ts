@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises'
 import { TailBuffer } from '../../remote/sink'
 import { ProviderError } from '../../util/errors'
 import { redact } from '../../util/redact'
+import { longTimeout } from '../../util/timers'
 import type { AcquireContext, DelegatedJob, DelegatedOutcome, DelegatedProvider, ReleaseContext, ReleaseResult } from '../types'
 import { flueRunArgs } from './cli'
 import { isOurs, processesMentioning, readPidFile, stopGroups } from './processes'
@@ -108,7 +109,7 @@ export const flueProvider: DelegatedProvider<'flue', FlueReleaseSettings> = {
       stop()
     }
     ctx.signal.addEventListener('abort', onAbort, { once: true })
-    const fallback = setTimeout(() => {
+    const fallback = longTimeout(() => {
       localTimeout = true
       stop()
     }, settings.commandTimeoutMs + 60_000)
@@ -118,7 +119,7 @@ export const flueProvider: DelegatedProvider<'flue', FlueReleaseSettings> = {
     try {
       ;[code, sig] = await Promise.race([new Promise<[number | null, NodeJS.Signals | null]>(res => child.once('close', (c, s) => res([c, s]))), spawnError])
     } finally {
-      clearTimeout(fallback)
+      fallback.clear()
       ctx.signal.removeEventListener('abort', onAbort)
     }
     if (canceled) return { exitCode: 130, timedOut: false, canceled: true }

@@ -12,6 +12,7 @@ import { vastLabel, type VastInstanceRecord, type VastLeaseData } from './lease-
 import { destroyAndVerify } from './release'
 import { tuningOf, type VastSettings, type VastTuning } from './settings'
 import { HostKeyMismatchError, SshShell, describeEndpoint, probeSsh, type SshEndpoint, type SshOptions, HostKeyPin } from './ssh'
+import { inert } from '../../report/inert'
 
 export const SSH_USER = 'root'
 const ONSTART = 'touch ~/.no_auto_tmux'
@@ -142,7 +143,9 @@ export async function acquireVast(ctx: AcquireContext<'vast'>): Promise<RemoteSh
     const { id, offer } = created
     instances[String(id)] = { createdAt: Date.now(), dphTotal: offer.dphTotal, offerId: offer.id, machineId: offer.machineId }
     save(id)
-    core.info(`Vast instance ${id} created on offer ${offer.id} (${offer.gpuName ?? 'gpu'} x${offer.numGpus ?? vs.gpuCount}, $${offer.dphTotal ?? '?'}/h)`)
+    core.info(
+      `Vast instance ${id} created on offer ${offer.id} (${inert(offer.gpuName ?? 'gpu')} x${offer.numGpus ?? vs.gpuCount}, $${offer.dphTotal ?? '?'}/h)`
+    )
 
     try {
       const keyId = await client.attachSshKey(id, keys.public)
@@ -157,12 +160,12 @@ export async function acquireVast(ctx: AcquireContext<'vast'>): Promise<RemoteSh
       return shell
     } catch (err) {
       if (!(err instanceof InstanceFailed) || attempt >= 2 || signal.aborted) throw err
-      core.warning(`${err.message}; destroying it and trying once more on another machine`)
+      core.warning(`${inert(err.message)}; destroying it and trying once more on another machine`)
       if (offer.machineId !== undefined) badMachines.add(offer.machineId)
       goneOffers.add(offer.id)
       const res = await destroyAndVerify(client, id, data.vastLabel, t)
       if (res.verified) instances[String(id)].destroyedAt = Date.now()
-      else core.warning(`Vast instance ${id} could not be confirmed destroyed yet (${res.detail}); post will retry`)
+      else core.warning(`Vast instance ${id} could not be confirmed destroyed yet (${inert(res.detail)}); post will retry`)
       save()
       if (!offers.some(o => !goneOffers.has(o.id) && !(o.machineId !== undefined && badMachines.has(o.machineId)))) {
         offers = await searchOffers(client, vs)
@@ -226,13 +229,13 @@ async function createOnFirstAvailable(
         if (isDefiniteCreateError(err)) {
           if ((err as VastApiError).status === 403) {
             goneOffers.add(offer.id)
-            core.info(`Vast offer ${offer.id} refused (${(err as Error).message}); trying the next offer`)
+            core.info(`Vast offer ${offer.id} refused (${inert((err as Error).message)}); trying the next offer`)
             break
           }
           throw new ProviderError(`Vast refused to create an instance: ${(err as Error).message}. Check 'vast-image' and 'vast-disk'.`, { cause: err })
         }
         // Ambiguous: the instance may exist. Never re-send the create before looking it up by label.
-        core.warning(`Vast create on offer ${offer.id} had an ambiguous outcome (${(err as Error).message}); looking for the instance by its label`)
+        core.warning(`Vast create on offer ${offer.id} had an ambiguous outcome (${inert((err as Error).message)}); looking for the instance by its label`)
         const adopted = await findCreated(client, label, knownIds, t, signal)
         if (adopted) {
           core.info(`Found Vast instance ${adopted.id} by its label; using it`)
@@ -278,7 +281,7 @@ async function waitUntilReady(
     if (!inst) throw new InstanceFailed(`Vast instance ${id} disappeared while starting${last ? ` (last status ${statusLine(last)})` : ''}`)
     last = inst
     const line = statusLine(inst)
-    if (line !== lastLine) core.info(`Vast instance ${id}: ${line}`)
+    if (line !== lastLine) core.info(`Vast instance ${id}: ${inert(line)}`)
     lastLine = line
     const failed = failureOf(inst)
     if (failed) throw new InstanceFailed(`Vast instance ${id} failed to start: ${failed}`)

@@ -6,6 +6,7 @@ import { redact, registerSecret } from '../../util/redact'
 import { isConnectionError, withRetry } from '../../util/retry'
 import type { VastSettings, VastTuning } from './settings'
 import { tuningOf } from './settings'
+import { inert } from '../../report/inert'
 
 const MAX_BODY = 4 * 1024 * 1024
 const USER_AGENT = 'offload-action (+https://github.com/features/actions)'
@@ -228,7 +229,7 @@ export class VastClient {
       retryable: err => !this.signal?.aborted && isRetryable(err),
       onRetry: (err, attempt, delay) =>
         core.info(
-          `Vast API ${method} ${path}: ${shortReason(err)}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1}/${this.tuning.retryAttempts})`
+          `Vast API ${method} ${path}: ${inert(shortReason(err))}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1}/${this.tuning.retryAttempts})`
         )
     })
   }

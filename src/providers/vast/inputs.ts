@@ -3,7 +3,7 @@ import { z } from 'zod'
 import type { InputReader } from '../../settings'
 import { InputError } from '../../util/errors'
 import { registerSecret } from '../../util/redact'
-import { parseDuration } from '../../util/units'
+import { durationInput } from '../../input-parsers'
 import { DEFAULT_TUNING, type VastOrder, type VastRelease, type VastSettings, type VastSshMode } from './settings'
 
 export const VAST_DEFAULTS = {
@@ -163,11 +163,7 @@ export function readVastSettings(input: InputReader, env: NodeJS.ProcessEnv): Va
   const order = parseOrder(input('vast-order') || VAST_DEFAULTS.order)
   const release = oneOf<VastRelease>('vast-release', input('vast-release') || VAST_DEFAULTS.release, ['destroy', 'stop'])
   const ssh = oneOf<VastSshMode>('vast-ssh', input('vast-ssh') || VAST_DEFAULTS.ssh, ['auto', 'direct', 'proxy'])
-  const readyText = input('vast-ready-timeout') || VAST_DEFAULTS.readyTimeout
-  const readyTimeoutMs = parseDuration(readyText)
-  if (readyTimeoutMs === undefined || readyTimeoutMs < 1000) {
-    throw new InputError('vast-ready-timeout', `'${readyText}' is not valid; expected a duration of at least 1s such as 90s, 20m or 1h`)
-  }
+  const readyTimeoutMs = durationInput(input, 'vast-ready-timeout', VAST_DEFAULTS.readyTimeout, 1000)
 
   return {
     apiKey,

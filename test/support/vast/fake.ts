@@ -37,6 +37,8 @@ export interface OfferBehaviour {
   create500AfterCreate?: boolean
   /** Never leaves loading. */
   stuck?: boolean
+  /** The status_msg while loading (default "Pulling <image>: downloading layer N"): hostile text for log tests. */
+  loadingStatusMsg?: string
   /** No ports["22/tcp"] (direct SSH unavailable): only the proxy endpoint works. */
   noDirect?: boolean
 }
@@ -261,7 +263,7 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
     }
     if (inst.gets <= loadingPolls || inst.behaviour.stuck) {
       inst.actual = 'loading'
-      inst.statusMsg = `Pulling ${inst.image}: downloading layer ${inst.gets}`
+      inst.statusMsg = inst.behaviour.loadingStatusMsg ?? `Pulling ${inst.image}: downloading layer ${inst.gets}`
       return
     }
     await inst.ready
