@@ -1,3 +1,4 @@
+import { inert } from '../report/inert'
 import type { Decision } from './decide'
 import type { SweepResource } from './types'
 
@@ -9,16 +10,6 @@ export interface SweepRow {
   result: string
   failed: boolean
   ageMs?: number
-}
-
-/**
- * Provider text (job names, statuses, error bodies) on one log line: control characters become
- * '?', so it can never start a line of its own, and a line can never begin with `::` or `##[`
- * (workflow commands, log groups).
- */
-export function logSafe(text: string): string {
-  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?')
-  return /^\s*(::|##\[)/.test(flat) ? `> ${flat}` : flat
 }
 
 /** Provider text in a Markdown table cell: no raw `<`, `>`, `&`, `|`, backtick or line break. */
@@ -61,9 +52,10 @@ function actionText(row: SweepRow, dryRun: boolean): string {
   return row.decision.action
 }
 
+/** The resource's log line; provider text in it is inert (src/report/inert.ts): one line, never a workflow command. */
 export function logLine(row: SweepRow, dryRun: boolean, now: number): string {
   const r = row.resource
-  return logSafe(
+  return inert(
     `${r.name} [${r.status || '?'}] ${ownerText(r)}, age ${formatAge(row.ageMs)}, expires ${expiry(r, now)}: ${actionText(row, dryRun)} (${row.decision.reason}) → ${row.result}`
   )
 }

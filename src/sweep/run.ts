@@ -3,7 +3,7 @@ import { errorMessage, InputError } from '../util/errors'
 import { redact } from '../util/redact'
 import { decide } from './decide'
 import { readSweepSettings, type SweepSettings } from './inputs'
-import { logLine, logSafe, summaryMarkdown, type SweepRow } from './report'
+import { logLine, summaryMarkdown, type SweepRow } from './report'
 import type { RunLookup } from './runs'
 import type { ProviderSweeper } from './types'
 
@@ -88,7 +88,7 @@ async function sweep(s: SweepSettings, sweeper: ProviderSweeper, env: NodeJS.Pro
     if (failures.length) core.summary.addRaw('\nClean up by hand:\n').addCodeBlock(failures.join('\n'), 'sh')
     await core.summary.write()
   }
-  core.info(logSafe(`Offload sweep: ${s.dryRun ? 'would sweep' : 'swept'} ${swept}, kept ${kept}.`))
+  core.info(`Offload sweep: ${s.dryRun ? 'would sweep' : 'swept'} ${swept}, kept ${kept}.`)
   if (failures.length) {
     core.setFailed(`Offload sweep could not remove ${failures.length} resource(s); clean up by hand:\n${failures.join('\n')}`)
   }

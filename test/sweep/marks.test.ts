@@ -2,7 +2,7 @@ import { ownershipMeta } from '../../src/providers/nomad/job'
 import type { Ownership } from '../../src/providers/types'
 import { vastLabel } from '../../src/providers/vast/lease-data'
 import { ownershipFromNomadMeta, ownershipFromVastLabel } from '../../src/sweep/marks'
-import { cellSafe, logSafe } from '../../src/sweep/report'
+import { cellSafe } from '../../src/sweep/report'
 import { readRepositories } from '../../src/sweep/inputs'
 
 const owner: Ownership = {
@@ -62,12 +62,6 @@ describe('provider text in the report', () => {
     const cell = cellSafe('a<b>|`c`\n\\d&')
     expect(cell).toBe('a&lt;b&gt;&#124;&#96;c&#96; &#92;d&amp;')
     expect(cell).not.toMatch(/[<>|`\n]/)
-  })
-
-  it('a log line never starts a workflow command', () => {
-    expect(logSafe('x\n::error::boom')).toBe('x?::error::boom')
-    expect(logSafe('::warning::x')).toBe('> ::warning::x')
-    expect(logSafe('  ##[group]x')).toBe('>   ##[group]x')
   })
 })
 

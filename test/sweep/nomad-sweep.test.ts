@@ -2,7 +2,7 @@ import { ownershipMeta } from '../../src/providers/nomad/job'
 import type { Ownership } from '../../src/providers/types'
 import { startGitHubApiFake, type GitHubApiFake } from '../support/github-api'
 import { startNomadEmulator, type NomadEmulator } from '../support/nomad/emulator'
-import { actionCell, commandLines, HOUR, leaseHex, NASTY_JOB, REPO, runSweep, seedRuns, seeds, summaryRow, type Seed } from './scenario'
+import { actionCell, commandNames, HOUR, leaseHex, NASTY_JOB, REPO, runSweep, seedRuns, seeds, summaryRow, type Seed } from './scenario'
 
 /**
  * The sweep sub-action's bundle (dist/sweep, run as the runner runs it) against the Nomad agent
@@ -164,8 +164,10 @@ describe('sweep (nomad, dist/sweep bundle)', () => {
     }
     // Provider text is neutralised: no raw <, | or backtick from the job name, no workflow command.
     expect(step.summary).not.toContain('<img')
-    expect(step.summary).toContain('build&lt;img src=x&gt;&#124;&#96;x&#96; ::error::pwned')
-    expect(commandLines(step).filter(l => l.includes('pwned'))).toEqual([])
+    expect(step.summary).toContain('build&lt;img src=x&gt;&#124;&#96;x&#96; ::error::pwned ##[group]pwned')
+    // The runner reads no command from it: only the token's mask.
+    expect(commandNames(step)).toEqual(['add-mask'])
+    expect(step.stdout).toContain('job build<img src=x>|`x`\\n::error::pwned ##\\[group]pwned, age')
     const logLines = step.stdout.split('\n').filter(l => l.startsWith('Nomad job '))
     expect(logLines).toHaveLength(world.length)
   })

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import type { Ownership } from '../../src/providers/types'
 import type { GitHubApiFake } from '../support/github-api'
+import { runnerView } from '../support/commands'
 import { newRunnerTemp, runStep, type StepResult } from '../support/runner'
 
 /** The repository the runner harness runs in (GITHUB_REPOSITORY). */
@@ -44,7 +45,7 @@ function owner(repository: string, runId: string, expiresInMs: number, job = 'bu
 }
 
 /** A job name full of Markdown/HTML and a workflow command: provider text the report must neutralise. */
-export const NASTY_JOB = 'build<img src=x>|`x`\n::error::pwned'
+export const NASTY_JOB = 'build<img src=x>|`x`\n::error::pwned ##[group]pwned'
 
 export function seeds(opts: { nastyJob?: string; withStopped?: boolean } = {}): Seed[] {
   const list: Seed[] = [
@@ -103,9 +104,9 @@ export async function runSweep(inputs: Record<string, string>, gh: GitHubApiFake
   })
 }
 
-/** Every log line the step printed that the runner would read as a workflow command. */
-export function commandLines(step: StepResult): string[] {
-  return `${step.stdout}\n${step.stderr}`.split('\n').filter(l => /^\s*(::|##\[)/.test(l))
+/** Every workflow command the runner would read from the step's output, by name (test/support/commands.ts). */
+export function commandNames(step: StepResult): string[] {
+  return [...runnerView(step.stdout).commands, ...runnerView(step.stderr).commands].map(c => c.name)
 }
 
 /** The summary row (Markdown table line) that mentions `id`. */
