@@ -93,6 +93,10 @@ const OfferSchema = z.looseObject({
   gpu_name: optStr,
   num_gpus: optNum,
   dph_total: optNum,
+  min_bid: optNum,
+  gpu_ram: optNum,
+  cuda_max_good: optNum,
+  geolocation: optStr,
   reliability: optNum,
   reliability2: optNum,
   rentable: z.boolean().nullish().catch(undefined),
@@ -105,9 +109,17 @@ export interface VastOffer {
   gpuName?: string
   numGpus?: number
   dphTotal?: number
+  /** Interruptible floor in USD/h (a bid search prices dph_total at it). */
+  minBid?: number
+  /** MB per GPU. */
+  gpuRam?: number
+  cudaMaxGood?: number
+  geolocation?: string
   reliability?: number
   rentable?: boolean
   rented?: boolean
+  /** The offer as the API sent it, for counting what each vast-offer-filters field removes. */
+  raw: Record<string, unknown>
 }
 
 const PortBinding = z.looseObject({ HostIp: optStr, HostPort: z.union([z.string(), z.number()]).nullish().catch(undefined) })
@@ -321,9 +333,14 @@ export class VastClient {
         gpuName: o.gpu_name ?? undefined,
         numGpus: o.num_gpus ?? undefined,
         dphTotal: o.dph_total ?? undefined,
+        minBid: o.min_bid ?? undefined,
+        gpuRam: o.gpu_ram ?? undefined,
+        cudaMaxGood: o.cuda_max_good ?? undefined,
+        geolocation: o.geolocation ?? undefined,
         reliability: o.reliability ?? o.reliability2 ?? undefined,
         rentable: o.rentable ?? undefined,
-        rented: o.rented ?? undefined
+        rented: o.rented ?? undefined,
+        raw: raw as Record<string, unknown>
       })
     }
     return out
