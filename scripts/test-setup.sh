@@ -17,6 +17,9 @@ missing=()
 command -v ssh-keygen >/dev/null 2>&1 || missing+=(openssh-client)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v zstd >/dev/null 2>&1 || missing+=(zstd)
+# The Vast fake runs each instance's onstart in its own PID namespace; its self-destroy uses curl.
+command -v unshare >/dev/null 2>&1 || missing+=(util-linux)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
 # pv throttles the remote tar in the progress test (test/e2e/progress.test.ts).
 command -v pv >/dev/null 2>&1 || missing+=(pv)
 if [ ${#missing[@]} -gt 0 ]; then

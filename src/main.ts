@@ -4,6 +4,7 @@ import { readSettings } from './inputs'
 import { cancellationOnSignals, newLease, ownershipFor, phase, recordLease } from './lifecycle'
 import { providerFor } from './providers'
 import type { AcquireContext, Provider } from './providers/types'
+import { stepControlDir } from './remote/control'
 import { downloadPaths, remoteCodec, runScript, syncArchive } from './remote/workspace-ops'
 import type { RemoteShell } from './remote/shell'
 import { TailBuffer } from './remote/sink'
@@ -97,7 +98,7 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
       const t0 = Date.now()
       fence.open(writeOut)
       const outcome = await runScript(sh, {
-        controlDir: `/tmp/offload-${lease.leaseId}`,
+        controlDir: stepControlDir(lease.leaseId),
         cwd: path.posix.join(settings.remoteDir, settings.workingDirectory),
         shell: settings.shell,
         script: settings.run,
