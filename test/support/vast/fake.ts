@@ -113,6 +113,11 @@ export interface VastFake {
   /** Make a running instance die (exited, sshd gone). */
   kill(id: number | string): Promise<void>
   setRateLimitEvery(n: number | undefined): void
+  /**
+   * The next `times` GETs of /api/v0/instances/{id}/ answer 200 with `body` (a shape Offload must
+   * not take for "gone", e.g. {}), whatever the instance's real state.
+   */
+  answerInstanceGets(body: unknown, times?: number): void
   close(): Promise<void>
 }
 
@@ -296,6 +301,7 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
     return inst
   }
 
+  const oddAnswers: { body: unknown; left: number } = { body: undefined, left: 0 }
   const json = (res: http.ServerResponse, status: number, body: unknown): number => {
     res.writeHead(status, { 'content-type': 'application/json' })
     res.end(JSON.stringify(body))
@@ -406,6 +412,10 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
     if (mm) {
       const inst = instances.get(Number(mm[1]))
       if (m === 'GET') {
+        if (oddAnswers.left > 0) {
+          oddAnswers.left--
+          return json(res, 200, oddAnswers.body)
+        }
         if (!inst) return json(res, 200, { instances: null })
         if (inst.deleted) return json(res, 200, { instances: [] })
         await advance(inst)
@@ -553,6 +563,10 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
     },
     setRateLimitEvery: n => {
       rateLimitEvery = n
+    },
+    answerInstanceGets: (body, times = Infinity) => {
+      oddAnswers.body = body
+      oddAnswers.left = times
     },
     close: async () => {
       await Promise.all([...instances.values()].map(stopRemote))
