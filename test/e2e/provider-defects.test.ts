@@ -1,15 +1,18 @@
+import { spawn } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { startNomadEmulator, type NomadEmulator } from '../support/nomad/emulator'
-import { makeWorkspace, newRunnerTemp, runStep } from '../support/runner'
+import { makeWorkspace, newRunnerTemp, ROOT, runStep } from '../support/runner'
+import { processesMatching } from '../support/workspace-checks'
 import { FAST_TUNING } from '../support/vast/context'
 import { startVastFake, type VastFake } from '../support/vast/fake'
 
 /**
  * Provider defects found by the hardening review (issue 10, item 8), each through the dist/
- * bundles against the provider's fake: Vast's "gone" is only what the API documents, and a Nomad
- * token never goes over plain http to another machine.
+ * bundles against the provider's fake or real program: Vast's "gone" is only what the API
+ * documents, Flue release signals only the process groups Offload started, and a Nomad token never
+ * goes over plain http to another machine.
  */
 describe('vast: only null, [] or 404 mean the instance is gone', () => {
   let fake: VastFake | undefined
@@ -113,3 +116,55 @@ describe('nomad: a token over plain http to a host that is not loopback', () => 
     expect(e.jobs()).toEqual([])
   })
 })
+
+describe('flue: release stops only the process groups Offload started', () => {
+  const alive = (pid: number): boolean => {
+    try {
+      process.kill(pid, 0)
+      return !/^\S+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'))
+    } catch {
+      return false
+    }
+  }
+
+  it('main killed mid-run: post kills its CLI and command groups, and leaves a process that only names the temp dir', async () => {
+    const marker = `offload-groups-${process.pid}-${Date.now()}`
+    const ws = makeWorkspace()
+    const runnerTemp = newRunnerTemp()
+    const i = { provider: 'flue', 'flue-root': path.join(ROOT, 'examples', 'flue'), run: `echo started\nsh -c 'sleep 600; true' ${marker}` }
+    const main = await runStep('main', {
+      workspace: ws,
+      runnerTemp,
+      inputs: i,
+      // The runner is lost once the workflow has started the command (its pid file exists).
+      onState: (child, state) => {
+        const pidFile = state.lease && (JSON.parse(state.lease).data.pidFile as string | undefined)
+        if (pidFile && fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').trim() && child.exitCode === null) child.kill('SIGKILL')
+      }
+    })
+    expect(main.signal).toBe('SIGKILL')
+    const lease = JSON.parse(main.state.lease) as { data: { tempDir: string } }
+    await waitFor(() => processesMatching(marker).length > 0)
+    // Someone else's process that merely mentions the temp dir (a log tail, a watcher).
+    const bystander = spawn('sh', ['-c', 'sleep 600; true', `watching ${lease.data.tempDir}`], { detached: true, stdio: 'ignore' })
+    try {
+      await waitFor(() => processesMatching(`watching ${lease.data.tempDir}`).length > 0)
+      const post = await runStep('post', { workspace: ws, runnerTemp, inputs: i, state: main.state })
+      expect(alive(bystander.pid!)).toBe(true)
+      expect(post.code).toBe(0)
+      expect(post.stdout).toMatch(/stopped 2 leftover process group\(s\): flue-cli \d+, command \d+/)
+      expect(processesMatching(marker)).toEqual([])
+      expect(fs.existsSync(lease.data.tempDir)).toBe(false)
+    } finally {
+      process.kill(-bystander.pid!, 'SIGKILL')
+    }
+  })
+})
+
+async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time')
+    await new Promise(r => setTimeout(r, 50))
+  }
+}
