@@ -5,6 +5,7 @@ import { cancellationOnSignals, newLease, ownershipFor, phase, recordLease } fro
 import { providerFor } from './providers'
 import type { AcquireContext, Provider } from './providers/types'
 import { downloadPaths, remoteCodec, runScript, syncArchive } from './remote/workspace-ops'
+import { controlDirFor } from './remote/control-dir'
 import type { RemoteShell } from './remote/shell'
 import { TailBuffer } from './remote/sink'
 import { CommandFence } from './report/fence'
@@ -93,7 +94,7 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
       const t0 = Date.now()
       fence.open(writeOut)
       const outcome = await runScript(sh, {
-        controlDir: `/tmp/offload-${lease.leaseId}`,
+        controlDir: controlDirFor(lease.leaseId),
         cwd: path.posix.join(settings.remoteDir, settings.workingDirectory),
         shell: settings.shell,
         script: settings.run,

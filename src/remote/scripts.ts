@@ -29,10 +29,17 @@ fi`
  * cancellation, and runs a watchdog that kills the group when the timeout expires (exit 124). The
  * watchdog polls once a second so it ends with the command and leaves no sleeping process behind.
  * The wrapper's own variables carry an __ofl_ prefix: the sourced environment cannot clobber them.
+ * The control dir sits in a shared /tmp (raw_exec, a Vast host) under a name others may learn, so
+ * it is made with mkdir, not mkdir -p, under umask 077 and checked to be ours: a directory or
+ * symlink someone else put there first is refused before anything is written. It is removed on
+ * every exit of the wrapper.
  */
 export const RUN_SCRIPT = `__ofl_ctl=$1; __ofl_wd=$2; __ofl_t=$3; shift 3
 umask 077
-mkdir -p -- "$__ofl_ctl" && cat > "$__ofl_ctl/env.sh" || exit 1
+mkdir -- "$__ofl_ctl" 2>/dev/null && [ -O "$__ofl_ctl" ] && [ ! -h "$__ofl_ctl" ] || {
+  echo "offload: the control directory $__ofl_ctl already exists or is not this user's: refusing to use it" >&2; exit 1; }
+trap 'rm -rf -- "$__ofl_ctl"' EXIT
+cat > "$__ofl_ctl/env.sh" || exit 1
 . "$__ofl_ctl/env.sh"
 rm -f "$__ofl_ctl/env.sh"
 printf '%s' "$OFFLOAD_SCRIPT" > "$__ofl_ctl/script" || exit 1
@@ -63,7 +70,7 @@ exit "$__ofl_rc"`
 
 /** $1 = control dir. Kills the recorded process group: TERM, then KILL after up to 3 s. */
 export const KILL_SCRIPT = `ctl=$1
-[ -f "$ctl/pid" ] || exit 0
+[ -d "$ctl" ] && [ ! -h "$ctl" ] && [ -O "$ctl" ] && [ -f "$ctl/pid" ] || exit 0
 pid=$(cat "$ctl/pid")
 [ -n "$pid" ] && [ "$pid" -gt 1 ] || exit 0
 kill -TERM -"$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null

@@ -1,0 +1,28 @@
+import { spawn } from 'node:child_process'
+import { PassThrough } from 'node:stream'
+import type { ExecRequest, ExecResult, RemoteShell } from '../../src/remote/shell'
+
+/** A RemoteShell that runs argv with this machine's real sh and tools (what both providers exec). */
+export class LocalShell implements RemoteShell {
+  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+  exec(req: ExecRequest): Promise<ExecResult> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(req.argv[0], req.argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: this.env })
+      child.stdout.pipe(req.stdout, { end: false })
+      child.stderr.pipe(req.stderr, { end: false })
+      if (req.stdin) req.stdin.pipe(child.stdin)
+      else child.stdin.end()
+      child.on('error', reject)
+      child.on('close', code => resolve({ exitCode: code ?? 1 }))
+    })
+  }
+  async close(): Promise<void> {}
+}
+
+export const collect = (): PassThrough & { text: () => string } => {
+  const chunks: Buffer[] = []
+  const s = new PassThrough() as PassThrough & { text: () => string }
+  s.on('data', (c: Buffer) => chunks.push(c))
+  s.text = () => Buffer.concat(chunks).toString('utf8')
+  return s
+}
