@@ -13,10 +13,18 @@ export function booleanInput(input: InputReader, name: string, fallback: boolean
   throw new InputError(name, `'${raw}' is not a boolean: use true or false`)
 }
 
-export function durationInput(input: InputReader, name: string, fallback: string): number {
+/** The longest duration any input accepts: 30 days (timers past Node's 24.8-day limit are chained, src/util/timers.ts). */
+export const MAX_DURATION_MS = 30 * 86_400_000
+
+/** A duration input: a number with ms, s, m, h or d (90s, 45m, 2h, 1.5d), at least minMs and at most 30 days. */
+export function durationInput(input: InputReader, name: string, fallback: string, minMs = 1): number {
   const raw = input(name) || fallback
   const ms = parseDuration(raw)
-  if (ms === undefined) throw new InputError(name, `'${raw}' is not a duration: use a number with s, m or h, e.g. 90s, 45m, 2h`)
+  if (ms === undefined || ms < minMs) {
+    const floor = minMs > 1 ? ` of at least ${minMs / 1000}s` : ''
+    throw new InputError(name, `'${raw}' is not a duration${floor}: expected a number with ms, s, m, h or d, e.g. 90s, 45m, 2h, 1d`)
+  }
+  if (ms > MAX_DURATION_MS) throw new InputError(name, `'${raw}' is longer than the 30-day limit (30d)`)
   return ms
 }
 

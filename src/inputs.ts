@@ -44,6 +44,7 @@ export const SYSTEM_DIRS = new Set([
   '/var/tmp'
 ])
 
+/** GitHub's `shell:` shorthands (actions/runner ScriptHandlerHelpers), with the same templates. */
 const SHELL_SHORTHANDS: Record<string, string> = {
   bash: 'bash --noprofile --norc -eo pipefail {0}',
   sh: 'sh -e {0}',
@@ -53,6 +54,8 @@ const SHELL_SHORTHANDS: Record<string, string> = {
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+/** The remote run wrapper's own variables (src/remote/scripts.ts RUN_SCRIPT); env must not touch them. */
+const WRAPPER_PREFIX = '__ofl_'
 const SECRET_NAME = /TOKEN|SECRET|KEY|PASSWORD|PASSWD|CREDENTIAL|PRIVATE/i
 
 const providerSchema = z.enum(PROVIDER_NAMES as [ProviderName, ...ProviderName[]])
@@ -85,10 +88,7 @@ export function readSettings(input: InputReader = actionInputs, env: NodeJS.Proc
     workspace
   }
   for (const [k, v] of Object.entries(common.env)) {
-    if (SECRET_NAME.test(k)) {
-      registerSecret(v)
-      if (v) core.setSecret(v)
-    }
+    if (SECRET_NAME.test(k)) maskSecret(v)
   }
   // The provider's own inputs, under its name (Settings is a union on `provider`).
   const own = providerSpec(provider).readSettings(input, env, common)
@@ -107,14 +107,64 @@ function enumInput<T extends string>(input: InputReader, name: string, schema: z
   return parsed.data
 }
 
-/** Splits the shell template like GitHub's `shell:`; '{0}' is the script path. */
+/**
+ * Masks a secret for the runner and for redact(). The runner is sent the whole value and, for a
+ * multi-line value, each line too, so a line printed on its own is masked as well.
+ */
+export function maskSecret(value: string): void {
+  if (!value) return
+  registerSecret(value)
+  const lines = value.split(/\r\n|\r|\n/).map(l => l.trim())
+  for (const v of new Set([value, ...(lines.length > 1 ? lines : [])])) if (v) core.setSecret(v)
+}
+
+/**
+ * The `shell` template as argv; '{0}' stands for the script path. GitHub's runner splits the
+ * template into the program and its argument string; the argument string is split here like a
+ * POSIX shell word list ('single', "double" with \\ \" \$ \` escapes, backslash escapes), so
+ * `bash -c "source {0}"` and `sh -c 'exec sh {0}'` keep their quoted argument whole.
+ */
 export function parseShell(raw: string): string[] {
   const template = SHELL_SHORTHANDS[raw.trim()] ?? raw
-  const argv = template.trim().split(/\s+/)
+  const argv = shellWords(template)
+  if (typeof argv === 'string') throw new InputError('shell', `'${raw}' ${argv}`)
   if (!argv[0] || !argv.some(a => a.includes('{0}'))) {
-    throw new InputError('shell', `'${raw}' must be bash, sh, python or a command containing {0} (the script path), e.g. 'bash -eo pipefail {0}'`)
+    throw new InputError('shell', `'${raw}' must be bash, sh, python, pwsh or a command containing {0} (the script path), e.g. 'bash -eo pipefail {0}'`)
   }
   return argv
+}
+
+/** POSIX-shell word splitting without expansions; a string says what is wrong. */
+function shellWords(text: string): string[] | string {
+  const words: string[] = []
+  let word: string | undefined
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (/\s/.test(c)) {
+      if (word !== undefined) words.push(word)
+      word = undefined
+    } else if (c === "'") {
+      const end = text.indexOf("'", i + 1)
+      if (end < 0) return 'has an unterminated single quote'
+      word = (word ?? '') + text.slice(i + 1, end)
+      i = end
+    } else if (c === '"') {
+      word ??= ''
+      for (i++; ; i++) {
+        if (i >= text.length) return 'has an unterminated double quote'
+        if (text[i] === '"') break
+        if (text[i] === '\\' && i + 1 < text.length && '\\"$`'.includes(text[i + 1])) i++
+        word += text[i]
+      }
+    } else if (c === '\\') {
+      if (i + 1 >= text.length) return 'ends with a lone backslash'
+      word = (word ?? '') + text[++i]
+    } else {
+      word = (word ?? '') + c
+    }
+  }
+  if (word !== undefined) words.push(word)
+  return words
 }
 
 function parseWorkingDirectory(raw: string): string {
@@ -155,22 +205,39 @@ export function parseEnvLines(raw: string): Record<string, string> {
     if (eq < 0) throw new InputError('env', `line '${line.trim().slice(0, 40)}' has no '=': write KEY=VALUE, one per line`)
     const key = line.slice(0, eq).trim()
     if (!ENV_NAME.test(key)) throw new InputError('env', `'${key}' is not a variable name (letters, digits and _, not starting with a digit)`)
+    if (key.startsWith(WRAPPER_PREFIX)) throw new InputError('env', `'${key}': names starting with ${WRAPPER_PREFIX} are reserved for Offload's remote wrapper`)
     out[key] = line.slice(eq + 1)
   }
   return out
 }
 
+/**
+ * The variables env-forward names. A prefix can match names that are no shell variable (the
+ * runner's environment may hold `MY_X-Y`): those are skipped with a warning naming them, since
+ * the remote wrapper could not export them. Names of the wrapper's own prefix are refused.
+ */
 export function forwardedEnv(raw: string, env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {}
+  const skipped = new Set<string>()
   for (const name of listInput(raw, /[\s,]+/)) {
     const prefix = name.endsWith('*') ? name.slice(0, -1) : undefined
     if (!ENV_NAME.test(prefix ?? name)) {
       throw new InputError('env-forward', `'${name}' is not a variable name or a prefix ending in '*' (e.g. CI, GITHUB_*)`)
     }
+    if ((prefix ?? name).startsWith(WRAPPER_PREFIX)) {
+      throw new InputError('env-forward', `'${name}': names starting with ${WRAPPER_PREFIX} are reserved for Offload's remote wrapper`)
+    }
     for (const [k, v] of Object.entries(env)) {
       if (v === undefined) continue
-      if (prefix !== undefined ? k.startsWith(prefix) && !/^(INPUT|STATE)_/.test(k) : k === name) out[k] = v
+      if (!(prefix !== undefined ? k.startsWith(prefix) && !/^(INPUT|STATE)_/.test(k) : k === name)) continue
+      if (ENV_NAME.test(k) && !k.startsWith(WRAPPER_PREFIX)) out[k] = v
+      else skipped.add(k)
     }
+  }
+  if (skipped.size) {
+    core.warning(
+      `env-forward: not forwarding ${[...skipped].map(k => `'${k}'`).join(', ')}: not a shell variable name (letters, digits and _) or reserved (${WRAPPER_PREFIX})`
+    )
   }
   return out
 }

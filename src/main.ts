@@ -63,6 +63,8 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
   }
   const fence = new CommandFence(!settings.allowRemoteCommands)
   const writeOut = (line: string): void => void process.stdout.write(line)
+  const remoteOut = fence.stream(process.stdout)
+  const remoteErr = fence.stream(process.stderr)
   let exitCode: number | undefined
   let timedOut = false
   let failure: string | undefined
@@ -100,11 +102,11 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
         script: settings.run,
         env: settings.env,
         timeoutMs: settings.commandTimeoutMs,
-        stdout: process.stdout,
-        stderr: process.stderr,
+        stdout: remoteOut,
+        stderr: remoteErr,
         signal: ctx.signal
       })
-      fence.close(writeOut)
+      await fence.close(writeOut)
       timings.commandMs = Date.now() - t0
       exitCode = outcome.exitCode
       timedOut = outcome.timedOut
@@ -119,8 +121,8 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
       stagingGroupOpen = true
       const outcome = await provider.run(ctx, {
         archive: archive?.stream,
-        stdout: process.stdout,
-        stderr: process.stderr,
+        stdout: remoteOut,
+        stderr: remoteErr,
         onCommandStart: () => {
           commandStart = Date.now()
           timings.syncMs = commandStart - syncStart
@@ -130,13 +132,13 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
           fence.open(writeOut)
         }
       })
-      fence.close(writeOut)
+      await fence.close(writeOut)
       timings.commandMs = Date.now() - commandStart
       exitCode = outcome.exitCode
       timedOut = outcome.timedOut
     }
   } catch (err) {
-    fence.close(writeOut)
+    await fence.close(writeOut)
     if (stagingGroupOpen) core.endGroup()
     if (!cancel.controller.signal.aborted) failure = redact(errorMessage(err))
   } finally {

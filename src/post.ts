@@ -8,6 +8,7 @@ import type { InputReader, KeepPolicy } from './settings'
 import { loadLease, UnreadableLeaseError, type LeaseState } from './state'
 import { errorMessage } from './util/errors'
 import { redact } from './util/redact'
+import { inert } from './report/inert'
 
 /**
  * The post step (post-if: always()): release the remote recorded in state and prove it is gone.
@@ -72,7 +73,7 @@ async function release(lease: LeaseState, input: InputReader, env: NodeJS.Proces
   }
   timings.releaseMs = Date.now() - t0
   timings.totalMs = Number.isFinite(startedAt) ? Date.now() - startedAt : timings.totalMs + timings.releaseMs
-  core.info(`Release: ${result.detail} (${timings.releaseMs} ms)`)
+  core.info(`Release: ${inert(result.detail)} (${timings.releaseMs} ms)`)
   if (result.costUsd !== undefined) core.info(`Estimated cost: $${result.costUsd.toFixed(4)}`)
   await writeReleaseSummary(timings, result).catch(err => core.warning(`job summary: ${errorMessage(err)}`))
   if (!result.verified) {

@@ -357,16 +357,19 @@ async function runCommand({ argv, cwd, env, timeoutMs, stdoutBytes, stderrBytes,
   const started = Date.now();
   let timedOut = false;
   let timer;
-  if (timeoutMs > 0) {
+  // setTimeout (here and inside Flue's exec) holds at most 2^31-1 ms, about 24.8 days; a longer
+  // command-timeout (Offload allows 30 days) is left to Offload's own chained fallback timer.
+  const timerTimeoutMs = timeoutMs > 0 && timeoutMs <= 2 ** 31 - 1 ? timeoutMs : 0;
+  if (timerTimeoutMs > 0) {
     timer = setTimeout(() => {
       timedOut = true;
       log(`command timed out after ${timeoutMs} ms; Flue local() sends SIGTERM to its process group (SIGKILL 2 s later)`);
-    }, timeoutMs);
+    }, timerTimeoutMs);
   }
   let result;
   try {
     const sandbox = await local({ cwd, env }).createSandbox({ id: sandboxId });
-    result = await sandbox.exec(script, timeoutMs > 0 ? { timeoutMs } : {});
+    result = await sandbox.exec(script, timerTimeoutMs > 0 ? { timeoutMs: timerTimeoutMs } : {});
   } finally {
     clearTimeout(timer);
     clearTimeout(killTimer);

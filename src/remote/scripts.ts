@@ -24,7 +24,9 @@ fi`
 /**
  * $1 = control dir, $2 = working directory, $3 = timeout in seconds, then the command's argv.
  * Reads from stdin the `export` lines of the command's environment and the script itself (as the
- * variable OFFLOAD_SCRIPT), so env values never touch argv and one exec does it all. Starts the
+ * variable OFFLOAD_SCRIPT), so env values never touch argv and one exec does it all. They are
+ * evaluated from memory, never written to a file, so no exit path (a bad line, a kill) can leave
+ * the values behind on the remote. Starts the
  * command in its own session (so the whole process group can be killed), records its pid for
  * cancellation, and runs a watchdog that kills the group when the timeout expires (exit 124). The
  * watchdog polls once a second so it ends with the command and leaves no sleeping process behind.
@@ -39,9 +41,10 @@ umask 077
 mkdir -- "$__ofl_ctl" 2>/dev/null && [ -O "$__ofl_ctl" ] && [ ! -h "$__ofl_ctl" ] || {
   echo "offload: the control directory $__ofl_ctl already exists or is not this user's: refusing to use it" >&2; exit 1; }
 trap 'rm -rf -- "$__ofl_ctl"' EXIT
-cat > "$__ofl_ctl/env.sh" || exit 1
-. "$__ofl_ctl/env.sh"
-rm -f "$__ofl_ctl/env.sh"
+case $__ofl_t in ''|*[!0-9]*) echo "offload: bad timeout '$__ofl_t'" >&2; exit 1;; esac
+__ofl_env=$(cat) || exit 1
+eval "$__ofl_env" || exit 1
+unset __ofl_env
 printf '%s' "$OFFLOAD_SCRIPT" > "$__ofl_ctl/script" || exit 1
 unset OFFLOAD_SCRIPT
 umask 022

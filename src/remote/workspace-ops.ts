@@ -1,12 +1,14 @@
 import { PassThrough, Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import * as tar from 'tar'
+import * as core from '@actions/core'
 import { ProviderError } from '../util/errors'
 import { redact } from '../util/redact'
+import { longTimeout } from '../util/timers'
 import { envScript, shQuote } from './quote'
 import { CODEC_PROBE_SCRIPT, DOWNLOAD_SCRIPT, KILL_SCRIPT, RUN_SCRIPT, SYNC_SCRIPT } from './scripts'
 import type { ArchiveCodec } from '../workspace/archive'
 import type { RemoteShell } from './shell'
+import { printableName, safeExtract } from './safe-extract'
 import { TailBuffer } from './sink'
 import type { Writable } from 'node:stream'
 
@@ -79,7 +81,7 @@ export async function runScript(shell: RemoteShell, spec: RunSpec): Promise<RunO
   }
   spec.signal?.addEventListener('abort', onAbort, { once: true })
   // The remote watchdog enforces the timeout; this local timer only covers a transport that hangs.
-  const fallback = setTimeout(() => {
+  const fallback = longTimeout(() => {
     localTimeout = true
     void stop().catch(() => undefined)
   }, spec.timeoutMs + 30_000)
@@ -97,7 +99,7 @@ export async function runScript(shell: RemoteShell, spec: RunSpec): Promise<RunO
     if (localTimeout) return { exitCode: 124, timedOut: true, canceled: false }
     throw err
   } finally {
-    clearTimeout(fallback)
+    fallback.clear()
     spec.signal?.removeEventListener('abort', onAbort)
   }
 }
@@ -108,26 +110,32 @@ export async function killRemote(shell: RemoteShell, controlDir: string): Promis
   await shell.exec({ argv: ['sh', '-c', KILL_SCRIPT, 'offload-kill', controlDir], stdout: new TailBuffer(), stderr: new TailBuffer(), signal: guard })
 }
 
+/** At most this many refused entries are named one by one; the rest are counted. */
+const REFUSALS_NAMED = 20
+
 /**
  * Copies paths (relative to the remote workspace) back into localDir as one streamed tar. The
- * extraction keeps every entry inside localDir: node-tar strips absolute paths, refuses '..' and
- * never writes through a symlink. Returns how many entries arrived.
+ * remote's archive is untrusted: src/remote/safe-extract.ts writes only what lies inside the
+ * requested paths, and every entry it refuses is a warning naming it. Returns how many entries were
+ * written.
  */
 export async function downloadPaths(shell: RemoteShell, remoteDir: string, paths: string[], localDir: string, signal?: AbortSignal): Promise<number> {
   const stderr = new TailBuffer()
-  let entries = 0
-  const extract = tar.x({ cwd: localDir, preservePaths: false, onReadEntry: () => void entries++ })
+  const { unpack, finish } = safeExtract({ cwd: localDir, paths })
   const sink = new PassThrough()
-  const extracted = pipeline(sink, extract)
+  const extracted = pipeline(sink, unpack)
   const { exitCode } = await shell.exec({ argv: ['sh', '-c', DOWNLOAD_SCRIPT, 'offload-download', remoteDir, ...paths], stdout: sink, stderr, signal })
   sink.end()
   const extractError = await extracted.then(
     () => undefined,
     (err: Error) => err
   )
+  const report = finish()
+  report.refused.slice(0, REFUSALS_NAMED).forEach(r => core.warning(`download: refused ${printableName(r.name)}: ${r.reason}`))
+  if (report.refused.length > REFUSALS_NAMED) core.warning(`download: ${report.refused.length - REFUSALS_NAMED} more entries refused`)
   if (exitCode !== 0 || extractError) {
     const why = redact(stderr.text().trim()) || extractError?.message || 'no output'
-    throw new ProviderError(`downloading ${paths.join(', ')} from ${remoteDir} failed (exit ${exitCode}, ${entries} entries arrived): ${why}`)
+    throw new ProviderError(`downloading ${paths.join(', ')} from ${remoteDir} failed (exit ${exitCode}, ${report.written} entries written): ${why}`)
   }
-  return entries
+  return report.written
 }

@@ -8,7 +8,8 @@ const registered = new Set<string>()
 /** Remember a secret so every later redact() hides it. Short strings are ignored (as the runner does). */
 export function registerSecret(value: string | undefined): void {
   if (!value) return
-  for (const v of [value, ...value.split(/\r?\n/).map(l => l.trim())]) {
+  const lines = value.split(/\r\n|\r|\n/)
+  for (const v of [value, ...lines, ...lines.map(l => l.trim())]) {
     if (v.length >= 4) registered.add(v)
   }
 }

@@ -131,20 +131,22 @@ describe('flue: release stops only the process groups Offload started', () => {
     const marker = `offload-groups-${process.pid}-${Date.now()}`
     const ws = makeWorkspace()
     const runnerTemp = newRunnerTemp()
-    const i = { provider: 'flue', 'flue-root': path.join(ROOT, 'examples', 'flue'), run: `echo started\nsh -c 'sleep 600; true' ${marker}` }
+    const i = { provider: 'flue', 'flue-root': path.join(ROOT, 'examples', 'flue'), run: `sh -c 'sleep 600; true' ${marker}` }
     const main = await runStep('main', {
       workspace: ws,
       runnerTemp,
       inputs: i,
-      // The runner is lost once the workflow has started the command (its pid file exists).
+      // The runner is lost once the command runs (its pid file exists and the marked sh is up). The
+      // command prints nothing: the CLI, whose pipes die with main, then has nothing to fail on.
       onState: (child, state) => {
         const pidFile = state.lease && (JSON.parse(state.lease).data.pidFile as string | undefined)
-        if (pidFile && fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').trim() && child.exitCode === null) child.kill('SIGKILL')
+        const running = pidFile && fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').trim() && processesMatching(marker).length > 0
+        if (running && child.exitCode === null) child.kill('SIGKILL')
       }
     })
     expect(main.signal).toBe('SIGKILL')
     const lease = JSON.parse(main.state.lease) as { data: { tempDir: string } }
-    await waitFor(() => processesMatching(marker).length > 0)
+    expect(processesMatching(marker)).not.toEqual([])
     // Someone else's process that merely mentions the temp dir (a log tail, a watcher).
     const bystander = spawn('sh', ['-c', 'sleep 600; true', `watching ${lease.data.tempDir}`], { detached: true, stdio: 'ignore' })
     try {

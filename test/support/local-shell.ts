@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { PassThrough } from 'node:stream'
 import type { ExecRequest, ExecResult, RemoteShell } from '../../src/remote/shell'
 
-/** A RemoteShell that runs argv with this machine's real sh and tools (what both providers exec). */
+/** A RemoteShell that runs argv on this machine: the remote programs on a real sh. */
 export class LocalShell implements RemoteShell {
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
   exec(req: ExecRequest): Promise<ExecResult> {
@@ -19,7 +19,8 @@ export class LocalShell implements RemoteShell {
   async close(): Promise<void> {}
 }
 
-export const collect = (): PassThrough & { text: () => string } => {
+/** A sink that keeps what it was given. */
+export function collect(): PassThrough & { text: () => string } {
   const chunks: Buffer[] = []
   const s = new PassThrough() as PassThrough & { text: () => string }
   s.on('data', (c: Buffer) => chunks.push(c))

@@ -94,7 +94,8 @@ function waitForBanner(port: number, child: ChildProcess, timeoutMs: number): Pr
   })
 }
 
-export async function startSshd(opts: { parentDir?: string } = {}): Promise<SshdHandle> {
+/** sessionPath: the PATH every session sees (sshd's SetEnv overrides the default it sets). */
+export async function startSshd(opts: { parentDir?: string; sessionPath?: string } = {}): Promise<SshdHandle> {
   requireSshd()
   const dir = mkdtempSync(path.join(opts.parentDir ?? os.tmpdir(), 'offload-sshd-'))
   const home = path.join(dir, 'home')
@@ -128,7 +129,8 @@ export async function startSshd(opts: { parentDir?: string } = {}): Promise<Sshd
         'KbdInteractiveAuthentication no',
         'PermitRootLogin prohibit-password',
         'UsePAM no',
-        `SetEnv HOME=${home}`,
+        // One SetEnv line: sshd keeps only the first one it reads.
+        `SetEnv HOME=${home}${opts.sessionPath ? ` PATH=${opts.sessionPath}` : ''}`,
         'PrintMotd no',
         'MaxStartups 64:30:128',
         'MaxSessions 32',

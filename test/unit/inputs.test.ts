@@ -1,3 +1,4 @@
+import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -42,6 +43,13 @@ describe('readSettings', () => {
     [{ run: '   ' }, "Input 'run': is empty"],
     [{ 'command-timeout': '10 minutes' }, "Input 'command-timeout': '10 minutes' is not a duration"],
     [{ 'command-timeout': '0s' }, "Input 'command-timeout'"],
+    [{ 'command-timeout': '31d' }, "Input 'command-timeout': '31d' is longer than the 30-day limit (30d)"],
+    [{ 'command-timeout': '745h' }, "Input 'command-timeout': '745h' is longer than the 30-day limit"],
+    [{ env: '__ofl_pid=1' }, "Input 'env': '__ofl_pid': names starting with __ofl_ are reserved"],
+    [{ 'env-forward': '__ofl_t' }, "Input 'env-forward': '__ofl_t': names starting with __ofl_ are reserved"],
+    [{ 'env-forward': '__ofl_*' }, "Input 'env-forward': '__ofl_*': names starting with __ofl_ are reserved"],
+    [{ shell: 'bash -c "source {0}' }, "Input 'shell': 'bash -c \"source {0}' has an unterminated double quote"],
+    [{ shell: "sh -c 'exec {0}" }, "Input 'shell': 'sh -c 'exec {0}' has an unterminated single quote"],
     [{ 'remote-dir': 'relative/dir' }, "Input 'remote-dir': 'relative/dir' must be an absolute path"],
     [{ 'remote-dir': '/etc/' }, "Input 'remote-dir': '/etc/' is a system directory"],
     [{ 'remote-dir': '/usr/../tmp' }, "Input 'remote-dir': '/usr/../tmp' is a system directory"],
@@ -83,7 +91,53 @@ describe('readSettings', () => {
 
   it('expands shell shorthands and keeps custom templates', () => {
     expect(parseShell('bash')).toEqual(['bash', '--noprofile', '--norc', '-eo', 'pipefail', '{0}'])
+    expect(parseShell('sh')).toEqual(['sh', '-e', '{0}'])
+    expect(parseShell('python')).toEqual(['python', '{0}'])
     expect(parseShell('python3 -u {0}')).toEqual(['python3', '-u', '{0}'])
+  })
+
+  it('parses quoted template arguments like a shell word list', () => {
+    // pwsh is not in Debian, so only its template is checked: GitHub's `. '{0}'` stays one argument.
+    expect(parseShell('pwsh')).toEqual(['pwsh', '-command', ". '{0}'"])
+    expect(parseShell('bash -c "source {0}"')).toEqual(['bash', '-c', 'source {0}'])
+    expect(parseShell("sh -c 'exec sh {0}'")).toEqual(['sh', '-c', 'exec sh {0}'])
+    expect(parseShell('  bash  -c "a \\"b\\" \\$x"  {0} ')).toEqual(['bash', '-c', 'a "b" $x', '{0}'])
+    expect(parseShell("sh -c 'x'\\ y{0}")).toEqual(['sh', '-c', 'x y{0}'])
+  })
+
+  it('accepts durations in ms, s, m, h and d up to 30 days, on every duration input', () => {
+    expect(readSettings(reader({ ...base, 'command-timeout': '25d' }), env).commandTimeoutMs).toBe(25 * 86_400_000)
+    expect(readSettings(reader({ ...base, 'command-timeout': '30d' }), env).commandTimeoutMs).toBe(30 * 86_400_000)
+    expect(readSettings(reader({ ...base, 'command-timeout': '1500ms' }), env).commandTimeoutMs).toBe(1500)
+    const nomad = { provider: 'nomad', run: 'true', 'nomad-addr': 'http://127.0.0.1:4646' }
+    const n = readSettings(reader({ ...nomad, 'nomad-ready-timeout': '2d' }), env)
+    expect(n.provider === 'nomad' && n.nomad.readyTimeoutMs).toBe(2 * 86_400_000)
+    expect(() => readSettings(reader({ ...nomad, 'nomad-ready-timeout': '31d' }), env)).toThrow(
+      "Input 'nomad-ready-timeout': '31d' is longer than the 30-day limit"
+    )
+    const vast = { provider: 'vast', run: 'true', 'vast-api-key': 'k'.repeat(20) }
+    const v = readSettings(reader({ ...vast, 'vast-ready-timeout': '1d' }), env)
+    expect(v.provider === 'vast' && v.vast.readyTimeoutMs).toBe(86_400_000)
+    expect(() => readSettings(reader({ ...vast, 'vast-ready-timeout': '31d' }), env)).toThrow(
+      "Input 'vast-ready-timeout': '31d' is longer than the 30-day limit"
+    )
+  })
+
+  it('skips forwarded names that are no shell variable, with a warning naming them', () => {
+    const warn = jest.spyOn(core, 'warning').mockImplementation(() => undefined)
+    const s = readSettings(reader({ ...base, 'env-forward': 'MY_*' }), { ...env, MY_GOOD: '1', 'MY_X-Y': '2', 'MY_A.B': '3' })
+    expect(s.env).toEqual({ MY_GOOD: '1' })
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/env-forward: not forwarding 'MY_X-Y', 'MY_A\.B'/))
+    warn.mockRestore()
+  })
+
+  it('masks every line of a multi-line secret value, for the runner and for redact()', () => {
+    clearRegisteredSecrets()
+    const masked = jest.spyOn(core, 'setSecret').mockImplementation(() => undefined)
+    readSettings(reader({ ...base, 'env-forward': 'DEPLOY_KEY' }), { ...env, DEPLOY_KEY: 'first-line-value\r\n  second-line-value\n\n' })
+    expect(masked.mock.calls.map(c => c[0])).toEqual(['first-line-value\r\n  second-line-value\n\n', 'first-line-value', 'second-line-value'])
+    expect(redact('x second-line-value y')).toBe('x *** y')
+    masked.mockRestore()
   })
 
   it('resolves flue-runner scripts and checks flue-config files', () => {

@@ -70,7 +70,7 @@ test('a symlink at the path (to a directory, or dangling) is refused; nothing is
   expect(fs.existsSync(path.join(dir, 'not-yet'))).toBe(false)
 })
 
-test('a missing working directory still removes the control directory (and the env file in it)', async () => {
+test('a missing working directory still removes the control directory (and the script in it)', async () => {
   const dir = tmp()
   const ctl = path.join(dir, 'ctl')
   const r = await run(ctl, path.join(dir, 'missing'))

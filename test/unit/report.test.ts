@@ -6,11 +6,11 @@ import { redact, registerSecret, clearRegisteredSecrets } from '../../src/util/r
 import { execFileSync } from 'node:child_process'
 
 describe('report helpers', () => {
-  it('fences remote output with a fresh random token per run', () => {
+  it('fences remote output with a fresh random token per run', async () => {
     const lines: string[] = []
     const a = new CommandFence(true)
     a.open(l => lines.push(l))
-    a.close(l => lines.push(l))
+    await a.close(l => lines.push(l))
     const b = new CommandFence(true)
     b.open(l => lines.push(l))
     const token = /^::stop-commands::(offload-[0-9a-f]{32})\n$/.exec(lines[0])![1]

@@ -42,8 +42,17 @@ test('defaults follow DESIGN.md', () => {
     order: [['dph_total', 'asc']],
     release: 'destroy',
     ssh: 'auto',
-    readyTimeoutMs: 20 * 60_000
+    readyTimeoutMs: 20 * 60_000,
+    interruptible: false,
+    bidMargin: 1.2,
+    fallback: 'none',
+    regions: [],
+    regionText: ''
   })
+  // No cap, no GPU memory, CUDA or region filter unless asked for.
+  expect(s).not.toHaveProperty('maxCostUsd')
+  expect(s).not.toHaveProperty('gpuRamGb')
+  expect(s).not.toHaveProperty('minCuda')
   // The key is masked for the runner and redacted from anything we print ourselves.
   expect(out.text()).toContain(`::add-mask::${KEY}`)
   expect(redact(`boom ${KEY}`)).not.toContain(KEY)
@@ -127,7 +136,29 @@ test.each([
   ['vast-release', 'delete', /destroy, stop/],
   ['vast-ssh', 'tunnel', /auto, direct, proxy/],
   ['vast-ready-timeout', '20', /duration/],
-  ['vast-ready-timeout', '500ms', /duration/]
+  ['vast-ready-timeout', '500ms', /duration/],
+  ['vast-max-cost', '0', /USD for the whole lease/],
+  ['vast-max-cost', '-2', /USD for the whole lease/],
+  ['vast-max-cost', '$5', /USD for the whole lease/],
+  ['vast-max-cost', 'lots', /USD for the whole lease/],
+  ['vast-interruptible', 'yes', /true or false/],
+  ['vast-interruptible', '1', /true or false/],
+  ['vast-bid-margin', '0.9', /from 1 to 10/],
+  ['vast-bid-margin', '11', /from 1 to 10/],
+  ['vast-bid-margin', 'x1.2', /from 1 to 10/],
+  ['vast-fallback', 'ondemand', /none, on-demand/],
+  ['vast-fallback', 'spot', /none, on-demand/],
+  ['vast-gpu-ram', '0', /GB of memory per GPU/],
+  ['vast-gpu-ram', '24GB', /GB of memory per GPU/],
+  ['vast-gpu-ram', '24576MB', /GB of memory per GPU/],
+  ['vast-cuda', '12.x', /CUDA version/],
+  ['vast-cuda', '0', /CUDA version/],
+  ['vast-cuda', 'cuda12', /CUDA version/],
+  ['vast-cuda', '12.1.1', /CUDA version/],
+  ['vast-region', 'USA', /country code or continent/],
+  ['vast-region', 'US, Europe', /country code or continent/],
+  ['vast-region', 'Atlantis', /country code or continent/],
+  ['vast-region', 'US,,CA', /country code or continent/]
 ])('%s = %j is refused with a message naming the input', (input, value, why) => {
   const err = inputErrorOf({ 'vast-api-key': KEY, [input]: value })
   expect(err.input).toBe(input)
@@ -140,4 +171,52 @@ test('a whitespace-containing key is refused without echoing it', () => {
   const err = inputErrorOf({ 'vast-api-key': 'abc def' })
   expect(err.input).toBe('vast-api-key')
   expect(err.message).not.toContain('abc def')
+})
+
+test('the spend and GPU-choice inputs are parsed', () => {
+  const s = read({
+    'vast-max-cost': '2.50',
+    'vast-interruptible': 'true',
+    'vast-bid-margin': '1.5',
+    'vast-fallback': 'on-demand',
+    'vast-gpu-ram': '24',
+    'vast-cuda': '12.1',
+    'vast-region': 'us, ca ,DE'
+  })
+  expect(s).toMatchObject({
+    maxCostUsd: 2.5,
+    interruptible: true,
+    bidMargin: 1.5,
+    fallback: 'on-demand',
+    gpuRamGb: 24,
+    minCuda: 12.1,
+    regions: ['US', 'CA', 'DE'],
+    regionText: 'us, ca ,DE'
+  })
+  expect(read({ 'vast-cuda': '12', 'vast-interruptible': 'False' })).toMatchObject({ minCuda: 12, interruptible: false })
+})
+
+test.each([
+  ['Europe', 'DE'],
+  ['north america', 'US'],
+  ['North_America', 'CA'],
+  ['ASIA', 'JP'],
+  ['south-america', 'BR'],
+  ['Oceania', 'AU'],
+  ['Africa', 'ZA']
+])('vast-region %j is a continent that includes %s', (text, code) => {
+  const s = read({ 'vast-region': text })
+  expect(s.regions).toContain(code)
+  expect(s.regions.length).toBeGreaterThan(1)
+})
+
+test.each([
+  ['gpu_ram', 'vast-gpu-ram', '24'],
+  ['cuda_max_good', 'vast-cuda', '12.1'],
+  ['geolocation', 'vast-region', 'US']
+])('vast-offer-filters may not also set %s when %s is set', (field, input, value) => {
+  const err = inputErrorOf({ 'vast-api-key': KEY, [input]: value, 'vast-offer-filters': JSON.stringify({ [field]: { gte: 1 } }) })
+  expect(err.input).toBe('vast-offer-filters')
+  expect(err.message).toContain(input)
+  expect(err.message).toContain(field)
 })

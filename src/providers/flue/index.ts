@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises'
 import { TailBuffer } from '../../remote/sink'
 import { ProviderError } from '../../util/errors'
 import { redact } from '../../util/redact'
+import { longTimeout } from '../../util/timers'
 import type { AcquireContext, DelegatedJob, DelegatedOutcome, DelegatedProvider, ReleaseContext, ReleaseResult } from '../types'
 import { flueRunArgs } from './cli'
 import { groupMembers, readPidFile, recordGroup, stopGroups, type ProcessGroupRecord } from './processes'
@@ -142,7 +143,7 @@ export const flueProvider: DelegatedProvider<'flue', FlueReleaseSettings> = {
       stop()
     }
     ctx.signal.addEventListener('abort', onAbort, { once: true })
-    const fallback = setTimeout(() => {
+    const fallback = longTimeout(() => {
       localTimeout = true
       stop()
     }, settings.commandTimeoutMs + 60_000)
@@ -152,7 +153,7 @@ export const flueProvider: DelegatedProvider<'flue', FlueReleaseSettings> = {
     try {
       ;[code, sig] = await Promise.race([new Promise<[number | null, NodeJS.Signals | null]>(res => child.once('close', (c, s) => res([c, s]))), spawnError])
     } finally {
-      clearTimeout(fallback)
+      fallback.clear()
       clearInterval(watchCommand)
       ctx.signal.removeEventListener('abort', onAbort)
     }

@@ -1,4 +1,6 @@
 import { ProviderError } from '../../util/errors'
+import { longTimeout } from '../../util/timers'
+import { inert } from '../../report/inert'
 import type { NomadClient } from './client'
 
 export interface TaskEvent {
@@ -80,14 +82,14 @@ function lastEvent(alloc: AllocStub | undefined, task: string): string {
   const evs = alloc?.TaskStates?.[task]?.Events ?? []
   const e = evs[evs.length - 1]
   if (!e) return ''
-  return `${e.Type ?? 'event'}: ${e.DisplayMessage || e.Message || ''}`.trim()
+  return inert(`${e.Type ?? 'event'}: ${e.DisplayMessage || e.Message || ''}`.trim())
 }
 
 export function describeAlloc(alloc: AllocStub | undefined, task: string): string {
   if (!alloc) return 'no allocation yet'
   const ts = alloc.TaskStates?.[task]
   const ev = lastEvent(alloc, task)
-  return `allocation ${alloc.ID.slice(0, 8)} client=${alloc.ClientStatus} desired=${alloc.DesiredStatus} task=${ts?.State ?? 'unknown'}${ev ? `, last event ${ev}` : ''}${alloc.ClientDescription ? ` (${alloc.ClientDescription})` : ''}`
+  return `allocation ${alloc.ID.slice(0, 8)} client=${alloc.ClientStatus} desired=${alloc.DesiredStatus} task=${ts?.State ?? 'unknown'}${ev ? `, last event ${ev}` : ''}${alloc.ClientDescription ? ` (${inert(alloc.ClientDescription)})` : ''}`
 }
 
 const TERMINAL_CLIENT = ['failed', 'complete', 'lost']
@@ -103,7 +105,7 @@ export async function waitForRunningAlloc(client: NomadClient, o: WaitOptions): 
   const onAbort = () => ac.abort(o.signal.reason)
   o.signal.addEventListener('abort', onAbort, { once: true })
   let timedOut = false
-  const timer = setTimeout(() => {
+  const timer = longTimeout(() => {
     timedOut = true
     ac.abort(new Error('timeout'))
   }, o.timeoutMs)
@@ -179,7 +181,7 @@ export async function waitForRunningAlloc(client: NomadClient, o: WaitOptions): 
     }
     throw err
   } finally {
-    clearTimeout(timer)
+    timer.clear()
     o.signal.removeEventListener('abort', onAbort)
     ac.abort()
   }

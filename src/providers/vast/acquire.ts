@@ -7,11 +7,13 @@ import { ProviderError } from '../../util/errors'
 import { registerSecret } from '../../util/redact'
 import { formatMs } from '../../util/units'
 import type { AcquireContext } from '../types'
-import { VastApiError, VastClient, isAuthError, isDefiniteCreateError, isOfferGone, type VastInstance, type VastOffer } from './client'
-import { vastLabel, type VastInstanceRecord, type VastLeaseData } from './lease-data'
-import { destroyAndVerify } from './release'
+import { VastApiError, VastClient, isAuthError, isDefiniteCreateError, isOfferGone, type VastInstance } from './client'
+import { readLeaseData, vastLabel, type VastInstanceRecord, type VastLeaseData } from './lease-data'
+import { budgetMs, findOffers, type PricedOffer, type RentKind } from './offers'
+import { costOf, destroyAndVerify } from './release'
 import { tuningOf, type VastSettings, type VastTuning } from './settings'
 import { HostKeyMismatchError, SshShell, describeEndpoint, probeSsh, type SshEndpoint, type SshOptions, HostKeyPin } from './ssh'
+import { inert } from '../../report/inert'
 
 export const SSH_USER = 'root'
 const ONSTART = 'touch ~/.no_auto_tmux'
@@ -29,41 +31,7 @@ export function authFailure(err: unknown): ProviderError {
   )
 }
 
-/** The POST /api/v0/bundles/ body for the settings (filters, price cap, storage, order, on-demand). */
-export function offerQuery(vs: VastSettings, limit = 20): Record<string, unknown> {
-  const q: Record<string, unknown> = {
-    verified: { eq: true },
-    rentable: { eq: true },
-    rented: { eq: false },
-    external: { eq: false },
-    direct_port_count: { gte: 1 },
-    num_gpus: { eq: vs.gpuCount },
-    reliability: { gte: vs.minReliability },
-    dph_total: { lte: vs.maxPricePerHour }
-  }
-  if (vs.gpuNames.length) q.gpu_name = { in: vs.gpuNames }
-  Object.assign(q, vs.offerFilters)
-  // Control keys after the user's filters: the run's own disk and on-demand rental win, and a
-  // user filter can narrow dph_total but never lift the cap (offers above it are dropped anyway).
-  q.order = vs.offerFilters.order ?? vs.order
-  q.type = 'on-demand'
-  q.limit = typeof vs.offerFilters.limit === 'number' ? vs.offerFilters.limit : limit
-  q.allocated_storage = vs.diskGb
-  return q
-}
-
-function describeWanted(vs: VastSettings): string {
-  return [
-    vs.gpuNames.length ? `gpu ${vs.gpuNames.join(' | ')}` : 'any gpu',
-    `x${vs.gpuCount}`,
-    `at most $${vs.maxPricePerHour}/h`,
-    `reliability >= ${vs.minReliability}`,
-    `${vs.diskGb} GB disk`,
-    Object.keys(vs.offerFilters).length ? `filters ${JSON.stringify(vs.offerFilters)}` : ''
-  ]
-    .filter(Boolean)
-    .join(', ')
-}
+export { offerQuery } from './offers'
 
 export function sshEndpoints(inst: VastInstance, mode: VastSettings['ssh']): SshEndpoint[] {
   const out: SshEndpoint[] = []
@@ -88,13 +56,28 @@ function statusLine(inst: VastInstance): string {
   return `${inst.actualStatus ?? 'provisioning'}${inst.statusMsg ? ` (${inst.statusMsg})` : ''}`
 }
 
-export async function acquireVast(ctx: AcquireContext<'vast'>): Promise<RemoteShell> {
+export function acquireVast(ctx: AcquireContext<'vast'>): Promise<RemoteShell> {
+  return acquireInstance(ctx, ctx.settings.vast.interruptible ? 'bid' : 'on-demand')
+}
+
+/**
+ * Rents one instance of `kind` and waits until SSH works. Instances already recorded in the lease
+ * (an earlier, interrupted one) stay on record, so release destroys every one and the cost covers all.
+ */
+export async function acquireInstance(ctx: AcquireContext<'vast'>, kind: RentKind): Promise<RemoteShell> {
   const vs = ctx.settings.vast
   const t = tuningOf(vs)
   const signal = ctx.signal
   const client = new VastClient(vs, signal)
-  const data: VastLeaseData = { vastLabel: vastLabel(ctx.ownership), vastApiUrl: vs.apiUrl, vastInstances: {} }
+  const earlier = readLeaseData(ctx.lease)
+  const data: VastLeaseData = {
+    ...earlier,
+    vastLabel: earlier.vastLabel ?? vastLabel(ctx.ownership),
+    vastApiUrl: vs.apiUrl,
+    vastInstances: { ...(earlier.vastInstances ?? {}) }
+  }
   const instances = data.vastInstances as Record<string, VastInstanceRecord>
+  const spent = (): number => costOf(instances, []) ?? 0
   const save = (resourceId?: number): void => ctx.record({ ...(resourceId !== undefined ? { resourceId: String(resourceId) } : {}), data: { ...data } })
 
   try {
@@ -118,13 +101,13 @@ export async function acquireVast(ctx: AcquireContext<'vast'>): Promise<RemoteSh
     keepaliveIntervalMs: t.keepaliveIntervalMs
   }
 
-  let offers = await searchOffers(client, vs)
+  let offers = await searchOffers(client, vs, kind, spent())
   // The label goes on record right before the first create: post can then find an instance whose
   // create answer was lost, and knows that nothing was created when acquire failed earlier.
   save()
   const goneOffers = new Set<number>()
   const badMachines = new Set<number>()
-  const body = {
+  const bodyFor = (p: PricedOffer): Record<string, unknown> => ({
     client_id: 'me',
     image: vs.image,
     disk: vs.diskGb,
@@ -133,16 +116,38 @@ export async function acquireVast(ctx: AcquireContext<'vast'>): Promise<RemoteSh
     cancel_unavail: true,
     label: data.vastLabel,
     env: {},
-    onstart: ONSTART
-  }
+    onstart: ONSTART,
+    // Without `price` Vast rents on-demand at dph_total even after a bid search (vast-cli SKILL.md).
+    ...(p.kind === 'bid' ? { price: p.bidPrice } : {})
+  })
 
   for (let attempt = 1; ; attempt++) {
-    const candidates = offers.filter(o => !goneOffers.has(o.id) && !(o.machineId !== undefined && badMachines.has(o.machineId)))
-    const created = await createOnFirstAvailable(client, candidates, body, data.vastLabel as string, Object.keys(instances), goneOffers, t, signal)
-    const { id, offer } = created
-    instances[String(id)] = { createdAt: Date.now(), dphTotal: offer.dphTotal, offerId: offer.id, machineId: offer.machineId }
+    const candidates = offers.filter(p => usable(p, goneOffers, badMachines))
+    const spentBefore = spent()
+    const created = await createOnFirstAvailable(client, candidates, bodyFor, data.vastLabel as string, Object.keys(instances), goneOffers, t, signal)
+    const { id, priced } = created
+    const offer = priced.offer
+    instances[String(id)] = {
+      createdAt: Date.now(),
+      dphTotal: priced.pricePerHour,
+      offerId: offer.id,
+      machineId: offer.machineId,
+      kind: priced.kind,
+      ...(priced.bidPrice !== undefined ? { bidPrice: priced.bidPrice } : {}),
+      ...(offer.gpuName ? { gpuName: offer.gpuName } : {}),
+      ...(offer.numGpus !== undefined ? { numGpus: offer.numGpus } : {})
+    }
     save(id)
-    core.info(`Vast instance ${id} created on offer ${offer.id} (${offer.gpuName ?? 'gpu'} x${offer.numGpus ?? vs.gpuCount}, $${offer.dphTotal ?? '?'}/h)`)
+    const how = priced.kind === 'bid' ? `interruptible, bid $${priced.bidPrice}/h = min_bid $${offer.minBid} x ${vs.bidMargin}` : 'on-demand'
+    core.info(
+      `Vast instance ${id} created on offer ${offer.id} (${inert(offer.gpuName ?? 'gpu')} x${offer.numGpus ?? vs.gpuCount}, ${how}, ~$${priced.pricePerHour}/h)`
+    )
+    const budget = budgetMs(vs, priced.pricePerHour, spentBefore)
+    if (budget !== undefined) {
+      core.info(
+        `vast-max-cost $${vs.maxCostUsd} at ~$${priced.pricePerHour}/h${spentBefore ? ` ($${spentBefore.toFixed(4)} already spent by earlier instances)` : ''}: this instance may run ${formatMs(budget)} from create before the command is stopped`
+      )
+    }
 
     try {
       const keyId = await client.attachSshKey(id, keys.public)
@@ -157,63 +162,51 @@ export async function acquireVast(ctx: AcquireContext<'vast'>): Promise<RemoteSh
       return shell
     } catch (err) {
       if (!(err instanceof InstanceFailed) || attempt >= 2 || signal.aborted) throw err
-      core.warning(`${err.message}; destroying it and trying once more on another machine`)
+      core.warning(`${inert(err.message)}; destroying it and trying once more on another machine`)
       if (offer.machineId !== undefined) badMachines.add(offer.machineId)
       goneOffers.add(offer.id)
       const res = await destroyAndVerify(client, id, data.vastLabel, t)
       if (res.verified) instances[String(id)].destroyedAt = Date.now()
-      else core.warning(`Vast instance ${id} could not be confirmed destroyed yet (${res.detail}); post will retry`)
+      else core.warning(`Vast instance ${id} could not be confirmed destroyed yet (${inert(res.detail)}); post will retry`)
       save()
-      if (!offers.some(o => !goneOffers.has(o.id) && !(o.machineId !== undefined && badMachines.has(o.machineId)))) {
-        offers = await searchOffers(client, vs)
+      if (!offers.some(p => usable(p, goneOffers, badMachines))) {
+        offers = await searchOffers(client, vs, kind, spent())
       }
     }
   }
 }
 
-async function searchOffers(client: VastClient, vs: VastSettings): Promise<VastOffer[]> {
-  let found: VastOffer[]
+function usable(p: PricedOffer, goneOffers: Set<number>, badMachines: Set<number>): boolean {
+  return !goneOffers.has(p.offer.id) && !(p.offer.machineId !== undefined && badMachines.has(p.offer.machineId))
+}
+
+async function searchOffers(client: VastClient, vs: VastSettings, kind: RentKind, spentUsd: number): Promise<PricedOffer[]> {
   try {
-    found = await client.searchOffers(offerQuery(vs))
+    return await findOffers(client, vs, kind, spentUsd)
   } catch (err) {
     if (isAuthError(err)) throw authFailure(err)
     throw err
   }
-  // Hard cap and sanity, whatever the server (or a user filter) let through; server order kept.
-  const offers = found.filter(
-    o =>
-      o.dphTotal !== undefined &&
-      o.dphTotal <= vs.maxPricePerHour &&
-      o.rentable !== false &&
-      o.rented !== true &&
-      (o.numGpus === undefined || o.numGpus === vs.gpuCount)
-  )
-  if (!offers.length) {
-    throw new ProviderError(
-      `No Vast offer matches ${describeWanted(vs)} (${found.length} returned, none at or under the price cap). ` +
-        "Raise 'vast-max-price', widen 'vast-gpu', lower 'vast-min-reliability' or loosen 'vast-offer-filters'. Nothing was rented."
-    )
-  }
-  return offers
 }
 
 async function createOnFirstAvailable(
   client: VastClient,
-  offers: VastOffer[],
-  body: Record<string, unknown>,
+  offers: PricedOffer[],
+  bodyFor: (p: PricedOffer) => Record<string, unknown>,
   label: string,
   knownIds: string[],
   goneOffers: Set<number>,
   t: VastTuning,
   signal: AbortSignal
-): Promise<{ id: number; offer: VastOffer }> {
+): Promise<{ id: number; priced: PricedOffer }> {
   let lastErr: unknown
-  for (const offer of offers) {
+  for (const priced of offers) {
+    const offer = priced.offer
     for (let tries = 1; ; tries++) {
       signal.throwIfAborted()
       try {
-        const { id } = await client.createInstance(offer.id, body)
-        return { id, offer }
+        const { id } = await client.createInstance(offer.id, bodyFor(priced))
+        return { id, priced }
       } catch (err) {
         if (signal.aborted) throw err
         if (isAuthError(err)) throw authFailure(err)
@@ -226,17 +219,17 @@ async function createOnFirstAvailable(
         if (isDefiniteCreateError(err)) {
           if ((err as VastApiError).status === 403) {
             goneOffers.add(offer.id)
-            core.info(`Vast offer ${offer.id} refused (${(err as Error).message}); trying the next offer`)
+            core.info(`Vast offer ${offer.id} refused (${inert((err as Error).message)}); trying the next offer`)
             break
           }
           throw new ProviderError(`Vast refused to create an instance: ${(err as Error).message}. Check 'vast-image' and 'vast-disk'.`, { cause: err })
         }
         // Ambiguous: the instance may exist. Never re-send the create before looking it up by label.
-        core.warning(`Vast create on offer ${offer.id} had an ambiguous outcome (${(err as Error).message}); looking for the instance by its label`)
+        core.warning(`Vast create on offer ${offer.id} had an ambiguous outcome (${inert((err as Error).message)}); looking for the instance by its label`)
         const adopted = await findCreated(client, label, knownIds, t, signal)
         if (adopted) {
           core.info(`Found Vast instance ${adopted.id} by its label; using it`)
-          return { id: adopted.id, offer: { ...offer, dphTotal: adopted.dphTotal ?? offer.dphTotal } }
+          return { id: adopted.id, priced: { ...priced, pricePerHour: adopted.dphTotal ?? priced.pricePerHour } }
         }
         // A 429 is about pace, not the offer: keep to the same offer longer before moving on.
         if (tries >= ((err as VastApiError).status === 429 ? t.retryAttempts : 3)) break
@@ -278,7 +271,7 @@ async function waitUntilReady(
     if (!inst) throw new InstanceFailed(`Vast instance ${id} disappeared while starting${last ? ` (last status ${statusLine(last)})` : ''}`)
     last = inst
     const line = statusLine(inst)
-    if (line !== lastLine) core.info(`Vast instance ${id}: ${line}`)
+    if (line !== lastLine) core.info(`Vast instance ${id}: ${inert(line)}`)
     lastLine = line
     const failed = failureOf(inst)
     if (failed) throw new InstanceFailed(`Vast instance ${id} failed to start: ${failed}`)

@@ -6,6 +6,7 @@ import { redact, registerSecret } from '../../util/redact'
 import { isConnectionError, withRetry } from '../../util/retry'
 import type { VastSettings, VastTuning } from './settings'
 import { tuningOf } from './settings'
+import { inert } from '../../report/inert'
 
 const MAX_BODY = 4 * 1024 * 1024
 const USER_AGENT = 'offload-action (+https://github.com/features/actions)'
@@ -96,6 +97,10 @@ const OfferSchema = z.looseObject({
   gpu_name: optStr,
   num_gpus: optNum,
   dph_total: optNum,
+  min_bid: optNum,
+  gpu_ram: optNum,
+  cuda_max_good: optNum,
+  geolocation: optStr,
   reliability: optNum,
   reliability2: optNum,
   rentable: z.boolean().nullish().catch(undefined),
@@ -108,9 +113,17 @@ export interface VastOffer {
   gpuName?: string
   numGpus?: number
   dphTotal?: number
+  /** Interruptible floor in USD/h (a bid search prices dph_total at it). */
+  minBid?: number
+  /** MB per GPU. */
+  gpuRam?: number
+  cudaMaxGood?: number
+  geolocation?: string
   reliability?: number
   rentable?: boolean
   rented?: boolean
+  /** The offer as the API sent it, for counting what each vast-offer-filters field removes. */
+  raw: Record<string, unknown>
 }
 
 const PortBinding = z.looseObject({ HostIp: optStr, HostPort: z.union([z.string(), z.number()]).nullish().catch(undefined) })
@@ -236,7 +249,7 @@ export class VastClient {
       retryable: err => !this.signal?.aborted && isRetryable(err),
       onRetry: (err, attempt, delay) =>
         core.info(
-          `Vast API ${method} ${path}: ${shortReason(err)}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1}/${this.tuning.retryAttempts})`
+          `Vast API ${method} ${path}: ${inert(shortReason(err))}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1}/${this.tuning.retryAttempts})`
         )
     })
   }
@@ -328,9 +341,14 @@ export class VastClient {
         gpuName: o.gpu_name ?? undefined,
         numGpus: o.num_gpus ?? undefined,
         dphTotal: o.dph_total ?? undefined,
+        minBid: o.min_bid ?? undefined,
+        gpuRam: o.gpu_ram ?? undefined,
+        cudaMaxGood: o.cuda_max_good ?? undefined,
+        geolocation: o.geolocation ?? undefined,
         reliability: o.reliability ?? o.reliability2 ?? undefined,
         rentable: o.rentable ?? undefined,
-        rented: o.rented ?? undefined
+        rented: o.rented ?? undefined,
+        raw: raw as Record<string, unknown>
       })
     }
     return out

@@ -3,8 +3,9 @@ import { z } from 'zod'
 import type { InputReader } from '../../settings'
 import { InputError } from '../../util/errors'
 import { registerSecret } from '../../util/redact'
-import { parseDuration } from '../../util/units'
-import { DEFAULT_TUNING, type VastOrder, type VastRelease, type VastSettings, type VastSshMode } from './settings'
+import { durationInput } from '../../input-parsers'
+import { CONTINENTS, continentKey } from './regions'
+import { DEFAULT_TUNING, type VastFallback, type VastOrder, type VastRelease, type VastSettings, type VastSshMode } from './settings'
 
 export const VAST_DEFAULTS = {
   apiUrl: 'https://console.vast.ai',
@@ -16,8 +17,14 @@ export const VAST_DEFAULTS = {
   order: 'dph_total asc',
   release: 'destroy',
   ssh: 'auto',
-  readyTimeout: '20m'
+  readyTimeout: '20m',
+  interruptible: 'false',
+  bidMargin: '1.2',
+  fallback: 'none'
 } as const
+
+/** Offer fields a dedicated input sets; vast-offer-filters may not set them too. */
+const DEDICATED_FIELDS: Record<string, string> = { gpu_ram: 'vast-gpu-ram', cuda_max_good: 'vast-cuda', geolocation: 'vast-region' }
 
 const OPS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'notin'] as const
 /** Keys of the search body that are not `{op: value}` filters. */
@@ -102,6 +109,35 @@ export function parseOfferFilters(text: string): Record<string, unknown> {
   return parsed as Record<string, unknown>
 }
 
+/** vast-region: a comma list of country codes, or one continent name (src/providers/vast/regions.ts). */
+export function parseRegion(text: string): string[] {
+  if (!text) return []
+  const names = Object.keys(CONTINENTS).join(', ')
+  const accepted = `a comma list of two-letter country codes (e.g. 'US, CA, DE') or one continent: ${names}`
+  const continent = CONTINENTS[continentKey(text)]
+  if (continent) return [...continent]
+  const codes = text.split(',').map(c => c.trim())
+  for (const c of codes) {
+    if (!/^[A-Za-z]{2}$/.test(c)) throw new InputError('vast-region', `'${c}' is not a country code or continent; expected ${accepted}`)
+  }
+  return [...new Set(codes.map(c => c.toUpperCase()))]
+}
+
+/** vast-cuda: 'major.minor' (or a major alone), as cuda_max_good is compared. */
+export function parseCuda(text: string): number | undefined {
+  if (!text) return undefined
+  const m = /^(\d{1,2})(?:\.(\d{1,2}))?$/.exec(text)
+  if (!m || Number(m[1]) < 1) throw new InputError('vast-cuda', `'${text}' is not valid; expected a minimum CUDA version such as 12.1 or 12`)
+  return Number(m[2] === undefined ? m[1] : `${m[1]}.${m[2]}`)
+}
+
+function booleanOf(input: string, text: string): boolean {
+  const v = text.toLowerCase()
+  if (v === 'true') return true
+  if (v === 'false') return false
+  throw new InputError(input, `'${text}' is not valid; expected true or false`)
+}
+
 function parseNumber(input: string, text: string, accepted: string, check: (n: number) => boolean): number {
   const n = /^[+]?\d+(\.\d+)?$|^[+]?\.\d+$/.test(text) ? Number(text) : NaN
   if (!Number.isFinite(n) || !check(n)) throw new InputError(input, `'${text}' is not valid; expected ${accepted}`)
@@ -160,14 +196,36 @@ export function readVastSettings(input: InputReader, env: NodeJS.ProcessEnv): Va
     n => n >= 0 && n <= 1
   )
   const offerFilters = parseOfferFilters(input('vast-offer-filters'))
+  const maxCostText = input('vast-max-cost')
+  const maxCostUsd = maxCostText
+    ? parseNumber('vast-max-cost', maxCostText, 'a positive amount in USD for the whole lease, e.g. 2.50 (empty: no cap)', n => n > 0 && n <= 100_000)
+    : undefined
+  const interruptible = booleanOf('vast-interruptible', input('vast-interruptible') || VAST_DEFAULTS.interruptible)
+  const bidMargin = parseNumber(
+    'vast-bid-margin',
+    input('vast-bid-margin') || VAST_DEFAULTS.bidMargin,
+    "a factor from 1 to 10 applied to the offer's min_bid, e.g. 1.2",
+    n => n >= 1 && n <= 10
+  )
+  const fallback = oneOf<VastFallback>('vast-fallback', input('vast-fallback') || VAST_DEFAULTS.fallback, ['none', 'on-demand'])
+  const gpuRamText = input('vast-gpu-ram')
+  const gpuRamGb = gpuRamText ? parseNumber('vast-gpu-ram', gpuRamText, 'a minimum in GB of memory per GPU, e.g. 24', n => n > 0 && n <= 4096) : undefined
+  const minCuda = parseCuda(input('vast-cuda'))
+  const regionText = input('vast-region')
+  const regions = parseRegion(regionText)
+  const set: Record<string, boolean> = { 'vast-gpu-ram': gpuRamGb !== undefined, 'vast-cuda': minCuda !== undefined, 'vast-region': regions.length > 0 }
+  for (const [field, name] of Object.entries(DEDICATED_FIELDS)) {
+    if (set[name] && field in offerFilters) {
+      throw new InputError(
+        'vast-offer-filters',
+        `sets '${field}', which '${name}' also sets; expected the filter in one place (drop it from vast-offer-filters)`
+      )
+    }
+  }
   const order = parseOrder(input('vast-order') || VAST_DEFAULTS.order)
   const release = oneOf<VastRelease>('vast-release', input('vast-release') || VAST_DEFAULTS.release, ['destroy', 'stop'])
   const ssh = oneOf<VastSshMode>('vast-ssh', input('vast-ssh') || VAST_DEFAULTS.ssh, ['auto', 'direct', 'proxy'])
-  const readyText = input('vast-ready-timeout') || VAST_DEFAULTS.readyTimeout
-  const readyTimeoutMs = parseDuration(readyText)
-  if (readyTimeoutMs === undefined || readyTimeoutMs < 1000) {
-    throw new InputError('vast-ready-timeout', `'${readyText}' is not valid; expected a duration of at least 1s such as 90s, 20m or 1h`)
-  }
+  const readyTimeoutMs = durationInput(input, 'vast-ready-timeout', VAST_DEFAULTS.readyTimeout, 1000)
 
   return {
     apiKey,
@@ -183,6 +241,14 @@ export function readVastSettings(input: InputReader, env: NodeJS.ProcessEnv): Va
     release,
     ssh,
     readyTimeoutMs,
+    ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
+    interruptible,
+    bidMargin,
+    fallback,
+    ...(gpuRamGb !== undefined ? { gpuRamGb } : {}),
+    ...(minCuda !== undefined ? { minCuda } : {}),
+    regions,
+    regionText,
     tuning: pacingFromEnv(env)
   }
 }

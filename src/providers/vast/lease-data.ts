@@ -20,7 +20,15 @@ export interface VastInstanceRecord {
   dphTotal?: number
   offerId?: number
   machineId?: number
-  /** ms since epoch, when acquire destroyed it and saw it gone. */
+  /** bid (interruptible) or on-demand; absent in leases from before bids existed. */
+  kind?: 'bid' | 'on-demand'
+  /** The bid sent as `price` at create. */
+  bidPrice?: number
+  gpuName?: string
+  numGpus?: number
+  /** ms since epoch, when the run saw it outbid (stopped). */
+  interruptedAt?: number
+  /** ms since epoch, when acquire (or the run) destroyed it and saw it gone. */
   destroyedAt?: number
 }
 

@@ -5,6 +5,7 @@ import type { ReleaseContext, ReleaseResult } from '../types'
 import { VastClient, isAuthError, type VastInstance } from './client'
 import { readLeaseData, type VastInstanceRecord } from './lease-data'
 import { tuningOf, type VastReleaseSettings, type VastTuning } from './settings'
+import { inert } from '../../report/inert'
 
 export interface InstanceRelease {
   id: string
@@ -43,7 +44,7 @@ export async function destroyAndVerify(
   if (keyId) {
     await client
       .detachSshKey(sid, keyId)
-      .catch(err => core.info(`Detaching the run's SSH key from Vast instance ${sid} failed (${errorMessage(err)}); destroying anyway`))
+      .catch(err => core.info(`Detaching the run's SSH key from Vast instance ${sid} failed (${inert(errorMessage(err))}); destroying anyway`))
   }
   for (let attempt = 0; attempt < t.verifyAttempts; attempt++) {
     if (attempt % 3 === 0) {
@@ -166,7 +167,7 @@ export async function releaseVast(ctx: ReleaseContext<VastReleaseSettings>): Pro
       costUsd
     }
   }
-  if (sweepError) core.warning(`Could not check for other Vast instances labelled '${label}': ${sweepError}`)
+  if (sweepError) core.warning(`Could not check for other Vast instances labelled '${label}': ${inert(sweepError)}`)
   const stopped = results.find(r => r.verified && r.id === (stopId ?? '') && /stopped/.test(r.detail))
   if (stopped) {
     core.warning(

@@ -2,6 +2,7 @@
 export type VastRelease = 'destroy' | 'stop'
 export type VastSshMode = 'auto' | 'direct' | 'proxy'
 export type VastOrder = Array<[string, 'asc' | 'desc']>
+export type VastFallback = 'none' | 'on-demand'
 
 export interface VastSettings {
   /** Secret (registered and masked). Sent only as `Authorization: Bearer`. */
@@ -26,6 +27,21 @@ export interface VastSettings {
   ssh: VastSshMode
   /** Bounds the wait from create until an SSH probe succeeds. */
   readyTimeoutMs: number
+  /** USD for the whole lease (every instance, price x time since create); undefined = no cap. */
+  maxCostUsd?: number
+  /** Rent bid (interruptible) instances at min_bid x bidMargin. */
+  interruptible: boolean
+  bidMargin: number
+  /** What to do when an interruptible instance is outbid mid-run. */
+  fallback: VastFallback
+  /** Minimum GB of memory per GPU (the query sends MB: GB x 1000, as vast-cli does). */
+  gpuRamGb?: number
+  /** Minimum CUDA version the host driver supports (offer field cuda_max_good). */
+  minCuda?: number
+  /** Country codes (ISO 3166-1 alpha-2) the host must be in; empty = anywhere. */
+  regions: string[]
+  /** The vast-region input as written (a continent name or the code list), for messages. */
+  regionText: string
   /**
    * Not an input: internal pacing knobs (poll/backoff intervals). Production leaves it unset;
    * module tests shrink the intervals so they run quickly.
@@ -55,6 +71,8 @@ export interface VastTuning {
   verifyIntervalMs: number
   /** SSH keepalive. */
   keepaliveIntervalMs: number
+  /** While the command runs: how often the instance is looked at (outbid?) and the cost re-checked. */
+  watchIntervalMs: number
 }
 
 export const DEFAULT_TUNING: VastTuning = {
@@ -68,7 +86,8 @@ export const DEFAULT_TUNING: VastTuning = {
   requestTimeoutMs: 60_000,
   verifyAttempts: 10,
   verifyIntervalMs: 5000,
-  keepaliveIntervalMs: 15_000
+  keepaliveIntervalMs: 15_000,
+  watchIntervalMs: 15_000
 }
 
 export function tuningOf(s: Pick<VastSettings, 'tuning'>): VastTuning {

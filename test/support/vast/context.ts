@@ -17,7 +17,8 @@ export const FAST_TUNING: VastSettings['tuning'] = {
   requestTimeoutMs: 15_000,
   verifyAttempts: 6,
   verifyIntervalMs: 20,
-  keepaliveIntervalMs: 5000
+  keepaliveIntervalMs: 5000,
+  watchIntervalMs: 200
 }
 
 export function vastSettings(fake: VastFake, over: Partial<VastSettings> = {}): VastSettings {
@@ -35,6 +36,11 @@ export function vastSettings(fake: VastFake, over: Partial<VastSettings> = {}): 
     release: 'destroy',
     ssh: 'auto',
     readyTimeoutMs: 60_000,
+    interruptible: false,
+    bidMargin: 1.2,
+    fallback: 'none',
+    regions: [],
+    regionText: '',
     tuning: FAST_TUNING,
     ...over
   }

@@ -25,6 +25,8 @@ export interface FakeOffer {
   external: boolean
   direct_port_count: number
   cuda_max_good: number
+  /** Interruptible floor (USD/h): a bid search prices dph_total at it; create with `price` below it is refused. */
+  min_bid: number
   [k: string]: unknown
 }
 
@@ -37,6 +39,8 @@ export interface OfferBehaviour {
   create500AfterCreate?: boolean
   /** Never leaves loading. */
   stuck?: boolean
+  /** The status_msg while loading (default "Pulling <image>: downloading layer N"): hostile text for log tests. */
+  loadingStatusMsg?: string
   /** No ports["22/tcp"] (direct SSH unavailable): only the proxy endpoint works. */
   noDirect?: boolean
 }
@@ -56,6 +60,8 @@ export interface VastFakeOptions {
   maxPageSize?: number
   /** How the attach-key answer names the key: an object with id, or a bare string. */
   keyAttachShape?: 'object' | 'string'
+  /** PATH of every SSH session on the instances (e.g. a directory with a hostile `tar` first). */
+  remotePath?: string
 }
 
 export interface FakeInstance {
@@ -83,6 +89,12 @@ export interface FakeInstance {
   proxyPort?: number
   sockets: Set<net.Socket>
   ready?: Promise<void>
+  /** Rented as interruptible: create carried `price` (then dph is that bid). */
+  bid: boolean
+  /** Billing clock (ms since epoch): compute bills from create until stopped, storage until deleted. */
+  createdAtMs: number
+  stoppedAtMs?: number
+  deletedAtMs?: number
 }
 
 export interface RequestRecord {
@@ -112,6 +124,10 @@ export interface VastFake {
   rotateHostKey(id: number | string): Promise<void>
   /** Make a running instance die (exited, sshd gone). */
   kill(id: number | string): Promise<void>
+  /** Outbid an interruptible instance: it becomes stopped (SSH gone) and keeps billing storage. */
+  outbid(id: number | string): Promise<void>
+  /** What the instance billed so far by the fake's clock: dph while not stopped, STORAGE_DPH while stopped. */
+  billedUsd(id: number | string): number
   setRateLimitEvery(n: number | undefined): void
   /**
    * The next `times` GETs of /api/v0/instances/{id}/ answer 200 with `body` (a shape Offload must
@@ -138,6 +154,9 @@ const OPS: Record<string, (a: unknown, b: unknown) => boolean> = {
   notin: (a, b) => Array.isArray(b) && !b.includes(a)
 }
 
+/** USD/h a stopped instance keeps billing for its disk. */
+export const STORAGE_DPH = 0.02
+
 function defaultOffer(i: number): FakeOffer {
   return {
     id: 5000 + i,
@@ -154,8 +173,33 @@ function defaultOffer(i: number): FakeOffer {
     rented: false,
     external: false,
     direct_port_count: 10,
-    cuda_max_good: 12.8
+    cuda_max_good: 12.8,
+    min_bid: Math.round((0.3 + i * 0.05) * 0.4 * 1000) / 1000
   }
+}
+
+// ---------- bids and billing (interruptible rentals) ----------
+
+/** The offer as a search of `type` prices it: a bid search shows dph_total at min_bid. */
+function pricedFor(offer: FakeOffer, type: unknown): FakeOffer {
+  return type === 'bid' ? { ...offer, dph_total: offer.min_bid } : offer
+}
+
+/** Create's `price`: absent/null = on-demand; a number at or above min_bid = a bid; else an error text. */
+function bidOf(body: Record<string, unknown>, offer: FakeOffer): { bid?: number; error?: string } {
+  const price = body.price
+  if (price === undefined || price === null) return {}
+  if (typeof price !== 'number' || !(price >= 0.001 && price <= 128)) return { error: 'price must be a number from 0.001 to 128' }
+  if (price < offer.min_bid) return { error: `bid ${price} is below the current min_bid ${offer.min_bid}` }
+  return { bid: price }
+}
+
+function billed(inst: FakeInstance, now = Date.now()): number {
+  const end = inst.deletedAtMs ?? now
+  const computeEnd = Math.min(inst.stoppedAtMs ?? end, end)
+  const compute = (inst.dph * Math.max(0, computeEnd - inst.createdAtMs)) / 3_600_000
+  const storage = inst.stoppedAtMs !== undefined ? (STORAGE_DPH * Math.max(0, end - inst.stoppedAtMs)) / 3_600_000 : 0
+  return compute + storage
 }
 
 export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFake> {
@@ -179,7 +223,7 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
   const maxPage = opts.maxPageSize ?? 25
 
   const startRemote = async (inst: FakeInstance): Promise<void> => {
-    inst.sshd = await startSshd()
+    inst.sshd = await startSshd({ sessionPath: opts.remotePath })
     inst.sshd.writeAuthorizedKeys(inst.keys.map(k => k.public_key))
     const proxy = net.createServer(client => {
       if (!inst.sshd?.running()) {
@@ -264,7 +308,7 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
     }
     if (inst.gets <= loadingPolls || inst.behaviour.stuck) {
       inst.actual = 'loading'
-      inst.statusMsg = `Pulling ${inst.image}: downloading layer ${inst.gets}`
+      inst.statusMsg = inst.behaviour.loadingStatusMsg ?? `Pulling ${inst.image}: downloading layer ${inst.gets}`
       return
     }
     await inst.ready
@@ -272,7 +316,7 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
     inst.statusMsg = 'success, running'
   }
 
-  const createInstance = (offer: FakeOffer, behaviour: OfferBehaviour, body: Record<string, unknown>): FakeInstance => {
+  const createInstance = (offer: FakeOffer, behaviour: OfferBehaviour, body: Record<string, unknown>, bid?: number): FakeInstance => {
     const inst: FakeInstance = {
       id: nextId++,
       offerId: offer.id,
@@ -285,7 +329,9 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
       intended: 'running',
       statusMsg: '',
       gets: 0,
-      dph: offer.dph_total,
+      dph: bid ?? offer.dph_total,
+      bid: bid !== undefined,
+      createdAtMs: Date.now(),
       startDate: Date.now() / 1000,
       instanceApiKey: `iak_${randomBytes(16).toString('hex')}`,
       jupyterToken: `jt_${randomBytes(16).toString('hex')}`,
@@ -326,7 +372,7 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
       searches.push(q)
       if (q.type !== undefined && !['on-demand', 'ondemand', 'bid', 'reserved'].includes(String(q.type)))
         return err(res, 400, 'invalid_args', `bad type ${String(q.type)}`)
-      let list = offers.map(o => o.offer)
+      let list = offers.map(o => pricedFor(o.offer, q.type))
       for (const [field, cond] of Object.entries(q)) {
         if (['order', 'type', 'limit', 'allocated_storage'].includes(field)) continue
         if (typeof cond !== 'object' || cond === null || Array.isArray(cond)) return err(res, 400, 'invalid_args', `filter ${field} must be an operator object`)
@@ -359,7 +405,9 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
       if (!entry) return err(res, 404, 'invalid_args', `error 404/3603: no_such_ask  Instance type by id ${mm[1]} is not available.`)
       if (entry.behaviour.taken === 404) return err(res, 404, 'invalid_args', `error 404/3603: no_such_ask  Instance type by id ${mm[1]} is not available.`)
       if (entry.behaviour.taken === 410) return err(res, 410, 'no_such_ask', 'This offer is no longer available.')
-      const inst = createInstance(entry.offer, entry.behaviour, b)
+      const priced = bidOf(b, entry.offer)
+      if (priced.error) return err(res, 400, 'invalid_price', `error 400/3467: ${priced.error}`, { ask_id: Number(mm[1]) })
+      const inst = createInstance(entry.offer, entry.behaviour, b, priced.bid)
       if (entry.behaviour.create500AfterCreate) {
         entry.behaviour.create500AfterCreate = false
         return err(res, 500, 'server_error', 'internal error while confirming the contract', {
@@ -424,6 +472,7 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
       if (!inst || inst.deleted) return err(res, 404, m === 'DELETE' ? 'not_found' : 'no_such_instance', `Instance ${mm[1]} not found`)
       if (m === 'DELETE') {
         inst.deleted = true
+        inst.deletedAtMs = Date.now()
         await stopRemote(inst)
         return json(res, 200, { success: true, msg: 'destroying instance' })
       }
@@ -431,6 +480,7 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
         const b = (body ?? {}) as Record<string, unknown>
         if (typeof b.label === 'string') inst.label = b.label
         if (b.state === 'stopped') {
+          inst.stoppedAtMs ??= Date.now()
           inst.intended = 'stopped'
           inst.actual = 'stopped'
           await stopRemote(inst)
@@ -544,6 +594,8 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
         deleted: false,
         foreign: true,
         sockets: new Set(),
+        bid: false,
+        createdAtMs: Date.now() - 3_600_000,
         ...extra
       }
       instances.set(inst.id, inst)
@@ -561,6 +613,16 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
       inst.statusMsg = 'container exited: error code 137'
       await stopRemote(inst)
     },
+    outbid: async id => {
+      const inst = get(id)
+      if (!inst.bid) throw new Error(`fake: instance ${id} is on-demand; only an interruptible instance can be outbid`)
+      inst.stoppedAtMs ??= Date.now()
+      inst.actual = 'stopped'
+      inst.intended = 'stopped'
+      inst.statusMsg = 'Instance stopped: outbid by a higher bid'
+      await stopRemote(inst)
+    },
+    billedUsd: id => billed(get(id)),
     setRateLimitEvery: n => {
       rateLimitEvery = n
     },

@@ -208,7 +208,7 @@ export function runCommand(opts: RunOptions): Promise<RunResult> {
     child.once('close', finish);
 
     if (opts.timeoutMs && opts.timeoutMs > 0) {
-      termTimer = setTimeout(() => {
+      const onTimeout = (): void => {
         if (exitCode !== undefined) return; // already exited; only draining output
         timedOut = true;
         process.stderr.write(`offload-runner: command timed out after ${opts.timeoutMs} ms; sending SIGTERM to its process group\n`);
@@ -219,7 +219,13 @@ export function runCommand(opts: RunOptions): Promise<RunResult> {
             killGroup(pgid, 'SIGKILL');
           }
         }, KILL_GRACE_MS);
-      }, opts.timeoutMs);
+      };
+      // setTimeout holds at most 2^31-1 ms (about 24.8 days); longer timeouts are chained.
+      const arm = (left: number): void => {
+        const step = Math.min(left, 2 ** 31 - 1);
+        termTimer = setTimeout(() => (left > step ? arm(left - step) : onTimeout()), step);
+      };
+      arm(opts.timeoutMs);
     }
   });
 }
