@@ -4,10 +4,11 @@ import { readSettings } from './inputs'
 import { cancellationOnSignals, newLease, ownershipFor, phase, recordLease } from './lifecycle'
 import { providerFor } from './providers'
 import type { AcquireContext, Provider } from './providers/types'
+import { stepControlDir } from './remote/control'
 import { downloadPaths, remoteCodec, runScript, syncArchive } from './remote/workspace-ops'
-import { controlDirFor } from './remote/control-dir'
 import type { RemoteShell } from './remote/shell'
 import { TailBuffer } from './remote/sink'
+import { teeCommandOutput } from './report/command-tail'
 import { CommandFence } from './report/fence'
 import { writeRunSummary } from './report/summary'
 import { classify, emptyTimings, type Timings } from './report/timings'
@@ -63,8 +64,9 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
   }
   const fence = new CommandFence(!settings.allowRemoteCommands)
   const writeOut = (line: string): void => void process.stdout.write(line)
-  const remoteOut = fence.stream(process.stdout)
-  const remoteErr = fence.stream(process.stderr)
+  // The command fence keeps remote lines whole; the tee keeps the last of them for the job summary.
+  const remoteOut = teeCommandOutput(fence.stream(process.stdout))
+  const remoteErr = teeCommandOutput(fence.stream(process.stderr))
   let exitCode: number | undefined
   let timedOut = false
   let failure: string | undefined
@@ -85,7 +87,7 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
             codec = await remoteCodec(sh, ctx.signal)
             const archive = createArchive(plan, { codec })
             archiveBytes = archive.bytes
-            await syncArchive(sh, archive.stream, settings.remoteDir, codec, ctx.signal)
+            await syncArchive(sh, archive, settings.remoteDir, codec, ctx.signal)
           })
         ).ms
         core.info(`Synced ${formatBytes(archiveBytes())} (tar, ${codec}) in ${timings.syncMs} ms`)
@@ -96,7 +98,7 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
       const t0 = Date.now()
       fence.open(writeOut)
       const outcome = await runScript(sh, {
-        controlDir: controlDirFor(lease.leaseId),
+        controlDir: stepControlDir(lease.leaseId),
         cwd: path.posix.join(settings.remoteDir, settings.workingDirectory),
         shell: settings.shell,
         script: settings.run,
@@ -158,9 +160,7 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
   finish(lease, timings)
   const cost = provider.kind === 'shell' ? provider.costEstimate?.(lease) : undefined
   if (cost !== undefined) core.setOutput('cost-usd', cost.toFixed(4))
-  await writeRunSummary(timings, { remoteDir: settings.remoteDir, message: failure ? `**Error:** ${failure}` : undefined }).catch(err =>
-    core.warning(`job summary: ${errorMessage(err)}`)
-  )
+  await writeRunSummary(timings, { settings, error: failure, costUsd: cost }).catch(err => core.warning(`job summary: ${errorMessage(err)}`))
 
   if (canceled) {
     core.setFailed(`Offload was canceled (${cancel.signalName() ?? 'signal'}); the post step releases the remote.`)

@@ -60,7 +60,7 @@ const COMPRESSED_CHUNK = 64 * 1024
  * Gathers small writes into COMPRESS_BLOCK-sized buffers (the last one shorter). A chunk that is a
  * block's worth on its own (a big file's reads) goes on as it is, after what was gathered: no copy.
  */
-function blocks(): Transform {
+function blocks(onTarBytes: (n: number) => void): Transform {
   let parts: Buffer[] = []
   let size = 0
   const take = (): Buffer => {
@@ -71,6 +71,7 @@ function blocks(): Transform {
   }
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
+      onTarBytes(chunk.length)
       if (chunk.length >= COMPRESS_BLOCK / 4) {
         if (size > 0) this.push(take())
         return done(null, chunk)
@@ -89,6 +90,10 @@ export interface ArchiveStream {
   stream: PassThrough
   /** Compressed bytes produced so far (final once the stream has ended). */
   bytes(): number
+  /** Tar bytes (before compression) packed so far: what progress lines count. */
+  tarBytes(): number
+  /** The tar size the plan predicts: file bytes, a header and padding per entry, the end blocks (long names add PAX headers). */
+  plannedTarBytes: number
 }
 
 /**
@@ -111,7 +116,8 @@ export function createArchive(plan: ArchivePlan, opts: ArchiveOptions = {}): Arc
     codec === 'zstd'
       ? createZstdCompress({ chunkSize: COMPRESSED_CHUNK, params: { [zlibConstants.ZSTD_c_compressionLevel]: opts.level ?? ZSTD_LEVEL } })
       : createGzip({ level: opts.level ?? GZIP_LEVEL, chunkSize: COMPRESSED_CHUNK })
-  const block = blocks()
+  let tarCount = 0
+  const block = blocks(n => (tarCount += n))
   for (const s of [block, compress, counter]) s.on('error', (err: unknown) => out.destroy(err as Error))
   // A consumer that fails destroys `out`: stop packing (packFiles waits on `block`).
   out.once('close', () => block.destroy())
@@ -120,7 +126,8 @@ export function createArchive(plan: ArchivePlan, opts: ArchiveOptions = {}): Arc
     () => block.end(),
     (err: unknown) => out.destroy(err as Error)
   )
-  return { stream: out, bytes: () => count }
+  const plannedTarBytes = plan.bytes + plan.files.length * (512 + 256) + TAR_EOF.length
+  return { stream: out, bytes: () => count, tarBytes: () => tarCount, plannedTarBytes }
 }
 
 /**

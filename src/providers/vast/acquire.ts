@@ -7,6 +7,7 @@ import { ProviderError } from '../../util/errors'
 import { registerSecret } from '../../util/redact'
 import { formatMs } from '../../util/units'
 import type { AcquireContext } from '../types'
+import { onstartScript } from './onstart'
 import { VastApiError, VastClient, isAuthError, isDefiniteCreateError, isOfferGone, type VastInstance } from './client'
 import { readLeaseData, vastLabel, type VastInstanceRecord, type VastLeaseData } from './lease-data'
 import { budgetMs, findOffers, type PricedOffer, type RentKind } from './offers'
@@ -16,7 +17,6 @@ import { HostKeyMismatchError, SshShell, describeEndpoint, probeSsh, type SshEnd
 import { inert } from '../../report/inert'
 
 export const SSH_USER = 'root'
-const ONSTART = 'touch ~/.no_auto_tmux'
 const FAIL_MSG = /error|failed|exception|traceback|oci runtime|permission denied/i
 
 /** The instance failed in a way another offer may fix (exited, offline, error status_msg, vanished). */
@@ -116,7 +116,7 @@ export async function acquireInstance(ctx: AcquireContext<'vast'>, kind: RentKin
     cancel_unavail: true,
     label: data.vastLabel,
     env: {},
-    onstart: ONSTART,
+    onstart: onstartScript(vs.apiUrl, ctx.ownership),
     // Without `price` Vast rents on-demand at dph_total even after a bid search (vast-cli SKILL.md).
     ...(p.kind === 'bid' ? { price: p.bidPrice } : {})
   })

@@ -38,6 +38,12 @@ export interface EmulatorOptions {
   pendingMs?: number
   /** Nomad ≤2.0.2: a bad exec `command` answers a plain HTTP 500 instead of upgrading. */
   legacyExecErrors?: boolean
+  /**
+   * TaskGroup.MaxRunDuration (Nomad ≥2.0.3, nomad/structs/structs.go): validated at register and
+   * enforced from when the client receives the allocation. false models an older agent, whose JSON
+   * decoder ignores the unknown field.
+   */
+  maxRunDuration?: boolean
 }
 
 export interface Fault {
@@ -85,6 +91,8 @@ export interface AllocRecord {
   /** Emulator internals (not serialised). */
   _tasks: Record<string, { driver: string; config: Record<string, unknown>; proc?: ChildProcess; dir: string }>
   _execs: Set<ChildProcess>
+  /** Set when MaxRunDuration ended the allocation (client/allocrunner/alloc_runner.go EnforceMaxRunDurationTimeout). */
+  _maxRunExceeded?: boolean
 }
 export interface JobRecord {
   job: Record<string, unknown> & { ID: string; Namespace: string; Meta?: Record<string, string> }
@@ -191,6 +199,40 @@ function killGroup(p: ChildProcess | undefined, sig: NodeJS.Signals): void {
   }
 }
 
+/**
+ * Kills a process and every descendant still alive (found through /proc parent links, so a
+ * setsid'd grandchild is found too): what tearing down a task's cgroup or container does.
+ */
+function killTree(root: number | undefined): void {
+  if (!root) return
+  const children = new Map<number, number[]>()
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8')
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)])
+    } catch {
+      /* exited while listing */
+    }
+  }
+  const all: number[] = []
+  const walk = (pid: number): void => {
+    all.push(pid)
+    for (const c of children.get(pid) ?? []) walk(c)
+  }
+  walk(root)
+  for (const pid of all) {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      /* gone */
+    }
+  }
+}
+
+const MAX_RUN_EXCEEDED = 'allocation exceeded max_run_duration'
+
 class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -204,6 +246,7 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
   const region = opts.region ?? 'global'
   const datacenter = opts.datacenter ?? 'dc1'
   const drivers = new Set(opts.drivers ?? ['raw_exec', 'exec', 'docker', 'podman'])
+  const maxRunSupported = opts.maxRunDuration ?? true
   const pendingMs = opts.pendingMs ?? 40
   const exitCloseMode = opts.exitCloseMode ?? 'drop'
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-emu-'))
@@ -312,6 +355,7 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
     ts.Events.push({ Type, Time: nowNs(), DisplayMessage, Message: DisplayMessage, Details })
   }
   const recomputeClient = (a: AllocRecord): void => {
+    if (a._maxRunExceeded) return
     const states = Object.values(a.TaskStates ?? {})
     if (states.length && states.every(s => s.State === 'dead')) {
       a.ClientStatus = states.some(s => s.Failed) ? 'failed' : 'complete'
@@ -374,9 +418,38 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
       if (a.DesiredStatus === 'stop') event(a, name, 'Killed', 'Task successfully killed')
       else event(a, name, 'Terminated', `Exit Code: ${exit}`, { exit_code: String(exit) })
       ts.State = 'dead'
-      ts.Failed = a.DesiredStatus !== 'stop' && exit !== 0
+      ts.Failed = a.DesiredStatus !== 'stop' && !a._maxRunExceeded && exit !== 0
       ts.FinishedAt = rfc3339()
+      endExecsWithTask(a, name)
       recomputeClient(a)
+      touch(a)
+    })
+  }
+
+  /**
+   * docker, podman and exec put `alloc exec` processes in the task's container or cgroup, so they
+   * end with the task; raw_exec does not isolate them, so they outlive it (nomad-api.md §10).
+   */
+  const endExecsWithTask = (a: AllocRecord, name: string): void => {
+    if (a._tasks[name].driver === 'raw_exec') return
+    for (const p of a._execs) killTree(p.pid)
+  }
+
+  const enforceMaxRunDuration = (a: AllocRecord, group: Record<string, unknown>): void => {
+    const ns = group.MaxRunDuration
+    if (!maxRunSupported || typeof ns !== 'number') return
+    later(ns / NS, () => {
+      if (a.DesiredStatus !== 'run' || ['complete', 'failed', 'lost'].includes(a.ClientStatus)) return
+      a._maxRunExceeded = true
+      a.ClientStatus = 'complete'
+      a.ClientDescription = MAX_RUN_EXCEEDED
+      for (const [name, t] of Object.entries(a._tasks)) {
+        if (a.TaskStates?.[name]?.State !== 'running') continue
+        event(a, name, 'Killing', MAX_RUN_EXCEEDED)
+        killGroup(t.proc, 'SIGTERM')
+        const p = t.proc
+        later(5000, () => killGroup(p, 'SIGKILL'))
+      }
       touch(a)
     })
   }
@@ -498,6 +571,7 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
         }
         a.CreateIndex = a.ModifyIndex = bump('allocs')
         allocs.set(id, a)
+        enforceMaxRunDuration(a, g)
         later(Math.min(20, pendingMs / 2), () => {
           if (a.DesiredStatus !== 'run') return
           for (const name of Object.keys(a._tasks)) event(a, name, 'Received', 'Task received by client')
@@ -523,6 +597,11 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
     if (!Array.isArray(groups) || groups.length === 0) errs.push('Missing job task groups')
     for (const [i, g] of (groups ?? []).entries()) {
       if (!g.Name) errs.push(`Job task group ${i + 1} missing name`)
+      if (maxRunSupported && typeof g.MaxRunDuration === 'number') {
+        if (g.MaxRunDuration <= 0) errs.push(`Task group ${String(g.Name)} validation failed: MaxRunDuration must be greater than zero`)
+        if (!['batch', 'sysbatch'].includes(String(job.Type)))
+          errs.push(`Task group ${String(g.Name)} validation failed: Job type "${String(job.Type)}" does not allow max_run_duration`)
+      }
       const rp = g.RestartPolicy as Record<string, unknown> | undefined
       if (rp && rp.Attempts === 0 && rp.Mode === 'delay')
         errs.push(`Task Group ${String(g.Name)} should have a valid restart policy: 1 error occurred:\n\t* Restart policy "delay" with 0 attempts is invalid`)
@@ -540,6 +619,9 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
   }
   const checkDurations = (job: Record<string, unknown>): void => {
     for (const g of (job.TaskGroups as Record<string, unknown>[]) ?? []) {
+      if (maxRunSupported && g.MaxRunDuration !== undefined && g.MaxRunDuration !== null && typeof g.MaxRunDuration !== 'number') {
+        throw new HttpError(400, 'json: cannot unmarshal string into Go struct field TaskGroup.Job.TaskGroups.MaxRunDuration of type time.Duration')
+      }
       for (const t of (g.Tasks as Record<string, unknown>[]) ?? []) {
         if (t.KillTimeout !== undefined && typeof t.KillTimeout !== 'number') {
           throw new HttpError(400, 'json: cannot unmarshal string into Go struct field Task.Job.TaskGroups.Tasks.KillTimeout of type time.Duration')
