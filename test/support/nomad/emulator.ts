@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import type { Duplex } from 'node:stream'
+import { AclHttpError, createAclLogin, type AclLogin, type AclLoginOptions } from './acl-login'
 import { acceptUpgrade, writeHttpError, type ServerWebSocket, type WsMessage } from './websocket'
 
 export interface AclToken {
@@ -38,6 +39,8 @@ export interface EmulatorOptions {
   pendingMs?: number
   /** Nomad ≤2.0.2: a bad exec `command` answers a plain HTTP 500 instead of upgrading. */
   legacyExecErrors?: boolean
+  /** ACL login (auth methods, binding rules, policies, /v1/acl/login: ./acl-login.ts): the token TTL bounds. */
+  aclLogin?: AclLoginOptions
   /**
    * TaskGroup.MaxRunDuration (Nomad ≥2.0.3, nomad/structs/structs.go): validated at register and
    * enforced from when the client receives the allocation. false models an older agent, whose JSON
@@ -134,6 +137,8 @@ export interface NomadEmulator {
   /** Every HTTP API call: method, path, query, the token header, and the response status. */
   requests: { method: string; path: string; query: Record<string, string>; token: string | undefined; status: number; authQuery: boolean }[]
   execs: ExecLog[]
+  /** Auth methods, binding rules, policies and the tokens /v1/acl/login issued. */
+  acl: AclLogin
   injectFaults(f: Fault): void
   /** The next exec whose stdout reaches this many bytes drops its TCP connection (no close frame, no `exited`); shorter execs leave it armed. */
   dropNextExecAfter(stdoutBytes: number): void
@@ -261,6 +266,7 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
     return raft
   }
 
+  const aclLogin = createAclLogin({ ...opts.aclLogin, aclEnabled: !!opts.acl, nextIndex: () => ++raft })
   const jobs = new Map<string, JobRecord>() // key ns/id
   const evals = new Map<string, EvalRecord>()
   const allocs = new Map<string, AllocRecord>()
@@ -295,7 +301,10 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
   const allowed = (token: string | undefined, anyOf: string[]): boolean => {
     if (!opts.acl) return true
     if (!token) return false // anonymous policy: nothing
-    const t = opts.acl.find(x => x.secret === token)
+    const minted = aclLogin.grant(token)
+    // An expired token fails authentication, which the endpoints answer as Permission denied (nomad/auth/auth.go).
+    if (minted === 'expired') return false
+    const t = opts.acl.find(x => x.secret === token) ?? minted
     if (!t) throw new HttpError(403, 'ACL token not found')
     if (t.capabilities === 'management') return true
     return anyOf.some(c => (t.capabilities as string[]).includes(c))
@@ -670,6 +679,9 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
       if (region_ && region_ !== region && region_ !== 'global') throw new HttpError(500, 'No path to region')
       const p = url.pathname
 
+      const aclAnswer = p.startsWith('/v1/acl/') ? await aclLogin.handle(method, p, raw, () => allowed(token, [])) : undefined
+      if (aclAnswer) return send(aclAnswer.status, aclAnswer.body, raft)
+
       if (p === '/v1/jobs' && (method === 'PUT' || method === 'POST')) {
         if (!raw.trim()) throw new HttpError(400, 'Request body is empty')
         let body: Record<string, unknown>
@@ -855,7 +867,7 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
       }
       throw new HttpError(404, '404 page not found')
     } catch (err) {
-      if (err instanceof HttpError) return send(err.status, err.message)
+      if (err instanceof HttpError || err instanceof AclHttpError) return send(err.status, err.message)
       return send(500, (err as Error).message)
     }
   }
@@ -1126,6 +1138,7 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
     evaluations: () => [...evals.values()],
     requests,
     execs,
+    acl: aclLogin,
     injectFaults: f => {
       faults.push({ ...f })
     },
