@@ -1,8 +1,10 @@
 import * as core from '@actions/core'
 import { formatBytes, formatMs } from '../util/units'
 import type { Timings } from './timings'
+import type { CostRow } from '../providers/types'
+import { costTable } from './cost-table'
 
-const STATUS_ICON: Record<string, string> = { succeeded: '✅', failed: '❌', 'timed-out': '⏱️', canceled: '🚫' }
+const STATUS_ICON: Record<string, string> = { succeeded: '✅', failed: '❌', 'timed-out': '⏱️', canceled: '🚫', 'cost-cap': '💸' }
 
 /** The job summary table. Main writes the run; post appends the release row. */
 export async function writeRunSummary(t: Timings, extra: { remoteDir: string; message?: string }): Promise<void> {
@@ -28,7 +30,10 @@ export async function writeRunSummary(t: Timings, extra: { remoteDir: string; me
   await s.write()
 }
 
-export async function writeReleaseSummary(t: Timings, release: { verified: boolean; detail: string; manualCleanup?: string; costUsd?: number }): Promise<void> {
+export async function writeReleaseSummary(
+  t: Timings,
+  release: { verified: boolean; detail: string; manualCleanup?: string; costUsd?: number; costRows?: CostRow[] }
+): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   const rows = [
     [
@@ -41,6 +46,7 @@ export async function writeReleaseSummary(t: Timings, release: { verified: boole
   ]
   if (release.costUsd !== undefined) rows.push(['Estimated cost', `$${release.costUsd.toFixed(4)}`])
   const s = core.summary.addHeading(`Offload release: ${t.provider}`, 3).addTable(rows)
+  if (release.costRows?.length) s.addHeading('Cost (estimated)', 4).addTable(costTable(release.costRows))
   if (release.manualCleanup) s.addRaw('\n\nClean up by hand:\n').addCodeBlock(release.manualCleanup, 'sh')
   s.addDetails('Timings JSON', `\n\n\`\`\`json\n${JSON.stringify(t)}\n\`\`\`\n`)
   await s.write()
