@@ -1,22 +1,10 @@
 #!/usr/bin/env node
 // npm run demo: runs the committed dist/main then dist/post exactly as the Actions runner would
-// (INPUT_* env with action.yml defaults, GITHUB_OUTPUT/STATE/STEP_SUMMARY files, STATE_* into post),
-// with provider flue, the bundled examples/flue project, and this repository as the workspace.
-import { spawnSync } from 'node:child_process'
-import * as fs from 'node:fs'
-import * as os from 'node:os'
-import * as path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { parse } from 'yaml'
+// (scripts/lib/dist-run.mjs), with provider flue, the bundled examples/flue project and this
+// repository as the workspace, then prints the job summary it wrote (as text) and the outputs.
+import { ensureExampleFlue, flueRoot, runDist } from './lib/dist-run.mjs'
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const flueRoot = path.join(root, 'examples', 'flue')
-if (!fs.existsSync(path.join(flueRoot, 'node_modules', '@flue', 'cli'))) {
-  console.log('demo: installing the example Flue project (npm ci in examples/flue) ...')
-  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: flueRoot, stdio: 'inherit' })
-  if (r.status !== 0) process.exit(r.status ?? 1)
-}
-
+ensureExampleFlue()
 const inputs = {
   provider: 'flue',
   'flue-root': flueRoot,
@@ -28,49 +16,58 @@ const inputs = {
       .map(l => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])
   )
 }
-const declared = parse(fs.readFileSync(path.join(root, 'action.yml'), 'utf8')).inputs
-const runnerTemp = fs.mkdtempSync(path.join(os.tmpdir(), 'offload-demo-'))
 
-function step(stage, state) {
-  const files = Object.fromEntries(['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY'].map(k => [k, path.join(runnerTemp, `${stage}-${k}`)]))
-  for (const f of Object.values(files)) fs.writeFileSync(f, '')
-  const env = {
-    ...process.env,
-    GITHUB_WORKSPACE: root,
-    RUNNER_TEMP: runnerTemp,
-    GITHUB_REPOSITORY: 'local/offload',
-    GITHUB_RUN_ID: '1',
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_JOB: 'demo',
-    CI: 'true',
-    ...files
-  }
-  for (const [name, spec] of Object.entries(declared)) env[`INPUT_${name.toUpperCase()}`] = inputs[name] ?? spec.default ?? ''
-  for (const [k, v] of Object.entries(state)) env[`STATE_${k}`] = v
-  console.log(`\n=== ${stage}: ${process.execPath} dist/${stage}/index.js ===`)
-  const r = spawnSync(process.execPath, [path.join(root, 'dist', stage, 'index.js')], { cwd: root, env, stdio: 'inherit' })
-  return { status: r.status, files }
-}
+const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#96': '`', '#124': '|' }
+const decode = s => s.replace(/&(amp|lt|gt|quot|#39|#96|#124);/g, (_, e) => ENTITIES[e])
+const stripTags = s => decode(s.replace(/<[^>]*>/g, ''))
 
-function readCommands(file) {
-  const out = {}
-  const lines = fs.readFileSync(file, 'utf8').split('\n')
+/**
+ * The job summary as plain text: headings underlined, the two-column tables aligned, code blocks
+ * indented, other tags dropped. Good enough for the summary Offload writes; GitHub renders the
+ * real thing. No line starts with `::` and no `##[` is left, so the text is inert in a runner's log too.
+ */
+function summaryText(markdown) {
+  const out = []
+  const lines = markdown.split('\n')
   for (let i = 0; i < lines.length; i++) {
-    const m = /^([^=<]+)<<(.+)$/.exec(lines[i])
-    if (m) {
-      const v = []
-      while (lines[++i] !== m[2]) v.push(lines[i])
-      out[m[1]] = v.join('\n')
-    } else if (lines[i].includes('=')) out[lines[i].slice(0, lines[i].indexOf('='))] = lines[i].slice(lines[i].indexOf('=') + 1)
+    const line = lines[i]
+    const fence = /^(`{3,})/.exec(line)
+    if (fence) {
+      while (++i < lines.length && lines[i] !== fence[1]) out.push(`    ${lines[i]}`)
+      continue
+    }
+    for (const part of line.split(/(?=<h\d>)|(?=<table>)/)) {
+      const heading = /^<h\d>(.*?)<\/h\d>(.*)$/.exec(part)
+      if (heading) {
+        const title = stripTags(heading[1])
+        out.push('', title, '-'.repeat([...title].length))
+        if (heading[2]) out.push(stripTags(heading[2]))
+      } else if (part.startsWith('<table>')) {
+        const rows = [...part.matchAll(/<tr>(.*?)<\/tr>/g)].map(r => [...r[1].matchAll(/<t[hd][^>]*>(.*?)<\/t[hd]>/g)].map(c => stripTags(c[1])))
+        const width = Math.max(...rows.slice(1).map(r => [...r[0]].length))
+        for (const [label, value] of rows.slice(1)) out.push(`  ${label.padEnd(width)}  ${value}`)
+      } else out.push(stripTags(part).replace(/\*\*/g, ''))
+    }
   }
   return out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .replace(/^(\s*)::/gm, '$1: :')
+    .replace(/##\[/g, '##\\[')
+    .trim()
 }
 
-const main = step('main', {})
-const outputs = readCommands(main.files.GITHUB_OUTPUT)
-const post = step('post', readCommands(main.files.GITHUB_STATE))
+const { main, post, outputs, summaries, cleanup } = runDist({ inputs })
+const summary = summaries.join('\n')
+console.log('\n=== job summary (main, then post) ===')
+console.log(summaryText(summary))
 console.log('\n=== outputs ===')
 for (const [k, v] of Object.entries(outputs)) console.log(`${k}: ${v}`)
-console.log(`\nmain exit ${main.status}, post exit ${post.status}; job summary: ${post.files.GITHUB_STEP_SUMMARY}`)
-fs.rmSync(runnerTemp, { recursive: true, force: true, maxRetries: 2 })
+console.log(`\nmain exit ${main.status}, post exit ${post.status}.`)
+console.log(
+  "On GitHub the same summary is rendered on the workflow run's Summary page (Actions → the run → Summary, under the job),\n" +
+    "the step log is in the job's log, and the outputs are steps.<id>.outputs.* for later steps."
+)
+// Only now: the summary and outputs above were read from these files.
+cleanup()
 process.exit(main.status || post.status || 0)

@@ -2,7 +2,7 @@
 # npm pretest and prebench: make `npm test` and `npm run bench` work on a fresh machine after
 # `npm ci`. Installs the example Flue projects' dependencies (the end-to-end tests and the Flue
 # benchmark run the real Flue CLI from them) and, as root on Debian/Ubuntu, the OpenSSH server,
-# openssl and zstd the Vast and Nomad rigs use. Without root it only says what is missing: the
+# openssl, zstd and pv the Vast and Nomad rigs use. Without root it only says what is missing: the
 # tests then fail with that message; they never skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +17,11 @@ missing=()
 command -v ssh-keygen >/dev/null 2>&1 || missing+=(openssh-client)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v zstd >/dev/null 2>&1 || missing+=(zstd)
+# The Vast fake runs each instance's onstart in its own PID namespace; its self-destroy uses curl.
+command -v unshare >/dev/null 2>&1 || missing+=(util-linux)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+# pv throttles the remote tar in the progress test (test/e2e/progress.test.ts).
+command -v pv >/dev/null 2>&1 || missing+=(pv)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test-setup: apt-get install ${missing[*]}"

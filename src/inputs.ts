@@ -60,6 +60,14 @@ const SECRET_NAME = /TOKEN|SECRET|KEY|PASSWORD|PASSWD|CREDENTIAL|PRIVATE/i
 
 const providerSchema = z.enum(PROVIDER_NAMES as [ProviderName, ...ProviderName[]])
 const keepSchema = z.enum(['never', 'on-failure', 'always'])
+const leaseScopeSchema = z.enum(['step', 'job'])
+const syncModeSchema = z.enum(['auto', 'full'])
+
+/** remote-ttl bounds: long enough to provision and sync, short enough that a leak is bounded. */
+const REMOTE_TTL_MIN_MS = 10_000
+/** A hosted job runs at most 6 h; the margin covers provisioning and the posts. */
+const JOB_LEASE_TTL_MS = 390 * 60_000
+const STEP_LEASE_MARGIN_MS = 30 * 60_000
 
 /**
  * Parses and validates every input into one Settings object. Throws InputError (naming the input
@@ -77,6 +85,9 @@ export function readSettings(input: InputReader = actionInputs, env: NodeJS.Proc
     workingDirectory: parseWorkingDirectory(input('working-directory') || '.'),
     env: { ...forwardedEnv(input('env-forward') || 'CI', env), ...parseEnvLines(input('env')) },
     commandTimeoutMs: durationInput(input, 'command-timeout', '6h'),
+    leaseScope: enumInput(input, 'lease-scope', leaseScopeSchema, 'step'),
+    remoteTtlMs: 0,
+    syncMode: enumInput(input, 'sync-mode', syncModeSchema, 'auto'),
     sync: booleanInput(input, 'sync', true),
     syncExclude: listInput(input('sync-exclude'), /\r?\n/),
     syncGit: booleanInput(input, 'sync-git', false),
@@ -87,6 +98,7 @@ export function readSettings(input: InputReader = actionInputs, env: NodeJS.Proc
     allowRemoteCommands: booleanInput(input, 'allow-remote-commands', false),
     workspace
   }
+  common.remoteTtlMs = remoteTtl(input, common)
   for (const [k, v] of Object.entries(common.env)) {
     if (SECRET_NAME.test(k)) maskSecret(v)
   }
@@ -95,6 +107,20 @@ export function readSettings(input: InputReader = actionInputs, env: NodeJS.Proc
   const remoteDir = input('remote-dir')
   if (remoteDir) common.remoteDir = parseRemoteDir(remoteDir)
   return { ...common, provider, [provider]: own } as Settings
+}
+
+/** Default: command-timeout + 30m for one step, 6h30m for a job-scoped lease. */
+function remoteTtl(input: InputReader, s: Pick<CommonSettings, 'leaseScope' | 'commandTimeoutMs'>): number {
+  const raw = input('remote-ttl')
+  const ms = raw
+    ? durationInput(input, 'remote-ttl', raw, REMOTE_TTL_MIN_MS)
+    : s.leaseScope === 'job'
+      ? JOB_LEASE_TTL_MS
+      : s.commandTimeoutMs + STEP_LEASE_MARGIN_MS
+  if (raw && s.leaseScope === 'step' && ms < s.commandTimeoutMs) {
+    core.warning(`remote-ttl (${raw}) is shorter than command-timeout: the remote ends itself before the command's timeout.`)
+  }
+  return ms
 }
 
 function enumInput<T extends string>(input: InputReader, name: string, schema: z.ZodType<T>, fallback: T | undefined): T {

@@ -4,10 +4,13 @@ import type { Ownership } from './providers/types'
 import type { Settings } from './settings'
 import { saveLease, type LeaseState } from './state'
 
-/** Lease IDs look like crabbox's: a prefix and 12 hex digits. */
-export function newLease(settings: Settings, now = Date.now()): LeaseState {
+/**
+ * Lease IDs look like crabbox's: a prefix and 12 hex digits. The expiry is the remote-ttl deadline
+ * the remote enforces on itself, and the one written into the ownership marks.
+ */
+export function newLease(settings: Pick<Settings, 'provider' | 'remoteTtlMs'>, now = Date.now()): LeaseState {
   const hex = randomBytes(6).toString('hex')
-  const ttlMs = settings.commandTimeoutMs + 2 * 3_600_000
+  const ttlMs = settings.remoteTtlMs
   return {
     version: 1,
     provider: settings.provider,

@@ -6,8 +6,10 @@ import { providerFor } from './providers'
 import type { AcquireContext, Provider, StopVerdict } from './providers/types'
 import { runAttempts } from './remote/attempts'
 import { downloadPaths, remoteCodec, runScript, syncArchive, type RunOutcome } from './remote/workspace-ops'
+import { stepControlDir } from './remote/control'
 import type { RemoteShell } from './remote/shell'
 import { TailBuffer } from './remote/sink'
+import { teeCommandOutput } from './report/command-tail'
 import { CommandFence } from './report/fence'
 import { writeRunSummary } from './report/summary'
 import { classify, emptyTimings, type Timings } from './report/timings'
@@ -63,8 +65,9 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
   }
   const fence = new CommandFence(!settings.allowRemoteCommands)
   const writeOut = (line: string): void => void process.stdout.write(line)
-  const remoteOut = fence.stream(process.stdout)
-  const remoteErr = fence.stream(process.stderr)
+  // The command fence keeps remote lines whole; the tee keeps the last of them for the job summary.
+  const remoteOut = teeCommandOutput(fence.stream(process.stdout))
+  const remoteErr = teeCommandOutput(fence.stream(process.stderr))
   let exitCode: number | undefined
   let timedOut = false
   let failure: string | undefined
@@ -88,7 +91,7 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
               codec = await remoteCodec(sh, signal)
               const archive = createArchive(plan, { codec })
               archiveBytes = archive.bytes
-              await syncArchive(sh, archive.stream, settings.remoteDir, codec, signal)
+              await syncArchive(sh, archive, settings.remoteDir, codec, signal)
             })
           ).ms
           timings.syncMs += ms
@@ -101,7 +104,7 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
         fence.open(writeOut)
         try {
           return await runScript(sh, {
-            controlDir: `/tmp/offload-${lease.leaseId}`,
+            controlDir: stepControlDir(lease.leaseId),
             cwd: path.posix.join(settings.remoteDir, settings.workingDirectory),
             shell: settings.shell,
             script: settings.run,
@@ -181,8 +184,8 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
   finish(lease, timings)
   const cost = provider.kind === 'shell' ? provider.costEstimate?.(lease) : undefined
   if (cost !== undefined) core.setOutput('cost-usd', cost.toFixed(4))
-  const message = failure ? `**Error:** ${failure}` : costCapped ? `**Stopped:** ${stopped?.detail}` : undefined
-  await writeRunSummary(timings, { remoteDir: settings.remoteDir, message }).catch(err => core.warning(`job summary: ${errorMessage(err)}`))
+  const error = failure ?? (costCapped ? stopped?.detail : undefined)
+  await writeRunSummary(timings, { settings, error, costUsd: cost }).catch(err => core.warning(`job summary: ${errorMessage(err)}`))
 
   if (canceled) {
     core.setFailed(`Offload was canceled (${cancel.signalName() ?? 'signal'}); the post step releases the remote.`)

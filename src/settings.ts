@@ -2,6 +2,10 @@ import type { ProviderName, ProviderSettings } from './providers'
 
 export type { ProviderName } from './providers'
 export type KeepPolicy = 'never' | 'on-failure' | 'always'
+/** step: the remote lives for this step only; job: it stays up for later `lease:` steps and this step's post releases it. */
+export type LeaseScope = 'step' | 'job'
+/** auto behaves as full until incremental sync exists (see CHANGELOG). */
+export type SyncMode = 'auto' | 'full'
 
 /** The inputs every provider shares, validated once by src/inputs.ts. */
 export interface CommonSettings {
@@ -12,6 +16,10 @@ export interface CommonSettings {
   /** Exported to the script: `env` lines plus the forwarded variables. */
   env: Record<string, string>
   commandTimeoutMs: number
+  leaseScope: LeaseScope
+  /** The deadline the remote enforces on itself, counted from the lease's creation. */
+  remoteTtlMs: number
+  syncMode: SyncMode
   sync: boolean
   syncExclude: string[]
   syncGit: boolean

@@ -6,7 +6,8 @@ import { redact } from '../util/redact'
 import { longTimeout } from '../util/timers'
 import { envScript, shQuote } from './quote'
 import { CODEC_PROBE_SCRIPT, DOWNLOAD_SCRIPT, KILL_SCRIPT, RUN_SCRIPT, SYNC_SCRIPT } from './scripts'
-import type { ArchiveCodec } from '../workspace/archive'
+import { CountingSink, withProgress } from '../report/progress'
+import type { ArchiveCodec, ArchiveStream } from '../workspace/archive'
 import type { RemoteShell } from './shell'
 import { printableName, safeExtract } from './safe-extract'
 import { TailBuffer } from './sink'
@@ -21,11 +22,24 @@ export async function remoteCodec(shell: RemoteShell, signal?: AbortSignal): Pro
   return exitCode === 0 && stdout.text().trim() === 'zstd' ? 'zstd' : 'gzip'
 }
 
-/** Streams the compressed tar into the remote directory, replacing its contents. */
-export async function syncArchive(shell: RemoteShell, archive: Readable, remoteDir: string, codec: ArchiveCodec, signal?: AbortSignal): Promise<void> {
+/**
+ * Streams the compressed tar into the remote directory, replacing its contents. Given the
+ * ArchiveStream (not just its stream), it logs progress against the planned size while it runs.
+ */
+export async function syncArchive(
+  shell: RemoteShell,
+  archive: Readable | ArchiveStream,
+  remoteDir: string,
+  codec: ArchiveCodec,
+  signal?: AbortSignal
+): Promise<void> {
   const stdout = new TailBuffer()
   const stderr = new TailBuffer()
-  const { exitCode } = await shell.exec({ argv: ['sh', '-c', SYNC_SCRIPT, 'offload-sync', remoteDir, codec], stdin: archive, stdout, stderr, signal })
+  const extract = (stdin: Readable) => shell.exec({ argv: ['sh', '-c', SYNC_SCRIPT, 'offload-sync', remoteDir, codec], stdin, stdout, stderr, signal })
+  const { exitCode } =
+    archive instanceof Readable
+      ? await extract(archive)
+      : await withProgress({ label: 'Sync', done: archive.tarBytes, totalBytes: archive.plannedTarBytes, unit: 'uncompressed' }, () => extract(archive.stream))
   if (exitCode !== 0) {
     throw new ProviderError(
       `extracting the workspace (tar, ${codec}) into ${remoteDir} failed (exit ${exitCode}): ${redact(stderr.text().trim() || stdout.text().trim()) || 'no output'}. The remote needs sh, find and tar with gzip (or zstd).`
@@ -124,7 +138,11 @@ export async function downloadPaths(shell: RemoteShell, remoteDir: string, paths
   const { unpack, finish } = safeExtract({ cwd: localDir, paths })
   const sink = new PassThrough()
   const extracted = pipeline(sink, unpack)
-  const { exitCode } = await shell.exec({ argv: ['sh', '-c', DOWNLOAD_SCRIPT, 'offload-download', remoteDir, ...paths], stdout: sink, stderr, signal })
+  // Progress counts the archive as it arrives (compressed: the remote does not say its size first).
+  const received = new CountingSink(sink)
+  const { exitCode } = await withProgress({ label: 'Download', done: () => received.bytes, unit: 'received (gzip)' }, () =>
+    shell.exec({ argv: ['sh', '-c', DOWNLOAD_SCRIPT, 'offload-download', remoteDir, ...paths], stdout: received, stderr, signal })
+  )
   sink.end()
   const extractError = await extracted.then(
     () => undefined,

@@ -1,33 +1,92 @@
 import * as core from '@actions/core'
+import * as path from 'node:path'
+import type { Settings } from '../settings'
 import { formatBytes, formatMs } from '../util/units'
+import { commandOutputTail } from './command-tail'
+import { code, codeBlock, table, text, type SummaryRow } from './markup'
 import type { Timings } from './timings'
 import type { CostRow } from '../providers/types'
 import { costTable } from './cost-table'
 
-const STATUS_ICON: Record<string, string> = { succeeded: '✅', failed: '❌', 'timed-out': '⏱️', canceled: '🚫', 'cost-cap': '💸' }
+/**
+ * The job summary: main writes what ran where, its phases, exit code and status and, on failure,
+ * the error and the command's last output lines; post appends the release under a heading that
+ * names the same lease. GitHub renders each step's summary in order, so the two read as one report.
+ */
 
-/** The job summary table. Main writes the run; post appends the release row. */
-export async function writeRunSummary(t: Timings, extra: { remoteDir: string; message?: string }): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return
-  const rows = [
-    [
-      { data: 'Field', header: true },
-      { data: 'Value', header: true }
-    ],
-    ['Provider', t.provider],
-    ['Lease', `\`${t.leaseId}\``],
-    ['Resource', t.resourceId ? `\`${t.resourceId}\`` : '—'],
-    ['Remote directory', `\`${extra.remoteDir}\``],
-    ['Archive', `${t.archiveFiles} files, ${formatBytes(t.archiveBytes)} compressed`],
-    ['Provision', formatMs(t.provisionMs)],
-    ['Sync', formatMs(t.syncMs)],
-    ['Command', formatMs(t.commandMs)],
-    ['Exit code', t.exitCode < 0 ? '—' : String(t.exitCode)],
-    ['Status', `${STATUS_ICON[t.runStatus] ?? ''} ${t.runStatus}${t.errorKind ? ` (${t.errorKind})` : ''}`]
+const STATUS_ICON: Record<string, string> = { succeeded: '✅', failed: '❌', 'timed-out': '⏱️', canceled: '🚫', 'cost-cap': '💸' }
+const RESOURCE_KIND: Record<string, string> = { nomad: 'Nomad job', vast: 'Vast instance', flue: 'Flue run' }
+
+export interface RunSummary {
+  settings: Settings
+  /** The provider error (already redacted), when the run failed before the command gave an exit code. */
+  error?: string
+  /** Vast: the estimated cost so far, in USD. */
+  costUsd?: number
+  /** Rows other features add after the phases (the cache's restore and save go here). */
+  extraRows?: SummaryRow[]
+}
+
+export function runRows(t: Timings, s: RunSummary): SummaryRow[] {
+  const { settings } = s
+  const scriptLines = settings.run.trim().split('\n')
+  const more = scriptLines.length > 1 ? ` <em>(+${scriptLines.length - 1} more line${scriptLines.length === 2 ? '' : 's'})</em>` : ''
+  const where = [`${text(RESOURCE_KIND[t.provider] ?? t.provider)} ${t.resourceId ? code(t.resourceId) : '—'}`]
+  if (settings.provider === 'nomad') {
+    const { addr, namespace } = settings.nomad
+    where.push(`at ${code(addr)}${namespace ? ` namespace ${code(namespace)}` : ''}`)
+  }
+  if (settings.provider === 'flue') {
+    const { runner, workflow } = settings.flue
+    where.push(`workflow ${code(runner === 'cli' ? workflow : path.basename(runner.script))}`)
+  }
+  const rows: SummaryRow[] = [
+    { label: 'Ran', html: `${code(scriptLines[0])}${more}` },
+    { label: 'On', html: where.join(' ') },
+    { label: 'Lease', html: code(t.leaseId) },
+    { label: 'Remote directory', html: code(path.posix.join(settings.remoteDir, settings.workingDirectory)) },
+    {
+      label: 'Workspace archive',
+      html: settings.sync ? text(`${t.archiveFiles} files, ${formatBytes(t.archiveBytes)} compressed`) : text('not synced (sync: false)')
+    }
   ]
-  const s = core.summary.addHeading(`Offload: ${t.provider} ${t.runStatus}`, 3).addTable(rows)
-  if (extra.message) s.addRaw(`\n\n${extra.message}\n`)
-  await s.write()
+  if (t.provider !== 'flue') rows.push({ label: 'Provision', html: text(formatMs(t.provisionMs)) })
+  rows.push(
+    { label: t.provider === 'flue' ? 'Stage workspace' : 'Sync', html: text(formatMs(t.syncMs)) },
+    { label: 'Command', html: text(formatMs(t.commandMs)) },
+    ...(s.extraRows ?? []),
+    { label: 'Exit code', html: t.exitCode < 0 ? '—' : text(String(t.exitCode)) },
+    { label: 'Status', html: text(`${STATUS_ICON[t.runStatus] ?? ''} ${t.runStatus}${t.errorKind ? ` (${t.errorKind})` : ''}`) }
+  )
+  if (s.costUsd !== undefined) rows.push({ label: 'Estimated cost so far', html: text(`$${s.costUsd.toFixed(4)}`) })
+  return rows
+}
+
+/** What went wrong, as Markdown (our own sentences, provider text in a code block). */
+export function failureSection(t: Timings, s: RunSummary): string {
+  if (t.runStatus === 'succeeded') return ''
+  const parts: string[] = []
+  if (s.error !== undefined) parts.push(`**Error** (${text(t.errorKind || 'failure')}):\n${codeBlock(s.error)}`)
+  else if (t.runStatus === 'timed-out') {
+    parts.push(`**The command ran longer than command-timeout (${text(formatMs(s.settings.commandTimeoutMs))}) and was killed (exit 124).**\n\n`)
+  } else if (t.runStatus === 'canceled') parts.push('**The run was canceled**; the post step releases the remote.\n\n')
+  else if (t.errorKind === 'command-exit') parts.push(`**The remote command exited with code ${text(String(t.exitCode))}.**\n\n`)
+  const tail = commandOutputTail()
+  if (tail) {
+    const which = tail.cut ? `Last ${tail.lines} lines` : 'Output'
+    parts.push(`${which} of the command (secrets masked as in the log):\n${codeBlock(tail.text)}`)
+  } else if (s.error === undefined) parts.push('The command printed nothing.\n\n')
+  return parts.join('')
+}
+
+export async function writeRunSummary(t: Timings, s: RunSummary): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  const heading = `${STATUS_ICON[t.runStatus] ?? ''} Offload on ${t.provider}: ${t.runStatus}${t.errorKind ? ` (${t.errorKind})` : ''}`
+  await core.summary
+    .addHeading(text(heading), 3)
+    .addTable(table(runRows(t, s)))
+    .addRaw(`\n${failureSection(t, s)}`)
+    .write()
 }
 
 export async function writeReleaseSummary(
@@ -35,19 +94,20 @@ export async function writeReleaseSummary(
   release: { verified: boolean; detail: string; manualCleanup?: string; costUsd?: number; costRows?: CostRow[] }
 ): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
-  const rows = [
-    [
-      { data: 'Release', header: true },
-      { data: 'Value', header: true }
-    ],
-    ['Result', `${release.verified ? '✅' : '⚠️'} ${release.detail}`],
-    ['Release time', formatMs(t.releaseMs)],
-    ['Total', formatMs(t.totalMs)]
+  const kept = /^kept\b/.test(release.detail)
+  const verdict = kept ? 'remote kept' : release.verified ? 'released' : 'release NOT confirmed'
+  const rows: SummaryRow[] = [
+    { label: 'Lease', html: code(t.leaseId) },
+    { label: RESOURCE_KIND[t.provider] ?? 'Resource', html: t.resourceId ? code(t.resourceId) : '—' },
+    { label: 'Release', html: text(`${kept ? '⏸️' : release.verified ? '✅' : '⚠️'} ${release.detail}`) }
   ]
-  if (release.costUsd !== undefined) rows.push(['Estimated cost', `$${release.costUsd.toFixed(4)}`])
-  const s = core.summary.addHeading(`Offload release: ${t.provider}`, 3).addTable(rows)
-  if (release.costRows?.length) s.addHeading('Cost (estimated)', 4).addTable(costTable(release.costRows))
-  if (release.manualCleanup) s.addRaw('\n\nClean up by hand:\n').addCodeBlock(release.manualCleanup, 'sh')
-  s.addDetails('Timings JSON', `\n\n\`\`\`json\n${JSON.stringify(t)}\n\`\`\`\n`)
-  await s.write()
+  if (!kept) rows.push({ label: 'Release time', html: text(formatMs(t.releaseMs)) })
+  rows.push({ label: 'Total', html: text(formatMs(t.totalMs)) })
+  if (release.costUsd !== undefined) rows.push({ label: 'Estimated cost', html: text(`$${release.costUsd.toFixed(4)}`) })
+  let after = '\n'
+  if (release.manualCleanup) after += `${kept ? 'Reach and remove it by hand' : 'Clean up by hand'}:\n${codeBlock(release.manualCleanup, 'sh')}`
+  after += `<details><summary>Timings JSON</summary>\n${codeBlock(JSON.stringify(t), 'json')}</details>\n`
+  const summary = core.summary.addHeading(text(`Offload on ${t.provider}: ${verdict}`), 3).addTable(table(rows))
+  if (release.costRows?.length) summary.addHeading('Cost (estimated)', 4).addTable(costTable(release.costRows))
+  await summary.addRaw(after).write()
 }

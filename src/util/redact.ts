@@ -16,17 +16,27 @@ export function registerSecret(value: string | undefined): void {
 
 const PATTERNS: RegExp[] = [
   /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
-  /("?(?:api[_-]?key|instance_api_key|jupyter_token|token|secret|password|authorization)"?\s*[:=]\s*"?)([^"\s,}]+)/gi,
+  // Not `id-token: write` (the workflow permission our OIDC errors name).
+  /("?(?:api[_-]?key|instance_api_key|jupyter_token|(?<!id-)token|secret|password|authorization)"?\s*[:=]\s*"?)([^"\s,}]+)/gi,
   /(Bearer\s+)[A-Za-z0-9._~+/=-]+/g
 ]
 
 export function redact(text: string, extra: readonly string[] = []): string {
-  let out = text
-  const values = [...registered, ...extra.filter(v => v && v.length >= 4)].sort((a, b) => b.length - a.length)
-  for (const v of values) out = out.split(v).join('***')
+  let out = redactRegistered(text, extra)
   out = out.replace(PATTERNS[0], '***PRIVATE KEY***')
   out = out.replace(PATTERNS[1], '$1***')
   out = out.replace(PATTERNS[2], '$1***')
+  return out
+}
+
+/**
+ * Only the registered (and extra) values, without the `token: …` patterns: for texts whose shape
+ * is known to hold no other secret but reads `token: <word>` (Nomad's login errors).
+ */
+export function redactRegistered(text: string, extra: readonly string[] = []): string {
+  let out = text
+  const values = [...registered, ...extra.filter(v => v && v.length >= 4)].sort((a, b) => b.length - a.length)
+  for (const v of values) out = out.split(v).join('***')
   return out
 }
 

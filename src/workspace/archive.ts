@@ -60,7 +60,7 @@ const COMPRESSED_CHUNK = 64 * 1024
  * Gathers small writes into COMPRESS_BLOCK-sized buffers (the last one shorter). A chunk that is a
  * block's worth on its own (a big file's reads) goes on as it is, after what was gathered: no copy.
  */
-function blocks(): Transform {
+function blocks(onTarBytes: (n: number) => void): Transform {
   let parts: Buffer[] = []
   let size = 0
   const take = (): Buffer => {
@@ -71,6 +71,7 @@ function blocks(): Transform {
   }
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
+      onTarBytes(chunk.length)
       if (chunk.length >= COMPRESS_BLOCK / 4) {
         if (size > 0) this.push(take())
         return done(null, chunk)
@@ -89,6 +90,10 @@ export interface ArchiveStream {
   stream: PassThrough
   /** Compressed bytes produced so far (final once the stream has ended). */
   bytes(): number
+  /** Tar bytes (before compression) packed so far: what progress lines count. */
+  tarBytes(): number
+  /** The tar size the plan predicts: file bytes, a header and padding per entry, the end blocks (long names add PAX headers). */
+  plannedTarBytes: number
 }
 
 /**
@@ -111,7 +116,8 @@ export function createArchive(plan: ArchivePlan, opts: ArchiveOptions = {}): Arc
     codec === 'zstd'
       ? createZstdCompress({ chunkSize: COMPRESSED_CHUNK, params: { [zlibConstants.ZSTD_c_compressionLevel]: opts.level ?? ZSTD_LEVEL } })
       : createGzip({ level: opts.level ?? GZIP_LEVEL, chunkSize: COMPRESSED_CHUNK })
-  const block = blocks()
+  let tarCount = 0
+  const block = blocks(n => (tarCount += n))
   for (const s of [block, compress, counter]) s.on('error', (err: unknown) => out.destroy(err as Error))
   // A consumer that fails destroys `out`: stop packing (packFiles waits on `block`).
   out.once('close', () => block.destroy())
@@ -120,7 +126,17 @@ export function createArchive(plan: ArchivePlan, opts: ArchiveOptions = {}): Arc
     () => block.end(),
     (err: unknown) => out.destroy(err as Error)
   )
-  return { stream: out, bytes: () => count }
+  const plannedTarBytes = plan.bytes + plan.files.length * (512 + 256) + TAR_EOF.length
+  return { stream: out, bytes: () => count, tarBytes: () => tarCount, plannedTarBytes }
+}
+
+/** A regular-file tar entry holding `content` under `name`, with the on-disk file's mode and mtime. */
+function fileEntry(name: string, content: Buffer, stat: fs.Stats): Buffer {
+  const fields = { path: name, mode: stat.mode & 0o7777, size: content.length, mtime: stat.mtime, type: 'File' as const }
+  const header = new tar.Header(fields)
+  // encode() is true when the name does not fit the ustar header: a PAX header carries it first.
+  const pax = header.encode() ? [new tar.Pax(fields).encode()] : []
+  return Buffer.concat([...pax, header.block!, content, Buffer.alloc((512 - (content.length % 512)) % 512)])
 }
 
 /**
@@ -137,9 +153,12 @@ async function packFiles(plan: ArchivePlan, to: Writable): Promise<void> {
     if (to.destroyed) return
     const absolute = path.resolve(plan.root, file)
     const stat = fs.lstatSync(absolute)
+    const content = plan.contents?.get(file)
     // Handed to the entry so that it does not stat the file again; read in its constructor.
-    statCache.set(absolute, stat)
-    if (stat.isFile() && stat.size > SYNC_ENTRY_MAX) {
+    if (!content) statCache.set(absolute, stat)
+    if (content) {
+      to.write(fileEntry(file, content, stat))
+    } else if (stat.isFile() && stat.size > SYNC_ENTRY_MAX) {
       const entry = new tar.WriteEntry(file, opts)
       statCache.delete(absolute)
       const ended = once(entry, 'end')

@@ -50,7 +50,7 @@ describe('flue provider end to end (dist bundles, real Flue CLI)', () => {
     const final = lastTimings(post)
     expect(final).toMatchObject({ runStatus: 'succeeded', exitCode: 0 })
     expect(final.releaseMs).toEqual(expect.any(Number))
-    expect(post.summary).toContain('Offload release')
+    expect(post.summary).toContain('Offload on flue: released')
   })
 
   it('propagates a non-zero exit code: the step fails with it', async () => {

@@ -16,6 +16,9 @@ let certs: TestCerts | undefined
 
 afterEach(async () => {
   const jobs = emu?.jobs().map(j => j.job.ID) ?? []
+  // A stopped task may take up to its KillTimeout (5 s) to end, as on Nomad: the keep-alive
+  // first ends what the job's commands left running.
+  for (const until = Date.now() + 6000; (emu?.liveProcesses() ?? 0) > 0 && Date.now() < until;) await new Promise(r => setTimeout(r, 50))
   const live = emu?.liveProcesses() ?? 0
   await emu?.close()
   emu = undefined

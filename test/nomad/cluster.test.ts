@@ -445,4 +445,37 @@ describe('transports', () => {
       expect((await nomadProvider.release(releaseContext(settings, lease))).verified).toBe(true)
     }
   })
+
+  test('MaxRunDuration (Nomad ≥2.0.3): validated at register, ends the allocation as complete; older agents ignore it', async () => {
+    const job = (type: string, ns: unknown): Record<string, unknown> => ({
+      Job: {
+        ID: `mrd-${type}-${String(ns)}`,
+        Type: type,
+        TaskGroups: [{ Name: 'g', MaxRunDuration: ns, Tasks: [{ Name: 't', Driver: 'raw_exec', Config: { command: '/bin/sh', args: ['-c', 'sleep 600'] } }] }]
+      }
+    })
+    const put = (emu: NomadEmulator, body: unknown): Promise<Response> => fetch(`${emu.address}/v1/jobs`, { method: 'PUT', body: JSON.stringify(body) })
+    const emu = await emulator({ pendingMs: 20 })
+    const service = await put(emu, job('service', 1e9))
+    expect(service.status).toBe(500)
+    expect(await service.text()).toContain('Job type "service" does not allow max_run_duration')
+    expect((await put(emu, job('batch', 0))).status).toBe(500)
+    expect((await put(emu, job('batch', '1s'))).status).toBe(400)
+    expect((await put(emu, job('batch', 1e9))).status).toBe(200)
+    const deadline = Date.now() + 10_000
+    while (emu.allocations()[0]?.ClientStatus !== 'complete' && Date.now() < deadline) await new Promise(r => setTimeout(r, 50))
+    const a = emu.allocations()[0]
+    expect(a).toMatchObject({ ClientStatus: 'complete', ClientDescription: 'allocation exceeded max_run_duration' })
+    expect(a.TaskStates!.t.Events.map(e => e.DisplayMessage)).toContain('allocation exceeded max_run_duration')
+    while (emu.liveProcesses() > 0 && Date.now() < deadline) await new Promise(r => setTimeout(r, 50))
+    expect(emu.liveProcesses()).toBe(0)
+    expect(a.TaskStates!.t).toMatchObject({ State: 'dead', Failed: false })
+    await fetch(`${emu.address}/v1/job/mrd-batch-1000000000?purge=true`, { method: 'DELETE' })
+
+    const old = await emulator({ pendingMs: 20, maxRunDuration: false })
+    expect((await put(old, job('service', 1e9))).status).toBe(200)
+    await new Promise(r => setTimeout(r, 1500))
+    expect(old.allocations()[0].ClientStatus).toBe('running')
+    await fetch(`${old.address}/v1/job/mrd-service-1000000000?purge=true`, { method: 'DELETE' })
+  })
 })

@@ -176,8 +176,10 @@ export async function startSshd(opts: { parentDir?: string; sessionPath?: string
     const timer = setTimeout(() => killGroup(c, 'SIGKILL'), 2000)
     await exited
     clearTimeout(timer)
-    // Per-connection children (re-parented once the listener is gone) must not outlive it.
-    for (const p of sessions) {
+    // Per-connection children (re-parented once the listener is gone) must not outlive it, nor
+    // what a session left running after its connection ended (a container takes those down too):
+    // every session carries this sshd's HOME (SetEnv).
+    for (const p of [...sessions, ...processesWithEnv(`HOME=${home}`)]) {
       try {
         process.kill(p, 'SIGKILL')
       } catch {
@@ -207,6 +209,19 @@ export async function startSshd(opts: { parentDir?: string; sessionPath?: string
     },
     running: () => !!child && child.exitCode === null && child.signalCode === null
   }
+}
+
+function processesWithEnv(entry: string): number[] {
+  const out: number[] = []
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue
+    try {
+      if (readFileSync(`/proc/${name}/environ`, 'latin1').split('\0').includes(entry)) out.push(Number(name))
+    } catch {
+      // raced with an exit, or not ours to read
+    }
+  }
+  return out
 }
 
 /** Per-connection sshd children call setsid(), so a group kill misses them: walk /proc for descendants. */

@@ -22,7 +22,9 @@ describe('lease state', () => {
     const lease = newLease(settings, Date.parse('2026-01-01T00:00:00Z'))
     expect(lease.leaseId).toMatch(/^ofl_[0-9a-f]{12}$/)
     expect(lease.remoteName).toBe(`offload-${lease.leaseId.slice(4)}`)
-    expect(Date.parse(lease.expiresAt) - Date.parse(lease.createdAt)).toBe(settings.commandTimeoutMs + 2 * 3_600_000)
+    // remote-ttl defaults to command-timeout + 30m for one step; the expiry is that deadline.
+    expect(Date.parse(lease.expiresAt) - Date.parse(lease.createdAt)).toBe(settings.commandTimeoutMs + 30 * 60_000)
+    expect(settings.remoteTtlMs).toBe(settings.commandTimeoutMs + 30 * 60_000)
 
     saveLease(lease)
     const before = parseFileCommands(fs.readFileSync(file, 'utf8'))

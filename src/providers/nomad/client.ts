@@ -1,7 +1,7 @@
 import type * as net from 'node:net'
 import { Agent, buildConnector, request, type Dispatcher } from 'undici'
 import { ProviderError } from '../../util/errors'
-import { redact } from '../../util/redact'
+import { redact, redactRegistered } from '../../util/redact'
 import { isConnectionError, withRetry, type RetryOptions } from '../../util/retry'
 import type { NomadTlsSettings } from './settings'
 
@@ -9,6 +9,8 @@ import type { NomadTlsSettings } from './settings'
 export interface NomadClientConfig {
   addr: string
   token: string
+  /** Set when the token came from logging in with this JWT auth method (for the 403 explanation). */
+  authMethod?: string
   region: string
   namespace: string
   tls: NomadTlsSettings
@@ -28,6 +30,14 @@ export class NomadApiError extends ProviderError {
   }
 }
 
+/** A token minted by a login (nomad-auth-method) rather than given: renewed shortly before it expires. */
+export interface MintedToken {
+  secret: string
+  /** Epoch ms; undefined = does not expire. */
+  expiresAt?: number
+}
+export type TokenMinter = (signal?: AbortSignal) => Promise<MintedToken>
+
 export interface CallOptions {
   query?: Record<string, string | number | boolean | undefined>
   body?: unknown
@@ -38,6 +48,11 @@ export interface CallOptions {
   accept?: number[]
   /** Which ACL capability the call needs, for the 403 explanation. */
   capability?: string
+  /**
+   * Redact the error body of registered secrets only: Nomad's login errors read "provided token:
+   * unable to …", which the `token: <value>` pattern would mangle, and hold no other secret.
+   */
+  errorBodyHasNoUnregisteredSecret?: boolean
 }
 
 export interface NomadResponse<T> {
@@ -52,8 +67,11 @@ const MAX_REDIRECTS = 10
 /** Capped backoff for idempotent calls; overridable in tests. */
 export const defaultRetry: Pick<RetryOptions, 'attempts' | 'baseDelayMs' | 'maxDelayMs'> = { attempts: 6, baseDelayMs: 250, maxDelayMs: 8000 }
 
-export function permissionHint(token: string, capability: string | undefined): string {
+export function permissionHint(token: string, capability: string | undefined, authMethod?: string): string {
   const cap = capability ?? 'the capability this call needs'
+  if (authMethod) {
+    return `Nomad refused the token it issued at login with nomad-auth-method '${authMethod}': check that the policies its binding rules grant include ${cap} in the job's namespace`
+  }
   return token
     ? `Nomad refused the token given in nomad-token: check that it exists, has not expired, and that its ACL policy grants ${cap} in the job's namespace`
     : `no nomad-token was given (nor $NOMAD_TOKEN), so the anonymous policy applied; set nomad-token to a token whose ACL policy grants ${cap} in the job's namespace`
@@ -70,6 +88,7 @@ export class NomadClient {
   readonly socketPath?: string
   readonly agent: Agent
   private readonly connectOptions: buildConnector.BuildOptions
+  private minted?: { mint: TokenMinter; renewAt?: number; pending?: Promise<void> }
 
   constructor(
     readonly config: NomadClientConfig,
@@ -99,6 +118,43 @@ export class NomadClient {
         : {})
     }
     this.agent = new Agent({ connect: this.connectOptions, allowH2: false })
+  }
+
+  /** A client whose token comes from `mint` (a login), minted now and again shortly before it expires. */
+  static async withMintedToken(
+    config: Omit<NomadClientConfig, 'token'>,
+    mint: TokenMinter,
+    retry?: Pick<RetryOptions, 'attempts' | 'baseDelayMs' | 'maxDelayMs'>,
+    signal?: AbortSignal
+  ): Promise<NomadClient> {
+    const client = new NomadClient({ ...config, token: '' }, retry)
+    client.minted = { mint }
+    await client.renewToken(signal)
+    return client
+  }
+
+  private async renewToken(signal?: AbortSignal): Promise<void> {
+    const m = this.minted!
+    const loggedInAt = Date.now()
+    const t = await m.mint(signal)
+    ;(this.config as { token: string }).token = t.secret
+    // Renew with a quarter of the lifetime (at most a minute) to spare, so no call carries a token
+    // that expires on the way.
+    m.renewAt = t.expiresAt === undefined ? undefined : t.expiresAt - Math.min(60_000, (t.expiresAt - loggedInAt) / 4)
+  }
+
+  get hasMintedToken(): boolean {
+    return this.minted !== undefined
+  }
+
+  /** Before a call or an exec: a minted token that is about to expire is minted again. */
+  async freshToken(signal?: AbortSignal): Promise<void> {
+    const m = this.minted
+    if (!m || m.renewAt === undefined || Date.now() < m.renewAt) return
+    m.pending ??= this.renewToken(signal).finally(() => {
+      m.pending = undefined
+    })
+    await m.pending
   }
 
   /**
@@ -208,6 +264,7 @@ export class NomadClient {
   }
 
   private async callOnce<T>(method: string, path: string, what: string, opts: CallOptions): Promise<NomadResponse<T>> {
+    if (this.minted) await this.freshToken(opts.signal)
     let url = this.url(path, opts.query)
     const body = opts.body === undefined ? undefined : JSON.stringify(opts.body)
     for (let hop = 0; ; hop++) {
@@ -252,9 +309,9 @@ export class NomadClient {
         return { status: res.statusCode, data, index }
       }
       if (opts.accept?.includes(res.statusCode)) return { status: res.statusCode, data: undefined as T, index }
-      const msg = redact(text.trim().slice(0, 2000))
+      const msg = (opts.errorBodyHasNoUnregisteredSecret ? redactRegistered : redact)(text.trim().slice(0, 2000))
       let hint: string | undefined
-      if (res.statusCode === 403 || res.statusCode === 401) hint = permissionHint(this.config.token, opts.capability)
+      if (res.statusCode === 403 || res.statusCode === 401) hint = permissionHint(this.config.token, opts.capability, this.config.authMethod)
       const ra = res.headers['retry-after']
       const retryAfterMs = typeof ra === 'string' && /^\d+$/.test(ra) ? Number(ra) * 1000 : undefined
       throw new NomadApiError(what, res.statusCode, msg, hint, retryAfterMs)

@@ -36,8 +36,13 @@ export class NomadExecShell implements RemoteShell {
     private readonly opts: NomadExecOptions
   ) {}
 
-  exec(req: ExecRequest): Promise<ExecResult> {
-    if (req.signal?.aborted) return Promise.reject(new TransportError('exec canceled before it started', { cause: req.signal.reason }))
+  async exec(req: ExecRequest): Promise<ExecResult> {
+    if (req.signal?.aborted) throw new TransportError('exec canceled before it started', { cause: req.signal.reason })
+    if (this.client.hasMintedToken) await this.client.freshToken(req.signal)
+    return this.open(req)
+  }
+
+  private open(req: ExecRequest): Promise<ExecResult> {
     const url = this.client.webSocketUrl(`/v1/client/allocation/${encodeURIComponent(this.allocId)}/exec`, {
       task: this.task,
       command: JSON.stringify(req.argv),
@@ -226,7 +231,7 @@ export class NomadExecShell implements RemoteShell {
           if (status && status !== 101) {
             let hint = ''
             if (status === 403)
-              hint = ` (${permissionHint(this.client.config.token, this.opts.capability)}; a 403 on the upgrade also means an Origin header that does not match Host)`
+              hint = ` (${permissionHint(this.client.config.token, this.opts.capability, this.client.config.authMethod)}; a 403 on the upgrade also means an Origin header that does not match Host)`
             if (status === 400 && /upgrade/i.test(body)) hint = ' (a proxy in front of Nomad dropped the Upgrade/Connection headers)'
             return settle(new TransportError(`${what}: Nomad refused the exec WebSocket: HTTP ${status}${body ? `: ${body}` : ''}${hint}`))
           }
@@ -235,7 +240,7 @@ export class NomadExecShell implements RemoteShell {
         const reason = redact(ev.reason || '')
         if (ev.code === 1008 || ev.code === 1011) {
           let hint = ''
-          if (/permission denied/i.test(reason)) hint = ` (${permissionHint(this.client.config.token, this.opts.capability)})`
+          if (/permission denied/i.test(reason)) hint = ` (${permissionHint(this.client.config.token, this.opts.capability, this.client.config.authMethod)})`
           if (/not started yet|is not running|unknown task name/i.test(reason)) hint = ' (the task is not running; it may have been stopped or failed)'
           return settle(
             new TransportError(

@@ -8,7 +8,7 @@ import type { LeaseState } from '../../state'
 import { ProviderError, errorMessage } from '../../util/errors'
 import { isConnectionError } from '../../util/retry'
 import type { AcquireContext, ReleaseContext, ReleaseResult, ShellProvider } from '../types'
-import { NomadApiError, NomadClient, type NomadClientConfig } from './client'
+import { NomadApiError, NomadClient } from './client'
 import { NomadExecShell } from './exec'
 import { buildJob, findTask, renderJobTemplate, TASK_NAME, type NomadJob } from './job'
 import { waitForRunningAlloc, type AllocStub } from './ready'
@@ -38,16 +38,29 @@ export const nomadTuning = {
   afterRegister: undefined as undefined | ((jobId: string) => void | Promise<void>)
 }
 
-function clientFor(s: NomadReleaseSettings, data?: Partial<NomadLeaseData>): NomadClient {
-  const cfg: NomadClientConfig = {
+/**
+ * The Nomad client for acquire, release and `lease:` steps. With nomad-auth-method the token is
+ * minted by logging in with the job's GitHub OIDC token (each step logs in afresh: no token is
+ * ever kept in state or on disk), and logged in again shortly before it expires; the OIDC code is
+ * its own chunk, loaded only then.
+ */
+export async function nomadClientFor(s: NomadReleaseSettings, data?: Partial<NomadLeaseData>, signal?: AbortSignal): Promise<NomadClient> {
+  const at = {
     // Release talks to where the job was made; TLS material and token come from the inputs.
     addr: data?.addr ?? s.addr,
     region: data?.region ?? s.region,
     namespace: data?.namespace ?? s.namespace,
-    token: s.token,
     tls: s.tls
   }
-  return new NomadClient(cfg, nomadTuning.retry)
+  const login = s.login
+  if (!login) return new NomadClient({ ...at, token: s.token }, nomadTuning.retry)
+  const { loginWithGitHubOidc } = await import('./oidc-login')
+  return NomadClient.withMintedToken(
+    { ...at, authMethod: login.authMethod },
+    sig => loginWithGitHubOidc(at, login, nomadTuning.retry, sig),
+    nomadTuning.retry,
+    signal
+  )
 }
 
 function execCapability(driver: string): string {
@@ -143,7 +156,7 @@ async function acquire(ctx: AcquireContext<'nomad'>): Promise<RemoteShell> {
   const placed = findTask(job)
   if (!placed) throw new ProviderError(`the Nomad job has no task named ${TASK_NAME}`)
   const driver = placed.task.Driver
-  const client = clientFor(s)
+  const client = await nomadClientFor(s, undefined, ctx.signal)
   let ok = false
   try {
     // Preflight with a call the run needs anyway (read-job): an unreachable agent, a TLS mismatch
@@ -205,9 +218,9 @@ async function release(ctx: ReleaseContext<NomadReleaseSettings>): Promise<Relea
   if (!d.addr) return { verified: false, detail: `no usable Nomad address (input 'nomad-addr') to reach job ${d.jobId}`, manualCleanup }
   let client: NomadClient
   try {
-    client = clientFor(s, d)
+    client = await nomadClientFor(s, d)
   } catch (err) {
-    return { verified: false, detail: `could not set up a Nomad client for ${d.addr}: ${errorMessage(err)}`, manualCleanup }
+    return { verified: false, detail: `could not release Nomad job ${d.jobId}: ${errorMessage(err)}`, manualCleanup }
   }
   try {
     const found = await client.call<NomadJob>('GET', jobPath, { idempotent: true, accept: [404], capability: 'read-job' })

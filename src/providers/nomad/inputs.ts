@@ -6,8 +6,9 @@ import { durationInput } from '../../input-parsers'
 import type { InputReader } from '../../settings'
 import { InputError } from '../../util/errors'
 import { registerSecret } from '../../util/redact'
+import { readNomadLogin } from './login-inputs'
 import type { NomadDriver, NomadSettings } from './settings'
-import { insecureHttpProblem } from './transport-policy'
+import { insecureHttpProblem, LOGIN_SENDS_SECRETS } from './transport-policy'
 
 const DRIVERS = ['docker', 'exec', 'raw_exec', 'podman'] as const satisfies readonly NomadDriver[]
 const driverSchema = z.enum(DRIVERS)
@@ -99,7 +100,9 @@ export function readNomadSettings(input: InputReader, env: NodeJS.ProcessEnv): N
     )
   }
 
-  const token = get('nomad-token', 'NOMAD_TOKEN')
+  // With nomad-auth-method a stray $NOMAD_TOKEN is ignored: the login's token is the one sent.
+  const login = readNomadLogin(input)
+  const token = login ? '' : get('nomad-token', 'NOMAD_TOKEN')
   if (/\s/.test(token)) throw new InputError('nomad-token', 'the token contains whitespace; give the bare secret ID')
   maskSecret(token)
 
@@ -199,7 +202,7 @@ export function readNomadSettings(input: InputReader, env: NodeJS.ProcessEnv): N
   }
 
   const allowInsecureHttp = parseBool('nomad-allow-insecure-http', get('nomad-allow-insecure-http'), false)
-  const insecure = insecureHttpProblem(addr, token, allowInsecureHttp)
+  const insecure = insecureHttpProblem(addr, login ? LOGIN_SENDS_SECRETS : token, allowInsecureHttp)
   if (insecure) throw new InputError('nomad-addr', insecure)
 
   const readyTimeoutMs = durationInput(input, 'nomad-ready-timeout', '5m')
@@ -207,6 +210,7 @@ export function readNomadSettings(input: InputReader, env: NodeJS.ProcessEnv): N
   return {
     addr,
     token,
+    login,
     region,
     namespace,
     datacenters,

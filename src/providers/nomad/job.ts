@@ -1,4 +1,5 @@
 import type { Ownership } from '../types'
+import { controlRoot } from '../../remote/control'
 import { InputError } from '../../util/errors'
 import type { NomadSettings } from './settings'
 
@@ -7,12 +8,44 @@ export const TASK_NAME = 'offload'
 export const GROUP_NAME = 'offload'
 
 /**
- * Keeps the allocation alive without GNU `sleep infinity` (busybox/alpine lack it). The trap
- * makes the task stop at once on Nomad's kill signal even as PID 1 in a container.
+ * Keeps the allocation alive until the lease's remote-ttl deadline, then ends the task, so the
+ * allocation completes and stops holding resources with no runner involved. $1 = deadline (epoch
+ * s), $2 = the TTL in seconds (a cap when the node's clock is off or `date` is missing), $3 = the
+ * lease's control root (src/remote/control.ts). No GNU `sleep infinity` (busybox lacks it).
+ * Ending the task does not end what `alloc exec` started under raw_exec (those processes are not
+ * in the task's cgroup), so on the deadline and on Nomad's kill signal alike it first kills the
+ * process group of every step recorded under the control root: TERM, then KILL to what is left
+ * after 2 s, inside the 5 s KillTimeout. The trap works even as PID 1 in a container.
  */
-export const KEEPALIVE_SCRIPT = "trap 'kill $! 2>/dev/null; exit 0' INT TERM; while :; do sleep 3600 & wait $!; done"
+export const KEEPALIVE_SCRIPT = [
+  'd=$1; t=$2; c=$3',
+  'r() { k=1; for f in "$c"/*/pid; do [ -f "$f" ] && read -r p < "$f" && [ "$p" -gt 1 ] 2>/dev/null && kill -"$1" -"$p" 2>/dev/null && k=0; done; return $k; }',
+  'e() { kill $! 2>/dev/null; if r TERM; then i=0; while r 0 && [ $i -lt 20 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i + 1)); done; r KILL; fi; exit 0; }',
+  'trap e INT TERM',
+  'n=$(date +%s 2>/dev/null) && [ $((d - n)) -lt "$t" ] && t=$((d - n))',
+  '[ "$t" -gt 0 ] && { sleep "$t" & wait $!; }',
+  'e'
+].join('\n')
 export const KEEPALIVE_COMMAND = '/bin/sh'
-export const KEEPALIVE_ARGS = ['-c', KEEPALIVE_SCRIPT]
+
+/** The keep-alive's argv after the command, for this owner's deadline. */
+export function keepAliveArgs(owner: Ownership, now = Date.now()): string[] {
+  const deadline = Math.floor(Date.parse(owner.expiresAt) / 1000)
+  return ['-c', KEEPALIVE_SCRIPT, 'offload-keepalive', String(deadline), String(ttlSeconds(owner, now)), controlRoot(owner.leaseId)]
+}
+
+function ttlSeconds(owner: Ownership, now: number): number {
+  return Math.max(1, Math.ceil((Date.parse(owner.expiresAt) - now) / 1000))
+}
+
+/**
+ * Nomad's own limit for batch allocations (TaskGroup.MaxRunDuration, nanoseconds, Nomad >= 2.0.3;
+ * older agents ignore the unknown field). It starts when the allocation does, so it lands a little
+ * after the keep-alive's deadline: a backstop for a keep-alive that cannot run its timer.
+ */
+export function maxRunDurationNs(owner: Ownership, now = Date.now()): number {
+  return ttlSeconds(owner, now) * 1_000_000_000
+}
 
 /** Job Meta keys that mark a job as ours; release checks them before purging. */
 export function ownershipMeta(o: Ownership): Record<string, string> {
@@ -49,7 +82,7 @@ export interface NomadJob {
 /** The default job: batch, one group, one task running the keep-alive, no restarts, no reschedule. */
 export function buildJob(s: NomadSettings, jobId: string, owner: Ownership): NomadJob {
   const meta = ownershipMeta(owner)
-  const config: Record<string, unknown> = { command: KEEPALIVE_COMMAND, args: KEEPALIVE_ARGS }
+  const config: Record<string, unknown> = { command: KEEPALIVE_COMMAND, args: keepAliveArgs(owner) }
   if (s.driver === 'docker' || s.driver === 'podman') config.image = s.image
   return {
     ID: jobId,
@@ -68,6 +101,7 @@ export function buildJob(s: NomadSettings, jobId: string, owner: Ownership): Nom
         RestartPolicy: { Attempts: 0, Mode: 'fail' },
         ReschedulePolicy: { Attempts: 0, Unlimited: false },
         EphemeralDisk: { SizeMB: s.diskMB },
+        MaxRunDuration: maxRunDurationNs(owner),
         Tasks: [
           {
             Name: TASK_NAME,
@@ -101,8 +135,9 @@ export function templateVars(s: NomadSettings, jobId: string, owner: Ownership):
     MemoryMB: s.memoryMB,
     DiskMB: s.diskMB,
     KeepAliveCommand: KEEPALIVE_COMMAND,
-    KeepAliveArgs: KEEPALIVE_ARGS,
+    KeepAliveArgs: keepAliveArgs(owner),
     KeepAliveScript: KEEPALIVE_SCRIPT,
+    MaxRunDuration: maxRunDurationNs(owner),
     OwnershipMeta: ownershipMeta(owner),
     ExpiresAt: owner.expiresAt
   }

@@ -1,3 +1,4 @@
+import * as core from '@actions/core'
 import { ProviderError } from '../../util/errors'
 import { longTimeout } from '../../util/timers'
 import { inert } from '../../report/inert'
@@ -60,6 +61,8 @@ export interface WaitOptions {
   signal: AbortSignal
   /** Blocking-query wait per request (Go duration); tests shorten it. */
   wait?: string
+  /** Where state changes are reported (default: the step log). */
+  report?: (line: string) => void
 }
 
 /** Nomad's placement metrics as one readable line: "missing drivers: 1 node; ...". */
@@ -114,6 +117,8 @@ export async function waitForRunningAlloc(client: NomadClient, o: WaitOptions): 
   const wait = o.wait ?? '30s'
   const path = `/v1/job/${encodeURIComponent(o.jobId)}`
 
+  const report = o.report ?? ((line: string) => core.info(line))
+  let reported = ''
   const allocLoop = async (): Promise<AllocStub> => {
     let index = 0
     for (;;) {
@@ -130,6 +135,10 @@ export async function waitForRunningAlloc(client: NomadClient, o: WaitOptions): 
       const current = allocs.find(a => a.DesiredStatus === 'run') ?? allocs[0]
       if (current) {
         last = current
+        // As Vast provisioning does: one line per change, Nomad's text made inert for the log.
+        const seen = describeAlloc(current, o.task)
+        if (seen !== reported) report(inert(`Nomad job ${o.jobId}: ${seen}`))
+        reported = seen
         const ts = current.TaskStates?.[o.task]
         if (current.DesiredStatus !== 'run' || TERMINAL_CLIENT.includes(current.ClientStatus) || ts?.State === 'dead' || ts?.Failed) {
           throw new ProviderError(`Nomad job ${o.jobId} did not start: ${describeAlloc(current, o.task)}`)

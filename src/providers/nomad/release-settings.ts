@@ -4,7 +4,8 @@ import type { LeaseState } from '../../state'
 import { errorMessage } from '../../util/errors'
 import { maskSecret, normalizeNomadAddr, parseBool, readPem } from './inputs'
 import type { NomadReleaseSettings } from './settings'
-import { insecureHttpProblem } from './transport-policy'
+import { readNomadLogin } from './login-inputs'
+import { insecureHttpProblem, LOGIN_SENDS_SECRETS } from './transport-policy'
 
 /**
  * Post's Nomad settings: where the job was made (from state) and the credentials to reach it
@@ -29,13 +30,16 @@ export function readNomadReleaseSettings(input: InputReader, env: NodeJS.Process
   const addr = (stateAddr && normalizeNomadAddr(stateAddr)) || normalizeNomadAddr(rawAddr) || ''
   if (!addr) core.warning(`post: input 'nomad-addr' is not an address Offload accepts and state holds none; release cannot reach Nomad`)
 
-  let token = get('nomad-token', 'NOMAD_TOKEN')
+  // Post logs in again with nomad-auth-method (./oidc-login.ts): main's token is never kept.
+  let login = lenient('nomad-auth-method', undefined, () => readNomadLogin(input))
+  let token = login ? '' : get('nomad-token', 'NOMAD_TOKEN')
   maskSecret(token)
   const allowInsecureHttp = lenient('nomad-allow-insecure-http', false, () => parseBool('nomad-allow-insecure-http', get('nomad-allow-insecure-http'), false))
-  const insecure = insecureHttpProblem(addr, token, allowInsecureHttp)
+  const insecure = insecureHttpProblem(addr, login ? LOGIN_SENDS_SECRETS : token, allowInsecureHttp)
   if (insecure) {
-    core.warning(`post: input 'nomad-addr' ${insecure}. The token is not sent; release tries without it.`)
+    core.warning(`post: input 'nomad-addr' ${insecure}. The ${login ? 'login is skipped' : 'token is not sent'}; release tries without a token.`)
     token = ''
+    login = undefined
   }
 
   const pem = (name: string, envName: string, what: string): string | undefined => {
@@ -56,6 +60,7 @@ export function readNomadReleaseSettings(input: InputReader, env: NodeJS.Process
     region: fromState('region') ?? get('nomad-region', 'NOMAD_REGION'),
     namespace: fromState('namespace') ?? get('nomad-namespace', 'NOMAD_NAMESPACE'),
     tls: { caCert, clientCert, clientKey, serverName, skipVerify },
-    allowInsecureHttp
+    allowInsecureHttp,
+    login
   }
 }

@@ -13,11 +13,21 @@ export interface NomadTlsSettings {
   skipVerify: boolean
 }
 
+/** Log in with the job's GitHub OIDC token (nomad-auth-method), see ./oidc-login.ts. */
+export interface NomadLoginSettings {
+  /** The JWT auth method's name. */
+  authMethod: string
+  /** Asked of GitHub for the ID token's `aud`; one of the auth method's BoundAudiences. */
+  audience: string
+}
+
 export interface NomadSettings {
   /** `http://host:port`, `https://host:port` or `unix:///abs/path.sock`, no trailing slash. */
   addr: string
-  /** '' when the cluster has ACLs off. A secret: never logged, never in state. */
+  /** '' when the cluster has ACLs off, or when `login` is set. A secret: never logged, never in state. */
   token: string
+  /** Set when nomad-auth-method is: the token is minted by a login, never stored. */
+  login?: NomadLoginSettings
   /** '' = the agent's region. */
   region: string
   /** '' = `default`. */
@@ -40,4 +50,4 @@ export interface NomadSettings {
 }
 
 /** What post needs to purge the job: connection and credentials only (./release-settings.ts). */
-export type NomadReleaseSettings = Pick<NomadSettings, 'addr' | 'token' | 'region' | 'namespace' | 'tls' | 'allowInsecureHttp'>
+export type NomadReleaseSettings = Pick<NomadSettings, 'addr' | 'token' | 'login' | 'region' | 'namespace' | 'tls' | 'allowInsecureHttp'>

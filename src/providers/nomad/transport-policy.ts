@@ -4,6 +4,9 @@
  * (`nomad-allow-insecure-http: true`, e.g. a private network or a sidecar proxy). Loopback and unix
  * sockets never leave the machine and are always fine; without a token nothing secret is sent.
  */
+/** For insecureHttpProblem: a login (nomad-auth-method) sends the job's ID token and gets a token back. */
+export const LOGIN_SENDS_SECRETS = 'login'
+
 export function insecureHttpProblem(addr: string, token: string, allowInsecureHttp: boolean): string | undefined {
   if (!token || allowInsecureHttp || !addr.startsWith('http://')) return undefined
   let host: string

@@ -7,6 +7,7 @@ import { ProviderError } from '../../util/errors'
 import { registerSecret } from '../../util/redact'
 import { formatMs } from '../../util/units'
 import type { AcquireContext } from '../types'
+import { onstartScript } from './onstart'
 import { VastApiError, VastClient, isAuthError, isDefiniteCreateError, isOfferGone, type VastInstance } from './client'
 import { readLeaseData, vastLabel, type VastInstanceRecord, type VastLeaseData } from './lease-data'
 import { budgetMs, findOffers, type PricedOffer, type RentKind } from './offers'
@@ -16,7 +17,6 @@ import { HostKeyMismatchError, SshShell, describeEndpoint, probeSsh, type SshEnd
 import { inert } from '../../report/inert'
 
 export const SSH_USER = 'root'
-const ONSTART = 'touch ~/.no_auto_tmux'
 const FAIL_MSG = /error|failed|exception|traceback|oci runtime|permission denied/i
 
 /** The instance failed in a way another offer may fix (exited, offline, error status_msg, vanished). */
@@ -92,14 +92,14 @@ export async function acquireInstance(ctx: AcquireContext<'vast'>, kind: RentKin
   registerSecret(keys.private)
   core.setSecret(keys.private)
   for (const line of keys.private.split(/\r?\n/)) if (line.trim().length >= 8 && !line.startsWith('-----')) core.setSecret(line.trim())
-  const pin = new HostKeyPin()
-  const sshOpts: SshOptions = {
+  // One pin per instance: a retry on another machine meets another host key, legitimately.
+  const sshOptsFor = (pin: HostKeyPin): SshOptions => ({
     username: SSH_USER,
     privateKey: keys.private,
     pin,
     connectTimeoutMs: t.connectTimeoutMs,
     keepaliveIntervalMs: t.keepaliveIntervalMs
-  }
+  })
 
   let offers = await searchOffers(client, vs, kind, spent())
   // The label goes on record right before the first create: post can then find an instance whose
@@ -116,7 +116,7 @@ export async function acquireInstance(ctx: AcquireContext<'vast'>, kind: RentKin
     cancel_unavail: true,
     label: data.vastLabel,
     env: {},
-    onstart: ONSTART,
+    onstart: onstartScript(vs.apiUrl, ctx.ownership),
     // Without `price` Vast rents on-demand at dph_total even after a bid search (vast-cli SKILL.md).
     ...(p.kind === 'bid' ? { price: p.bidPrice } : {})
   })
@@ -155,7 +155,8 @@ export async function acquireInstance(ctx: AcquireContext<'vast'>, kind: RentKin
         data.vastSshKeyId = keyId
         save(id)
       }
-      const { shell, endpoint } = await waitUntilReady(client, id, vs, t, sshOpts, signal)
+      const pin = new HostKeyPin()
+      const { shell, endpoint } = await waitUntilReady(client, id, vs, t, sshOptsFor(pin), signal)
       data.vastSsh = { host: endpoint.host, port: endpoint.port, kind: endpoint.kind, hostKey: pin.fingerprint }
       save(id)
       core.info(`Vast instance ${id} is ready over SSH (${describeEndpoint(endpoint)}, host key ${pin.fingerprint})`)

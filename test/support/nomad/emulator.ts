@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import type { Duplex } from 'node:stream'
+import { AclHttpError, createAclLogin, type AclLogin, type AclLoginOptions } from './acl-login'
 import { acceptUpgrade, writeHttpError, type ServerWebSocket, type WsMessage } from './websocket'
 
 export interface AclToken {
@@ -38,6 +39,14 @@ export interface EmulatorOptions {
   pendingMs?: number
   /** Nomad ≤2.0.2: a bad exec `command` answers a plain HTTP 500 instead of upgrading. */
   legacyExecErrors?: boolean
+  /** ACL login (auth methods, binding rules, policies, /v1/acl/login: ./acl-login.ts): the token TTL bounds. */
+  aclLogin?: AclLoginOptions
+  /**
+   * TaskGroup.MaxRunDuration (Nomad ≥2.0.3, nomad/structs/structs.go): validated at register and
+   * enforced from when the client receives the allocation. false models an older agent, whose JSON
+   * decoder ignores the unknown field.
+   */
+  maxRunDuration?: boolean
 }
 
 export interface Fault {
@@ -85,6 +94,8 @@ export interface AllocRecord {
   /** Emulator internals (not serialised). */
   _tasks: Record<string, { driver: string; config: Record<string, unknown>; proc?: ChildProcess; dir: string }>
   _execs: Set<ChildProcess>
+  /** Set when MaxRunDuration ended the allocation (client/allocrunner/alloc_runner.go EnforceMaxRunDurationTimeout). */
+  _maxRunExceeded?: boolean
 }
 export interface JobRecord {
   job: Record<string, unknown> & { ID: string; Namespace: string; Meta?: Record<string, string> }
@@ -126,6 +137,8 @@ export interface NomadEmulator {
   /** Every HTTP API call: method, path, query, the token header, and the response status. */
   requests: { method: string; path: string; query: Record<string, string>; token: string | undefined; status: number; authQuery: boolean }[]
   execs: ExecLog[]
+  /** Auth methods, binding rules, policies and the tokens /v1/acl/login issued. */
+  acl: AclLogin
   injectFaults(f: Fault): void
   /** The next exec whose stdout reaches this many bytes drops its TCP connection (no close frame, no `exited`); shorter execs leave it armed. */
   dropNextExecAfter(stdoutBytes: number): void
@@ -191,6 +204,40 @@ function killGroup(p: ChildProcess | undefined, sig: NodeJS.Signals): void {
   }
 }
 
+/**
+ * Kills a process and every descendant still alive (found through /proc parent links, so a
+ * setsid'd grandchild is found too): what tearing down a task's cgroup or container does.
+ */
+function killTree(root: number | undefined): void {
+  if (!root) return
+  const children = new Map<number, number[]>()
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8')
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)])
+    } catch {
+      /* exited while listing */
+    }
+  }
+  const all: number[] = []
+  const walk = (pid: number): void => {
+    all.push(pid)
+    for (const c of children.get(pid) ?? []) walk(c)
+  }
+  walk(root)
+  for (const pid of all) {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      /* gone */
+    }
+  }
+}
+
+const MAX_RUN_EXCEEDED = 'allocation exceeded max_run_duration'
+
 class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -204,6 +251,7 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
   const region = opts.region ?? 'global'
   const datacenter = opts.datacenter ?? 'dc1'
   const drivers = new Set(opts.drivers ?? ['raw_exec', 'exec', 'docker', 'podman'])
+  const maxRunSupported = opts.maxRunDuration ?? true
   const pendingMs = opts.pendingMs ?? 40
   const exitCloseMode = opts.exitCloseMode ?? 'drop'
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-emu-'))
@@ -218,6 +266,7 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
     return raft
   }
 
+  const aclLogin = createAclLogin({ ...opts.aclLogin, aclEnabled: !!opts.acl, nextIndex: () => ++raft })
   const jobs = new Map<string, JobRecord>() // key ns/id
   const evals = new Map<string, EvalRecord>()
   const allocs = new Map<string, AllocRecord>()
@@ -252,7 +301,10 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
   const allowed = (token: string | undefined, anyOf: string[]): boolean => {
     if (!opts.acl) return true
     if (!token) return false // anonymous policy: nothing
-    const t = opts.acl.find(x => x.secret === token)
+    const minted = aclLogin.grant(token)
+    // An expired token fails authentication, which the endpoints answer as Permission denied (nomad/auth/auth.go).
+    if (minted === 'expired') return false
+    const t = opts.acl.find(x => x.secret === token) ?? minted
     if (!t) throw new HttpError(403, 'ACL token not found')
     if (t.capabilities === 'management') return true
     return anyOf.some(c => (t.capabilities as string[]).includes(c))
@@ -312,6 +364,7 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
     ts.Events.push({ Type, Time: nowNs(), DisplayMessage, Message: DisplayMessage, Details })
   }
   const recomputeClient = (a: AllocRecord): void => {
+    if (a._maxRunExceeded) return
     const states = Object.values(a.TaskStates ?? {})
     if (states.length && states.every(s => s.State === 'dead')) {
       a.ClientStatus = states.some(s => s.Failed) ? 'failed' : 'complete'
@@ -374,9 +427,38 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
       if (a.DesiredStatus === 'stop') event(a, name, 'Killed', 'Task successfully killed')
       else event(a, name, 'Terminated', `Exit Code: ${exit}`, { exit_code: String(exit) })
       ts.State = 'dead'
-      ts.Failed = a.DesiredStatus !== 'stop' && exit !== 0
+      ts.Failed = a.DesiredStatus !== 'stop' && !a._maxRunExceeded && exit !== 0
       ts.FinishedAt = rfc3339()
+      endExecsWithTask(a, name)
       recomputeClient(a)
+      touch(a)
+    })
+  }
+
+  /**
+   * docker, podman and exec put `alloc exec` processes in the task's container or cgroup, so they
+   * end with the task; raw_exec does not isolate them, so they outlive it (nomad-api.md §10).
+   */
+  const endExecsWithTask = (a: AllocRecord, name: string): void => {
+    if (a._tasks[name].driver === 'raw_exec') return
+    for (const p of a._execs) killTree(p.pid)
+  }
+
+  const enforceMaxRunDuration = (a: AllocRecord, group: Record<string, unknown>): void => {
+    const ns = group.MaxRunDuration
+    if (!maxRunSupported || typeof ns !== 'number') return
+    later(ns / NS, () => {
+      if (a.DesiredStatus !== 'run' || ['complete', 'failed', 'lost'].includes(a.ClientStatus)) return
+      a._maxRunExceeded = true
+      a.ClientStatus = 'complete'
+      a.ClientDescription = MAX_RUN_EXCEEDED
+      for (const [name, t] of Object.entries(a._tasks)) {
+        if (a.TaskStates?.[name]?.State !== 'running') continue
+        event(a, name, 'Killing', MAX_RUN_EXCEEDED)
+        killGroup(t.proc, 'SIGTERM')
+        const p = t.proc
+        later(5000, () => killGroup(p, 'SIGKILL'))
+      }
       touch(a)
     })
   }
@@ -498,6 +580,7 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
         }
         a.CreateIndex = a.ModifyIndex = bump('allocs')
         allocs.set(id, a)
+        enforceMaxRunDuration(a, g)
         later(Math.min(20, pendingMs / 2), () => {
           if (a.DesiredStatus !== 'run') return
           for (const name of Object.keys(a._tasks)) event(a, name, 'Received', 'Task received by client')
@@ -523,6 +606,11 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
     if (!Array.isArray(groups) || groups.length === 0) errs.push('Missing job task groups')
     for (const [i, g] of (groups ?? []).entries()) {
       if (!g.Name) errs.push(`Job task group ${i + 1} missing name`)
+      if (maxRunSupported && typeof g.MaxRunDuration === 'number') {
+        if (g.MaxRunDuration <= 0) errs.push(`Task group ${String(g.Name)} validation failed: MaxRunDuration must be greater than zero`)
+        if (!['batch', 'sysbatch'].includes(String(job.Type)))
+          errs.push(`Task group ${String(g.Name)} validation failed: Job type "${String(job.Type)}" does not allow max_run_duration`)
+      }
       const rp = g.RestartPolicy as Record<string, unknown> | undefined
       if (rp && rp.Attempts === 0 && rp.Mode === 'delay')
         errs.push(`Task Group ${String(g.Name)} should have a valid restart policy: 1 error occurred:\n\t* Restart policy "delay" with 0 attempts is invalid`)
@@ -540,6 +628,9 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
   }
   const checkDurations = (job: Record<string, unknown>): void => {
     for (const g of (job.TaskGroups as Record<string, unknown>[]) ?? []) {
+      if (maxRunSupported && g.MaxRunDuration !== undefined && g.MaxRunDuration !== null && typeof g.MaxRunDuration !== 'number') {
+        throw new HttpError(400, 'json: cannot unmarshal string into Go struct field TaskGroup.Job.TaskGroups.MaxRunDuration of type time.Duration')
+      }
       for (const t of (g.Tasks as Record<string, unknown>[]) ?? []) {
         if (t.KillTimeout !== undefined && typeof t.KillTimeout !== 'number') {
           throw new HttpError(400, 'json: cannot unmarshal string into Go struct field Task.Job.TaskGroups.Tasks.KillTimeout of type time.Duration')
@@ -587,6 +678,9 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
       const region_ = q.get('region')
       if (region_ && region_ !== region && region_ !== 'global') throw new HttpError(500, 'No path to region')
       const p = url.pathname
+
+      const aclAnswer = p.startsWith('/v1/acl/') ? await aclLogin.handle(method, p, raw, () => allowed(token, [])) : undefined
+      if (aclAnswer) return send(aclAnswer.status, aclAnswer.body, raft)
 
       if (p === '/v1/jobs' && (method === 'PUT' || method === 'POST')) {
         if (!raw.trim()) throw new HttpError(400, 'Request body is empty')
@@ -773,7 +867,7 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
       }
       throw new HttpError(404, '404 page not found')
     } catch (err) {
-      if (err instanceof HttpError) return send(err.status, err.message)
+      if (err instanceof HttpError || err instanceof AclHttpError) return send(err.status, err.message)
       return send(500, (err as Error).message)
     }
   }
@@ -1044,6 +1138,7 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
     evaluations: () => [...evals.values()],
     requests,
     execs,
+    acl: aclLogin,
     injectFaults: f => {
       faults.push({ ...f })
     },

@@ -4,9 +4,13 @@
  * what POST /api/v0/instances/{id}/ssh/ wrote. Proxy endpoints (ssh_host:ssh_port) are a TCP
  * forwarder to the same sshd; direct endpoints are public_ipaddr + ports["22/tcp"][0].HostPort.
  */
+import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import fs from 'node:fs'
 import http from 'node:http'
 import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
 import { startSshd, requireSshd, type SshdHandle } from '../sshd'
 
 export interface FakeOffer {
@@ -43,6 +47,11 @@ export interface OfferBehaviour {
   loadingStatusMsg?: string
   /** No ports["22/tcp"] (direct SSH unavailable): only the proxy endpoint works. */
   noDirect?: boolean
+  /**
+   * Reaches running and its sshd answers (so the client sees its host key), but the attached key
+   * never reaches authorized_keys; exits on the third poll after running.
+   */
+  refusesKeyThenDies?: boolean
 }
 
 export interface VastFakeOptions {
@@ -60,6 +69,8 @@ export interface VastFakeOptions {
   maxPageSize?: number
   /** How the attach-key answer names the key: an object with id, or a bare string. */
   keyAttachShape?: 'object' | 'string'
+  /** PATH inside the instances' containers (onstart); default the host's. See minimalImagePath(). */
+  containerPath?: string
   /** PATH of every SSH session on the instances (e.g. a directory with a hostile `tar` first). */
   remotePath?: string
 }
@@ -89,6 +100,10 @@ export interface FakeInstance {
   proxyPort?: number
   sockets: Set<net.Socket>
   ready?: Promise<void>
+  /** The container: onstart under an init that is PID 1 of its own PID namespace. */
+  container?: ChildProcess
+  /** The environment onstart ran with (CONTAINER_ID, CONTAINER_API_KEY, PATH, HOME). */
+  containerEnv?: Record<string, string>
   /** Rented as interruptible: create carried `price` (then dph is that bid). */
   bid: boolean
   /** Billing clock (ms since epoch): compute bills from create until stopped, storage until deleted. */
@@ -103,7 +118,12 @@ export interface RequestRecord {
   query: Record<string, string>
   body: unknown
   status: number
+  /** Authorized with the account API key. */
   authorized: boolean
+  /** Which instance's own key (CONTAINER_API_KEY) authorized it, if one did. */
+  instanceKeyOf?: number
+  /** The raw Authorization header, so a test can scan what credentials arrived. */
+  authorization?: string
 }
 
 export interface VastFake {
@@ -244,6 +264,7 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
   }
 
   const stopRemote = async (inst: FakeInstance): Promise<void> => {
+    stopContainer(inst)
     await inst.ready?.catch(() => undefined)
     for (const s of inst.sockets) s.destroy()
     inst.sockets.clear()
@@ -288,6 +309,12 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
 
   const advance = async (inst: FakeInstance): Promise<void> => {
     if (inst.foreign || inst.deleted || inst.intended !== 'running') return
+    if (inst.actual === 'running' && inst.behaviour.refusesKeyThenDies && ++inst.gets > loadingPolls + 3) {
+      inst.actual = 'exited'
+      inst.statusMsg = 'container exited unexpectedly'
+      await stopRemote(inst)
+      return
+    }
     if (inst.actual === 'exited' || inst.actual === 'running') return
     inst.gets++
     if (inst.gets === 1) {
@@ -339,6 +366,14 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
     inst.ready = startRemote(inst)
     inst.ready.catch(() => undefined)
     instances.set(inst.id, inst)
+    startContainer(inst, opts.containerPath ?? process.env.PATH ?? '/usr/bin:/bin', () => {
+      // The container's init exited on its own (onstart stopped it): the instance is exited.
+      if (inst.deleted || inst.actual === 'stopped') return
+      inst.actual = 'exited'
+      inst.stoppedAtMs ??= Date.now()
+      inst.statusMsg = 'container exited: error code 0'
+      void stopRemote(inst)
+    })
     return inst
   }
 
@@ -484,7 +519,7 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
       if (!inst || inst.deleted) return err(res, 404, 'no_such_instance', `Instance ${mm[1]} not found`)
       const sync = async (): Promise<void> => {
         await inst.ready?.catch(() => undefined)
-        inst.sshd?.writeAuthorizedKeys(inst.keys.map(k => k.public_key))
+        inst.sshd?.writeAuthorizedKeys(inst.behaviour.refusesKeyThenDies ? [] : inst.keys.map(k => k.public_key))
       }
       if (m === 'POST' && !mm[2]) {
         const key = String((body as Record<string, unknown>)?.ssh_key ?? '').trim()
@@ -509,6 +544,22 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
     return err(res, 404, 'not_found', `no route ${m} ${p}`)
   }
 
+  const instanceKeyOwner = (authorization: string | undefined): number | undefined => {
+    if (!authorization?.startsWith('Bearer iak_')) return undefined
+    return [...instances.values()].find(i => `Bearer ${i.instanceApiKey}` === authorization)?.id
+  }
+
+  /** An instance's own key may read, start/stop and destroy that one instance, and nothing else. */
+  const handleInstanceKey = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL, body: unknown, owner: number): Promise<number> => {
+    const mm = /^\/api\/v0\/instances\/(\d+)\/$/.exec(url.pathname)
+    const m = req.method ?? 'GET'
+    const stateOnly = m !== 'PUT' || Object.keys((body ?? {}) as object).every(k => k === 'state')
+    if (!mm || Number(mm[1]) !== owner || !['GET', 'PUT', 'DELETE'].includes(m) || !stateOnly) {
+      return err(res, 401, 'auth_error', 'this key is limited to its own instance')
+    }
+    return handle(req, res, url, body, true)
+  }
+
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', c => chunks.push(c))
@@ -522,7 +573,16 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
         body = raw
       }
       const authorized = req.headers.authorization === `Bearer ${apiKey}` && !url.searchParams.has('api_key')
-      const rec: RequestRecord = { method: req.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams), body, status: 0, authorized }
+      const rec: RequestRecord = {
+        method: req.method ?? '',
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        body,
+        status: 0,
+        authorized,
+        authorization: req.headers.authorization,
+        instanceKeyOf: instanceKeyOwner(req.headers.authorization)
+      }
       requests.push(rec)
       counter++
       const family = `${req.method} ${url.pathname.replace(/\d+/g, 'N')}`
@@ -535,7 +595,8 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
         rec.status = 429
         return
       }
-      handle(req, res, url, body, authorized).then(
+      const answer = rec.instanceKeyOf !== undefined ? handleInstanceKey(req, res, url, body, rec.instanceKeyOf) : handle(req, res, url, body, authorized)
+      answer.then(
         s => (rec.status = s),
         e => {
           rec.status = 500
@@ -622,4 +683,57 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
       await new Promise<void>(r => server.close(() => r()))
     }
   }
+}
+
+/**
+ * Runs the instance's onstart the way Vast's SSH entrypoint does: in the background under an init
+ * that waits on its children, as PID 1 of a fresh PID namespace (unshare, util-linux), so `kill 1`
+ * and `kill -1` inside reach only the container. The init exits when its children are gone, which
+ * is the container stopping. env carries CONTAINER_ID and CONTAINER_API_KEY as Vast injects them.
+ */
+const UNSHARE = ['/usr/bin/unshare', '/bin/unshare'].find(f => fs.existsSync(f)) ?? 'unshare'
+
+function startContainer(inst: FakeInstance, containerPath: string, onExit: () => void): void {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), `offload-vast-container-${inst.id}-`))
+  const env = { PATH: containerPath, HOME: home, CONTAINER_ID: String(inst.id), CONTAINER_API_KEY: inst.instanceApiKey }
+  inst.containerEnv = env
+  const onstart = typeof inst.createBody.onstart === 'string' ? inst.createBody.onstart : ''
+  const init = 'sh -c "$1" & sleep 2147483647 & wait $!'
+  const userns = process.getuid?.() === 0 ? [] : ['--map-root-user']
+  const child = spawn(UNSHARE, [...userns, '--pid', '--fork', '--mount-proc', '--kill-child', '/bin/sh', '-c', init, 'vast-init', onstart], {
+    cwd: home,
+    env,
+    detached: true,
+    stdio: 'ignore'
+  })
+  inst.container = child
+  child.on('error', () => undefined)
+  child.on('exit', () => {
+    fs.rmSync(home, { recursive: true, force: true })
+    if (inst.container === child) {
+      inst.container = undefined
+      onExit()
+    }
+  })
+}
+
+function stopContainer(inst: FakeInstance): void {
+  const child = inst.container
+  inst.container = undefined
+  if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return
+  try {
+    process.kill(-child.pid, 'SIGKILL')
+  } catch {
+    /* already gone */
+  }
+}
+
+/** A PATH for an image without curl, wget or python3: only sh, sleep and date. */
+export function minimalImagePath(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'offload-vast-image-'))
+  for (const tool of ['sh', 'sleep', 'date']) {
+    const found = ['/usr/bin', '/bin'].map(d => path.join(d, tool)).find(f => fs.existsSync(f))
+    if (found) fs.symlinkSync(found, path.join(dir, tool))
+  }
+  return dir
 }

@@ -1,8 +1,16 @@
 'use strict'
-// See ../README.md.
+// See ../README.md: holds the token until ../index.js hands it to the real handler.
 class BearerCredentialHandler {
-  constructor() {
-    throw new Error('Offload does not request OIDC tokens: @actions/http-client is not bundled (vendor/no-oidc-http-client)')
+  constructor(token) {
+    this.token = token
   }
 }
-module.exports = { BearerCredentialHandler }
+
+/** The real @actions/http-client handlers for the stand-ins @actions/core constructed. */
+function realHandlers(handlers, auth) {
+  return handlers.map(h => {
+    if (!(h instanceof BearerCredentialHandler)) throw new Error('vendor/no-oidc-http-client: only BearerCredentialHandler is supported')
+    return new auth.BearerCredentialHandler(h.token)
+  })
+}
+module.exports = { BearerCredentialHandler, realHandlers }
