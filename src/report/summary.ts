@@ -108,6 +108,6 @@ export async function writeReleaseSummary(
   if (release.manualCleanup) after += `${kept ? 'Reach and remove it by hand' : 'Clean up by hand'}:\n${codeBlock(release.manualCleanup, 'sh')}`
   after += `<details><summary>Timings JSON</summary>\n${codeBlock(JSON.stringify(t), 'json')}</details>\n`
   const summary = core.summary.addHeading(text(`Offload on ${t.provider}: ${verdict}`), 3).addTable(table(rows))
-  if (release.costRows?.length) summary.addHeading('Cost (estimated)', 4).addTable(costTable(release.costRows))
+  if (release.costRows?.length) summary.addRaw('\n<p><strong>Cost (estimated)</strong></p>\n').addTable(costTable(release.costRows))
   await summary.addRaw(after).write()
 }
