@@ -1,6 +1,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import * as tar from 'tar'
+import { inert } from '../report/inert'
 
 /**
  * The extraction policy for `download`. The archive comes from the remote, which is less trusted
@@ -209,14 +210,14 @@ export function safeExtract(opts: { cwd: string; paths: string[] }): SafeExtract
   return { unpack, finish }
 }
 
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+const HIDING = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
 
 /**
- * Remote text for a log line: control, line-break and bidirectional characters escaped, so it can
- * neither begin a workflow command (`::`, `##[`) on a line of its own nor hide what it is.
+ * Remote text for a log line: one line that cannot read as a workflow command (src/report/inert.ts),
+ * with bidirectional controls escaped too so that a name cannot hide what it is.
  */
 export function printable(text: string): string {
-  return text.replace(UNPRINTABLE, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  return inert(text).replace(HIDING, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
 /** An archive name for a log line: quoted and printable. */

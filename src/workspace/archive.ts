@@ -130,6 +130,15 @@ export function createArchive(plan: ArchivePlan, opts: ArchiveOptions = {}): Arc
   return { stream: out, bytes: () => count, tarBytes: () => tarCount, plannedTarBytes }
 }
 
+/** A regular-file tar entry holding `content` under `name`, with the on-disk file's mode and mtime. */
+function fileEntry(name: string, content: Buffer, stat: fs.Stats): Buffer {
+  const fields = { path: name, mode: stat.mode & 0o7777, size: content.length, mtime: stat.mtime, type: 'File' as const }
+  const header = new tar.Header(fields)
+  // encode() is true when the name does not fit the ustar header: a PAX header carries it first.
+  const pax = header.encode() ? [new tar.Pax(fields).encode()] : []
+  return Buffer.concat([...pax, header.block!, content, Buffer.alloc((512 - (content.length % 512)) % 512)])
+}
+
 /**
  * Writes each file's tar entry (node-tar's WriteEntry: header, PAX for long names, mode, symlink
  * target) into `to`, waiting whenever `to` is full, then the end-of-archive blocks. Stops as soon
@@ -144,9 +153,12 @@ async function packFiles(plan: ArchivePlan, to: Writable): Promise<void> {
     if (to.destroyed) return
     const absolute = path.resolve(plan.root, file)
     const stat = fs.lstatSync(absolute)
+    const content = plan.contents?.get(file)
     // Handed to the entry so that it does not stat the file again; read in its constructor.
-    statCache.set(absolute, stat)
-    if (stat.isFile() && stat.size > SYNC_ENTRY_MAX) {
+    if (!content) statCache.set(absolute, stat)
+    if (content) {
+      to.write(fileEntry(file, content, stat))
+    } else if (stat.isFile() && stat.size > SYNC_ENTRY_MAX) {
       const entry = new tar.WriteEntry(file, opts)
       statCache.delete(absolute)
       const ended = once(entry, 'end')

@@ -1,14 +1,18 @@
+import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { InputError } from '../util/errors'
+import { InputError, errorMessage } from '../util/errors'
 import { formatBytes } from '../util/units'
 import { listWorkspaceFiles } from './files'
+import { credentialFreeConfig, isGitConfigFile } from './git-credentials'
 
 export interface ArchivePlan {
   root: string
   files: string[]
   /** Uncompressed bytes of regular files (symlinks count as 0). */
   bytes: number
+  /** Files archived with this content instead of what is on disk (git config without credentials). */
+  contents?: Map<string, Buffer>
 }
 
 export interface PlanOptions {
@@ -19,11 +23,13 @@ export interface PlanOptions {
 
 /** Lists and measures the workspace before any remote is touched; refuses one over the limit. */
 export async function planArchive(root: string, opts: PlanOptions): Promise<ArchivePlan> {
-  const files = await listWorkspaceFiles(root, { exclude: opts.exclude, includeGit: opts.includeGit })
+  let files = await listWorkspaceFiles(root, { exclude: opts.exclude, includeGit: opts.includeGit })
+  const contents = opts.includeGit ? await credentialFreeConfigs(root, files) : new Map<string, Buffer>()
+  files = files.filter(f => !isGitConfigFile(f) || contents.has(f))
   let bytes = 0
   for (const f of files) {
     const st = fs.lstatSync(path.join(root, f)) // synchronous: see walk() in files.ts
-    if (st.isFile()) bytes += st.size
+    if (st.isFile()) bytes += contents.get(f)?.length ?? st.size
   }
   if (bytes > opts.maxBytes) {
     throw new InputError(
@@ -31,5 +37,23 @@ export async function planArchive(root: string, opts: PlanOptions): Promise<Arch
       `the workspace holds ${files.length} files, ${formatBytes(bytes)}, over the limit of ${formatBytes(opts.maxBytes)}: leave files out with sync-exclude, or raise sync-max-size`
     )
   }
-  return { root, files, bytes }
+  return { root, files, bytes, contents }
+}
+
+/**
+ * The git config files of a `sync-git` archive without their credentials (src/workspace/git-credentials.ts).
+ * One that cannot be read that way is left out of the archive: never shipped unfiltered.
+ */
+async function credentialFreeConfigs(root: string, files: string[]): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>()
+  for (const rel of files.filter(isGitConfigFile)) {
+    try {
+      const { content, removed } = await credentialFreeConfig(path.join(root, rel), process.env.RUNNER_TEMP || undefined)
+      out.set(rel, content)
+      if (removed.length) core.info(`sync-git: ${rel} is shipped without ${removed.join(', ')}; the local file is unchanged`)
+    } catch (err) {
+      core.warning(`sync-git: ${rel} is left out of the archive: its credentials could not be filtered out (${errorMessage(err)})`)
+    }
+  }
+  return out
 }

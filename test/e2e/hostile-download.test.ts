@@ -94,7 +94,7 @@ describe('download from a hostile remote (dist bundles, fake Vast API + real ssh
     ]) {
       expect(warnings.filter(w => w.startsWith(`::warning::download: refused "${name}": `))).toHaveLength(1)
     }
-    expect(warnings.some(w => w.includes('"elsewhere/evil\\u000a::error::forged by the remote"'))).toBe(true)
+    expect(warnings.some(w => w.includes('"elsewhere/evil\\n::error::forged by the remote"'))).toBe(true)
     expect(warnings).toHaveLength(10)
     expect(main.stdout).not.toMatch(/^::error::forged/m)
   })

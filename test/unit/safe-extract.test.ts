@@ -236,6 +236,6 @@ describe('safe extraction of a downloaded archive', () => {
     expect(report.refused.map(r => r.name)).toEqual([name])
     const line = `download: refused ${printableName(name)}: ${report.refused[0].reason}`
     expect(line.split(/[\r\n\u2028\u2029]/)).toHaveLength(1)
-    expect(printableName(name)).toBe('"evil\\u000a::error::forged\\u000d\\u000a##[group]x\\u202e"')
+    expect(printableName(name)).toBe('"evil\\n::error::forged\\r\\n##\\[group]x\\u202e"')
   })
 })

@@ -92,14 +92,14 @@ export async function acquireInstance(ctx: AcquireContext<'vast'>, kind: RentKin
   registerSecret(keys.private)
   core.setSecret(keys.private)
   for (const line of keys.private.split(/\r?\n/)) if (line.trim().length >= 8 && !line.startsWith('-----')) core.setSecret(line.trim())
-  const pin = new HostKeyPin()
-  const sshOpts: SshOptions = {
+  // One pin per instance: a retry on another machine meets another host key, legitimately.
+  const sshOptsFor = (pin: HostKeyPin): SshOptions => ({
     username: SSH_USER,
     privateKey: keys.private,
     pin,
     connectTimeoutMs: t.connectTimeoutMs,
     keepaliveIntervalMs: t.keepaliveIntervalMs
-  }
+  })
 
   let offers = await searchOffers(client, vs, kind, spent())
   // The label goes on record right before the first create: post can then find an instance whose
@@ -155,7 +155,8 @@ export async function acquireInstance(ctx: AcquireContext<'vast'>, kind: RentKin
         data.vastSshKeyId = keyId
         save(id)
       }
-      const { shell, endpoint } = await waitUntilReady(client, id, vs, t, sshOpts, signal)
+      const pin = new HostKeyPin()
+      const { shell, endpoint } = await waitUntilReady(client, id, vs, t, sshOptsFor(pin), signal)
       data.vastSsh = { host: endpoint.host, port: endpoint.port, kind: endpoint.kind, hostKey: pin.fingerprint }
       save(id)
       core.info(`Vast instance ${id} is ready over SSH (${describeEndpoint(endpoint)}, host key ${pin.fingerprint})`)

@@ -21,7 +21,11 @@ export function fingerprint(key: Buffer): string {
   return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`
 }
 
-/** The run's host key: pinned at first contact, enforced on every later connection of the run. */
+/**
+ * An instance's host key: the first one its sshd presents (in the key exchange, before
+ * authentication) is pinned and enforced on every later connection to that instance. Never read
+ * from or written to a known_hosts file; README → Security says what this does and does not stop.
+ */
 export class HostKeyPin {
   private pinned?: Buffer
 

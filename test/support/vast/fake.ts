@@ -47,6 +47,11 @@ export interface OfferBehaviour {
   loadingStatusMsg?: string
   /** No ports["22/tcp"] (direct SSH unavailable): only the proxy endpoint works. */
   noDirect?: boolean
+  /**
+   * Reaches running and its sshd answers (so the client sees its host key), but the attached key
+   * never reaches authorized_keys; exits on the third poll after running.
+   */
+  refusesKeyThenDies?: boolean
 }
 
 export interface VastFakeOptions {
@@ -304,6 +309,12 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
 
   const advance = async (inst: FakeInstance): Promise<void> => {
     if (inst.foreign || inst.deleted || inst.intended !== 'running') return
+    if (inst.actual === 'running' && inst.behaviour.refusesKeyThenDies && ++inst.gets > loadingPolls + 3) {
+      inst.actual = 'exited'
+      inst.statusMsg = 'container exited unexpectedly'
+      await stopRemote(inst)
+      return
+    }
     if (inst.actual === 'exited' || inst.actual === 'running') return
     inst.gets++
     if (inst.gets === 1) {
@@ -508,7 +519,7 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
       if (!inst || inst.deleted) return err(res, 404, 'no_such_instance', `Instance ${mm[1]} not found`)
       const sync = async (): Promise<void> => {
         await inst.ready?.catch(() => undefined)
-        inst.sshd?.writeAuthorizedKeys(inst.keys.map(k => k.public_key))
+        inst.sshd?.writeAuthorizedKeys(inst.behaviour.refusesKeyThenDies ? [] : inst.keys.map(k => k.public_key))
       }
       if (m === 'POST' && !mm[2]) {
         const key = String((body as Record<string, unknown>)?.ssh_key ?? '').trim()
