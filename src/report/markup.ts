@@ -13,7 +13,9 @@ const HTML_ESCAPES: Record<string, string> = {
   '"': '&quot;',
   "'": '&#39;',
   '`': '&#96;',
-  '|': '&#124;'
+  '|': '&#124;',
+  // So that no legacy `##[command]` text appears anywhere in the file.
+  '[': '&#91;'
 }
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g
 const ANSI = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])/g
@@ -28,7 +30,7 @@ export function text(value: string): string {
     .replace(ANSI, '')
     .replace(/\r?\n|\r/g, ' ')
     .replace(CONTROL, '')
-    .replace(/[&<>"'`|]/g, c => HTML_ESCAPES[c])
+    .replace(/[&<>"'`|[]/g, c => HTML_ESCAPES[c])
 }
 
 /** Inline code in an HTML context. */

@@ -30,14 +30,30 @@ afterEach(async () => {
 })
 
 /** What holds for every summary: only allowlisted markup, no code-span backticks in the table, no remote tag. */
-function expectSafe(step: StepResult): RenderedSummary {
+function expectSafe(step: StepResult, opts: { scriptHasBackticks?: boolean } = {}): RenderedSummary {
   expect(step.summary).not.toBe('')
   const r = renderSummary(step.summary)
   expect(r.disallowed).toEqual([])
   expect(r.rows.length).toBeGreaterThan(3)
-  for (const [label, value] of r.rows) expect(`${label}: ${value}`).not.toContain('`')
+  // A backtick in a cell would be a code span that did not render; only the user's own script may hold one.
+  for (const [label, value] of r.rows) if (!(label === 'Ran' && opts.scriptHasBackticks)) expect(`${label}: ${value}`).not.toContain('`')
   expect(r.html).not.toMatch(/<(script|img)\b/i)
+  // Outside code blocks no line of the file starts with remote text, so none reads as a workflow command.
+  expect(proseLines(step.summary).filter(l => /^\s*::|##\[/.test(l))).toEqual([])
   return r
+}
+
+/** The summary file's lines outside fenced code blocks. */
+function proseLines(markdown: string): string[] {
+  const out: string[] = []
+  let fence: string | undefined
+  for (const line of markdown.split('\n')) {
+    const open = /^(`{3,})/.exec(line)?.[1]
+    if (fence === undefined && open) fence = open
+    else if (fence !== undefined && line === fence) fence = undefined
+    else if (fence === undefined) out.push(line)
+  }
+  return out
 }
 
 function expectRunTable(r: RenderedSummary, main: StepResult, status: string): void {
@@ -74,12 +90,20 @@ describe('job summary as GitHub renders it, for real runs of every outcome', () 
 
   it('command failure: the exit code and the last output lines, bounded, masked, fenced so remote text stays text', async () => {
     const secret = `tok-${Date.now()}-secretvalue`
-    const run = ['for i in $(seq 1 60); do echo "line $i"; done', HOSTILE_OUTPUT, 'echo "token is $API_TOKEN"', 'exit 3'].join('\n')
+    const run = [
+      'for i in $(seq 1 60); do echo "line $i"; done # ::error::in-the-script ##[error]x `code` <b>',
+      HOSTILE_OUTPUT,
+      'echo "token is $API_TOKEN"',
+      'exit 3'
+    ].join('\n')
     const { main } = await runAction({ workspace: makeWorkspace(), runnerTemp: newRunnerTemp(), inputs: flue({ run, env: `API_TOKEN=${secret}` }) })
     expect(main.code).toBe(3)
-    const r = expectSafe(main)
+    const r = expectSafe(main, { scriptHasBackticks: true })
     expectRunTable(r, main, 'failed (command-exit)')
     expect(r.prose).toContain('The remote command exited with code 3.')
+    // The script's first line is shown as text, exactly, in one <code>.
+    expect(r.cell('Ran')).toBe('for i in $(seq 1 60); do echo "line $i"; done # ::error::in-the-script ##[error]x `code` <b> (+11 more lines)')
+    expect(r.cellHtml('Ran')).toMatch(/^<code>[^<]*<\/code> <em>/)
     expect(r.codeBlocks).toHaveLength(1)
     const tail = r.codeBlocks[0]
     for (const line of HOSTILE) expect(tail).toContain(`${line}\n`)

@@ -19,6 +19,7 @@ describe('summary markup', () => {
   it('escapes text for HTML cells onto one line', () => {
     expect(text('a <b> & "c" \'d\' `e` | f\n\ng\x1b[31mred\x1b[0m\x07')).toBe('a &lt;b&gt; &amp; &quot;c&quot; &#39;d&#39; &#96;e&#96; &#124; f  gred')
     expect(code('ofl_1')).toBe('<code>ofl_1</code>')
+    expect(text('##[error]x')).toBe('##&#91;error]x')
   })
 
   it('fences a code block one backtick longer than any run inside, so the body cannot close it', () => {
