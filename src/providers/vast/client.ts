@@ -158,7 +158,7 @@ export interface VastInstance {
   startDate?: number
 }
 
-function toInstance(raw: unknown): VastInstance | undefined {
+export function toInstance(raw: unknown): VastInstance | undefined {
   const r = InstanceSchema.safeParse(raw)
   if (!r.success) return undefined
   const i = r.data
