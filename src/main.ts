@@ -3,9 +3,10 @@ import * as path from 'node:path'
 import { readSettings } from './inputs'
 import { cancellationOnSignals, newLease, ownershipFor, phase, recordLease } from './lifecycle'
 import { providerFor } from './providers'
-import type { AcquireContext, Provider } from './providers/types'
+import type { AcquireContext, Provider, StopVerdict } from './providers/types'
+import { runAttempts } from './remote/attempts'
+import { downloadPaths, remoteCodec, runScript, syncArchive, type RunOutcome } from './remote/workspace-ops'
 import { stepControlDir } from './remote/control'
-import { downloadPaths, remoteCodec, runScript, syncArchive } from './remote/workspace-ops'
 import type { RemoteShell } from './remote/shell'
 import { TailBuffer } from './remote/sink'
 import { teeCommandOutput } from './report/command-tail'
@@ -70,6 +71,7 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
   let exitCode: number | undefined
   let timedOut = false
   let failure: string | undefined
+  let stopped: StopVerdict | undefined
   let shell: RemoteShell | undefined
   let archiveBytes = (): number => 0
   let stagingGroupOpen = false
@@ -79,40 +81,59 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
       const acquired = await phase(`Offload: acquire a ${settings.provider} remote`, () => provider.acquire(ctx))
       shell = acquired.value
       timings.provisionMs = acquired.ms
-      const sh = shell
-      if (plan) {
-        let codec: ArchiveCodec = 'gzip'
-        timings.syncMs = (
-          await phase(`Offload: sync ${plan.files.length} files to ${settings.remoteDir}`, async () => {
-            codec = await remoteCodec(sh, ctx.signal)
-            const archive = createArchive(plan, { codec })
-            archiveBytes = archive.bytes
-            await syncArchive(sh, archive, settings.remoteDir, codec, ctx.signal)
+      // One attempt: sync, then the command. A provider's watch may stop it (cost cap) or, after an
+      // interruption, hand a fresh remote to run it on again from the start (src/remote/attempts.ts).
+      const attempt = async (sh: RemoteShell, signal: AbortSignal): Promise<RunOutcome> => {
+        if (plan) {
+          let codec: ArchiveCodec = 'gzip'
+          const ms = (
+            await phase(`Offload: sync ${plan.files.length} files to ${settings.remoteDir}`, async () => {
+              codec = await remoteCodec(sh, signal)
+              const archive = createArchive(plan, { codec })
+              archiveBytes = archive.bytes
+              await syncArchive(sh, archive, settings.remoteDir, codec, signal)
+            })
+          ).ms
+          timings.syncMs += ms
+          core.info(`Synced ${formatBytes(archiveBytes())} (tar, ${codec}) in ${ms} ms`)
+        } else {
+          await syncSkipped(sh, settings, signal)
+        }
+        core.info(`Running the script in ${path.posix.join(settings.remoteDir, settings.workingDirectory)}`)
+        const t0 = Date.now()
+        fence.open(writeOut)
+        try {
+          return await runScript(sh, {
+            controlDir: stepControlDir(lease.leaseId),
+            cwd: path.posix.join(settings.remoteDir, settings.workingDirectory),
+            shell: settings.shell,
+            script: settings.run,
+            env: settings.env,
+            timeoutMs: settings.commandTimeoutMs,
+            stdout: remoteOut,
+            stderr: remoteErr,
+            signal
           })
-        ).ms
-        core.info(`Synced ${formatBytes(archiveBytes())} (tar, ${codec}) in ${timings.syncMs} ms`)
-      } else {
-        await syncSkipped(sh, settings, ctx.signal)
+        } finally {
+          await fence.close(writeOut)
+          timings.commandMs += Date.now() - t0
+        }
       }
-      core.info(`Running the script in ${path.posix.join(settings.remoteDir, settings.workingDirectory)}`)
-      const t0 = Date.now()
-      fence.open(writeOut)
-      const outcome = await runScript(sh, {
-        controlDir: stepControlDir(lease.leaseId),
-        cwd: path.posix.join(settings.remoteDir, settings.workingDirectory),
-        shell: settings.shell,
-        script: settings.run,
-        env: settings.env,
-        timeoutMs: settings.commandTimeoutMs,
-        stdout: remoteOut,
-        stderr: remoteErr,
-        signal: ctx.signal
-      })
-      await fence.close(writeOut)
-      timings.commandMs = Date.now() - t0
-      exitCode = outcome.exitCode
-      timedOut = outcome.timedOut
-      if (settings.download.length && !ctx.signal.aborted) await download(sh, settings, ctx.signal)
+      const reacquire = async (retry: () => Promise<RemoteShell>): Promise<RemoteShell> => {
+        const again = await phase(`Offload: acquire another ${settings.provider} remote`, retry)
+        timings.provisionMs += again.ms
+        shell = again.value
+        return again.value
+      }
+      const result = await runAttempts(provider, ctx, shell, attempt, reacquire)
+      timings.interruptions = result.interruptions
+      if (result.stop) {
+        stopped = result.stop
+      } else if (result.outcome) {
+        exitCode = result.outcome.exitCode
+        timedOut = result.outcome.timedOut
+        if (settings.download.length && !ctx.signal.aborted) await download(result.shell, settings, ctx.signal)
+      }
     } else {
       // An empty workspace sends no archive: the runner then just creates the workspace directory.
       const archive = plan?.files.length ? createArchive(plan) : undefined
@@ -149,7 +170,10 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
   }
 
   const canceled = cancel.controller.signal.aborted
-  const verdict = classify({ exitCode, timedOut, canceled, providerError: failure !== undefined })
+  // An interruption with no fallback left is a provider failure; the cost cap has its own status.
+  if (stopped?.reason === 'interrupted' && failure === undefined) failure = stopped.detail
+  const costCapped = stopped?.reason === 'cost-cap'
+  const verdict = classify({ exitCode, timedOut, canceled, providerError: failure !== undefined, costCap: costCapped })
   Object.assign(timings, verdict, {
     resourceId: lease.resourceId ?? '',
     archiveBytes: archiveBytes(),
@@ -160,11 +184,14 @@ async function execute(provider: Provider, settings: Settings, plan: ArchivePlan
   finish(lease, timings)
   const cost = provider.kind === 'shell' ? provider.costEstimate?.(lease) : undefined
   if (cost !== undefined) core.setOutput('cost-usd', cost.toFixed(4))
-  await writeRunSummary(timings, { settings, error: failure, costUsd: cost }).catch(err => core.warning(`job summary: ${errorMessage(err)}`))
+  const error = failure ?? (costCapped ? stopped?.detail : undefined)
+  await writeRunSummary(timings, { settings, error, costUsd: cost }).catch(err => core.warning(`job summary: ${errorMessage(err)}`))
 
   if (canceled) {
     core.setFailed(`Offload was canceled (${cancel.signalName() ?? 'signal'}); the post step releases the remote.`)
     process.exitCode = cancel.signalName() === 'SIGTERM' ? 143 : 130
+  } else if (costCapped) {
+    core.setFailed(`Offload stopped the command: ${stopped?.detail}. The post step releases the remote.`)
   } else if (failure !== undefined) {
     core.setFailed(`Offload ${settings.provider} failed: ${failure}`)
   } else if (timedOut) {

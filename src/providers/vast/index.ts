@@ -2,10 +2,13 @@ import type { ReleaseContext, ShellProvider } from '../types'
 import { acquireVast, SSH_USER } from './acquire'
 import { readLeaseData } from './lease-data'
 import { costOf, releaseVast } from './release'
+import { costRowsOf } from './cost'
+import { watchVast } from './watch'
 
 export { readVastSettings } from './inputs'
 export type { VastSettings } from './settings'
 import type { VastReleaseSettings } from './settings'
+export { maxLifetimeMs } from './watch'
 
 export const VAST_DEFAULT_REMOTE_DIR = '/workspace/offload'
 
@@ -36,5 +39,7 @@ export const vastProvider: ShellProvider<'vast', VastReleaseSettings> = {
   acquire: acquireVast,
   release: releaseVast,
   keptInstructions,
-  costEstimate: lease => costOf(readLeaseData(lease).vastInstances ?? {}, [])
+  costEstimate: lease => costOf(readLeaseData(lease).vastInstances ?? {}, []),
+  watch: watchVast,
+  costRows: lease => costRowsOf(readLeaseData(lease).vastInstances ?? {})
 }
