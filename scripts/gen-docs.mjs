@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Regenerates the inputs and outputs tables in README.md from action.yml (npm run docs).
+// Regenerates the inputs and outputs tables in README.md from action.yml and sweep/action.yml (npm run docs).
 // With --check it only reports whether README.md is up to date (exit 1 when it drifted).
 import * as fs from 'node:fs'
 import * as path from 'node:path'
@@ -25,20 +25,30 @@ export function tables(actionYml) {
   return { inputs: inputs.join('\n'), outputs: outputs.join('\n') }
 }
 
+function put(text, key, body) {
+  const re = new RegExp(`(<!-- ${key}:start -->)[\\s\\S]*?(<!-- ${key}:end -->)`)
+  if (!re.test(text)) throw new Error(`README.md lacks the <!-- ${key}:start --> / <!-- ${key}:end --> markers`)
+  return text.replace(re, `$1\n${body}\n$2`)
+}
+
 export function render(readme, actionYml) {
   const t = tables(actionYml)
-  const put = (text, key, body) => {
-    const re = new RegExp(`(<!-- ${key}:start -->)[\\s\\S]*?(<!-- ${key}:end -->)`)
-    if (!re.test(text)) throw new Error(`README.md lacks the <!-- ${key}:start --> / <!-- ${key}:end --> markers`)
-    return text.replace(re, `$1\n${body}\n$2`)
-  }
   return put(put(readme, 'inputs', t.inputs), 'outputs', t.outputs)
+}
+
+/** The sweep sub-action's tables (sweep/action.yml), between the sweep-inputs/sweep-outputs markers. */
+export function renderSweep(readme, sweepYml) {
+  const t = tables(sweepYml)
+  return put(put(readme, 'sweep-inputs', t.inputs), 'sweep-outputs', t.outputs)
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const readmePath = path.join(root, 'README.md')
   const readme = fs.readFileSync(readmePath, 'utf8')
-  const next = render(readme, fs.readFileSync(path.join(root, 'action.yml'), 'utf8'))
+  const next = renderSweep(
+    render(readme, fs.readFileSync(path.join(root, 'action.yml'), 'utf8')),
+    fs.readFileSync(path.join(root, 'sweep', 'action.yml'), 'utf8')
+  )
   if (process.argv.includes('--check')) {
     if (next !== readme) {
       console.error('README.md inputs/outputs tables differ from action.yml: run npm run docs')

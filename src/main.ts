@@ -5,11 +5,12 @@ import { actionInputs, readAttachSettings, readSettings } from './inputs'
 import { ownerOf, readLeaseFile, recordLeaseStep, writeLeaseFile, type LeaseFile } from './lease-file'
 import { cancellationOnSignals, newLease, ownershipFor, phase, recordLease } from './lifecycle'
 import { providerFor } from './providers'
-import type { AcquireContext, DelegatedProvider, Provider, ShellProvider } from './providers/types'
+import type { AcquireContext, DelegatedProvider, Provider, ShellProvider, StopVerdict } from './providers/types'
+import { runAttempts } from './remote/attempts'
 import { stepControlDir } from './remote/control'
 import type { RemoteShell } from './remote/shell'
 import { TailBuffer } from './remote/sink'
-import { downloadPaths, remoteCodec, runScript, syncArchive } from './remote/workspace-ops'
+import { downloadPaths, remoteCodec, runScript, syncArchive, type RunOutcome } from './remote/workspace-ops'
 import { teeCommandOutput } from './report/command-tail'
 import { CommandFence } from './report/fence'
 import { writeRunSummary } from './report/summary'
@@ -96,6 +97,8 @@ class StepOutcome {
   exitCode?: number
   timedOut = false
   failure?: string
+  /** The provider stopped the command (cost cap, interruption without a fallback). */
+  stopped?: StopVerdict
   archiveBytes = (): number => 0
 
   constructor(
@@ -124,13 +127,40 @@ function acquireContext(settings: Settings, lease: LeaseState, signal: AbortSign
   }
 }
 
-/** Nomad and Vast: acquire (or attach) a remote shell, then sync, run and download over it. */
+/**
+ * Nomad and Vast: acquire (or attach) a remote shell, then sync, run and download over it. An
+ * acquired remote runs under the provider's watch (src/remote/attempts.ts): it may stop the command
+ * (cost cap) or, after an interruption, hand a fresh remote to run the attempt on again.
+ */
 async function onRemoteShell(step: Step<ShellProvider>, lease: LeaseState, out: StepOutcome, signal: AbortSignal): Promise<void> {
-  const shell = await acquireOrAttach(step, lease, out, signal)
+  const { settings, provider } = step
+  let shell = await acquireOrAttach(step, lease, out, signal)
+  const attempt = async (sh: RemoteShell, sig: AbortSignal): Promise<RunOutcome> => {
+    await sync(sh, step, out, sig)
+    return command(sh, step, lease, out, sig)
+  }
   try {
-    await sync(shell, step, out, signal)
-    await command(shell, step, lease, out, signal)
-    if (step.settings.download.length && !signal.aborted) await download(shell, step.settings, signal)
+    let outcome: RunOutcome | undefined
+    if (step.attachTo) {
+      outcome = await attempt(shell, signal)
+    } else {
+      const reacquire = async (retry: () => Promise<RemoteShell>): Promise<RemoteShell> => {
+        const again = await phase(`Offload: acquire another ${settings.provider} remote`, retry)
+        out.timings.provisionMs += again.ms
+        shell = again.value
+        return again.value
+      }
+      const result = await runAttempts(provider, acquireContext(settings, lease, signal, {}), shell, attempt, reacquire)
+      out.timings.interruptions = result.interruptions
+      out.stopped = result.stop
+      outcome = result.outcome
+      shell = result.shell
+    }
+    if (outcome) {
+      out.exitCode = outcome.exitCode
+      out.timedOut = outcome.timedOut
+      if (settings.download.length && !signal.aborted) await download(shell, settings, signal)
+    }
   } finally {
     await shell.close().catch(() => undefined)
   }
@@ -179,39 +209,39 @@ async function sync(shell: RemoteShell, step: Step, out: StepOutcome, signal: Ab
     return
   }
   let codec: ArchiveCodec = 'gzip'
-  out.timings.syncMs = (
-    await phase(`Offload: sync ${plan.files.length} files to ${settings.remoteDir}`, async () => {
-      codec = await remoteCodec(shell, signal)
-      const archive = createArchive(plan, { codec })
-      out.archiveBytes = archive.bytes
-      await syncArchive(shell, archive, settings.remoteDir, codec, signal)
-    })
-  ).ms
-  core.info(`Synced ${formatBytes(out.archiveBytes())} (tar, ${codec}) in ${out.timings.syncMs} ms`)
+  const { ms } = await phase(`Offload: sync ${plan.files.length} files to ${settings.remoteDir}`, async () => {
+    codec = await remoteCodec(shell, signal)
+    const archive = createArchive(plan, { codec })
+    out.archiveBytes = archive.bytes
+    await syncArchive(shell, archive, settings.remoteDir, codec, signal)
+  })
+  out.timings.syncMs += ms
+  core.info(`Synced ${formatBytes(out.archiveBytes())} (tar, ${codec}) in ${ms} ms`)
 }
 
-async function command(shell: RemoteShell, step: Step, lease: LeaseState, out: StepOutcome, signal: AbortSignal): Promise<void> {
+async function command(shell: RemoteShell, step: Step, lease: LeaseState, out: StepOutcome, signal: AbortSignal): Promise<RunOutcome> {
   const { settings } = step
   const cwd = path.posix.join(settings.remoteDir, settings.workingDirectory)
   core.info(`Running the script in ${cwd}`)
   const t0 = Date.now()
   out.fence.open(writeOut)
-  const result = await runScript(shell, {
-    // Its own per step: a later step on the same lease never shares (or kills) another's files.
-    controlDir: stepControlDir(lease.leaseId),
-    cwd,
-    shell: settings.shell,
-    script: settings.run,
-    env: settings.env,
-    timeoutMs: settings.commandTimeoutMs,
-    stdout: out.stdout,
-    stderr: out.stderr,
-    signal
-  })
-  await out.fence.close(writeOut)
-  out.timings.commandMs = Date.now() - t0
-  out.exitCode = result.exitCode
-  out.timedOut = result.timedOut
+  try {
+    return await runScript(shell, {
+      // Its own per step: a later step on the same lease never shares (or kills) another's files.
+      controlDir: stepControlDir(lease.leaseId),
+      cwd,
+      shell: settings.shell,
+      script: settings.run,
+      env: settings.env,
+      timeoutMs: settings.commandTimeoutMs,
+      stdout: out.stdout,
+      stderr: out.stderr,
+      signal
+    })
+  } finally {
+    await out.fence.close(writeOut)
+    out.timings.commandMs += Date.now() - t0
+  }
 }
 
 /** Brings results back whatever the exit code (test reports matter most on failure); a failure only warns. */
@@ -266,13 +296,20 @@ async function report(step: Step, lease: LeaseState, out: StepOutcome, canceledB
   const { settings, provider } = step
   const timings = out.timings
   const canceled = canceledBy !== undefined
-  Object.assign(timings, classify({ exitCode: out.exitCode, timedOut: out.timedOut, canceled, providerError: out.failure !== undefined }), {
-    resourceId: lease.resourceId ?? '',
-    archiveBytes: out.archiveBytes(),
-    archiveFiles: step.plan?.files.length ?? 0,
-    exitCode: canceled ? -1 : (out.exitCode ?? -1),
-    totalMs: Date.now() - out.startedAt
-  } satisfies Partial<Timings>)
+  // An interruption with no fallback left is a provider failure; the cost cap has its own status.
+  if (out.stopped?.reason === 'interrupted' && out.failure === undefined) out.failure = out.stopped.detail
+  const costCapped = out.stopped?.reason === 'cost-cap'
+  Object.assign(
+    timings,
+    classify({ exitCode: out.exitCode, timedOut: out.timedOut, canceled, providerError: out.failure !== undefined, costCap: costCapped }),
+    {
+      resourceId: lease.resourceId ?? '',
+      archiveBytes: out.archiveBytes(),
+      archiveFiles: step.plan?.files.length ?? 0,
+      exitCode: canceled ? -1 : (out.exitCode ?? -1),
+      totalMs: Date.now() - out.startedAt
+    } satisfies Partial<Timings>
+  )
   if (!step.attachTo) {
     lease.runStatus = timings.runStatus
     lease.exitCode = timings.exitCode
@@ -286,12 +323,15 @@ async function report(step: Step, lease: LeaseState, out: StepOutcome, canceledB
   core.setOutput('timings', JSON.stringify(timings))
   const cost = provider.kind === 'shell' ? provider.costEstimate?.(lease) : undefined
   if (cost !== undefined) core.setOutput('cost-usd', cost.toFixed(4))
-  await writeRunSummary(timings, { settings, error: out.failure, costUsd: cost }).catch(err => core.warning(`job summary: ${errorMessage(err)}`))
+  const error = out.failure ?? (costCapped ? out.stopped?.detail : undefined)
+  await writeRunSummary(timings, { settings, error, costUsd: cost }).catch(err => core.warning(`job summary: ${errorMessage(err)}`))
 
   if (canceled) {
     const after = step.attachTo ? `its command was stopped; lease ${lease.leaseId} stays up for its owner's post` : 'the post step releases the remote'
     core.setFailed(`Offload was canceled (${canceledBy}); ${after}.`)
     process.exitCode = canceledBy === 'SIGTERM' ? 143 : 130
+  } else if (costCapped) {
+    core.setFailed(`Offload stopped the command: ${out.stopped?.detail}. The post step releases the remote.`)
   } else if (out.failure !== undefined) {
     core.setFailed(out.failure.startsWith("Input 'lease'") ? out.failure : `Offload ${settings.provider} failed: ${out.failure}`)
   } else if (out.timedOut) {

@@ -5,8 +5,8 @@ import type { LeaseHint } from './providers/types'
 import type { ProviderName } from './settings'
 import { errorMessage } from './util/errors'
 
-export type RunStatus = 'succeeded' | 'failed' | 'timed-out' | 'canceled'
-export type ErrorKind = '' | 'command-exit' | 'timeout' | 'canceled' | 'provider-error'
+export type RunStatus = 'succeeded' | 'failed' | 'timed-out' | 'canceled' | 'cost-cap'
+export type ErrorKind = '' | 'command-exit' | 'timeout' | 'canceled' | 'provider-error' | 'cost-cap'
 
 /**
  * The lease record carried from main to post. Saved before anything remote is created and again
@@ -57,7 +57,7 @@ const leaseSchema = z.looseObject({
   resourceId: z.string().optional(),
   createdAt: z.string(),
   expiresAt: z.string(),
-  runStatus: z.enum(['succeeded', 'failed', 'timed-out', 'canceled']).optional(),
+  runStatus: z.enum(['succeeded', 'failed', 'timed-out', 'canceled', 'cost-cap']).optional(),
   exitCode: z.number().optional(),
   timings: z.record(z.string(), z.unknown()).optional(),
   data: z.record(z.string(), z.unknown())

@@ -79,6 +79,40 @@ export interface ReleaseContext<R = unknown> {
   lease: Readonly<LeaseState>
 }
 
+/** Why a provider stopped the command before it ended by itself. */
+export type StopReason = 'cost-cap' | 'interrupted'
+
+export interface StopVerdict {
+  reason: StopReason
+  /** One line for the log and the summary. */
+  detail: string
+  /** Interrupted with a fallback: acquires a fresh remote to re-run the step on from the start. */
+  retry?: () => Promise<RemoteShell>
+}
+
+/** Lives for one attempt of the command (src/remote/attempts.ts). */
+export interface RunWatch {
+  /** Aborted when the provider wants the command stopped (cost cap, interruption). */
+  signal: AbortSignal
+  /** After the command ended (or its transport failed with err): why the provider stopped it, if it did. */
+  settle(err?: unknown): Promise<StopVerdict | undefined>
+  dispose(): void
+}
+
+export interface CostRow {
+  resourceId: string
+  /** e.g. 'interruptible (bid $0.25/h)' or 'on-demand'. */
+  type: string
+  gpu?: string
+  createdAt: number
+  /** Until destroyed, or until now while it exists. */
+  runningMs: number
+  pricePerHour?: number
+  costUsd?: number
+  /** e.g. 'outbid, destroyed'. */
+  note?: string
+}
+
 // Methods (not function-valued properties) on purpose: their parameters are checked bivariantly,
 // so a provider typed for its own settings is a Provider of the union. The registry guarantees the
 // pairing at run time: the spec that parsed the settings is the one whose implementation runs.
@@ -101,6 +135,10 @@ export interface ShellProvider<P extends string = ProviderName, R = unknown> {
   forLeaseFile(settings: Settings<P>): { settings: unknown; mask: string[] }
   /** Reconnects to the lease's remote; throws (saying what it found) when the remote is gone. */
   attach(ctx: AttachContext<P>): Promise<RemoteShell>
+  /** Watches the remote while the command runs (Vast: the spend cap and interruptions). */
+  watch?(ctx: AcquireContext<P>): RunWatch
+  /** One row per instance the lease created, for the job summary's cost table. */
+  costRows?(lease: Readonly<LeaseState>): CostRow[]
 }
 
 export interface ReleaseResult {
@@ -112,6 +150,8 @@ export interface ReleaseResult {
   manualCleanup?: string
   /** Vast: estimated cost of the lease. */
   costUsd?: number
+  /** Vast: one row per instance of the lease, for the summary's cost table. */
+  costRows?: CostRow[]
 }
 
 /** Flue: the provider receives the archive and the command and does sync and run itself. */

@@ -31,12 +31,25 @@ fi`
  * cancellation, and runs a watchdog that kills the group when the timeout expires (exit 124). The
  * watchdog polls once a second so it ends with the command and leaves no sleeping process behind.
  * The wrapper's own variables carry an __ofl_ prefix: the sourced environment cannot clobber them.
+ * The control dir (src/remote/control.ts: <lease dir>/step-<random>) sits in a shared /tmp
+ * (raw_exec, a Vast host) under a lease directory whose name others may learn (the lease ID is in
+ * the job's Meta), so both are made with mkdir, not mkdir -p, under umask 077: the lease directory
+ * may exist only as a real directory of this user (an earlier step of the lease made it), the
+ * step directory not at all. Anything planted there first is refused before anything is written.
+ * The step directory is removed on every exit of the wrapper, and the lease directory with it once
+ * no other step's directory is left in it.
  */
 export const RUN_SCRIPT = `__ofl_ctl=$1; __ofl_wd=$2; __ofl_t=$3; shift 3
 umask 077
-mkdir -p -- "$__ofl_ctl" || exit 1
-case $__ofl_t in ''|*[!0-9]*) echo "offload: bad timeout '$__ofl_t'" >&2; exit 1;; esac
+# stdin first (into memory): a refusal below must not leave the runner writing into a closed pipe.
 __ofl_env=$(cat) || exit 1
+case $__ofl_t in ''|*[!0-9]*) echo "offload: bad timeout '$__ofl_t'" >&2; exit 1;; esac
+__ofl_root=\${__ofl_ctl%/*}
+[ -d "$__ofl_root" ] || mkdir -- "$__ofl_root" 2>/dev/null
+[ ! -h "$__ofl_root" ] && [ -d "$__ofl_root" ] && [ -O "$__ofl_root" ] &&
+  mkdir -- "$__ofl_ctl" 2>/dev/null && [ ! -h "$__ofl_ctl" ] && [ -O "$__ofl_ctl" ] || {
+  echo "offload: the control directory $__ofl_ctl (or the lease directory above it) already exists or is not this user's: refusing to use it" >&2; exit 1; }
+trap 'rm -rf -- "$__ofl_ctl"; rmdir -- "$__ofl_root" 2>/dev/null' EXIT
 eval "$__ofl_env" || exit 1
 unset __ofl_env
 printf '%s' "$OFFLOAD_SCRIPT" > "$__ofl_ctl/script" || exit 1
@@ -67,7 +80,7 @@ exit "$__ofl_rc"`
 
 /** $1 = control dir. Kills the recorded process group: TERM, then KILL after up to 3 s. */
 export const KILL_SCRIPT = `ctl=$1
-[ -f "$ctl/pid" ] || exit 0
+[ -d "$ctl" ] && [ ! -h "$ctl" ] && [ -O "$ctl" ] && [ -f "$ctl/pid" ] || exit 0
 pid=$(cat "$ctl/pid")
 [ -n "$pid" ] && [ "$pid" -gt 1 ] || exit 0
 kill -TERM -"$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null

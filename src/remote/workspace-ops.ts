@@ -81,14 +81,16 @@ export async function runScript(shell: RemoteShell, spec: RunSpec): Promise<RunO
   const transport = new AbortController()
   let canceled = false
   let localTimeout = false
+  let stopping: Promise<void> | undefined
 
-  const stop = async (): Promise<void> => {
-    try {
-      await killRemote(shell, spec.controlDir)
-    } finally {
-      transport.abort()
-    }
-  }
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      try {
+        await killRemote(shell, spec.controlDir)
+      } finally {
+        transport.abort()
+      }
+    })())
   const onAbort = (): void => {
     canceled = true
     void stop().catch(() => undefined)
@@ -115,6 +117,9 @@ export async function runScript(shell: RemoteShell, spec: RunSpec): Promise<RunO
   } finally {
     fallback.clear()
     spec.signal?.removeEventListener('abort', onAbort)
+    // The kill exec runs beside the command's: wait for it (bounded, killRemote), so a canceled
+    // run returns only once the process group is gone and no exec is left running.
+    await stopping?.catch(() => undefined)
   }
 }
 

@@ -5,6 +5,8 @@ import { formatBytes, formatMs } from '../util/units'
 import { commandOutputTail } from './command-tail'
 import { code, codeBlock, table, text, type SummaryRow } from './markup'
 import type { Timings } from './timings'
+import type { CostRow } from '../providers/types'
+import { costTable } from './cost-table'
 
 /**
  * The job summary: main writes what ran where, its phases, exit code and status and, on failure,
@@ -12,7 +14,7 @@ import type { Timings } from './timings'
  * names the same lease. GitHub renders each step's summary in order, so the two read as one report.
  */
 
-const STATUS_ICON: Record<string, string> = { succeeded: '✅', failed: '❌', 'timed-out': '⏱️', canceled: '🚫' }
+const STATUS_ICON: Record<string, string> = { succeeded: '✅', failed: '❌', 'timed-out': '⏱️', canceled: '🚫', 'cost-cap': '💸' }
 const RESOURCE_KIND: Record<string, string> = { nomad: 'Nomad job', vast: 'Vast instance', flue: 'Flue run' }
 
 export interface RunSummary {
@@ -87,7 +89,10 @@ export async function writeRunSummary(t: Timings, s: RunSummary): Promise<void> 
     .write()
 }
 
-export async function writeReleaseSummary(t: Timings, release: { verified: boolean; detail: string; manualCleanup?: string; costUsd?: number }): Promise<void> {
+export async function writeReleaseSummary(
+  t: Timings,
+  release: { verified: boolean; detail: string; manualCleanup?: string; costUsd?: number; costRows?: CostRow[] }
+): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   const kept = /^kept\b/.test(release.detail)
   const verdict = kept ? 'remote kept' : release.verified ? 'released' : 'release NOT confirmed'
@@ -102,9 +107,7 @@ export async function writeReleaseSummary(t: Timings, release: { verified: boole
   let after = '\n'
   if (release.manualCleanup) after += `${kept ? 'Reach and remove it by hand' : 'Clean up by hand'}:\n${codeBlock(release.manualCleanup, 'sh')}`
   after += `<details><summary>Timings JSON</summary>\n${codeBlock(JSON.stringify(t), 'json')}</details>\n`
-  await core.summary
-    .addHeading(text(`Offload on ${t.provider}: ${verdict}`), 3)
-    .addTable(table(rows))
-    .addRaw(after)
-    .write()
+  const summary = core.summary.addHeading(text(`Offload on ${t.provider}: ${verdict}`), 3).addTable(table(rows))
+  if (release.costRows?.length) summary.addRaw('\n<p><strong>Cost (estimated)</strong></p>\n').addTable(costTable(release.costRows))
+  await summary.addRaw(after).write()
 }

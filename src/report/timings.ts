@@ -17,6 +17,8 @@ export interface Timings {
   exitCode: number
   runStatus: RunStatus
   errorKind: ErrorKind
+  /** Vast: how many interruptible instances were outbid mid-command (each re-run counts one). */
+  interruptions: number
 }
 
 export function emptyTimings(provider: ProviderName, leaseId: string): Timings {
@@ -33,16 +35,18 @@ export function emptyTimings(provider: ProviderName, leaseId: string): Timings {
     totalMs: 0,
     exitCode: -1,
     runStatus: 'failed',
-    errorKind: 'provider-error'
+    errorKind: 'provider-error',
+    interruptions: 0
   }
 }
 
 /** Classifies an outcome the way crabbox does. */
-export function classify(outcome: { exitCode?: number; timedOut?: boolean; canceled?: boolean; providerError?: boolean }): {
+export function classify(outcome: { exitCode?: number; timedOut?: boolean; canceled?: boolean; providerError?: boolean; costCap?: boolean }): {
   runStatus: RunStatus
   errorKind: ErrorKind
 } {
   if (outcome.canceled) return { runStatus: 'canceled', errorKind: 'canceled' }
+  if (outcome.costCap) return { runStatus: 'cost-cap', errorKind: 'cost-cap' }
   if (outcome.timedOut) return { runStatus: 'timed-out', errorKind: 'timeout' }
   if (outcome.providerError || outcome.exitCode === undefined) return { runStatus: 'failed', errorKind: 'provider-error' }
   if (outcome.exitCode !== 0) return { runStatus: 'failed', errorKind: 'command-exit' }

@@ -40,9 +40,15 @@ function inputs(f: VastFake, extra: Record<string, string>): Record<string, stri
   }
 }
 
-/** The run's control directory on the remote (the rig's sshd runs on this machine). */
-/** The lease's control root (src/remote/control.ts): each step's directory under it is removed when its command ends. */
-const controlDir = (leaseId: string): string => `/tmp/offload-${leaseId}`
+/** Files under the lease's control directories on the remote (the rig's sshd runs on this machine) that hold text. */
+function remoteFilesHolding(leaseId: string, text: string): string[] {
+  const root = `/tmp/offload-${leaseId}`
+  if (!fs.existsSync(root)) return []
+  return (fs.readdirSync(root, { recursive: true }) as string[]).filter(name => {
+    const p = path.join(root, name)
+    return fs.statSync(p).isFile() && fs.readFileSync(p, 'utf8').includes(text)
+  })
+}
 
 describe('hardening: fence, provider text, durations, env names, shell, masking (dist bundles on the Vast rig)', () => {
   it("output without a final newline cannot glue the fence shut: Offload's ::error:: still counts", async () => {
@@ -111,8 +117,8 @@ describe('hardening: fence, provider text, durations, env names, shell, masking 
     expect(main.stdout).toContain('good=good-value')
     const warning = runnerView(main.stdout).commands.find(c => c.name === 'warning')
     expect(warning?.message).toContain("env-forward: not forwarding 'MY_X-Y'")
-    const root = controlDir(main.outputs['lease-id'])
-    expect(fs.existsSync(root) ? fs.readdirSync(root) : []).toEqual([])
+    expect(remoteFilesHolding(main.outputs['lease-id'], 'good-value')).toEqual([])
+    expect(remoteFilesHolding(main.outputs['lease-id'], 'bad-name-value')).toEqual([])
   })
 
   it('a custom shell template with a quoted argument runs as one argument', async () => {

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import { startNomadEmulator, type NomadEmulator } from '../support/nomad/emulator'
 import { FAST_TUNING } from '../support/vast/context'
 import { startVastFake, type VastFake } from '../support/vast/fake'
 import { makeWorkspace, newRunnerTemp, runAction } from '../support/runner'
@@ -13,13 +14,38 @@ import { craftTarGz } from '../support/tar-craft'
  * workspace sync) to the real one and answers the download's `tar -czf` with a crafted archive.
  */
 let fake: VastFake | undefined
+let emu: NomadEmulator | undefined
 
 afterEach(async () => {
   const live = fake?.liveInstances().map(i => i.id) ?? []
   await fake?.close()
   fake = undefined
-  expect(live).toEqual([])
+  const jobs = emu?.jobs().map(j => j.job.ID) ?? []
+  for (const until = Date.now() + 6000; (emu?.liveProcesses() ?? 0) > 0 && Date.now() < until;) await new Promise(r => setTimeout(r, 50))
+  const processes = emu?.liveProcesses() ?? 0
+  await emu?.close()
+  emu = undefined
+  expect({ live, jobs, processes }).toEqual({ live: [], jobs: [], processes: 0 })
 })
+
+/** A tree no honest user wants back: setuid and sticky bits, a foreign owner, a link into .git. */
+const HOSTILE_TREE = [
+  'mkdir -p out/bin',
+  'printf "#!/bin/sh\\n" > out/bin/tool && chmod 6755 out/bin/tool && chown 1234:5678 out/bin/tool',
+  'mkdir -m 1777 out/shared',
+  'ln -s ../.git out/git && ln -s bin/tool out/tool'
+].join('\n')
+
+function expectTreeTamed(ws: string, stdout: string): void {
+  for (const rel of ['out/bin/tool', 'out/shared']) {
+    const st = fs.statSync(path.join(ws, rel))
+    expect({ rel, special: st.mode & 0o7000, uid: st.uid, gid: st.gid }).toEqual({ rel, special: 0, uid: process.getuid!(), gid: process.getgid!() })
+  }
+  expect(fs.statSync(path.join(ws, 'out/bin/tool')).mode & 0o777).toBe(0o755)
+  expect(fs.readlinkSync(path.join(ws, 'out/tool'))).toBe('bin/tool')
+  expect(fs.existsSync(path.join(ws, 'out/git'))).toBe(false)
+  expect(stdout).toContain('::warning::download: refused "out/git": symlink to "../.git", outside the requested paths')
+}
 
 const env = { OFFLOAD_VAST_TUNING: JSON.stringify(FAST_TUNING) }
 
@@ -99,7 +125,7 @@ describe('download from a hostile remote (dist bundles, fake Vast API + real ssh
     expect(main.stdout).not.toMatch(/^::error::forged/m)
   })
 
-  it('an honest tar of a hostile tree: setuid and foreign owners do not survive, a link to .git is not made', async () => {
+  it('vast: an honest tar of a hostile tree: setuid and foreign owners do not survive, a link to .git is not made', async () => {
     fake = await startVastFake()
     const ws = makeWorkspace()
     const { main, post } = await runAction({
@@ -112,24 +138,32 @@ describe('download from a hostile remote (dist bundles, fake Vast API + real ssh
         'vast-api-url': fake.url,
         'vast-gpu': 'RTX 4090',
         'remote-dir': fs.mkdtempSync(path.join(os.tmpdir(), 'offload-vast-remote-')) + '/ws',
-        run: [
-          'mkdir -p out/bin',
-          'printf "#!/bin/sh\\n" > out/bin/tool && chmod 6755 out/bin/tool && chown 1234:5678 out/bin/tool',
-          'mkdir -m 1777 out/shared',
-          'ln -s ../.git out/git && ln -s bin/tool out/tool'
-        ].join('\n'),
+        run: HOSTILE_TREE,
         download: 'out'
       }
     })
     expect(main.code).toBe(0)
     expect(post.code).toBe(0)
-    for (const rel of ['out/bin/tool', 'out/shared']) {
-      const st = fs.statSync(path.join(ws, rel))
-      expect({ rel, special: st.mode & 0o7000, uid: st.uid, gid: st.gid }).toEqual({ rel, special: 0, uid: process.getuid!(), gid: process.getgid!() })
-    }
-    expect(fs.statSync(path.join(ws, 'out/bin/tool')).mode & 0o777).toBe(0o755)
-    expect(fs.readlinkSync(path.join(ws, 'out/tool'))).toBe('bin/tool')
-    expect(fs.existsSync(path.join(ws, 'out/git'))).toBe(false)
-    expect(main.stdout).toContain('::warning::download: refused "out/git": symlink to "../.git", outside the requested paths')
+    expectTreeTamed(ws, main.stdout)
+  })
+
+  it('nomad: the same hostile tree through the agent emulator (raw_exec runs it for real)', async () => {
+    emu = await startNomadEmulator({ pendingMs: 50 })
+    const ws = makeWorkspace()
+    const { main, post } = await runAction({
+      workspace: ws,
+      runnerTemp: newRunnerTemp(),
+      inputs: {
+        provider: 'nomad',
+        'nomad-addr': emu.address,
+        'nomad-driver': 'raw_exec',
+        'remote-dir': fs.mkdtempSync(path.join(os.tmpdir(), 'offload-nomad-remote-')) + '/ws',
+        run: `${HOSTILE_TREE}\nexit 5`,
+        download: 'out'
+      }
+    })
+    expect(main.code).toBe(5)
+    expect(post.code).toBe(0)
+    expectTreeTamed(ws, main.stdout)
   })
 })

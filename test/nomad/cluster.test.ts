@@ -40,12 +40,13 @@ beforeAll(() => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'offload-nomad-cluster-'))
 })
 afterAll(async () => {
-  for (const e of emulators) {
-    // After the suite no emulator holds a job.
-    expect(e.jobs().map(j => j.job.ID)).toEqual([])
-    await e.close()
-  }
+  // Close every emulator before asserting: a failed assertion must not leave servers open
+  // (the worker would then not exit).
+  const leftover = emulators.flatMap(e => e.jobs().map(j => j.job.ID))
+  await Promise.all(emulators.map(e => e.close()))
   fs.rmSync(workDir, { recursive: true, force: true })
+  // After the suite no emulator holds a job.
+  expect(leftover).toEqual([])
 })
 
 /** acquire, run `echo ok`, release (verified): the round trip every transport must support. */
@@ -303,7 +304,8 @@ describe('placement and readiness', () => {
     const slow = settingsFor(nomadSettings({ addr: emu.address, readyTimeoutMs: 600_000 }), path.join(workDir, 'slow'))
     const ctx = acquireContext(slow, lease2, ac.signal)
     const p = nomadProvider.acquire(ctx)
-    while (!ctx.recorded.length) await new Promise(r => setTimeout(r, 10))
+    // Cancel during the ready wait: once the job is registered (the first record only says a register is on its way).
+    while (!ctx.recorded.some(r => r.resourceId)) await new Promise(r => setTimeout(r, 10))
     ac.abort(new Error('SIGTERM'))
     await expect(p).rejects.toThrow(/canceled/)
     expect((await nomadProvider.release(releaseContext(slow, lease2))).verified).toBe(true)

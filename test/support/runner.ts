@@ -17,9 +17,20 @@ interface ActionInputSpec {
   required?: boolean
 }
 
-export function actionInputs(): Record<string, ActionInputSpec> {
-  const doc = parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, ActionInputSpec> }
+export function actionInputs(file = 'action.yml'): Record<string, ActionInputSpec> {
+  const doc = parse(fs.readFileSync(path.join(ROOT, file), 'utf8')) as { inputs: Record<string, ActionInputSpec> }
   return doc.inputs
+}
+
+export type Stage = 'main' | 'post' | 'sweep'
+/** The action.yml a stage's inputs come from: the sweep sub-action has its own. */
+const ACTION_FILE: Record<Stage, string> = { main: 'action.yml', post: 'action.yml', sweep: 'sweep/action.yml' }
+
+/** The runner evaluates expressions in input defaults; the harness knows the two our actions use. */
+function evaluateDefault(value: string, env: NodeJS.ProcessEnv, githubToken: string): string {
+  const out = value.replace(/\$\{\{\s*github\.(token|repository)\s*\}\}/g, (_, k: string) => (k === 'token' ? githubToken : (env.GITHUB_REPOSITORY ?? '')))
+  if (out.includes('${{')) throw new Error(`runner harness: cannot evaluate the input default '${value}'`)
+  return out
 }
 
 export interface StepResult {
@@ -46,6 +57,8 @@ export interface StepOptions {
   discardStdout?: boolean
   /** Polled every 20 ms with the parsed GITHUB_STATE (e.g. to SIGKILL main right after a resource exists). */
   onState?: (child: ChildProcess, state: Record<string, string>) => void
+  /** What `${{ github.token }}` evaluates to in input defaults. */
+  githubToken?: string
 }
 
 export function newRunnerTemp(): string {
@@ -75,7 +88,7 @@ export function parseFileCommands(text: string): Record<string, string> {
   return out
 }
 
-export async function runStep(stage: 'main' | 'post', opts: StepOptions): Promise<StepResult> {
+export async function runStep(stage: Stage, opts: StepOptions): Promise<StepResult> {
   const commands = path.join(opts.runnerTemp, '_runner_file_commands')
   fs.mkdirSync(commands, { recursive: true })
   const id = `${stage}_${Date.now()}_${Math.random().toString(16).slice(2)}`
@@ -98,17 +111,18 @@ export async function runStep(stage: 'main' | 'post', opts: StepOptions): Promis
     GITHUB_RUN_ID: '4242',
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_JOB: 'e2e',
-    GITHUB_ACTION_PATH: ROOT,
+    GITHUB_ACTION_PATH: path.dirname(path.join(ROOT, ACTION_FILE[stage])),
     RUNNER_TEMP: opts.runnerTemp,
     ...files,
     ...opts.env
   }
-  for (const [name, spec] of Object.entries(actionInputs())) {
-    const value = opts.inputs[name] ?? spec.default ?? ''
+  const declared = actionInputs(ACTION_FILE[stage])
+  for (const [name, spec] of Object.entries(declared)) {
+    const value = opts.inputs[name] ?? evaluateDefault(spec.default ?? '', env, opts.githubToken ?? 'ghs_runner_harness_token')
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   }
   for (const name of Object.keys(opts.inputs)) {
-    if (!(name in actionInputs())) throw new Error(`test passes input '${name}' that action.yml does not declare`)
+    if (!(name in declared)) throw new Error(`test passes input '${name}' that ${ACTION_FILE[stage]} does not declare`)
   }
   for (const [k, v] of Object.entries(opts.state ?? {})) env[`STATE_${k}`] = v
 
@@ -138,6 +152,7 @@ export async function runStep(stage: 'main' | 'post', opts: StepOptions): Promis
     : undefined
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(res => child.on('close', (c, s) => res([c, s])))
   if (poll) clearInterval(poll)
+  holdForFailure(stage, code, signal, stdout, stderr)
   return {
     code,
     signal,
@@ -147,6 +162,18 @@ export async function runStep(stage: 'main' | 'post', opts: StepOptions): Promis
     state: parseFileCommands(fs.readFileSync(files.GITHUB_STATE, 'utf8')),
     summary: fs.readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')
   }
+}
+
+/** Hands the step's output to the test environment, which prints it if the test fails (test/support/quiet-environment.js). */
+function holdForFailure(stage: string, code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string): void {
+  const hold = (globalThis as { __offloadTestOutput?: (text: string) => void }).__offloadTestOutput
+  const tail = (s: string): string => (s.length > 65_536 ? `[… ${s.length - 65_536} characters cut …]${s.slice(-65_536)}` : s)
+  hold?.(`== dist/${stage} exited ${signal ?? code}
+-- stdout
+${tail(stdout)}
+-- stderr
+${tail(stderr)}
+`)
 }
 
 /** main, then post with main's state, as one job step would. */

@@ -10,7 +10,7 @@ import { redact } from '../../util/redact'
 import { longTimeout } from '../../util/timers'
 import type { AcquireContext, DelegatedJob, DelegatedOutcome, DelegatedProvider, ReleaseContext, ReleaseResult } from '../types'
 import { flueRunArgs } from './cli'
-import { isOurs, processesMentioning, readPidFile, stopGroups } from './processes'
+import { groupMembers, readPidFile, recordGroup, stopGroups, type ProcessGroupRecord } from './processes'
 import { parseResponse, type FlueRequest } from './protocol'
 import type { FlueReleaseSettings } from './spec'
 
@@ -21,6 +21,29 @@ const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g
 
 function tempDirFor(leaseId: string): string {
   return path.join(process.env.RUNNER_TEMP || os.tmpdir(), `offload-${leaseId}`)
+}
+
+/**
+ * The command's group, from the pid file the workflow writes into our private temp dir: accepted
+ * only as a group leader that started after our CLI did and runs our script (its argv names the
+ * temp dir), so a stale file whose pid was recycled points at nothing we would kill.
+ */
+function commandGroup(pidFile: string, dir: string, cli: ProcessGroupRecord | undefined): ProcessGroupRecord | undefined {
+  const rec = recordGroup(readPidFile(pidFile), 'command')
+  if (!rec || !cli || rec.startTime < cli.startTime) return undefined
+  try {
+    return fs.readFileSync(`/proc/${rec.pgid}/cmdline`, 'utf8').includes(dir) ? rec : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function recordedGroups(data: Record<string, unknown>): ProcessGroupRecord[] {
+  const list = Array.isArray(data.processGroups) ? (data.processGroups as unknown[]) : []
+  return list.filter((g): g is ProcessGroupRecord => {
+    const r = g as Partial<ProcessGroupRecord>
+    return typeof r === 'object' && r !== null && Number.isInteger(r.pgid) && typeof r.startTime === 'number' && typeof r.role === 'string'
+  })
 }
 
 export const flueProvider: DelegatedProvider<'flue', FlueReleaseSettings> = {
@@ -74,7 +97,18 @@ export const flueProvider: DelegatedProvider<'flue', FlueReleaseSettings> = {
     const spawnError = new Promise<never>((_, reject) =>
       child.once('error', err => reject(new ProviderError(`could not start the Flue CLI '${launch.command}': ${err.message} (check flue-cli)`)))
     )
-    ctx.record({ data: { tempDir: dir, pidFile, cliPid: child.pid } })
+    // The groups Offload started, with their leaders' start times: all release may ever signal.
+    const groups: ProcessGroupRecord[] = []
+    const cliGroup = recordGroup(child.pid, 'flue-cli')
+    if (cliGroup) groups.push(cliGroup)
+    ctx.record({ data: { tempDir: dir, pidFile, processGroups: groups } })
+    const watchCommand = setInterval(() => {
+      const cmd = commandGroup(pidFile, dir, cliGroup)
+      if (cmd && !groups.some(g => g.pgid === cmd.pgid && g.startTime === cmd.startTime)) {
+        groups.push(cmd)
+        ctx.record({ data: { processGroups: groups } })
+      }
+    }, 200)
 
     const tail = new TailBuffer(16 * 1024)
     let runIdSeen = false
@@ -101,8 +135,8 @@ export const flueProvider: DelegatedProvider<'flue', FlueReleaseSettings> = {
     let canceled = false
     let localTimeout = false
     const stop = (): void => {
-      const pgids = [readPidFile(pidFile), child.pid].filter((p): p is number => p !== undefined && isOurs(p, dir))
-      void stopGroups(pgids, 3000)
+      const cmd = commandGroup(pidFile, dir, cliGroup)
+      void stopGroups(cmd ? [...groups, cmd] : groups, 3000)
     }
     const onAbort = (): void => {
       canceled = true
@@ -120,6 +154,7 @@ export const flueProvider: DelegatedProvider<'flue', FlueReleaseSettings> = {
       ;[code, sig] = await Promise.race([new Promise<[number | null, NodeJS.Signals | null]>(res => child.once('close', (c, s) => res([c, s]))), spawnError])
     } finally {
       fallback.clear()
+      clearInterval(watchCommand)
       ctx.signal.removeEventListener('abort', onAbort)
     }
     if (canceled) return { exitCode: 130, timedOut: false, canceled: true }
@@ -151,27 +186,31 @@ export const flueProvider: DelegatedProvider<'flue', FlueReleaseSettings> = {
   async release(ctx: ReleaseContext<FlueReleaseSettings>): Promise<ReleaseResult> {
     const dir = (ctx.lease.data.tempDir as string | undefined) ?? tempDirFor(ctx.lease.leaseId)
     const pidFile = ctx.lease.data.pidFile as string | undefined
-    const cliPid = ctx.lease.data.cliPid as number | undefined
-    const pgids = [pidFile ? readPidFile(pidFile) : undefined, cliPid].filter((p): p is number => p !== undefined && isOurs(p, dir))
-    await stopGroups(pgids, 3000)
-    // Stragglers outside those groups (a command that started its own session) still name our files.
-    const left = processesMentioning(dir)
-    for (const pid of left) {
-      try {
-        process.kill(pid, 'SIGKILL')
-      } catch {
-        // gone
-      }
-    }
+    const groups = recordedGroups(ctx.lease.data)
+    // main may have been killed before it saw the command's pid file: the file still names it.
+    const cmd = pidFile
+      ? commandGroup(
+          pidFile,
+          dir,
+          groups.find(g => g.role === 'flue-cli')
+        )
+      : undefined
+    if (cmd && !groups.some(g => g.pgid === cmd.pgid)) groups.push(cmd)
+    const running = groups.filter(g => groupMembers(g.pgid).length > 0)
+    // Only these groups: a process that merely names our files (a user's tail -f) is not ours.
+    const left = await stopGroups(groups, 3000)
     fs.rmSync(dir, { recursive: true, force: true })
-    const remaining = processesMentioning(dir)
-    const verified = !fs.existsSync(dir) && remaining.length === 0
+    const dirLeft = fs.existsSync(dir)
+    const verified = !dirLeft && left.length === 0
+    const stopped = running.filter(g => !left.includes(g))
     return {
       verified,
       detail: verified
-        ? `removed ${dir}${pgids.length + left.length ? ` and stopped ${pgids.length + left.length} leftover process group(s)` : ''}`
-        : `could not fully clean up: ${fs.existsSync(dir) ? `${dir} remains` : ''} ${remaining.length ? `processes ${remaining.join(', ')} remain` : ''}`.trim(),
-      manualCleanup: verified ? undefined : `pkill -KILL -f ${JSON.stringify(dir)}; rm -rf ${JSON.stringify(dir)}`
+        ? `removed ${dir}${stopped.length ? ` and stopped ${stopped.length} leftover process group(s): ${stopped.map(g => `${g.role} ${g.pgid}`).join(', ')}` : ''}`
+        : [dirLeft ? `${dir} remains` : '', left.length ? `process groups ${left.map(g => g.pgid).join(', ')} remain` : ''].filter(Boolean).join('; '),
+      manualCleanup: verified
+        ? undefined
+        : [left.length ? `kill -KILL -- ${left.map(g => `-${g.pgid}`).join(' ')}` : '', `rm -rf ${JSON.stringify(dir)}`].filter(Boolean).join('; ')
     }
   },
 

@@ -118,7 +118,8 @@ export async function acquireInstance(ctx: AcquireContext<'vast'>, kind: RentKin
     cancel_unavail: true,
     label: data.vastLabel,
     env: {},
-    onstart: onstartScript(vs.apiUrl, ctx.ownership),
+    // The instance never outlives its budget either: remote-ttl's self-destroy deadline is capped by what vast-max-cost leaves at this price.
+    onstart: onstartScript(vs.apiUrl, cappedOwner(ctx, vs, p.pricePerHour, spent())),
     // Without `price` Vast rents on-demand at dph_total even after a bid search (vast-cli SKILL.md).
     ...(p.kind === 'bid' ? { price: p.bidPrice } : {})
   })
@@ -177,6 +178,13 @@ export async function acquireInstance(ctx: AcquireContext<'vast'>, kind: RentKin
       }
     }
   }
+}
+
+function cappedOwner(ctx: AcquireContext<'vast'>, vs: VastSettings, pricePerHour: number, spentUsd: number): AcquireContext['ownership'] {
+  const budget = budgetMs(vs, pricePerHour, spentUsd)
+  if (budget === undefined) return ctx.ownership
+  const capped = Math.min(Date.parse(ctx.ownership.expiresAt), Date.now() + budget)
+  return { ...ctx.ownership, expiresAt: new Date(capped).toISOString() }
 }
 
 function usable(p: PricedOffer, goneOffers: Set<number>, badMachines: Set<number>): boolean {

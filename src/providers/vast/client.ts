@@ -64,9 +64,13 @@ export function isDefiniteCreateError(err: unknown): boolean {
   return err.status >= 400 && err.status < 500 && ![408, 409, 425, 429].includes(err.status)
 }
 
+/** A 2xx answer whose shape Offload does not recognise: never read as a fact, asked again. */
+const UNRECOGNISED = 'unrecognised_answer'
+
 function isRetryable(err: unknown): boolean {
   if (err instanceof VastApiError) {
     if (err.status === undefined) return isConnectionError(err.cause) || isTimeout(err.cause)
+    if (err.code === UNRECOGNISED) return true
     return err.status === 429 || err.status === 408 || (err.status >= 500 && err.status <= 599)
   }
   return isConnectionError(err) || isTimeout(err)
@@ -158,7 +162,7 @@ export interface VastInstance {
   startDate?: number
 }
 
-function toInstance(raw: unknown): VastInstance | undefined {
+export function toInstance(raw: unknown): VastInstance | undefined {
   const r = InstanceSchema.safeParse(raw)
   if (!r.success) return undefined
   const i = r.data
@@ -233,6 +237,10 @@ export class VastClient {
   async call(method: string, path: string, opts: CallOptions): Promise<unknown> {
     const once = (): Promise<unknown> => this.once(method, path, opts)
     if (!opts.retry) return once()
+    return this.retrying(method, path, once)
+  }
+
+  private retrying<T>(method: string, path: string, once: () => Promise<T>): Promise<T> {
     return withRetry(once, {
       attempts: this.tuning.retryAttempts,
       baseDelayMs: this.tuning.retryBaseMs,
@@ -357,23 +365,33 @@ export class VastClient {
     return { id }
   }
 
-  /** GET /api/v0/instances/{id}/ — undefined when gone (instances null, [], or 404). */
+  /**
+   * GET /api/v0/instances/{id}/ — undefined when gone: only `{"instances": null}`,
+   * `{"instances": []}` or a 404 say so (shared/reference/vast-api.md §6). Any other answer (`{}`,
+   * a list without this instance, an object that is not an instance) is not evidence either way:
+   * it is asked again, and then thrown, so release never skips a DELETE on a misread answer.
+   */
   async getInstance(id: number | string): Promise<VastInstance | undefined> {
     const path = `/api/v0/instances/${id}/`
-    let body: unknown
-    try {
-      body = await this.call('GET', path, { retry: true })
-    } catch (err) {
-      if (err instanceof VastApiError && err.status === 404 && !isAuthError(err)) return undefined
-      throw err
-    }
-    const rec = asRecord(body)
-    let one: unknown = 'instances' in rec ? rec.instances : 'instance' in rec ? rec.instance : rec.id !== undefined ? rec : rec.data
-    if (Array.isArray(one)) one = one.find(i => String(asRecord(i).id) === String(id))
-    if (one === null || one === undefined) return undefined
-    const inst = toInstance(one)
-    if (!inst) throw new VastApiError('GET', path, 200, 'bad_response', 'the instance object could not be read')
-    return inst
+    return this.retrying('GET', path, async () => {
+      let body: unknown
+      try {
+        body = await this.once('GET', path, { retry: false })
+      } catch (err) {
+        if (err instanceof VastApiError && err.status === 404 && !isAuthError(err)) return undefined
+        throw err
+      }
+      const rec = asRecord(body)
+      let one: unknown = 'instances' in rec ? rec.instances : 'instance' in rec ? rec.instance : String(rec.id) === String(id) ? rec : undefined
+      if (one === null || (Array.isArray(one) && one.length === 0)) return undefined
+      if (Array.isArray(one)) one = one.find(i => String(asRecord(i).id) === String(id))
+      const inst = one === undefined ? undefined : toInstance(one)
+      if (!inst || String(inst.id) !== String(id)) {
+        const shape = redactVast(JSON.stringify(body) ?? String(body), [this.settings.apiKey]).slice(0, 120)
+        throw new VastApiError('GET', path, 200, UNRECOGNISED, `an answer that is neither instance ${id} nor "gone": ${shape}`)
+      }
+      return inst
+    })
   }
 
   /** Every instance whose label is exactly `label` (server-side filter, checked again here), all pages. */

@@ -6,10 +6,13 @@ import { readLeaseData } from './lease-data'
 import { costOf, releaseVast } from './release'
 import { tuningOf } from './settings'
 import { HostKeyPin, SshShell, describeEndpoint, probeSsh, type SshEndpoint, type SshOptions } from './ssh'
+import { costRowsOf } from './cost'
+import { watchVast } from './watch'
 
 export { readVastSettings } from './inputs'
 export type { VastSettings } from './settings'
 import type { VastReleaseSettings } from './settings'
+export { maxLifetimeMs } from './watch'
 
 export const VAST_DEFAULT_REMOTE_DIR = '/workspace/offload'
 
@@ -70,5 +73,7 @@ export const vastProvider: ShellProvider<'vast', VastReleaseSettings> = {
   costEstimate: lease => costOf(readLeaseData(lease).vastInstances ?? {}, []),
   attach,
   // The account key stays with the owner: reconnecting is SSH with the per-run key (a secret).
-  forLeaseFile: settings => ({ settings: { ...settings.vast, apiKey: '' }, mask: [] })
+  forLeaseFile: settings => ({ settings: { ...settings.vast, apiKey: '' }, mask: [] }),
+  watch: watchVast,
+  costRows: lease => costRowsOf(readLeaseData(lease).vastInstances ?? {})
 }

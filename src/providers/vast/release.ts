@@ -3,6 +3,7 @@ import * as core from '@actions/core'
 import { errorMessage } from '../../util/errors'
 import type { ReleaseContext, ReleaseResult } from '../types'
 import { VastClient, isAuthError, type VastInstance } from './client'
+import { costRowsOf, withEnds } from './cost'
 import { readLeaseData, type VastInstanceRecord } from './lease-data'
 import { tuningOf, type VastReleaseSettings, type VastTuning } from './settings'
 import { inert } from '../../report/inert'
@@ -158,13 +159,15 @@ export async function releaseVast(ctx: ReleaseContext<VastReleaseSettings>): Pro
   }
 
   const costUsd = costOf(records, results)
+  const costRows = costRowsOf(withEnds(records, results))
   const failed = results.filter(r => !r.verified)
   if (!results.length && sweepError) {
     return {
       verified: false,
       detail: `could not look up the Vast instance labelled '${label}': ${sweepError}`,
       manualCleanup: `vastai show instances  # destroy the one labelled '${label}' with: vastai destroy instance <id>`,
-      costUsd
+      costUsd,
+      costRows
     }
   }
   if (sweepError) core.warning(`Could not check for other Vast instances labelled '${label}': ${inert(sweepError)}`)
@@ -183,8 +186,9 @@ export async function releaseVast(ctx: ReleaseContext<VastReleaseSettings>): Pro
         failed.map(f => f.id),
         vs.apiUrl
       ),
-      costUsd
+      costUsd,
+      costRows
     }
   }
-  return { verified: true, detail: `Vast: ${detail}`, costUsd }
+  return { verified: true, detail: `Vast: ${detail}`, costUsd, costRows }
 }

@@ -719,6 +719,8 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
         job.ModifyIndex = job.JobModifyIndex = idx
         job.Status = 'pending'
         job.Stop = false
+        // Nomad stamps every registered version (api/jobs.go Job.SubmitTime, nanoseconds).
+        job.SubmitTime = nowNs()
         const ev: EvalRecord = {
           ID: randomUUID(),
           Namespace: ns,
@@ -749,6 +751,39 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
           },
           ev.CreateIndex
         )
+      }
+
+      if (p === '/v1/jobs' && method === 'GET') {
+        // List Jobs (api-docs/jobs): list-jobs, an ID prefix, the namespace (* = all), JobListStub
+        // entries sorted by ID; Meta only with meta=true (Nomad >= 1.6), so clients read it per job.
+        requireCap(token, ['list-jobs'])
+        await blockIfAsked(q, 'jobs', req)
+        const prefix = q.get('prefix') ?? ''
+        const ns = nsOf(q)
+        const withMeta = parseBool(q.get('meta') ?? 'false') === true
+        const list = [...jobs.values()]
+          .filter(r => (ns === '*' || r.job.Namespace === ns) && r.job.ID.startsWith(prefix))
+          .sort((a, b) => (a.job.ID < b.job.ID ? -1 : a.job.ID > b.job.ID ? 1 : 0))
+          .map(r => ({
+            ID: r.job.ID,
+            ParentID: '',
+            Name: r.job.Name,
+            Namespace: r.job.Namespace,
+            Datacenters: r.job.Datacenters,
+            Type: r.job.Type,
+            Priority: r.job.Priority ?? 50,
+            Periodic: false,
+            ParameterizedJob: false,
+            Stop: r.job.Stop,
+            Status: r.job.Status,
+            StatusDescription: '',
+            ...(withMeta ? { Meta: r.job.Meta ?? null } : {}),
+            CreateIndex: r.createIndex,
+            ModifyIndex: r.modifyIndex,
+            JobModifyIndex: r.modifyIndex,
+            SubmitTime: r.job.SubmitTime
+          }))
+        return send(200, list, tableIndex.jobs)
       }
 
       let m = /^\/v1\/job\/([^/]+)(\/allocations|\/evaluations)?$/.exec(p)

@@ -149,6 +149,11 @@ export interface VastFake {
   /** What the instance billed so far by the fake's clock: dph while not stopped, STORAGE_DPH while stopped. */
   billedUsd(id: number | string): number
   setRateLimitEvery(n: number | undefined): void
+  /**
+   * The next `times` GETs of /api/v0/instances/{id}/ answer 200 with `body` (a shape Offload must
+   * not take for "gone", e.g. {}), whatever the instance's real state.
+   */
+  answerInstanceGets(body: unknown, times?: number): void
   close(): Promise<void>
 }
 
@@ -377,6 +382,7 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
     return inst
   }
 
+  const oddAnswers: { body: unknown; left: number } = { body: undefined, left: 0 }
   const json = (res: http.ServerResponse, status: number, body: unknown): number => {
     res.writeHead(status, { 'content-type': 'application/json' })
     res.end(JSON.stringify(body))
@@ -489,6 +495,10 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
     if (mm) {
       const inst = instances.get(Number(mm[1]))
       if (m === 'GET') {
+        if (oddAnswers.left > 0) {
+          oddAnswers.left--
+          return json(res, 200, oddAnswers.body)
+        }
         if (!inst) return json(res, 200, { instances: null })
         if (inst.deleted) return json(res, 200, { instances: [] })
         await advance(inst)
@@ -676,6 +686,10 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
     billedUsd: id => billed(get(id)),
     setRateLimitEvery: n => {
       rateLimitEvery = n
+    },
+    answerInstanceGets: (body, times = Infinity) => {
+      oddAnswers.body = body
+      oddAnswers.left = times
     },
     close: async () => {
       await Promise.all([...instances.values()].map(stopRemote))
