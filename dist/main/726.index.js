@@ -32,6 +32,8 @@ var sink = __webpack_require__(187);
 var errors = __webpack_require__(17);
 // EXTERNAL MODULE: ./src/util/redact.ts
 var redact = __webpack_require__(767);
+// EXTERNAL MODULE: ./src/util/timers.ts
+var timers = __webpack_require__(3472);
 ;// CONCATENATED MODULE: ./src/providers/flue/cli.ts
 
 
@@ -86,31 +88,60 @@ function flueRunArgs(settings, requestFile) {
 
 ;// CONCATENATED MODULE: ./src/providers/flue/processes.ts
 
-/**
- * Process-group control for the Flue CLI and the command its workflow starts. Both run in their
- * own process groups; a group is only signalled while its leader still looks like ours (its
- * command line mentions our private temp directory), so a recycled pid is never hit.
- */
-function isOurs(pid, marker) {
+/** Fields of /proc/<pid>/stat, read after the `(comm)` field (which may itself hold spaces or ')'). */
+function procStat(pid) {
     if (!Number.isInteger(pid) || pid <= 1)
-        return false;
+        return undefined;
+    let text;
     try {
-        return external_node_fs_.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker);
+        text = external_node_fs_.readFileSync(`/proc/${pid}/stat`, 'utf8');
     }
     catch {
-        return false;
+        return undefined;
     }
+    const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    // rest[0] is field 3 (state), so field N is rest[N - 3].
+    const pgrp = Number(rest[2]);
+    const startTime = Number(rest[19]);
+    if (!rest[0] || !Number.isInteger(pgrp) || !Number.isFinite(startTime))
+        return undefined;
+    return { state: rest[0], pgrp, startTime };
 }
-function groupAlive(pgid) {
-    if (!Number.isInteger(pgid) || pgid <= 1)
-        return false;
-    try {
-        process.kill(-pgid, 0);
-        return true;
+/** A record for a group leader that is running now (pid = pgid), or undefined. */
+function recordGroup(pid, role) {
+    if (pid === undefined)
+        return undefined;
+    const st = procStat(pid);
+    if (!st || st.pgrp !== pid || st.state === 'Z')
+        return undefined;
+    return { pgid: pid, startTime: st.startTime, role };
+}
+/** Live (non-zombie) members of a process group, found through /proc. */
+function groupMembers(pgid) {
+    const out = [];
+    for (const entry of external_node_fs_.readdirSync('/proc')) {
+        const pid = Number(entry);
+        if (!Number.isInteger(pid) || pid <= 1 || pid === process.pid)
+            continue;
+        const st = procStat(pid);
+        if (st && st.pgrp === pgid && st.state !== 'Z')
+            out.push(pid);
     }
-    catch {
+    return out;
+}
+/**
+ * Is this still the group Offload recorded? While its leader lives, the leader's start time must
+ * match. Once the leader is gone the group id cannot have been reused (Linux keeps a pid number
+ * allocated while any group or session uses it), so the remaining members are ours if each of
+ * them started no earlier than the leader did.
+ */
+function isRecordedGroup(rec) {
+    if (!Number.isInteger(rec.pgid) || rec.pgid <= 1 || rec.pgid === process.pid)
         return false;
-    }
+    const leader = procStat(rec.pgid);
+    if (leader && leader.state !== 'Z')
+        return leader.startTime === rec.startTime && leader.pgrp === rec.pgid;
+    return groupMembers(rec.pgid).every(pid => (procStat(pid)?.startTime ?? Infinity) >= rec.startTime);
 }
 function signalGroup(pgid, signal) {
     // Never -0 or -1: those are our own group and every process we may signal.
@@ -132,27 +163,25 @@ function readPidFile(file) {
         return undefined;
     }
 }
-/** Processes whose command line mentions marker (our temp dir): what release must leave none of. */
-function processesMentioning(marker) {
-    const found = [];
-    for (const entry of external_node_fs_.readdirSync('/proc')) {
-        const pid = Number(entry);
-        if (Number.isInteger(pid) && pid !== process.pid && isOurs(pid, marker))
-            found.push(pid);
-    }
-    return found;
-}
-/** TERM the groups, then KILL whatever is left after graceMs. */
-async function stopGroups(pgids, graceMs) {
-    const targets = pgids.filter(groupAlive);
+/**
+ * TERM the recorded groups that are still ours, KILL what is left after graceMs, and wait (up to
+ * a second more) until they are gone. Returns the groups that still have live members.
+ */
+async function stopGroups(groups, graceMs) {
+    const targets = groups.filter(g => isRecordedGroup(g) && groupMembers(g.pgid).length > 0);
+    const alive = () => targets.filter(g => groupMembers(g.pgid).length > 0);
+    const waitFor = async (ms) => {
+        const deadline = Date.now() + ms;
+        while (Date.now() < deadline && alive().length)
+            await new Promise(r => setTimeout(r, 50));
+    };
     for (const g of targets)
-        signalGroup(g, 'SIGTERM');
-    const deadline = Date.now() + graceMs;
-    while (Date.now() < deadline && targets.some(groupAlive))
-        await new Promise(r => setTimeout(r, 100));
-    for (const g of targets)
-        if (groupAlive(g))
-            signalGroup(g, 'SIGKILL');
+        signalGroup(g.pgid, 'SIGTERM');
+    await waitFor(graceMs);
+    for (const g of alive())
+        signalGroup(g.pgid, 'SIGKILL');
+    await waitFor(1000);
+    return alive();
 }
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
@@ -213,12 +242,36 @@ function parseResponse(stdout) {
 
 
 
+
 const OUTPUT_LIMIT = 10 * 1024 * 1024;
 /** Protocol responses carry up to 2 × 10 MiB of output, JSON-escaped; more means something is wrong. */
 const STDOUT_CAP = 96 * 1024 * 1024;
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 function tempDirFor(leaseId) {
     return external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), `offload-${leaseId}`);
+}
+/**
+ * The command's group, from the pid file the workflow writes into our private temp dir: accepted
+ * only as a group leader that started after our CLI did and runs our script (its argv names the
+ * temp dir), so a stale file whose pid was recycled points at nothing we would kill.
+ */
+function commandGroup(pidFile, dir, cli) {
+    const rec = recordGroup(readPidFile(pidFile), 'command');
+    if (!rec || !cli || rec.startTime < cli.startTime)
+        return undefined;
+    try {
+        return external_node_fs_.readFileSync(`/proc/${rec.pgid}/cmdline`, 'utf8').includes(dir) ? rec : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function recordedGroups(data) {
+    const list = Array.isArray(data.processGroups) ? data.processGroups : [];
+    return list.filter((g) => {
+        const r = g;
+        return typeof r === 'object' && r !== null && Number.isInteger(r.pgid) && typeof r.startTime === 'number' && typeof r.role === 'string';
+    });
 }
 const flueProvider = {
     kind: 'delegated',
@@ -267,7 +320,19 @@ const flueProvider = {
             env: cliEnv()
         });
         const spawnError = new Promise((_, reject) => child.once('error', err => reject(new errors/* ProviderError */.mZ(`could not start the Flue CLI '${launch.command}': ${err.message} (check flue-cli)`))));
-        ctx.record({ data: { tempDir: dir, pidFile, cliPid: child.pid } });
+        // The groups Offload started, with their leaders' start times: all release may ever signal.
+        const groups = [];
+        const cliGroup = recordGroup(child.pid, 'flue-cli');
+        if (cliGroup)
+            groups.push(cliGroup);
+        ctx.record({ data: { tempDir: dir, pidFile, processGroups: groups } });
+        const watchCommand = setInterval(() => {
+            const cmd = commandGroup(pidFile, dir, cliGroup);
+            if (cmd && !groups.some(g => g.pgid === cmd.pgid && g.startTime === cmd.startTime)) {
+                groups.push(cmd);
+                ctx.record({ data: { processGroups: groups } });
+            }
+        }, 200);
         const tail = new sink/* TailBuffer */.v(16 * 1024);
         let runIdSeen = false;
         let head = '';
@@ -293,15 +358,15 @@ const flueProvider = {
         let canceled = false;
         let localTimeout = false;
         const stop = () => {
-            const pgids = [readPidFile(pidFile), child.pid].filter((p) => p !== undefined && isOurs(p, dir));
-            void stopGroups(pgids, 3000);
+            const cmd = commandGroup(pidFile, dir, cliGroup);
+            void stopGroups(cmd ? [...groups, cmd] : groups, 3000);
         };
         const onAbort = () => {
             canceled = true;
             stop();
         };
         ctx.signal.addEventListener('abort', onAbort, { once: true });
-        const fallback = setTimeout(() => {
+        const fallback = (0,timers/* longTimeout */.mD)(() => {
             localTimeout = true;
             stop();
         }, settings.commandTimeoutMs + 60_000);
@@ -312,7 +377,8 @@ const flueProvider = {
             [code, sig] = await Promise.race([new Promise(res => child.once('close', (c, s) => res([c, s]))), spawnError]);
         }
         finally {
-            clearTimeout(fallback);
+            fallback.clear();
+            clearInterval(watchCommand);
             ctx.signal.removeEventListener('abort', onAbort);
         }
         if (canceled)
@@ -346,28 +412,28 @@ const flueProvider = {
     async release(ctx) {
         const dir = ctx.lease.data.tempDir ?? tempDirFor(ctx.lease.leaseId);
         const pidFile = ctx.lease.data.pidFile;
-        const cliPid = ctx.lease.data.cliPid;
-        const pgids = [pidFile ? readPidFile(pidFile) : undefined, cliPid].filter((p) => p !== undefined && isOurs(p, dir));
-        await stopGroups(pgids, 3000);
-        // Stragglers outside those groups (a command that started its own session) still name our files.
-        const left = processesMentioning(dir);
-        for (const pid of left) {
-            try {
-                process.kill(pid, 'SIGKILL');
-            }
-            catch {
-                // gone
-            }
-        }
+        const groups = recordedGroups(ctx.lease.data);
+        // main may have been killed before it saw the command's pid file: the file still names it.
+        const cmd = pidFile
+            ? commandGroup(pidFile, dir, groups.find(g => g.role === 'flue-cli'))
+            : undefined;
+        if (cmd && !groups.some(g => g.pgid === cmd.pgid))
+            groups.push(cmd);
+        const running = groups.filter(g => groupMembers(g.pgid).length > 0);
+        // Only these groups: a process that merely names our files (a user's tail -f) is not ours.
+        const left = await stopGroups(groups, 3000);
         external_node_fs_.rmSync(dir, { recursive: true, force: true });
-        const remaining = processesMentioning(dir);
-        const verified = !external_node_fs_.existsSync(dir) && remaining.length === 0;
+        const dirLeft = external_node_fs_.existsSync(dir);
+        const verified = !dirLeft && left.length === 0;
+        const stopped = running.filter(g => !left.includes(g));
         return {
             verified,
             detail: verified
-                ? `removed ${dir}${pgids.length + left.length ? ` and stopped ${pgids.length + left.length} leftover process group(s)` : ''}`
-                : `could not fully clean up: ${external_node_fs_.existsSync(dir) ? `${dir} remains` : ''} ${remaining.length ? `processes ${remaining.join(', ')} remain` : ''}`.trim(),
-            manualCleanup: verified ? undefined : `pkill -KILL -f ${JSON.stringify(dir)}; rm -rf ${JSON.stringify(dir)}`
+                ? `removed ${dir}${stopped.length ? ` and stopped ${stopped.length} leftover process group(s): ${stopped.map(g => `${g.role} ${g.pgid}`).join(', ')}` : ''}`
+                : [dirLeft ? `${dir} remains` : '', left.length ? `process groups ${left.map(g => g.pgid).join(', ')} remain` : ''].filter(Boolean).join('; '),
+            manualCleanup: verified
+                ? undefined
+                : [left.length ? `kill -KILL -- ${left.map(g => `-${g.pgid}`).join(' ')}` : '', `rm -rf ${JSON.stringify(dir)}`].filter(Boolean).join('; ')
         };
     },
     keptInstructions(ctx) {

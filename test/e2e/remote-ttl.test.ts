@@ -75,8 +75,8 @@ describe('remote-ttl on Nomad: the keep-alive ends the task at the deadline', ()
     const allocs = e.allocations()
     expect(allocs).toHaveLength(2)
     const job = e.jobs()[0].job as unknown as { TaskGroups: Array<{ MaxRunDuration: number }>; Meta: Record<string, string> }
-    // Nomad's own limit is the same TTL; the ownership expiry is the deadline.
-    // The TTL rounded up to the second the remote counts in.
+    // Nomad's own limit is the same TTL, counted in whole seconds up to the expiry (itself rounded
+    // up to a second), so 20 s of remote-ttl registers as 20 or 21 s.
     expect(job.TaskGroups[0].MaxRunDuration).toBeLessThanOrEqual(21e9)
     expect(job.TaskGroups[0].MaxRunDuration).toBeGreaterThanOrEqual(19e9)
     await until('both allocations to complete', () => allocs.every(a => a.ClientStatus === 'complete'))
