@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import * as core from '@actions/core'
-import { utils } from 'ssh2'
 import type { Client } from 'ssh2'
 import type { RemoteShell } from '../../remote/shell'
 import { ProviderError } from '../../util/errors'
@@ -8,6 +7,7 @@ import { maskSecret } from '../../util/redact'
 import { formatMs } from '../../util/units'
 import type { AcquireContext } from '../types'
 import { onstartScript } from './onstart'
+import { generateSshKeyPair } from './ssh-key'
 import { VastApiError, VastClient, isAuthError, isDefiniteCreateError, isOfferGone, type VastInstance } from './client'
 import { readLeaseData, vastLabel, type VastInstanceRecord, type VastLeaseData } from './lease-data'
 import { budgetMs, findOffers, type PricedOffer, type RentKind } from './offers'
@@ -91,7 +91,7 @@ export async function acquireInstance(ctx: AcquireContext<'vast'>, kind: RentKin
 
   // Per-run key: the private half lives in this process's memory, and in the lease file (0600,
   // RUNNER_TEMP) when later steps of the job run on the lease.
-  const keys = utils.generateKeyPairSync('ed25519', { comment: `offload-${ctx.lease.leaseId}` })
+  const keys = generateSshKeyPair(`offload-${ctx.lease.leaseId}`)
   maskSecret(keys.private)
   ctx.shareSecret(SSH_KEY_SECRET, keys.private)
   // One pin per instance: a retry on another machine meets another host key, legitimately.
