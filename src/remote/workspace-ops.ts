@@ -84,9 +84,17 @@ export async function syncArchive(
   const mismatch = received && (!sent.complete || !digestsMatch(sent.digest(), received))
   if (exitCode !== 0 || !received || mismatch) {
     await abort()
-    const remoteSays = redact(stderr.text().trim() || stdout.text().replace(/^offload-received .*$/m, '').trim())
+    const remoteSays = redact(
+      stderr.text().trim() ||
+        stdout
+          .text()
+          .replace(/^offload-received .*$/m, '')
+          .trim()
+    )
     if (mismatch)
-      throw new ProviderError(`${transferBroken(what, sent.digest(), received)}; ${remoteDir} was left as it was${remoteSays ? `. The remote said: ${remoteSays}` : ''}`)
+      throw new ProviderError(
+        `${transferBroken(what, sent.digest(), received)}; ${remoteDir} was left as it was${remoteSays ? `. The remote said: ${remoteSays}` : ''}`
+      )
     if (exitCode !== 0)
       throw new ProviderError(
         `extracting the ${label} archive (tar, ${codec}) into ${remoteDir} failed (exit ${exitCode}): ${remoteSays || 'no output'}. The remote needs sh, find, tar, tee, mkfifo, wc and gzip (or zstd).`
@@ -273,10 +281,21 @@ export async function downloadPaths(
       `${what} did not arrive intact: the remote sent ${describeDigest(sent)}, the runner received ${describeDigest(received.digest())} (cut short or altered on the way); the ${report.written} entries written may be incomplete`
     )
   if (exitCode !== 0 || extractError) {
-    const why = redact(stderr.text().replace(/^offload-sent .*$/m, '').trim()) || extractError?.message || 'no output'
+    const why =
+      redact(
+        stderr
+          .text()
+          .replace(/^offload-sent .*$/m, '')
+          .trim()
+      ) ||
+      extractError?.message ||
+      'no output'
     throw new ProviderError(`downloading ${paths.join(', ')} from ${remoteDir} failed (exit ${exitCode}, ${report.written} entries written): ${why}`)
   }
-  if (!sent) throw new ProviderError(`${what}: the remote did not report what it sent (its output was cut short?); the ${report.written} entries written may be incomplete`)
+  if (!sent)
+    throw new ProviderError(
+      `${what}: the remote did not report what it sent (its output was cut short?); the ${report.written} entries written may be incomplete`
+    )
   if (!sent.sha256) core.info(`${label}: the remote has no sha256sum, openssl, busybox or shasum: the transfer was checked by its byte count only`)
   return report.written
 }

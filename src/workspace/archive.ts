@@ -131,8 +131,7 @@ export function createArchive(plan: ArchivePlan, opts: ArchiveOptions = {}): Arc
   const done = (async () => {
     const tools = choice === 'in-process' || opts.level !== undefined ? undefined : await runnerTools()
     const native = !!tools && canPackNatively(tools, codec, plan)
-    if (choice === 'native' && !native)
-      throw new Error(`OFFLOAD_ARCHIVE_PACKER=native, but the runner has no GNU tar and ${codec} program for this archive`)
+    if (choice === 'native' && !native) throw new Error(`OFFLOAD_ARCHIVE_PACKER=native, but the runner has no GNU tar and ${codec} program for this archive`)
     packer = native ? 'native' : 'in-process'
     if (native)
       await packNatively(

@@ -46,8 +46,7 @@ export function packNatively(
     ['--create', '--file=-', '--format=gnu', '--owner=0', '--group=0', '--numeric-owner', '--hard-dereference', '--no-recursion', '--null', '--files-from=-'],
     { cwd: plan.root, stdio: ['pipe', 'pipe', 'pipe'] }
   )
-  const compressor =
-    codec === 'zstd' ? ['zstd', '-1', '-T0', '-q', '-c'] : tools.pigz ? ['pigz', '-1', '-c'] : ['gzip', '-1', '-c']
+  const compressor = codec === 'zstd' ? ['zstd', '-1', '-T0', '-q', '-c'] : tools.pigz ? ['pigz', '-1', '-c'] : ['gzip', '-1', '-c']
   const comp = spawn(compressor[0], compressor.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] })
   const children: ChildProcess[] = [tar, comp]
   const stderrOf = new Map<ChildProcess, string>()
@@ -58,6 +57,7 @@ export function packNatively(
   const tarBytes = new Transform({
     transform(chunk: Buffer, _enc, done) {
       onTarBytes(chunk.length)
+      noteStreamed(chunk.length)
       done(null, chunk)
     }
   })
@@ -97,7 +97,8 @@ export function packNatively(
       if (lines.some(l => CHANGED.test(l))) throw new WorkspaceChangedError(lines)
       throw new Error(`packing the workspace with tar failed (${t.signal ?? `exit ${t.code}`}): ${lines.join('; ') || 'no output'}`)
     }
-    if (z.code !== 0) throw new Error(`compressing the workspace with ${compressor[0]} failed (${z.signal ?? `exit ${z.code}`}): ${stderrOf.get(comp)!.trim() || 'no output'}`)
+    if (z.code !== 0)
+      throw new Error(`compressing the workspace with ${compressor[0]} failed (${z.signal ?? `exit ${z.code}`}): ${stderrOf.get(comp)!.trim() || 'no output'}`)
     // Everything the compressor wrote has been handed on before `out` ends.
     if (!counted.writableFinished) await new Promise(r => counted.once('finish', r))
     await new Promise<void>(r => (counted.readableEnded ? r() : counted.once('end', () => r())))

@@ -32,8 +32,7 @@ function describeTree(root: string): Record<string, string> {
       else if (st.isDirectory()) {
         out[r] = `dir ${mode}`
         walk(r)
-      } else
-        out[r] = `file ${mode} ${st.size} ${createHash('sha256').update(fs.readFileSync(abs)).digest('hex').slice(0, 12)} ${Math.floor(st.mtimeMs / 1000)}`
+      } else out[r] = `file ${mode} ${st.size} ${createHash('sha256').update(fs.readFileSync(abs)).digest('hex').slice(0, 12)} ${Math.floor(st.mtimeMs / 1000)}`
     }
   }
   walk('')
@@ -131,7 +130,9 @@ describe('native and in-process packing', () => {
       // Appends for as long as the pack takes: its size moves while it is being read.
       const writer: ChildProcess = spawn('sh', ['-c', `while :; do echo more >> '${grow}'; done`], { stdio: 'ignore' })
       try {
-        await expect(syncWith(plan, packer, 'zstd')).rejects.toThrow(/the workspace changed while it was being packed: growing\.log: file changed as we read it/)
+        await expect(syncWith(plan, packer, 'zstd')).rejects.toThrow(
+          /the workspace changed while it was being packed: growing\.log: file changed as we read it/
+        )
       } finally {
         writer.kill('SIGKILL')
       }
