@@ -210,6 +210,8 @@ async function sync(shell: RemoteShell, step: Step, out: StepOutcome, signal: Ab
   }
   let codec: ArchiveCodec = 'gzip'
   const { ms } = await phase(`Offload: sync ${plan.files.length} files to ${settings.remoteDir}`, async () => {
+    // Epoch ms, for bench/run.ts's provisioning row (remote reachable → sync starts).
+    core.debug(`sync starts at ${Date.now()}`)
     codec = await remoteCodec(shell, signal)
     const archive = createArchive(plan, { codec })
     out.archiveBytes = archive.bytes
