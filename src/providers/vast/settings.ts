@@ -83,7 +83,7 @@ export const DEFAULT_TUNING: VastTuning = {
   pollMinMs: 2000,
   pollMaxMs: 10_000,
   probeMinMs: 100,
-  probeMaxMs: 2000,
+  probeMaxMs: 1000,
   connectTimeoutMs: 20_000,
   retryBaseMs: 2000,
   retryMaxMs: 30_000,
