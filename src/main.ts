@@ -216,6 +216,8 @@ async function sync(shell: RemoteShell, step: Step, lease: LeaseState, out: Step
     settings.leaseScope === 'job' || step.attachTo ? new (await import('./remote/resync')).LeaseSync(lease.leaseId, settings.remoteDir, plan) : undefined
   let codec: ArchiveCodec = 'gzip'
   const { ms } = await phase(`Offload: sync ${plan.files.length} files to ${settings.remoteDir}`, async () => {
+    // Epoch ms, for bench/run.ts's provisioning row (remote reachable → sync starts).
+    core.debug(`sync starts at ${Date.now()}`)
     codec = await remoteCodec(shell, signal)
     const delta = step.attachTo && settings.syncMode === 'auto' ? await onLease?.incremental(shell, codec, signal) : undefined
     if (typeof delta === 'object') {
