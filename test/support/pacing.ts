@@ -12,7 +12,8 @@ export const FAST_PACING: { nomad: Partial<NomadTuning>; vast: Partial<VastTunin
   vast: {
     pollMinMs: 20,
     pollMaxMs: 100,
-    probeIntervalMs: 100,
+    probeMinMs: 20,
+    probeMaxMs: 200,
     connectTimeoutMs: 10_000,
     retryBaseMs: 10,
     retryMaxMs: 80,
