@@ -214,7 +214,7 @@ describe('vast spend control end to end (dist bundles, fake API + real sshd)', (
       inputs: inputs(f, { run: 'true', 'vast-fallback': 'spot' })
     })
     expect(main.code).toBe(1)
-    expect(main.stdout).toMatch(/::error::Input 'vast-fallback': 'spot' is not valid/)
+    expect(main.stdout).toMatch(/::error::Input 'vast-fallback': 'spot' is not one of: none, on-demand/)
     expect(f.requests).toHaveLength(0)
   })
 })
