@@ -24,9 +24,11 @@ import { CACHE_PROBE_SCRIPT } from './scripts'
  * a chunk of its own only when cache-paths is set. The cache passes through the runner:
  * - restore: restoreCache unpacks the entry into a staging directory under RUNNER_TEMP, its
  *   manifest (src/cache/manifest.ts) is checked, and each cached tree is streamed to its remote
- *   directory with the sync's archive and codec (the directory's contents are replaced);
- * - save: each remote directory comes back as the download does (src/remote/safe-extract.ts:
- *   the remote is untrusted), a manifest is written beside them, and saveCache stores the lot.
+ *   directory with the sync's archive, codec and byte count + SHA-256 check (syncArchive; the
+ *   directory's contents are replaced);
+ * - save: each remote directory comes back as the download does, checked the same way
+ *   (downloadPaths, src/remote/safe-extract.ts: the remote is untrusted), a manifest is written
+ *   beside them, and saveCache stores the lot.
  * Nothing here fails the step: a miss is a log line, a broken service or a refused entry a warning.
  *
  * The entry holds one directory, offload-cache-<hash of cache-paths>, so that @actions/cache's
@@ -197,7 +199,7 @@ export class RemoteCache {
           }
           const plan = await planOf(tree)
           const archive = createArchive(plan, { codec })
-          await syncArchive(shell, archive, t.abs, codec, signal)
+          await syncArchive(shell, archive, t.abs, codec, signal, { label: `cache restore of ${p.input}` })
           this.restoredBytes += plan.bytes
           core.info(`Restored ${p.input} (${plan.files.length} entries, ${formatBytes(plan.bytes)}) to ${t.abs}`)
         }
@@ -231,6 +233,7 @@ export class RemoteCache {
         const dir = path.join(root, this.entryName)
         fs.mkdirSync(dir)
         const targets = await this.targets(shell, signal)
+        const codec = await remoteCodec(shell, signal)
         let any = false
         for (const [i, p] of this.settings.paths.entries()) {
           const t = targets[i]
@@ -244,7 +247,7 @@ export class RemoteCache {
           }
           const local = path.join(dir, String(i))
           fs.mkdirSync(local)
-          await downloadPaths(shell, path.posix.dirname(t.abs), [path.posix.basename(t.abs)], local, signal)
+          await downloadPaths(shell, path.posix.dirname(t.abs), [path.posix.basename(t.abs)], local, signal, { codec, label: `cache save of ${p.input}` })
           any = true
         }
         if (!any) {
