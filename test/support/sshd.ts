@@ -64,6 +64,10 @@ export interface SshdHandle {
   writeAuthorizedKeys(keys: string[]): void
   /** Kill sshd and every session, make a new host key, listen again on the same port. */
   rotateHostKey(): Promise<void>
+  /** Kill sshd and every session but keep its port, host key and files: connections are refused until resume(). */
+  suspend(): Promise<void>
+  /** Listen again on the same port with the same host key. */
+  resume(): Promise<void>
   stop(): Promise<void>
   running(): boolean
 }
@@ -78,7 +82,8 @@ function waitForBanner(port: number, child: ChildProcess, timeoutMs: number): Pr
       const retry = (): void => {
         sock.destroy()
         if (Date.now() > deadline) return reject(new Error(`sshd on port ${port} did not answer within ${timeoutMs} ms`))
-        setTimeout(attempt, 50)
+        // Short: a test that records when sshd came up (test/support/vast/fake.ts) reads it within this.
+        setTimeout(attempt, 10)
       }
       sock.on('data', d => {
         buf += d.toString()
@@ -203,6 +208,8 @@ export async function startSshd(opts: { parentDir?: string; sessionPath?: string
       newHostKey()
       await launch(keep)
     },
+    suspend: () => stop(),
+    resume: () => launch(port),
     stop: async () => {
       await stop()
       rmSync(dir, { recursive: true, force: true })

@@ -4,6 +4,7 @@ import type { Client } from 'ssh2'
 import type { RemoteShell } from '../../remote/shell'
 import { ProviderError } from '../../util/errors'
 import { maskSecret } from '../../util/redact'
+import { withRetry } from '../../util/retry'
 import { formatMs } from '../../util/units'
 import type { AcquireContext } from '../types'
 import { onstartScript } from './onstart'
@@ -23,6 +24,9 @@ const FAIL_MSG = /error|failed|exception|traceback|oci runtime|permission denied
 
 /** The instance failed in a way another offer may fix (exited, offline, error status_msg, vanished). */
 class InstanceFailed extends ProviderError {}
+
+/** No endpoint answered this round of SSH probes (worth another round until the deadline). */
+class SshNotAnswering extends Error {}
 
 export function authFailure(err: unknown): ProviderError {
   const e = err as VastApiError
@@ -305,32 +309,54 @@ async function waitUntilReady(
     delay = Math.min(t.pollMaxMs, Math.round(delay * 1.5))
   }
 
+  // sshd may still be starting when the instance reports running (its image's onstart launches
+  // it): retry quickly at first, then less often, until vast-ready-timeout.
   let lastSshErr = ''
-  for (;;) {
-    for (const ep of endpoints) {
-      signal.throwIfAborted()
-      try {
-        const conn: Client = await probeSsh(
-          ep,
-          { ...sshOpts, connectTimeoutMs: Math.min(sshOpts.connectTimeoutMs, Math.max(1000, deadline - Date.now())) },
-          signal
-        )
-        const ordered = [ep, ...endpoints.filter(e => e !== ep)]
-        return { shell: new SshShell(ordered, sshOpts, conn), endpoint: ep }
-      } catch (err) {
-        if (err instanceof HostKeyMismatchError) throw new ProviderError(err.message, { cause: err })
-        if (signal.aborted) throw err
-        lastSshErr = `${describeEndpoint(ep)}: ${(err as Error).message}`
+  try {
+    return await withRetry(
+      async attempt => {
+        if (attempt > 1) {
+          const fresh = sshEndpoints(await check(), vs.ssh)
+          if (fresh.length) endpoints = fresh
+        }
+        for (const ep of endpoints) {
+          signal.throwIfAborted()
+          try {
+            const conn: Client = await probeSsh(
+              ep,
+              { ...sshOpts, connectTimeoutMs: Math.min(sshOpts.connectTimeoutMs, Math.max(1000, deadline - Date.now())) },
+              signal
+            )
+            const ordered = [ep, ...endpoints.filter(e => e !== ep)]
+            if (attempt > 1) core.info(`Vast instance ${id}: SSH answered on probe ${attempt}, ${formatMs(Date.now() - started)} after create`)
+            return { shell: new SshShell(ordered, sshOpts, conn), endpoint: ep }
+          } catch (err) {
+            if (err instanceof HostKeyMismatchError) throw new ProviderError(err.message, { cause: err })
+            if (signal.aborted) throw err
+            lastSshErr = `${describeEndpoint(ep)}: ${(err as Error).message}`
+          }
+        }
+        throw new SshNotAnswering(lastSshErr)
+      },
+      {
+        attempts: Number.POSITIVE_INFINITY,
+        baseDelayMs: t.probeMinMs,
+        maxDelayMs: t.probeMaxMs,
+        retryable: err => err instanceof SshNotAnswering && Date.now() < deadline,
+        onRetry: (_err, attempt, delayMs) => {
+          if (attempt === 1)
+            core.info(
+              `Vast instance ${id} is running but SSH does not answer yet (${inert(lastSshErr)}); probing again, at most every ${formatMs(t.probeMaxMs)}, until vast-ready-timeout`
+            )
+          else core.debug(`Vast instance ${id}: SSH probe ${attempt} failed (${inert(lastSshErr)}); next probe in ${delayMs} ms`)
+        },
+        signal
       }
-    }
-    if (Date.now() >= deadline) {
-      throw new ProviderError(
-        `Vast instance ${id} is running but SSH did not answer within vast-ready-timeout (${timeoutText}); last SSH error ${lastSshErr}; last status ${last ? statusLine(last) : '?'}`
-      )
-    }
-    await sleep(Math.min(t.probeIntervalMs, Math.max(0, deadline - Date.now())), undefined, { signal })
-    const inst = await check()
-    const fresh = sshEndpoints(inst, vs.ssh)
-    if (fresh.length) endpoints = fresh
+    )
+  } catch (err) {
+    if (!(err instanceof SshNotAnswering)) throw err
+    throw new ProviderError(
+      `Vast instance ${id} is running but SSH did not answer within vast-ready-timeout (${timeoutText}); last SSH error ${lastSshErr}; last status ${last ? statusLine(last) : '?'}`
+    )
   }
 }

@@ -56,8 +56,12 @@ export interface VastTuning {
   /** First delay between instance polls; grows x1.5 up to pollMaxMs. */
   pollMinMs: number
   pollMaxMs: number
-  /** Delay between SSH readiness probes. */
-  probeIntervalMs: number
+  /**
+   * SSH readiness probes once the instance reports running: the first retry within probeMinMs,
+   * doubling up to probeMaxMs (src/util/retry.ts), so an sshd that is still starting costs little.
+   */
+  probeMinMs: number
+  probeMaxMs: number
   /** ssh2 handshake timeout per connection attempt. */
   connectTimeoutMs: number
   /** Backoff for retried API calls (429/5xx/connection errors). */
@@ -78,7 +82,8 @@ export interface VastTuning {
 export const DEFAULT_TUNING: VastTuning = {
   pollMinMs: 2000,
   pollMaxMs: 10_000,
-  probeIntervalMs: 5000,
+  probeMinMs: 100,
+  probeMaxMs: 1000,
   connectTimeoutMs: 20_000,
   retryBaseMs: 2000,
   retryMaxMs: 30_000,

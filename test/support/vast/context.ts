@@ -9,7 +9,8 @@ import type { VastFake } from './fake'
 export const FAST_TUNING: VastSettings['tuning'] = {
   pollMinMs: 20,
   pollMaxMs: 100,
-  probeIntervalMs: 100,
+  probeMinMs: 20,
+  probeMaxMs: 200,
   connectTimeoutMs: 10_000,
   retryBaseMs: 10,
   retryMaxMs: 80,

@@ -52,6 +52,11 @@ export interface OfferBehaviour {
    * never reaches authorized_keys; exits on the third poll after running.
    */
   refusesKeyThenDies?: boolean
+  /**
+   * sshd is still starting when the instance first reports running (as on real images, whose
+   * onstart launches it): connections are refused until this many ms after that first report.
+   */
+  sshdStartsLateMs?: number
 }
 
 export interface VastFakeOptions {
@@ -96,6 +101,9 @@ export interface FakeInstance {
   deleted: boolean
   foreign: boolean
   sshd?: SshdHandle
+  /** When sshd began answering (ms since epoch); with sshdStartsLateMs, after the instance reported running. */
+  sshdUpAt?: number
+  sshdLateTimer?: NodeJS.Timeout
   proxy?: net.Server
   proxyPort?: number
   sockets: Set<net.Socket>
@@ -245,6 +253,8 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
   const startRemote = async (inst: FakeInstance): Promise<void> => {
     inst.sshd = await startSshd({ sessionPath: opts.remotePath })
     inst.sshd.writeAuthorizedKeys(inst.keys.map(k => k.public_key))
+    if (inst.behaviour.sshdStartsLateMs === undefined) inst.sshdUpAt = Date.now()
+    else await inst.sshd.suspend()
     const proxy = net.createServer(client => {
       if (!inst.sshd?.running()) {
         client.destroy()
@@ -269,6 +279,7 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
   }
 
   const stopRemote = async (inst: FakeInstance): Promise<void> => {
+    clearTimeout(inst.sshdLateTimer)
     stopContainer(inst)
     await inst.ready?.catch(() => undefined)
     for (const s of inst.sockets) s.destroy()
@@ -341,6 +352,16 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
     await inst.ready
     inst.actual = 'running'
     inst.statusMsg = 'success, running'
+    const late = inst.behaviour.sshdStartsLateMs
+    if (late !== undefined) {
+      inst.sshdLateTimer = setTimeout(() => {
+        if (inst.deleted || !inst.sshd) return
+        void inst.sshd.resume().then(
+          () => (inst.sshdUpAt = Date.now()),
+          () => undefined
+        )
+      }, late)
+    }
   }
 
   const createInstance = (offer: FakeOffer, behaviour: OfferBehaviour, body: Record<string, unknown>, bid?: number): FakeInstance => {
