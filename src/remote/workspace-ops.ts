@@ -9,7 +9,6 @@ import { CODEC_PROBE_SCRIPT, DOWNLOAD_SCRIPT, KILL_SCRIPT, RUN_SCRIPT, SYNC_SCRI
 import { CountingSink, withProgress } from '../report/progress'
 import type { ArchiveCodec, ArchiveStream } from '../workspace/archive'
 import type { RemoteShell } from './shell'
-import { printableName, safeExtract } from './safe-extract'
 import { TailBuffer } from './sink'
 import type { Writable } from 'node:stream'
 
@@ -140,6 +139,8 @@ const REFUSALS_NAMED = 20
  */
 export async function downloadPaths(shell: RemoteShell, remoteDir: string, paths: string[], localDir: string, signal?: AbortSignal): Promise<number> {
   const stderr = new TailBuffer()
+  // node-tar's reader is parsed only by runs that download.
+  const { printableName, safeExtract } = await import('./safe-extract')
   const { unpack, finish } = safeExtract({ cwd: localDir, paths })
   const sink = new PassThrough()
   const extracted = pipeline(sink, unpack)
