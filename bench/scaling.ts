@@ -8,7 +8,7 @@ import * as path from 'node:path'
 import { listWorkspaceFiles } from '../src/workspace/files'
 import { MB, sh, WORK, type Rig } from './rig'
 import { median } from './stats'
-import { ensureTree, SCALING_TREES, specBytes, treeBytes, type TreeSpec } from './workspaces'
+import { ensureTree, SCALING_TREES, specBytes, type TreeSpec } from './workspaces'
 
 export const SCALING_SIZES = SCALING_TREES
 const RUNS = Number(process.env.BENCH_SCALING_RUNS ?? 3)
@@ -35,7 +35,7 @@ function checkSpace(spec: TreeSpec, remoteBase: string): void {
 
 export async function scalingSection(rig: Rig, sizes: string[], progress: (msg: string) => void): Promise<string> {
   const lines = [
-    `Scaling (\`npm run bench:scaling\`, ${RUNS} runs per size, medians; peak RSS the worst run): Offload's SSH sync (fake Vast, real sshd) next to \`tar -cf - | zstd -1 | ssh … 'zstd -d | tar -xf -'\`.`,
+    `Scaling (\`npm run bench:scaling\`; per size ${RUNS} run(s) of each, no warm-up, medians; peak RSS the worst run): Offload's SSH sync (fake Vast, real sshd) next to \`tar -cf - | zstd -1 | ssh … 'zstd -d | tar -xf -'\`.`,
     '',
     '| tree | files | size | Offload SSH sync | throughput | peak RSS | tar \\| zstd -1 \\| ssh | ratio |',
     '|---|---|---|---|---|---|---|---|'
@@ -46,9 +46,11 @@ export async function scalingSection(rig: Rig, sizes: string[], progress: (msg: 
     checkSpace(spec, rig.remoteBase)
     progress(`scaling: ${size} (${spec.textFiles + spec.binaryFiles} files, ${(specBytes(spec) / MB).toFixed(0)} MiB)`)
     const ws = ensureTree(WORK, spec)
-    const tree = treeBytes(ws)
+    // What is synced: the listed files (not the tree's own .git).
+    const files = await listWorkspaceFiles(ws, { exclude: [], includeGit: false })
+    const tree = { files: files.length, bytes: files.reduce((n, f) => n + fs.lstatSync(path.join(ws, f)).size, 0) }
     const list = path.join(WORK, `${spec.name}.list`)
-    fs.writeFileSync(list, (await listWorkspaceFiles(ws, { exclude: [], includeGit: false })).join('\0'))
+    fs.writeFileSync(list, files.join('\0'))
     const remote = `scale-${size}`
     const dir = path.join(rig.remoteBase, `${remote}-baseline`)
     const ms: number[] = []
