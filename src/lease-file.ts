@@ -64,6 +64,11 @@ function fileOf(leaseId: string, env: NodeJS.ProcessEnv): string {
   return path.join(leaseDir(env), `${leaseId}.json`)
 }
 
+/** The manifest of the last sync on the lease (src/remote/resync.ts): what a lease: step re-syncs against. */
+export function manifestFileOf(leaseId: string, env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(leaseDir(env), `${leaseId}.manifest.json`)
+}
+
 function tombstoneOf(leaseId: string, env: NodeJS.ProcessEnv): string {
   return path.join(leaseDir(env), `${leaseId}.released`)
 }
@@ -144,6 +149,7 @@ export function recordLeaseStep(leaseId: string, step: LeaseStep, env: NodeJS.Pr
 /** The owner's post: the secrets go with the file; the tombstone says the lease was released. */
 export function retireLeaseFile(leaseId: string, env: NodeJS.ProcessEnv = process.env): void {
   if (!LEASE_ID.test(leaseId)) return
+  fs.rmSync(manifestFileOf(leaseId, env), { force: true })
   const target = fileOf(leaseId, env)
   if (!fs.existsSync(target)) return
   fs.writeFileSync(tombstoneOf(leaseId, env), `${new Date().toISOString()}\n`, { mode: 0o600 })

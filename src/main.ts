@@ -100,6 +100,8 @@ class StepOutcome {
   /** The provider stopped the command (cost cap, interruption without a fallback). */
   stopped?: StopVerdict
   archiveBytes = (): number => 0
+  /** Files in the archive sent: the plan's, or a re-sync's changed ones. */
+  archiveFiles = 0
 
   constructor(
     readonly step: Step,
@@ -136,7 +138,7 @@ async function onRemoteShell(step: Step<ShellProvider>, lease: LeaseState, out: 
   const { settings, provider } = step
   let shell = await acquireOrAttach(step, lease, out, signal)
   const attempt = async (sh: RemoteShell, sig: AbortSignal): Promise<RunOutcome> => {
-    await sync(sh, step, out, sig)
+    await sync(sh, step, lease, out, sig)
     return command(sh, step, lease, out, sig)
   }
   try {
@@ -200,7 +202,7 @@ async function acquireOrAttach(step: Step<ShellProvider>, lease: LeaseState, out
   return acquired.value
 }
 
-async function sync(shell: RemoteShell, step: Step, out: StepOutcome, signal: AbortSignal): Promise<void> {
+async function sync(shell: RemoteShell, step: Step, lease: LeaseState, out: StepOutcome, signal: AbortSignal): Promise<void> {
   const { settings, plan } = step
   if (!plan) {
     // sync: false uploads nothing, but the working directory must exist for the command to start.
@@ -208,14 +210,27 @@ async function sync(shell: RemoteShell, step: Step, out: StepOutcome, signal: Ab
     await shell.exec({ argv: ['mkdir', '-p', '--', cwd], stdout: new TailBuffer(), stderr: new TailBuffer(), signal })
     return
   }
+  // A lease that outlives this step keeps a manifest of every sync: a later lease: step (sync-mode
+  // auto) then sends only what changed (src/remote/resync.ts, loaded only then).
+  const onLease =
+    settings.leaseScope === 'job' || step.attachTo ? new (await import('./remote/resync')).LeaseSync(lease.leaseId, settings.remoteDir, plan) : undefined
   let codec: ArchiveCodec = 'gzip'
   const { ms } = await phase(`Offload: sync ${plan.files.length} files to ${settings.remoteDir}`, async () => {
     // Epoch ms, for bench/run.ts's provisioning row (remote reachable → sync starts).
     core.debug(`sync starts at ${Date.now()}`)
     codec = await remoteCodec(shell, signal)
+    const delta = step.attachTo && settings.syncMode === 'auto' ? await onLease?.incremental(shell, codec, signal) : undefined
+    if (typeof delta === 'object') {
+      out.archiveBytes = () => delta.archiveBytes
+      out.archiveFiles = delta.sent
+      return
+    }
+    const local = onLease?.beforeFullSync()
     const archive = createArchive(plan, { codec })
     out.archiveBytes = archive.bytes
+    out.archiveFiles = plan.files.length
     await syncArchive(shell, archive, settings.remoteDir, codec, signal)
+    if (local) await onLease?.afterFullSync(shell, local, signal)
   })
   out.timings.syncMs += ms
   core.info(`Synced ${formatBytes(out.archiveBytes())} (tar, ${codec}) in ${ms} ms`)
@@ -265,6 +280,7 @@ async function delegated(step: Step<DelegatedProvider>, lease: LeaseState, out: 
   // An empty workspace sends no archive: the runner then just creates the workspace directory.
   const archive = plan?.files.length ? createArchive(plan) : undefined
   if (archive) out.archiveBytes = archive.bytes
+  out.archiveFiles = plan?.files.length ?? 0
   let commandStart = Date.now()
   const syncStart = Date.now()
   let staging = true
@@ -307,7 +323,7 @@ async function report(step: Step, lease: LeaseState, out: StepOutcome, canceledB
     {
       resourceId: lease.resourceId ?? '',
       archiveBytes: out.archiveBytes(),
-      archiveFiles: step.plan?.files.length ?? 0,
+      archiveFiles: out.archiveFiles,
       exitCode: canceled ? -1 : (out.exitCode ?? -1),
       totalMs: Date.now() - out.startedAt
     } satisfies Partial<Timings>

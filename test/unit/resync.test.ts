@@ -1,0 +1,236 @@
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { manifestFileOf } from '../../src/lease-file'
+import { LeaseSync, parseListing, planDelta, type RemoteListing } from '../../src/remote/resync'
+import type { RemoteShell } from '../../src/remote/shell'
+import { syncArchive } from '../../src/remote/workspace-ops'
+import { createArchive, type ArchiveCodec } from '../../src/workspace/archive'
+import { scanLocal } from '../../src/workspace/manifest'
+import { planArchive } from '../../src/workspace/plan'
+import { collect, LocalShell } from '../support/local-shell'
+import { changeWorkspace, REMOTE_CHANGES_SCRIPT, seedResyncWorkspace, snapshotTree } from '../support/resync-scenarios'
+import { makeWorkspace } from '../support/runner'
+
+/** Incremental re-sync against a fresh full sync, with the remote programs on a real sh (what both providers exec). */
+const shell = new LocalShell()
+const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'offload-resync-'))
+let leaseN = 0
+const newLeaseId = (): string => `ofl_${(0xabc000000000 + leaseN++).toString(16)}`
+
+beforeAll(() => {
+  process.env.RUNNER_TEMP = tmp()
+})
+
+/**
+ * ASCII names only (as in remote-run.test.ts): under jest, node-tar's pax headers carry a Date from
+ * another realm that GNU tar rejects; the e2e re-sync tests (test/e2e/resync.test.ts) sync
+ * makeWorkspace()'s unicode names through the real bundles.
+ */
+function workspace(): string {
+  const ws = makeWorkspace()
+  fs.rmSync(path.join(ws, 'données'), { recursive: true })
+  return ws
+}
+
+const plan = (ws: string) => planArchive(ws, { exclude: [], includeGit: false, maxBytes: 1e12 })
+
+async function fullSync(ws: string, dir: string, codec: ArchiveCodec, leaseId?: string): Promise<void> {
+  const p = await plan(ws)
+  const tracked = leaseId ? new LeaseSync(leaseId, dir, p) : undefined
+  const local = tracked?.beforeFullSync()
+  await syncArchive(shell, createArchive(p, { codec }), dir, codec)
+  if (tracked && local) expect(await tracked.afterFullSync(shell, local)).toBeUndefined()
+}
+
+async function resync(ws: string, dir: string, codec: ArchiveCodec, leaseId: string) {
+  const result = await new LeaseSync(leaseId, dir, await plan(ws)).incremental(shell, codec)
+  if (typeof result === 'string') throw new Error(`expected an incremental re-sync, got: ${result}`)
+  return result
+}
+
+async function runIn(dir: string, script: string): Promise<string> {
+  const out = collect()
+  const err = collect()
+  const { exitCode } = await shell.exec({ argv: ['sh', '-c', `cd "$1" && ${script}`, 'sh', dir], stdout: out, stderr: err })
+  expect(err.text()).toBe('')
+  expect(exitCode).toBe(0)
+  return out.text()
+}
+
+describe.each<ArchiveCodec>(['zstd', 'gzip'])('incremental re-sync (%s) equals a fresh full sync', codec => {
+  it('over adds, edits, deletes, type changes, renames, mode changes, a same-size same-mtime edit, and what a command changed remotely', async () => {
+    const ws = workspace()
+    seedResyncWorkspace(ws)
+    const leaseId = newLeaseId()
+    const remote = path.join(tmp(), 'ws')
+    await fullSync(ws, remote, codec, leaseId)
+    expect(fs.existsSync(manifestFileOf(leaseId))).toBe(true)
+    expect(fs.statSync(manifestFileOf(leaseId)).mode & 0o777).toBe(0o600)
+
+    expect(await runIn(remote, REMOTE_CHANGES_SCRIPT)).toContain('remote-changes-done')
+    const outside = fs.readFileSync(path.join(remote, 'outside-dir.txt'), 'utf8').trim()
+    changeWorkspace(ws)
+    const r = await resync(ws, remote, codec, leaseId)
+
+    const fresh = path.join(tmp(), 'ws')
+    await fullSync(ws, fresh, codec)
+    expect(snapshotTree(remote)).toEqual(snapshotTree(fresh))
+    // The symlink the command planted was removed, not written through.
+    expect(fs.readdirSync(outside)).toEqual([])
+    // Only what changed went: nothing of the untouched files.
+    expect(r.sentPaths.filter(p => p.startsWith('unchanged/'))).toEqual([])
+    expect(r.sentPaths).toEqual(
+      expect.arrayContaining([
+        'added/deeper/new.txt',
+        'edit/me.txt',
+        'edit/same-size.txt',
+        'types/file-to-dir/now-inside.txt',
+        'types/dir-to-file',
+        'types/file-to-link',
+        'types/link-to-file',
+        'rename/new-name.txt',
+        'rename/new-dir/x.txt',
+        'mode/script.sh',
+        'remote/edited.txt',
+        'remote/deleted.txt',
+        'remote/chmodded.txt',
+        'remote/touched-back.txt',
+        'remote/dir-made-link/inner.txt'
+      ])
+    )
+    expect(r.removedPaths).toEqual(
+      expect.arrayContaining(['build.out', 'target', 'gone-dir', 'emptied', 'delete', 'rename/old-name.txt', 'remote/dir-made-link'])
+    )
+    expect(r.sent + r.unchanged).toBe((await plan(ws)).files.length)
+    expect(r.archiveBytes).toBeGreaterThan(0)
+
+    // Nothing changed since: nothing sent, nothing removed, and the tree still equal.
+    const again = await resync(ws, remote, codec, leaseId)
+    expect([again.sent, again.removed, again.archiveBytes]).toEqual([0, 0, 0])
+    expect(snapshotTree(remote)).toEqual(snapshotTree(fresh))
+
+    // One file edited: exactly that one.
+    fs.appendFileSync(path.join(ws, 'unchanged/f7.txt'), 'more\n')
+    const one = await resync(ws, remote, codec, leaseId)
+    expect(one.sentPaths).toEqual(['unchanged/f7.txt'])
+    expect(one.removed).toBe(0)
+    const fresh2 = path.join(tmp(), 'ws')
+    await fullSync(ws, fresh2, codec)
+    expect(snapshotTree(remote)).toEqual(snapshotTree(fresh2))
+  })
+})
+
+describe('when a re-sync falls back to a full sync', () => {
+  it('no manifest (first sync on the lease), another remote directory, a remote directory that is gone', async () => {
+    const ws = workspace()
+    const p = await plan(ws)
+    const leaseId = newLeaseId()
+    const remote = path.join(tmp(), 'ws')
+    expect(await new LeaseSync(leaseId, remote, p).incremental(shell, 'gzip')).toBe('no manifest of an earlier sync on this lease')
+    await fullSync(ws, remote, 'gzip', leaseId)
+    expect(await new LeaseSync(leaseId, '/elsewhere', p).incremental(shell, 'gzip')).toBe(`the last sync went to ${remote}`)
+    fs.rmSync(remote, { recursive: true })
+    expect(await new LeaseSync(leaseId, remote, p).incremental(shell, 'gzip')).toBe('the remote directory is missing')
+  })
+
+  it('a re-sync that fails half-way leaves no manifest: the next step syncs in full', async () => {
+    const ws = workspace()
+    const leaseId = newLeaseId()
+    const remote = path.join(tmp(), 'ws')
+    await fullSync(ws, remote, 'gzip', leaseId)
+    fs.appendFileSync(path.join(ws, 'README.md'), 'changed\n')
+    // The remote directory vanishes between the listing and the extraction.
+    const vanishing: RemoteShell = {
+      exec: req => {
+        if (req.argv[3] === 'offload-resync') fs.rmSync(remote, { recursive: true })
+        return shell.exec(req)
+      },
+      close: () => shell.close()
+    }
+    await expect(new LeaseSync(leaseId, remote, await plan(ws)).incremental(vanishing, 'gzip')).rejects.toThrow(
+      /extracting the re-sync archive \(tar, gzip\) into .* failed \(exit [1-9]/
+    )
+    expect(fs.existsSync(manifestFileOf(leaseId))).toBe(false)
+    expect(await new LeaseSync(leaseId, remote, await plan(ws)).incremental(shell, 'gzip')).toBe('no manifest of an earlier sync on this lease')
+  })
+})
+
+describe('the remote listing is untrusted input', () => {
+  const rec = (header: string, name: string, target = ''): string => `${header}\0${name}\0${target}\0`
+  const listing = (...records: string[]): Buffer => Buffer.from(`listing\n${records.join('')}`)
+  const ok = 'f 3 1700000000.5 644 1700000000.5'
+
+  it('parses records and refuses anything malformed, escaping, duplicated, oversized or not UTF-8', () => {
+    const parsed = parseListing(listing(rec(ok, 'a/b.txt'), rec('l 3 1700000000 777 1700000000', 'l', 'x/y')))
+    expect(parsed).toBeInstanceOf(Map)
+    expect([...(parsed as RemoteListing).keys()]).toEqual(['a/b.txt', 'l'])
+    expect(parseListing(Buffer.from('missing\n'))).toBe('the remote directory is missing')
+    expect(parseListing(Buffer.from('no-printf\n'))).toMatch(/no -printf/)
+    for (const bad of [
+      listing(rec(ok, '../escape')),
+      listing(rec(ok, '/abs')),
+      listing(rec(ok, 'a//b')),
+      listing(rec(ok, 'a/./b')),
+      listing(rec(ok, 'a'), rec(ok, 'a')),
+      listing(rec('f 3 x 644 1', 'a')),
+      listing(rec(ok, 'a').slice(0, -1)),
+      Buffer.from('something else\n')
+    ])
+      expect(parseListing(bad)).toBe('the remote listing is malformed')
+    expect(parseListing(Buffer.concat([Buffer.from(`listing\n${ok}\0`), Buffer.from([0xff, 0xfe]), Buffer.from('\0\0')]))).toMatch(/not UTF-8/)
+    expect(parseListing(Buffer.alloc(0), true)).toMatch(/over 64 MiB/)
+  })
+
+  it('removes whatever a full sync would not leave, keeps directories above planned entries', () => {
+    const ws = workspace()
+    const local = scanLocal({ root: ws, files: ['README.md', 'src/deep/nested/file.txt'], bytes: 0 }).manifest
+    const file = 'f 3 1 644 1\0'
+    const dir = 'd 4096 1 755 1\0'
+    const before: RemoteListing = new Map([
+      ['README.md', file],
+      ['src', dir],
+      ['src/deep', dir],
+      ['src/deep/nested', dir],
+      ['src/deep/nested/file.txt', file]
+    ])
+    const now: RemoteListing = new Map([
+      ['README.md', file],
+      ['src', 'd 4096 1 700 1\0'], // chmodded by a command: replaced
+      ['src/deep', dir],
+      ['src/deep/nested', dir],
+      ['src/deep/nested/file.txt', file],
+      ['extra', dir],
+      ['extra/x', file]
+    ])
+    const d = planDelta(local, [], before, now)
+    expect(d.remove).toEqual(['src', 'extra'])
+    expect(d.send).toEqual(['src/deep/nested/file.txt'])
+  })
+})
+
+describe('the local manifest: size and mtime, then the content hash', () => {
+  it('a rewrite that keeps size and mtime is a change; a touch that keeps content is not (with a hash)', () => {
+    const ws = tmp()
+    const file = path.join(ws, 'a.txt')
+    fs.writeFileSync(file, 'one\n')
+    const p = { root: ws, files: ['a.txt'], bytes: 4 }
+    const first = scanLocal(p)
+    // Just written: racy, so the manifest keeps a hash.
+    expect(first.manifest.get('a.txt')?.sha256).toMatch(/^[0-9a-f]{64}$/)
+    expect(scanLocal(p, first.manifest).changed).toEqual([])
+    const st = fs.statSync(file)
+    fs.chmodSync(file, 0o600)
+    fs.chmodSync(file, st.mode & 0o7777) // ctime moves, content does not
+    expect(scanLocal(p, first.manifest).changed).toEqual([])
+    fs.writeFileSync(file, 'two\n')
+    fs.utimesSync(file, st.atime, st.mtime)
+    expect(scanLocal(p, first.manifest).changed).toEqual(['a.txt'])
+    // Long after the manifest was taken: no hash kept; a ctime change alone then counts as a change.
+    const later = scanLocal(p, undefined, BigInt(Date.now() + 60_000) * 1_000_000n)
+    expect(later.manifest.get('a.txt')?.sha256).toBeUndefined()
+    fs.chmodSync(file, 0o600)
+    fs.chmodSync(file, st.mode & 0o7777)
+    expect(scanLocal(p, later.manifest).changed).toEqual(['a.txt'])
+  })
+})
