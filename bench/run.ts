@@ -260,7 +260,7 @@ async function resyncRows({ rig, ws200 }: Ctx): Promise<void> {
       compare: 'ratio',
       target,
       baseline: "the lease's first, full sync (`lease-scope: job` step)",
-      cause: `the \`lease:\` step sent ${(median(sent) / MB).toFixed(1)} MiB, ${(share * 100).toFixed(0)} % of the full archive (${(median(full) / MB).toFixed(0)} MiB)${share > 0.5 ? ': it re-sent everything (no incremental re-sync)' : ''}`
+      cause: `the \`lease:\` step sent ${(median(sent) / MB).toFixed(1)} MiB, ${(share * 100).toFixed(0)} % of the full archive (${(median(full) / MB).toFixed(0)} MiB)${share > 0.5 ? ': it re-sent everything (no incremental re-sync)' : ': the time is not transfer but deciding what changed'}`
     })
   }
 }
