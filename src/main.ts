@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import * as path from 'node:path'
 import type { Writable } from 'node:stream'
+import type { RemoteCache } from './cache/session'
 import { actionInputs, readAttachSettings, readSettings } from './inputs'
 import { ownerOf, readLeaseFile, recordLeaseStep, writeLeaseFile, type LeaseFile } from './lease-file'
 import { cancellationOnSignals, newLease, ownershipFor, phase, recordLease } from './lifecycle'
@@ -13,15 +14,14 @@ import { TailBuffer } from './remote/sink'
 import { downloadPaths, remoteCodec, runScript, syncArchive, type RunOutcome } from './remote/workspace-ops'
 import { teeCommandOutput } from './report/command-tail'
 import { CommandFence } from './report/fence'
-import { writeRunSummary } from './report/summary'
 import { classify, emptyTimings, type Timings } from './report/timings'
 import type { InputReader, Settings } from './settings'
 import { saveAttachedLease, saveLease, type LeaseState } from './state'
 import { errorMessage, InputError } from './util/errors'
 import { redact } from './util/redact'
 import { formatBytes } from './util/units'
-import { createArchive, type ArchiveCodec } from './workspace/archive'
-import { planArchive, type ArchivePlan } from './workspace/plan'
+import type { ArchiveCodec } from './workspace/archive'
+import type { ArchivePlan } from './workspace/plan'
 
 /**
  * The main step, as a sequence of phases over one lease:
@@ -77,6 +77,10 @@ async function prepare(input: InputReader, env: NodeJS.ProcessEnv): Promise<Step
   if (!settings.remoteDir) settings.remoteDir = provider.defaultRemoteDir(settings)
   let plan: ArchivePlan | undefined
   if (settings.sync) {
+    // This and the archive writer load only when the run syncs: the first provider request of a
+    // run without sync is sent without parsing them (bench/: cold start); a run that syncs parses
+    // them here and at the sync as before.
+    const { planArchive } = await import('./workspace/plan')
     plan = (
       await phase('Offload: plan the workspace archive', () =>
         planArchive(settings.workspace, { exclude: settings.syncExclude, includeGit: settings.syncGit, maxBytes: settings.syncMaxSizeBytes })
@@ -102,6 +106,8 @@ class StepOutcome {
   archiveBytes = (): number => 0
   /** Files in the archive sent: the plan's, or a re-sync's changed ones. */
   archiveFiles = 0
+  /** cache-paths: the round trip through the Actions cache (its own chunk, loaded only then). */
+  cache?: RemoteCache
 
   constructor(
     readonly step: Step,
@@ -136,9 +142,11 @@ function acquireContext(settings: Settings, lease: LeaseState, signal: AbortSign
  */
 async function onRemoteShell(step: Step<ShellProvider>, lease: LeaseState, out: StepOutcome, signal: AbortSignal): Promise<void> {
   const { settings, provider } = step
+  if (settings.cache) out.cache = new (await import('./cache/session')).RemoteCache(settings.cache, settings.remoteDir)
   let shell = await acquireOrAttach(step, lease, out, signal)
   const attempt = async (sh: RemoteShell, sig: AbortSignal): Promise<RunOutcome> => {
     await sync(sh, step, lease, out, sig)
+    await out.cache?.restore(sh, sig)
     return command(sh, step, lease, out, sig)
   }
   try {
@@ -162,9 +170,11 @@ async function onRemoteShell(step: Step<ShellProvider>, lease: LeaseState, out: 
       out.exitCode = outcome.exitCode
       out.timedOut = outcome.timedOut
       if (settings.download.length && !signal.aborted) await download(shell, settings, signal)
+      if (out.cache && !signal.aborted) await out.cache.save(shell, outcome.exitCode === 0 && !outcome.timedOut, signal)
     }
   } finally {
     await shell.close().catch(() => undefined)
+    out.cache?.dispose()
   }
 }
 
@@ -226,6 +236,7 @@ async function sync(shell: RemoteShell, step: Step, lease: LeaseState, out: Step
       return
     }
     const local = onLease?.beforeFullSync()
+    const { createArchive } = await import('./workspace/archive')
     const archive = createArchive(plan, { codec })
     out.archiveBytes = archive.bytes
     out.archiveFiles = plan.files.length
@@ -278,7 +289,7 @@ async function download(shell: RemoteShell, settings: Settings, signal: AbortSig
 async function delegated(step: Step<DelegatedProvider>, lease: LeaseState, out: StepOutcome, signal: AbortSignal): Promise<void> {
   const { settings, provider, plan } = step
   // An empty workspace sends no archive: the runner then just creates the workspace directory.
-  const archive = plan?.files.length ? createArchive(plan) : undefined
+  const archive = plan?.files.length ? (await import('./workspace/archive')).createArchive(plan) : undefined
   if (archive) out.archiveBytes = archive.bytes
   out.archiveFiles = plan?.files.length ?? 0
   let commandStart = Date.now()
@@ -326,7 +337,8 @@ async function report(step: Step, lease: LeaseState, out: StepOutcome, canceledB
       archiveFiles: out.archiveFiles,
       exitCode: canceled ? -1 : (out.exitCode ?? -1),
       totalMs: Date.now() - out.startedAt
-    } satisfies Partial<Timings>
+    } satisfies Partial<Timings>,
+    out.cache?.timings()
   )
   if (!step.attachTo) {
     lease.runStatus = timings.runStatus
@@ -342,7 +354,9 @@ async function report(step: Step, lease: LeaseState, out: StepOutcome, canceledB
   const cost = provider.kind === 'shell' ? provider.costEstimate?.(lease) : undefined
   if (cost !== undefined) core.setOutput('cost-usd', cost.toFixed(4))
   const error = out.failure ?? (costCapped ? out.stopped?.detail : undefined)
-  await writeRunSummary(timings, { settings, error, costUsd: cost }).catch(err => core.warning(`job summary: ${errorMessage(err)}`))
+  const extraRows = await out.cache?.rows()
+  const { writeRunSummary } = await import('./report/summary')
+  await writeRunSummary(timings, { settings, error, costUsd: cost, extraRows }).catch(err => core.warning(`job summary: ${errorMessage(err)}`))
 
   if (canceled) {
     const after = step.attachTo ? `its command was stopped; lease ${lease.leaseId} stays up for its owner's post` : 'the post step releases the remote'

@@ -13,6 +13,7 @@ import { buildJob, findTask, renderJobTemplate, TASK_NAME, type NomadJob } from 
 import { waitForRunningAlloc, type AllocStub } from './ready'
 import { purgeAndVerify } from './purge'
 import { nomadRetryOf, nomadTuningOf, type NomadReleaseSettings } from './settings'
+import { loadUndici } from './undici'
 
 export { readNomadSettings } from './inputs'
 export type { NomadSettings } from './settings'
@@ -171,7 +172,7 @@ async function acquire(ctx: AcquireContext<'nomad'>): Promise<RemoteShell> {
     const reg = await register(client, job, ctx.lease.leaseId, ctx.signal)
     const data: NomadLeaseData = { addr: s.addr, region: s.region, namespace: s.namespace, jobId, driver, remoteDir: ctx.settings.remoteDir }
     ctx.record({ resourceId: jobId, data: { ...data } })
-    const alloc: AllocStub = await waitForRunningAlloc(client, {
+    const ready = waitForRunningAlloc(client, {
       jobId,
       evalId: reg.evalId,
       index: reg.index,
@@ -181,6 +182,9 @@ async function acquire(ctx: AcquireContext<'nomad'>): Promise<RemoteShell> {
       signal: ctx.signal,
       wait: `${nomadTuningOf(s).blockingWaitMs}ms`
     })
+    // The exec WebSocket's client loads while Nomad places the allocation, not after.
+    setImmediate(() => void loadUndici().catch(() => undefined))
+    const alloc: AllocStub = await ready
     ctx.record({ data: { ...data, allocId: alloc.ID, nodeName: alloc.NodeName ?? '' } })
     ok = true
     return execShell(client, alloc.ID, driver, nomadTuningOf(s).heartbeatMs)
