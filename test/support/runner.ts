@@ -131,6 +131,8 @@ export async function runStep(stage: Stage, opts: StepOptions): Promise<StepResu
     env,
     stdio: ['ignore', opts.discardStdout ? 'ignore' : 'pipe', 'pipe']
   })
+  running.add(child)
+  child.once('exit', () => running.delete(child))
   let stdout = ''
   let stderr = ''
   child.stdout?.on('data', (c: Buffer) => {
@@ -162,6 +164,23 @@ export async function runStep(stage: Stage, opts: StepOptions): Promise<StepResu
     state: parseFileCommands(fs.readFileSync(files.GITHUB_STATE, 'utf8')),
     summary: fs.readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')
   }
+}
+
+/**
+ * The dist/ steps still running. A test that times out does not stop the step it awaits: the step
+ * (and, for runAction, the post after it) ran on past the test and its file, holding the worker's
+ * pipes, and the worker "failed to exit gracefully". Every test ends them.
+ */
+const running = new Set<ChildProcess>()
+
+function stopRunningSteps(): void {
+  for (const child of running) child.kill('SIGKILL')
+}
+
+// Jest's hooks when a suite imports this (the bench imports it outside Jest).
+if (typeof afterEach === 'function' && typeof afterAll === 'function') {
+  afterEach(stopRunningSteps)
+  afterAll(stopRunningSteps)
 }
 
 /** Hands the step's output to the test environment, which prints it if the test fails (test/support/quiet-environment.js). */

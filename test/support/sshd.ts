@@ -218,7 +218,8 @@ export async function startSshd(opts: { parentDir?: string; sessionPath?: string
   }
 }
 
-function processesWithEnv(entry: string): number[] {
+/** Every process (but this one) whose environment holds `entry` (NAME=value): what a cgroup would hold. */
+export function processesWithEnv(entry: string): number[] {
   const out: number[] = []
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name) || Number(name) === process.pid) continue

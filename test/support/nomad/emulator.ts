@@ -15,6 +15,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import type { Duplex } from 'node:stream'
 import { AclHttpError, createAclLogin, type AclLogin, type AclLoginOptions } from './acl-login'
+import { processesWithEnv } from '../sshd'
 import { acceptUpgrade, writeHttpError, type ServerWebSocket, type WsMessage } from './websocket'
 
 export interface AclToken {
@@ -270,6 +271,9 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
   const pendingMs = opts.pendingMs ?? 40
   const exitCloseMode = opts.exitCloseMode ?? 'drop'
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-emu-'))
+  // Stands in for the allocations' cgroups: every task and exec process, and whatever they start
+  // (the run wrapper's setsid'd command included), carries it, so close() finds them all.
+  const cgroupMark = `OFFLOAD_EMULATOR_CGROUP=${root}`
 
   let raft = 1
   const tableIndex = { jobs: 1, evals: 1, allocs: 1 }
@@ -419,7 +423,14 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
     event(a, name, 'Task Setup', 'Building Task Directory')
     const p = spawn(command, (args as string[] | undefined) ?? [], {
       cwd: t.dir,
-      env: { ...process.env, NOMAD_ALLOC_ID: a.ID, NOMAD_TASK_NAME: name, NOMAD_TASK_DIR: path.join(t.dir, 'local'), NOMAD_JOB_ID: a.JobID },
+      env: {
+        ...process.env,
+        NOMAD_ALLOC_ID: a.ID,
+        NOMAD_TASK_NAME: name,
+        NOMAD_TASK_DIR: path.join(t.dir, 'local'),
+        NOMAD_JOB_ID: a.JobID,
+        OFFLOAD_EMULATOR_CGROUP: root
+      },
       detached: true,
       stdio: ['ignore', 'ignore', 'ignore']
     })
@@ -1002,7 +1013,7 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
     // A real pipe for stdin, never a socket (reference §10.10); its own process group.
     const child = spawn(argv[0], argv.slice(1), {
       cwd: dir,
-      env: { ...process.env, NOMAD_ALLOC_ID: alloc.ID, NOMAD_TASK_NAME: task, NOMAD_TASK_DIR: path.join(dir, 'local') },
+      env: { ...process.env, NOMAD_ALLOC_ID: alloc.ID, NOMAD_TASK_NAME: task, NOMAD_TASK_DIR: path.join(dir, 'local'), OFFLOAD_EMULATOR_CGROUP: root },
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe']
     })
@@ -1221,6 +1232,17 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
         for (const p of a._execs) killGroup(p, 'SIGKILL')
       }
       for (const p of procs) killGroup(p, 'SIGKILL')
+      // A process in a session of its own (the run wrapper's setsid'd command) escapes the group
+      // kill; holding an exec's stdout pipe, it kept the jest worker from exiting.
+      for (const pid of processesWithEnv(cgroupMark)) {
+        try {
+          process.kill(pid, 'SIGKILL')
+        } catch {
+          // already gone
+        }
+      }
+      const exits = [...procs].filter(p => p.exitCode === null && p.signalCode === null).map(p => new Promise(r => p.once('exit', r)))
+      await Promise.race([Promise.all(exits), new Promise(r => setTimeout(r, 5000).unref())])
       for (const t of timers) clearTimeout(t)
       for (const w of [...waiters]) w()
       for (const s of sockets) s.destroy()
