@@ -31,6 +31,10 @@ export interface ProviderSpec<P extends string = string, S = unknown, R = unknow
    * attempted (or reports the manual clean-up command).
    */
   readReleaseSettings(input: InputReader, env: NodeJS.ProcessEnv, lease: Readonly<LeaseState>): R
+  /** What one remote is called in the job summary, e.g. 'Nomad job'. */
+  resourceKind: string
+  /** Where the remote runs, for the job summary: (label, value) pairs such as ['at', addr]. */
+  describeRemote?(settings: S): [string, string][]
   /** Its pacing knobs and their defaults, if it has any (OFFLOAD_TEST_PACING's `<name>`, src/pacing.ts). */
   pacing?: object
   /** The clean-up command for a lease known only in part (unreadable state): no API call. */

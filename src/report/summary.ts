@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import * as path from 'node:path'
+import { isProviderName, providerSpec } from '../providers'
 import type { Settings } from '../settings'
 import { formatBytes, formatMs } from '../util/units'
 import { commandOutputTail } from './command-tail'
@@ -15,7 +16,6 @@ import { costTable } from './cost-table'
  */
 
 const STATUS_ICON: Record<string, string> = { succeeded: '✅', failed: '❌', 'timed-out': '⏱️', canceled: '🚫', 'cost-cap': '💸' }
-const RESOURCE_KIND: Record<string, string> = { nomad: 'Nomad job', vast: 'Vast instance', flue: 'Flue run' }
 
 export interface RunSummary {
   settings: Settings
@@ -31,15 +31,10 @@ export function runRows(t: Timings, s: RunSummary): SummaryRow[] {
   const { settings } = s
   const scriptLines = settings.run.trim().split('\n')
   const more = scriptLines.length > 1 ? ` <em>(+${scriptLines.length - 1} more line${scriptLines.length === 2 ? '' : 's'})</em>` : ''
-  const where = [`${text(RESOURCE_KIND[t.provider] ?? t.provider)} ${t.resourceId ? code(t.resourceId) : '—'}`]
-  if (settings.provider === 'nomad') {
-    const { addr, namespace } = settings.nomad
-    where.push(`at ${code(addr)}${namespace ? ` namespace ${code(namespace)}` : ''}`)
-  }
-  if (settings.provider === 'flue') {
-    const { runner, workflow } = settings.flue
-    where.push(`workflow ${code(runner === 'cli' ? workflow : path.basename(runner.script))}`)
-  }
+  const spec = providerSpec(t.provider)
+  const where = [`${text(spec.resourceKind)} ${t.resourceId ? code(t.resourceId) : '—'}`]
+  const own = (settings as unknown as Record<string, unknown>)[settings.provider]
+  for (const [label, value] of spec.describeRemote?.(own) ?? []) where.push(`${text(label)} ${code(value)}`)
   const rows: SummaryRow[] = [
     { label: 'Ran', html: `${code(scriptLines[0])}${more}` },
     { label: 'On', html: where.join(' ') },
@@ -50,9 +45,9 @@ export function runRows(t: Timings, s: RunSummary): SummaryRow[] {
       html: settings.sync ? text(`${t.archiveFiles} files, ${formatBytes(t.archiveBytes)} compressed`) : text('not synced (sync: false)')
     }
   ]
-  if (t.provider !== 'flue') rows.push({ label: 'Provision', html: text(formatMs(t.provisionMs)) })
+  if (spec.kind === 'shell') rows.push({ label: 'Provision', html: text(formatMs(t.provisionMs)) })
   rows.push(
-    { label: t.provider === 'flue' ? 'Stage workspace' : 'Sync', html: text(formatMs(t.syncMs)) },
+    { label: spec.kind === 'delegated' ? 'Stage workspace' : 'Sync', html: text(formatMs(t.syncMs)) },
     { label: 'Command', html: text(formatMs(t.commandMs)) },
     ...(s.extraRows ?? []),
     { label: 'Exit code', html: t.exitCode < 0 ? '—' : text(String(t.exitCode)) },
@@ -98,7 +93,7 @@ export async function writeReleaseSummary(
   const verdict = kept ? 'remote kept' : release.verified ? 'released' : 'release NOT confirmed'
   const rows: SummaryRow[] = [
     { label: 'Lease', html: code(t.leaseId) },
-    { label: RESOURCE_KIND[t.provider] ?? 'Resource', html: t.resourceId ? code(t.resourceId) : '—' },
+    { label: isProviderName(t.provider) ? providerSpec(t.provider).resourceKind : 'Resource', html: t.resourceId ? code(t.resourceId) : '—' },
     { label: 'Release', html: text(`${kept ? '⏸️' : release.verified ? '✅' : '⚠️'} ${release.detail}`) }
   ]
   if (!kept) rows.push({ label: 'Release time', html: text(formatMs(t.releaseMs)) })

@@ -1,3 +1,4 @@
+import * as path from 'node:path'
 import { InputError } from '../../util/errors'
 import type { LeaseHint, ProviderSpec } from '../types'
 import { readFlueSettings } from './inputs'
@@ -8,6 +9,8 @@ export type FlueReleaseSettings = Record<string, never>
 
 export const flueSpec: ProviderSpec<'flue', FlueSettings, FlueReleaseSettings> = {
   name: 'flue',
+  resourceKind: 'Flue run',
+  describeRemote: s => [['workflow', s.runner === 'cli' ? s.workflow : path.basename(s.runner.script)]],
   kind: 'delegated',
   readSettings: (input, _env, common) => {
     const flue = readFlueSettings(input, common.workspace)

@@ -5,6 +5,8 @@ import { NOMAD_TUNING, type NomadReleaseSettings, type NomadSettings } from './s
 
 export const nomadSpec: ProviderSpec<'nomad', NomadSettings, NomadReleaseSettings> = {
   name: 'nomad',
+  resourceKind: 'Nomad job',
+  describeRemote: s => [['at', s.addr], ...(s.namespace ? [['namespace', s.namespace] as [string, string]] : [])],
   kind: 'shell',
   readSettings: (input, env) => readNomadSettings(input, env),
   readReleaseSettings: readNomadReleaseSettings,

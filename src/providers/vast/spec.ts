@@ -5,6 +5,7 @@ import { DEFAULT_TUNING, type VastReleaseSettings, type VastSettings } from './s
 
 export const vastSpec: ProviderSpec<'vast', VastSettings, VastReleaseSettings> = {
   name: 'vast',
+  resourceKind: 'Vast instance',
   kind: 'shell',
   readSettings: (input, env) => readVastSettings(input, env),
   readReleaseSettings: readVastReleaseSettings,
