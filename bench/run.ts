@@ -260,7 +260,7 @@ async function main(): Promise<void> {
         b: cold[1],
         unit: 'ms',
         compare: 'delta',
-        target: 150,
+        target: 50,
         baseline: '`node -e 0` (same Node 24)'
       })
     }
