@@ -243,7 +243,7 @@ describe('cache-paths through the Actions cache (dist bundles, Azurite + cache s
     const { main, post } = await runAction({
       workspace: makeWorkspace(),
       runnerTemp: newRunnerTemp(),
-      env: { ...down, OFFLOAD_VAST_TUNING: JSON.stringify(FAST_TUNING) },
+      env: { ...down, ...pacingEnv() },
       inputs: {
         provider: 'vast',
         'vast-api-key': f.apiKey,
