@@ -9,7 +9,7 @@ import { ProviderError } from '../util/errors'
 import { redact } from '../util/redact'
 import { formatBytes } from '../util/units'
 import { createArchive, type ArchiveCodec } from '../workspace/archive'
-import { scanLocal, subsetPlan, type LocalEntry, type LocalManifest } from '../workspace/manifest'
+import { loadManifest, scanLocal, storeManifest, subsetPlan, type LocalManifest, type StoredEntry } from '../workspace/manifest'
 import type { ArchivePlan } from '../workspace/plan'
 import { RESYNC_APPLY_SCRIPT, RESYNC_LIST_SCRIPT, RESYNC_REMOVE_SCRIPT } from './resync-scripts'
 import type { RemoteShell } from './shell'
@@ -105,7 +105,7 @@ export function planDelta(local: LocalManifest, changed: Iterable<string>, befor
   const dirs = new Set<string>()
   for (const p of local.keys()) for (const a of ancestors(p)) dirs.add(a)
   const removed = new Set<string>()
-  const covered = (p: string): boolean => removed.has(p) || ancestors(p).some(a => removed.has(a))
+  const covered = (p: string): boolean => removed.size > 0 && (removed.has(p) || ancestors(p).some(a => removed.has(a)))
   for (const [p, record] of now) {
     if (covered(p)) continue
     const entry = local.get(p)
@@ -122,6 +122,12 @@ export function planDelta(local: LocalManifest, changed: Iterable<string>, befor
   return { send: [...local.keys()].filter(p => send.has(p)), remove: [...removed] }
 }
 
+function sameListing(a: RemoteListing, b: RemoteListing): boolean {
+  if (a.size !== b.size) return false
+  for (const [p, r] of a) if (b.get(p) !== r) return false
+  return true
+}
+
 /** The listing after removing `paths` (each with everything below it). */
 function without(listing: RemoteListing, paths: string[]): RemoteListing {
   const gone = new Set(paths)
@@ -135,26 +141,17 @@ function without(listing: RemoteListing, paths: string[]): RemoteListing {
 interface ManifestFile {
   version: 1
   remoteDir: string
-  local: Record<string, LocalEntry>
-  remote: Record<string, string>
+  local: StoredEntry[]
+  /** path, record, path, record, … */
+  remote: string[]
 }
 
-const entrySchema = z.object({
-  type: z.enum(['file', 'link']),
-  size: z.number(),
-  mode: z.number(),
-  mtimeNs: z.string(),
-  ctimeNs: z.string(),
-  inode: z.string(),
-  target: z.string().optional(),
-  sha256: z.string().optional(),
-  substituted: z.boolean().optional()
-})
+/** The file's shape; its tens of thousands of local entries are checked one by one as they load (loadManifest). */
 const manifestSchema = z.object({
   version: z.literal(1),
   remoteDir: z.string(),
-  local: z.record(z.string(), entrySchema),
-  remote: z.record(z.string(), z.string())
+  local: z.array(z.unknown()),
+  remote: z.array(z.string())
 })
 
 interface SyncBase {
@@ -170,14 +167,23 @@ function readBase(leaseId: string): SyncBase | string {
   } catch {
     return 'no manifest of an earlier sync on this lease'
   }
-  const parsed = manifestSchema.safeParse(JSON.parse(text))
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    json = undefined
+  }
+  const parsed = manifestSchema.safeParse(json)
   if (!parsed.success) return 'the manifest of the last sync is damaged'
   const f = parsed.data
-  return { remoteDir: f.remoteDir, local: new Map(Object.entries(f.local)), remote: new Map(Object.entries(f.remote)) }
+  if (f.remote.length % 2 !== 0) return 'the manifest of the last sync is damaged'
+  const remote: RemoteListing = new Map()
+  for (let i = 0; i < f.remote.length; i += 2) remote.set(f.remote[i], f.remote[i + 1])
+  return { remoteDir: f.remoteDir, local: loadManifest(f.local), remote }
 }
 
 function writeBase(leaseId: string, base: SyncBase): void {
-  const file: ManifestFile = { version: 1, remoteDir: base.remoteDir, local: Object.fromEntries(base.local), remote: Object.fromEntries(base.remote) }
+  const file: ManifestFile = { version: 1, remoteDir: base.remoteDir, local: storeManifest(base.local), remote: [...base.remote].flat() }
   const target = manifestFileOf(leaseId)
   fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 })
   const tmp = `${target}.${process.pid}.tmp`
@@ -256,6 +262,9 @@ export class LeaseSync {
     if (typeof now === 'string') return now
     const scan = scanLocal(this.plan, base.local)
     const delta = planDelta(scan.manifest, scan.changed, base.remote, now)
+    const unchanged = { sentPaths: [], removedPaths: [], sent: 0, removed: 0, unchanged: this.plan.files.length, archiveBytes: 0, fileBytes: 0 }
+    // Nothing to do and nothing to record: the base stays as it is (no rewrite of a large file).
+    if (!delta.send.length && !delta.remove.length && !scan.differs && sameListing(now, base.remote)) return unchanged
     dropBase(this.leaseId)
     if (delta.remove.length) await removeRemote(shell, this.remoteDir, delta.remove, signal)
     let listing = without(now, delta.remove)

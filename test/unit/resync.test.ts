@@ -122,7 +122,7 @@ describe.each<ArchiveCodec>(['zstd', 'gzip'])('incremental re-sync (%s) equals a
 })
 
 describe('when a re-sync falls back to a full sync', () => {
-  it('no manifest (first sync on the lease), another remote directory, a remote directory that is gone', async () => {
+  it('no manifest (first sync on the lease), a damaged one, another remote directory, a remote directory that is gone', async () => {
     const ws = workspace()
     const p = await plan(ws)
     const leaseId = newLeaseId()
@@ -130,6 +130,17 @@ describe('when a re-sync falls back to a full sync', () => {
     expect(await new LeaseSync(leaseId, remote, p).incremental(shell, 'gzip')).toBe('no manifest of an earlier sync on this lease')
     await fullSync(ws, remote, 'gzip', leaseId)
     expect(await new LeaseSync(leaseId, '/elsewhere', p).incremental(shell, 'gzip')).toBe(`the last sync went to ${remote}`)
+    // A damaged entry makes only its own path count as changed; a damaged file means a full sync.
+    const file = manifestFileOf(leaseId)
+    const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { local: unknown[] }
+    const readme = stored.local.findIndex(e => Array.isArray(e) && e[0] === 'README.md')
+    stored.local[readme] = { not: 'an entry' }
+    fs.writeFileSync(file, JSON.stringify(stored))
+    const r = await new LeaseSync(leaseId, remote, p).incremental(shell, 'gzip')
+    expect(typeof r === 'object' && r.sentPaths).toEqual(['README.md'])
+    fs.writeFileSync(file, '{"version":1,"remoteDir":')
+    expect(await new LeaseSync(leaseId, remote, p).incremental(shell, 'gzip')).toBe('the manifest of the last sync is damaged')
+    await fullSync(ws, remote, 'gzip', leaseId)
     fs.rmSync(remote, { recursive: true })
     expect(await new LeaseSync(leaseId, remote, p).incremental(shell, 'gzip')).toBe('the remote directory is missing')
   })
@@ -227,7 +238,7 @@ describe('the local manifest: size and mtime, then the content hash', () => {
     fs.utimesSync(file, st.atime, st.mtime)
     expect(scanLocal(p, first.manifest).changed).toEqual(['a.txt'])
     // Long after the manifest was taken: no hash kept; a ctime change alone then counts as a change.
-    const later = scanLocal(p, undefined, BigInt(Date.now() + 60_000) * 1_000_000n)
+    const later = scanLocal(p, undefined, Date.now() + 60_000)
     expect(later.manifest.get('a.txt')?.sha256).toBeUndefined()
     fs.chmodSync(file, 0o600)
     fs.chmodSync(file, st.mode & 0o7777)
