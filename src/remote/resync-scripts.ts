@@ -23,16 +23,23 @@ export const RESYNC_REMOVE_SCRIPT = `cd -- "$1" || exit 1
 exec xargs -0 rm -rf --`
 
 /**
- * $1 = dir, $2 = codec (zstd or gzip). Extracts the tar on stdin into the directory over what is
- * there (nothing is emptied: the runner removed what must go first), then lists the tree as
- * RESYNC_LIST_SCRIPT does.
+ * $1 = dir, $2 = codec (zstd or gzip), then the paths to list (each as ./<path>), or none for the
+ * whole tree. Extracts the tar on stdin into the directory over what is there (nothing is
+ * emptied: the runner removed what must go first), then lists those paths (the records name them
+ * as given) or, with none, the tree as RESYNC_LIST_SCRIPT does. A path find cannot list is left
+ * out (the next re-sync sends it again): only the extraction decides the exit status.
  */
 export const RESYNC_APPLY_SCRIPT = `set -e
 cd -- "$1"
-if [ "$2" = zstd ]; then
+codec=$2; shift 2
+if [ "$codec" = zstd ]; then
   zstd -dcq | tar -xof -
 else
   tar -xzof -
 fi
 echo listing
-exec ${LISTING}`
+if [ $# -gt 0 ]; then
+  find "$@" -maxdepth 0 -printf '%y %s %T@ %m %C@\\0%p\\0%l\\0' 2>/dev/null || :
+else
+  ${LISTING} || :
+fi`

@@ -60,7 +60,7 @@ function isSafeRelative(p: string): boolean {
 }
 
 /** The listing a script printed after its status line, or why it cannot be used. */
-export function parseListing(out: Buffer, overflowed = false): RemoteListing | string {
+export function parseListing(out: Buffer, overflowed = false, prefix = ''): RemoteListing | string {
   if (overflowed) return `the remote listing is over ${LISTING_MAX_BYTES / 1024 / 1024} MiB`
   const nl = out.indexOf(0x0a)
   const status = out.subarray(0, nl < 0 ? out.length : nl).toString('utf8')
@@ -77,7 +77,9 @@ export function parseListing(out: Buffer, overflowed = false): RemoteListing | s
   if (fields.pop() !== '' || fields.length % 3 !== 0) return 'the remote listing is malformed'
   const listing: RemoteListing = new Map()
   for (let i = 0; i < fields.length; i += 3) {
-    const [header, name, target] = [fields[i], fields[i + 1], fields[i + 2]]
+    const [header, given, target] = [fields[i], fields[i + 1], fields[i + 2]]
+    if (!given.startsWith(prefix)) return 'the remote listing is malformed'
+    const name = given.slice(prefix.length)
     if (!LISTING_HEADER.test(header) || !isSafeRelative(name) || listing.has(name)) return 'the remote listing is malformed'
     listing.set(name, `${header}\0${target}`)
   }
@@ -120,6 +122,27 @@ export function planDelta(local: LocalManifest, changed: Iterable<string>, befor
     if (record === undefined || record !== before.get(p) || covered(p)) send.add(p)
   }
   return { send: [...local.keys()].filter(p => send.has(p)), remove: [...removed] }
+}
+
+/** Beyond this many argv bytes of paths, the tree is listed whole after extracting instead. */
+const LISTED_ARGV_MAX = 64 * 1024
+
+/**
+ * What to list after extracting `sent` (as ./<path> arguments): the sent paths and the directories
+ * above them (tar may have made them), or undefined when they are too many for argv.
+ */
+function listedAfter(sent: string[]): string[] | undefined {
+  const paths = new Set<string>()
+  let bytes = 0
+  for (const p of sent) {
+    for (const q of [...ancestors(p), p]) {
+      if (paths.has(q)) continue
+      paths.add(q)
+      bytes += q.length + 3
+    }
+    if (bytes > LISTED_ARGV_MAX) return undefined
+  }
+  return [...paths].map(p => `./${p}`)
 }
 
 function sameListing(a: RemoteListing, b: RemoteListing): boolean {
@@ -283,8 +306,10 @@ export class LeaseSync {
       const archive = createArchive(subset, { codec })
       const stdout = new ListingSink()
       const stderr = new TailBuffer()
+      const given = listedAfter(delta.send)
+      const argv = ['sh', '-c', RESYNC_APPLY_SCRIPT, 'offload-resync', this.remoteDir, codec, ...(given ?? [])]
       const { exitCode } = await withProgress({ label: 'Re-sync', done: archive.tarBytes, totalBytes: archive.plannedTarBytes, unit: 'uncompressed' }, () =>
-        shell.exec({ argv: ['sh', '-c', RESYNC_APPLY_SCRIPT, 'offload-resync', this.remoteDir, codec], stdin: archive.stream, stdout, stderr, signal })
+        shell.exec({ argv, stdin: archive.stream, stdout, stderr, signal })
       )
       result.archiveBytes = archive.bytes()
       if (exitCode !== 0) {
@@ -292,9 +317,10 @@ export class LeaseSync {
           `extracting the re-sync archive (tar, ${codec}) into ${this.remoteDir} failed (exit ${exitCode}): ${redact(stderr.text().trim()) || 'no output'}`
         )
       }
-      const after = parseListing(stdout.bytes(), stdout.overflowed)
+      const after = parseListing(stdout.bytes(), stdout.overflowed, given ? './' : '')
       if (typeof after === 'string') return result // synced; without a listing the next step syncs in full
-      listing = after
+      if (given) for (const [p, r] of after) listing.set(p, r)
+      else listing = after
     }
     writeBase(this.leaseId, { remoteDir: this.remoteDir, local: scan.manifest, remote: listing })
     return result

@@ -121,6 +121,22 @@ describe.each<ArchiveCodec>(['zstd', 'gzip'])('incremental re-sync (%s) equals a
   })
 })
 
+it('a re-sync of more paths than fit in 64 KiB of argv lists the whole tree after extracting, and the next one sends nothing', async () => {
+  const ws = workspace()
+  const leaseId = newLeaseId()
+  const remote = path.join(tmp(), 'ws')
+  await fullSync(ws, remote, 'zstd', leaseId)
+  const dir = path.join(ws, 'many', 'd'.repeat(60))
+  fs.mkdirSync(dir, { recursive: true })
+  for (let i = 0; i < 600; i++) fs.writeFileSync(path.join(dir, `${'f'.repeat(80)}-${i}`), `${i}\n`)
+  const r = await resync(ws, remote, 'zstd', leaseId)
+  expect(r.sent).toBe(600)
+  expect((await resync(ws, remote, 'zstd', leaseId)).sent).toBe(0)
+  const fresh = path.join(tmp(), 'ws')
+  await fullSync(ws, fresh, 'zstd')
+  expect(snapshotTree(remote)).toEqual(snapshotTree(fresh))
+})
+
 describe('when a re-sync falls back to a full sync', () => {
   it('no manifest (first sync on the lease), a damaged one, another remote directory, a remote directory that is gone', async () => {
     const ws = workspace()
