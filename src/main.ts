@@ -265,8 +265,8 @@ async function command(shell: RemoteShell, step: Step, lease: LeaseState, out: S
 async function download(shell: RemoteShell, settings: Settings, signal: AbortSignal): Promise<void> {
   const list = settings.download.join(', ')
   try {
-    const { value, ms } = await phase(`Offload: download ${list}`, () =>
-      downloadPaths(shell, settings.remoteDir, settings.download, settings.workspace, signal)
+    const { value, ms } = await phase(`Offload: download ${list}`, async () =>
+      downloadPaths(shell, settings.remoteDir, settings.download, settings.workspace, signal, { codec: await remoteCodec(shell, signal) })
     )
     core.info(`Downloaded ${value} entries (${list}) into ${settings.workspace} in ${ms} ms`)
   } catch (err) {

@@ -7,19 +7,71 @@
 export const CODEC_PROBE_SCRIPT = `if command -v zstd >/dev/null 2>&1; then echo zstd; else echo gzip; fi`
 
 /**
- * $1 = dir, $2 = codec (zstd or gzip). Empties (or creates) the directory, then extracts the tar
- * on stdin into it. zstd goes through the zstd program so that any tar, not only one that knows
- * --zstd, can take it.
+ * A shell function that prints the SHA-256 (64 lowercase hex digits) of its stdin, with whichever
+ * tool the remote has: sha256sum (coreutils, busybox), openssl, busybox's applet, or perl's shasum.
+ * Prints `none` (after reading all of stdin) when there is none: the transfer is then checked by
+ * its byte count only.
  */
-export const SYNC_SCRIPT = `set -e
-d=$1
-mkdir -p -- "$d"
-find "$d" -mindepth 1 -maxdepth 1 -exec rm -rf -- {} +
+const HASH_FUNCTION = `ofl_hash() {
+  if command -v sha256sum >/dev/null 2>&1; then sha256sum
+  elif command -v openssl >/dev/null 2>&1; then openssl dgst -sha256
+  elif command -v busybox >/dev/null 2>&1 && busybox sha256sum </dev/null >/dev/null 2>&1; then busybox sha256sum
+  elif command -v shasum >/dev/null 2>&1; then shasum -a 256
+  else cat >/dev/null; echo none
+  fi | sed -n -e 's/^.*\\([0-9a-fA-F]\\{64\\}\\).*$/\\1/p' -e '/^none$/p' | tr A-F a-f
+}`
+
+/** The staging directory of a sync, inside the target directory (same file system: the swap is a rename). */
+export const SYNC_STAGING = '.offload-sync-staging'
+
+/**
+ * $1 = dir, $2 = codec (zstd or gzip). Extracts the tar on stdin into a staging directory inside
+ * the target and counts and hashes the bytes as they arrive (tee into two FIFOs), then prints
+ * `offload-received <bytes> <sha256|none>` whatever the extraction did: the runner compares it
+ * with what it sent, and SYNC_COMMIT_SCRIPT swaps the staged tree in only when they match, so a
+ * stream cut short never replaces the workspace. zstd goes through the zstd program so that any
+ * tar, not only one that knows --zstd, can take it. SIGPIPE is ignored so that tee keeps counting
+ * and hashing when the extraction fails early (its error is the one then reported).
+ */
+export const SYNC_SCRIPT = `${HASH_FUNCTION}
+d=$1; st=$1/${SYNC_STAGING}
+mkdir -p -- "$d" || exit 1
+rm -rf -- "$st" && mkdir -- "$st" && mkdir -- "$st/tree" && mkfifo -- "$st/h" "$st/n" || exit 1
+ofl_hash < "$st/h" > "$st/sum" &
+wc -c < "$st/n" | tr -d ' ' > "$st/count" &
+trap '' PIPE
 if [ "$2" = zstd ]; then
-  zstd -dcq | tar -xof - -C "$d"
+  tee -- "$st/h" "$st/n" | { zstd -dcq | tar -xof - -C "$st/tree"; }
 else
-  exec tar -xzof - -C "$d"
-fi`
+  tee -- "$st/h" "$st/n" | tar -xzof - -C "$st/tree"
+fi
+rc=$?
+wait
+echo "offload-received $(cat "$st/count") $(cat "$st/sum")"
+exit $rc`
+
+/**
+ * $1 = dir, $2 = expected byte count, $3 = expected SHA-256, $4 = replace (the staged tree
+ * becomes the directory's whole content) or merge (it is copied over what is there), or abort.
+ * Swaps in the tree SYNC_SCRIPT staged only when what it received matches what the runner sent
+ * (the hash is skipped when the remote had no tool for it); exit 3 and the staging removed when
+ * it does not.
+ */
+export const SYNC_COMMIT_SCRIPT = `d=$1; st=$1/${SYNC_STAGING}
+if [ "$4" = abort ]; then rm -rf -- "$st"; exit 0; fi
+[ -d "$st/tree" ] && [ ! -h "$st" ] && [ -f "$st/count" ] || { echo "offload: no staged sync in $st" >&2; exit 3; }
+n=$(cat "$st/count"); s=$(cat "$st/sum")
+if [ "$n" != "$2" ] || { [ "$s" != none ] && [ "$s" != "$3" ]; }; then
+  echo "offload-mismatch $n \${s:-none}"; rm -rf -- "$st"; exit 3
+fi
+set -e
+if [ "$4" = merge ]; then
+  (cd "$st/tree" && tar -cf - .) | tar -xof - -C "$d"
+else
+  find "$d" -mindepth 1 -maxdepth 1 ! -name ${SYNC_STAGING} -exec rm -rf -- {} +
+  find "$st/tree" -mindepth 1 -maxdepth 1 -exec mv -- {} "$d"/ \\;
+fi
+rm -rf -- "$st"`
 
 /**
  * $1 = control dir, $2 = working directory, $3 = timeout in seconds, then the command's argv.
@@ -89,7 +141,26 @@ while kill -0 -"$pid" 2>/dev/null && [ "$i" -lt 6 ]; do sleep 0.5 2>/dev/null ||
 kill -KILL -"$pid" 2>/dev/null
 exit 0`
 
-/** $1 = directory, then paths relative to it. Streams them as a gzip tar on stdout. */
-export const DOWNLOAD_SCRIPT = `d=$1; shift
+/**
+ * $1 = directory, $2 = codec (zstd or gzip), then paths relative to it. Streams them as a
+ * compressed tar on stdout (zstd level 1 on all cores when the remote has zstd), then prints
+ * `offload-sent <bytes> <sha256|none>` of what it wrote on stderr, for the runner to check what
+ * arrived. Exits with tar's status.
+ */
+export const DOWNLOAD_SCRIPT = `${HASH_FUNCTION}
+d=$1; c=$2; shift 2
 cd "$d" || exit 1
-exec tar -czf - -- "$@"`
+t=\${TMPDIR:-/tmp}/offload-download.$$
+rm -rf -- "$t"; (umask 077 && mkdir -- "$t") && mkfifo -- "$t/h" "$t/n" || exit 1
+ofl_hash < "$t/h" > "$t/sum" &
+wc -c < "$t/n" | tr -d ' ' > "$t/count" &
+if [ "$c" = zstd ]; then
+  { tar -cf - -- "$@"; echo $? > "$t/rc"; } | zstd -1 -T0 -qc | tee -- "$t/h" "$t/n"
+else
+  { tar -czf - -- "$@"; echo $? > "$t/rc"; } | tee -- "$t/h" "$t/n"
+fi
+wait
+echo "offload-sent $(cat "$t/count") $(cat "$t/sum")" >&2
+rc=$(cat "$t/rc" 2>/dev/null || echo 1)
+rm -rf -- "$t"
+exit "\${rc:-1}"`

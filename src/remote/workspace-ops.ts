@@ -1,17 +1,19 @@
-import { PassThrough, Readable } from 'node:stream'
+import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import * as core from '@actions/core'
 import { ProviderError } from '../util/errors'
 import { redact } from '../util/redact'
 import { longTimeout } from '../util/timers'
 import { envScript, shQuote } from './quote'
-import { CODEC_PROBE_SCRIPT, DOWNLOAD_SCRIPT, KILL_SCRIPT, RUN_SCRIPT, SYNC_SCRIPT } from './scripts'
+import { CODEC_PROBE_SCRIPT, DOWNLOAD_SCRIPT, KILL_SCRIPT, RUN_SCRIPT, SYNC_COMMIT_SCRIPT, SYNC_SCRIPT } from './scripts'
 import { CountingSink, withProgress } from '../report/progress'
 import type { ArchiveCodec, ArchiveStream } from '../workspace/archive'
 import type { RemoteShell } from './shell'
 import { printableName, safeExtract } from './safe-extract'
 import { TailBuffer } from './sink'
 import type { Writable } from 'node:stream'
+import { DigestStream, describeDigest, digestsMatch, parseReceipt, type Digest } from '../transfer/checksum'
+import { createDecoder } from '../transfer/decode'
 
 /** Sync, run and cancel, written once for every RemoteShell (Nomad exec, Vast SSH). */
 
@@ -22,29 +24,115 @@ export async function remoteCodec(shell: RemoteShell, signal?: AbortSignal): Pro
   return exitCode === 0 && stdout.text().trim() === 'zstd' ? 'zstd' : 'gzip'
 }
 
+export interface SyncOptions {
+  /**
+   * replace (default): the archive becomes the directory's whole content. merge: its entries are
+   * written over what is there (an incremental re-sync, a cache restore).
+   */
+  mode?: 'replace' | 'merge'
+  /** Names the transfer in errors and logs (default "sync"). */
+  label?: string
+}
+
 /**
- * Streams the compressed tar into the remote directory, replacing its contents. Given the
- * ArchiveStream (not just its stream), it logs progress against the planned size while it runs.
+ * Streams the compressed tar into the remote directory, replacing (or merging into) its contents.
+ * Checked: the remote extracts into a staging directory and reports the byte count and SHA-256 of
+ * what it received; only when they equal what was sent does a second short exec swap the staged
+ * tree in (src/remote/scripts.ts). Otherwise the directory is left as it was and this throws,
+ * naming the transfer, before any command runs. Given the ArchiveStream (not just its stream), it
+ * logs progress against the planned size while it runs and reports a packing failure (a file that
+ * changed or vanished) as such.
  */
 export async function syncArchive(
   shell: RemoteShell,
   archive: Readable | ArchiveStream,
   remoteDir: string,
   codec: ArchiveCodec,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  opts: SyncOptions = {}
 ): Promise<void> {
+  const label = opts.label ?? 'sync'
   const stdout = new TailBuffer()
   const stderr = new TailBuffer()
-  const extract = (stdin: Readable) => shell.exec({ argv: ['sh', '-c', SYNC_SCRIPT, 'offload-sync', remoteDir, codec], stdin, stdout, stderr, signal })
-  const { exitCode } =
-    archive instanceof Readable
-      ? await extract(archive)
-      : await withProgress({ label: 'Sync', done: archive.tarBytes, totalBytes: archive.plannedTarBytes, unit: 'uncompressed' }, () => extract(archive.stream))
-  if (exitCode !== 0) {
+  const source = archive instanceof Readable ? archive : archive.stream
+  const sent = new DigestStream()
+  source.once('error', err => sent.destroy(err))
+  source.pipe(sent)
+  const extract = () => shell.exec({ argv: ['sh', '-c', SYNC_SCRIPT, 'offload-sync', remoteDir, codec], stdin: sent, stdout, stderr, signal })
+  const packed = archive instanceof Readable ? Promise.resolve() : archive.done
+  // A packing failure also breaks the exec's stdin: report the packer's reason, not the transport's.
+  packed.catch(() => undefined)
+  const abort = (): Promise<unknown> => commit(shell, remoteDir, 'abort', undefined, signal).catch(() => undefined)
+  let exitCode: number
+  try {
+    ;({ exitCode } =
+      archive instanceof Readable
+        ? await extract()
+        : await withProgress({ label: 'Sync', done: archive.tarBytes, totalBytes: archive.plannedTarBytes, unit: 'uncompressed' }, extract))
+    await packed
+  } catch (err) {
+    const packError = await packed.then(
+      () => undefined,
+      (e: Error) => e
+    )
+    if (!signal?.aborted) await abort()
+    throw packError ?? err
+  }
+  const received = parseReceipt(stdout.text(), 'offload-received')
+  const what = `the ${label} archive (tar, ${codec}) for ${remoteDir}`
+  // A remote that exits before the end of the archive never saw all of it, whatever it counted.
+  const mismatch = received && (!sent.complete || !digestsMatch(sent.digest(), received))
+  if (exitCode !== 0 || !received || mismatch) {
+    await abort()
+    const remoteSays = redact(
+      stderr.text().trim() ||
+        stdout
+          .text()
+          .replace(/^offload-received .*$/m, '')
+          .trim()
+    )
+    if (mismatch)
+      throw new ProviderError(
+        `${transferBroken(what, sent.digest(), received)}; ${remoteDir} was left as it was${remoteSays ? `. The remote said: ${remoteSays}` : ''}`
+      )
+    if (exitCode !== 0)
+      throw new ProviderError(
+        `extracting the ${label} archive (tar, ${codec}) into ${remoteDir} failed (exit ${exitCode}): ${remoteSays || 'no output'}. The remote needs sh, find, tar, tee, mkfifo, wc and gzip (or zstd).`
+      )
+    throw new ProviderError(`${what}: the remote did not report what it received (its output was cut short?); ${remoteDir} was left as it was`)
+  }
+  if (!received.sha256) core.info(`${label}: the remote has no sha256sum, openssl, busybox or shasum: the transfer was checked by its byte count only`)
+  const done = await commit(shell, remoteDir, opts.mode ?? 'replace', sent.digest(), signal)
+  if (done.exitCode !== 0) {
+    const again = parseReceipt(done.output.replace(/^offload-mismatch/m, 'offload-received'), 'offload-received')
     throw new ProviderError(
-      `extracting the workspace (tar, ${codec}) into ${remoteDir} failed (exit ${exitCode}): ${redact(stderr.text().trim() || stdout.text().trim()) || 'no output'}. The remote needs sh, find and tar with gzip (or zstd).`
+      again
+        ? `${transferBroken(what, sent.digest(), again)}; ${remoteDir} was left as it was`
+        : `swapping the synced tree into ${remoteDir} failed (exit ${done.exitCode}): ${redact(done.output) || 'no output'}`
     )
   }
+}
+
+function transferBroken(what: string, sent: Digest, received: Digest): string {
+  return `${what} did not arrive intact: the runner sent ${describeDigest(sent)}, the remote received ${describeDigest(received)} (cut short or altered on the way)`
+}
+
+/** The second exec of a sync: checks the staged receipt against `sent` and swaps the tree in (or only cleans up, for abort). */
+async function commit(
+  shell: RemoteShell,
+  remoteDir: string,
+  mode: 'replace' | 'merge' | 'abort',
+  sent: Digest | undefined,
+  signal?: AbortSignal
+): Promise<{ exitCode: number; output: string }> {
+  const out = new TailBuffer()
+  const { exitCode } = await shell.exec({
+    argv: ['sh', '-c', SYNC_COMMIT_SCRIPT, 'offload-sync-commit', remoteDir, String(sent?.bytes ?? 0), sent?.sha256 ?? 'none', mode],
+    stdout: out,
+    stderr: out,
+    signal
+  })
+  return { exitCode, output: out.text().trim() }
 }
 
 export interface RunSpec {
@@ -132,33 +220,82 @@ export async function killRemote(shell: RemoteShell, controlDir: string): Promis
 /** At most this many refused entries are named one by one; the rest are counted. */
 const REFUSALS_NAMED = 20
 
+export interface DownloadOptions {
+  /** The archive codec: zstd when the remote has the zstd program (remoteCodec), gzip otherwise (the default). */
+  codec?: ArchiveCodec
+  /** Names the transfer in errors and logs (default "download"). */
+  label?: string
+}
+
 /**
  * Copies paths (relative to the remote workspace) back into localDir as one streamed tar. The
  * remote's archive is untrusted: src/remote/safe-extract.ts writes only what lies inside the
- * requested paths, and every entry it refuses is a warning naming it. Returns how many entries were
- * written.
+ * requested paths, and every entry it refuses is a warning naming it. Checked: the remote prints
+ * the byte count and SHA-256 of what it sent after the archive, and a mismatch with what arrived
+ * fails the download. The runner decompresses with the zstd or gzip program when it has one (a
+ * child process on another core), in process otherwise; the system tar never sees the archive.
+ * Returns how many entries were written.
  */
-export async function downloadPaths(shell: RemoteShell, remoteDir: string, paths: string[], localDir: string, signal?: AbortSignal): Promise<number> {
+export async function downloadPaths(
+  shell: RemoteShell,
+  remoteDir: string,
+  paths: string[],
+  localDir: string,
+  signal?: AbortSignal,
+  opts: DownloadOptions = {}
+): Promise<number> {
+  const codec = opts.codec ?? 'gzip'
+  const label = opts.label ?? 'download'
   const stderr = new TailBuffer()
   const { unpack, finish } = safeExtract({ cwd: localDir, paths })
-  const sink = new PassThrough()
-  const extracted = pipeline(sink, unpack)
+  const received = new DigestStream()
+  const decoder = await createDecoder(codec)
+  const extracted = pipeline(received, decoder.stream, unpack)
   // Progress counts the archive as it arrives (compressed: the remote does not say its size first).
-  const received = new CountingSink(sink)
-  const { exitCode } = await withProgress({ label: 'Download', done: () => received.bytes, unit: 'received (gzip)' }, () =>
-    shell.exec({ argv: ['sh', '-c', DOWNLOAD_SCRIPT, 'offload-download', remoteDir, ...paths], stdout: received, stderr, signal })
-  )
-  sink.end()
+  const counted = new CountingSink(received)
+  let exitCode = -1
+  let execError: Error | undefined
+  try {
+    ;({ exitCode } = await withProgress({ label: 'Download', done: () => counted.bytes, unit: `received (${codec})` }, () =>
+      shell.exec({ argv: ['sh', '-c', DOWNLOAD_SCRIPT, 'offload-download', remoteDir, codec, ...paths], stdout: counted, stderr, signal })
+    ))
+  } catch (err) {
+    execError = err as Error
+  }
+  received.end()
   const extractError = await extracted.then(
     () => undefined,
     (err: Error) => err
   )
+  if (execError) {
+    decoder.kill()
+    throw execError
+  }
   const report = finish()
-  report.refused.slice(0, REFUSALS_NAMED).forEach(r => core.warning(`download: refused ${printableName(r.name)}: ${r.reason}`))
-  if (report.refused.length > REFUSALS_NAMED) core.warning(`download: ${report.refused.length - REFUSALS_NAMED} more entries refused`)
+  report.refused.slice(0, REFUSALS_NAMED).forEach(r => core.warning(`${label}: refused ${printableName(r.name)}: ${r.reason}`))
+  if (report.refused.length > REFUSALS_NAMED) core.warning(`${label}: ${report.refused.length - REFUSALS_NAMED} more entries refused`)
+  const sent = parseReceipt(stderr.text(), 'offload-sent')
+  const what = `the ${label} archive of ${paths.join(', ')} (tar, ${codec})`
+  if (sent && !digestsMatch(sent, received.digest()))
+    throw new ProviderError(
+      `${what} did not arrive intact: the remote sent ${describeDigest(sent)}, the runner received ${describeDigest(received.digest())} (cut short or altered on the way); the ${report.written} entries written may be incomplete`
+    )
   if (exitCode !== 0 || extractError) {
-    const why = redact(stderr.text().trim()) || extractError?.message || 'no output'
+    const why =
+      redact(
+        stderr
+          .text()
+          .replace(/^offload-sent .*$/m, '')
+          .trim()
+      ) ||
+      extractError?.message ||
+      'no output'
     throw new ProviderError(`downloading ${paths.join(', ')} from ${remoteDir} failed (exit ${exitCode}, ${report.written} entries written): ${why}`)
   }
+  if (!sent)
+    throw new ProviderError(
+      `${what}: the remote did not report what it sent (its output was cut short?); the ${report.written} entries written may be incomplete`
+    )
+  if (!sent.sha256) core.info(`${label}: the remote has no sha256sum, openssl, busybox or shasum: the transfer was checked by its byte count only`)
   return report.written
 }

@@ -5,6 +5,8 @@ import { PassThrough, Transform, type Writable } from 'node:stream'
 import { constants as zlibConstants, createGzip, createZstdCompress } from 'node:zlib'
 import * as tar from 'tar'
 import { noteStreamed } from '../util/memory'
+import { packerChoice, runnerTools, type PackerChoice } from '../transfer/tools'
+import { canPackNatively, packNatively, WorkspaceChangedError } from './native-pack'
 import type { ArchivePlan } from './plan'
 
 /**
@@ -19,9 +21,17 @@ const ZSTD_LEVEL = 1
 
 export interface ArchiveOptions {
   codec?: ArchiveCodec
-  /** Only for the benchmark's level comparison; the action always uses level 1. */
+  /** Only for the benchmark's level comparison; the action always uses level 1 (and the in-process packer for another level). */
   level?: number
+  /**
+   * auto (default): GNU tar and zstd/gzip as child processes when the runner has them
+   * (src/workspace/native-pack.ts), else the in-process packer. The OFFLOAD_ARCHIVE_PACKER
+   * environment variable overrides it (src/transfer/tools.ts).
+   */
+  packer?: PackerChoice
 }
+
+export type Packer = 'native' | 'in-process'
 
 /**
  * A link cache that never remembers, so every hard link is archived as a regular file: node-tar
@@ -94,40 +104,88 @@ export interface ArchiveStream {
   tarBytes(): number
   /** The tar size the plan predicts: file bytes, a header and padding per entry, the end blocks (long names add PAX headers). */
   plannedTarBytes: number
+  /**
+   * Settles when packing is over: resolves once every byte has been produced, rejects with why
+   * packing failed (WorkspaceChangedError names a file that changed or vanished), after which the
+   * stream is destroyed with the same error.
+   */
+  done: Promise<void>
+  /** Which packer is at work; known once the first byte flows (undefined before). */
+  packer(): Packer | undefined
 }
 
 /**
  * The plan's files as a compressed tar stream, produced as the consumer reads (an empty plan is a
  * valid empty archive). Symlinks stay links (never followed), modes are kept, owner names and ids
- * are left out.
+ * are left out, directories in the plan are entries of their own (never walked). Packed by GNU tar
+ * and the zstd (or pigz/gzip) program when the runner has them, by node-tar and zlib otherwise:
+ * both give the remote the same tree (test/unit/native-pack.test.ts).
  */
 export function createArchive(plan: ArchivePlan, opts: ArchiveOptions = {}): ArchiveStream {
   const codec = opts.codec ?? 'gzip'
   let count = 0
+  let tarCount = 0
+  let packer: Packer | undefined
+  const out = new PassThrough()
+  const choice = opts.packer && opts.packer !== 'auto' ? opts.packer : packerChoice()
+  const done = (async () => {
+    const tools = choice === 'in-process' || opts.level !== undefined ? undefined : await runnerTools()
+    const native = !!tools && canPackNatively(tools, codec, plan)
+    if (choice === 'native' && !native) throw new Error(`OFFLOAD_ARCHIVE_PACKER=native, but the runner has no GNU tar and ${codec} program for this archive`)
+    packer = native ? 'native' : 'in-process'
+    if (native)
+      await packNatively(
+        plan,
+        codec,
+        tools,
+        out,
+        n => (tarCount += n),
+        n => (count += n)
+      )
+    else
+      await packInProcess(
+        plan,
+        codec,
+        opts.level,
+        out,
+        n => (tarCount += n),
+        n => (count += n)
+      )
+  })()
+  done.catch((err: unknown) => out.destroy(err as Error))
+  const plannedTarBytes = plan.bytes + plan.files.length * (512 + 256) + TAR_EOF.length
+  return { stream: out, bytes: () => count, tarBytes: () => tarCount, plannedTarBytes, done, packer: () => packer }
+}
+
+/** node-tar entries and Node's zlib (on the thread pool, in blocks) into `out`. */
+function packInProcess(
+  plan: ArchivePlan,
+  codec: ArchiveCodec,
+  level: number | undefined,
+  out: PassThrough,
+  onTarBytes: (n: number) => void,
+  onBytes: (n: number) => void
+): Promise<void> {
   const counter = new Transform({
     transform(chunk: Buffer, _enc, done) {
-      count += chunk.length
+      onBytes(chunk.length)
       noteStreamed(chunk.length)
       done(null, chunk)
     }
   })
-  const out = new PassThrough()
   const compress =
     codec === 'zstd'
-      ? createZstdCompress({ chunkSize: COMPRESSED_CHUNK, params: { [zlibConstants.ZSTD_c_compressionLevel]: opts.level ?? ZSTD_LEVEL } })
-      : createGzip({ level: opts.level ?? GZIP_LEVEL, chunkSize: COMPRESSED_CHUNK })
-  let tarCount = 0
-  const block = blocks(n => (tarCount += n))
-  for (const s of [block, compress, counter]) s.on('error', (err: unknown) => out.destroy(err as Error))
-  // A consumer that fails destroys `out`: stop packing (packFiles waits on `block`).
-  out.once('close', () => block.destroy())
-  block.pipe(compress).pipe(counter).pipe(out)
-  packFiles(plan, block).then(
-    () => block.end(),
-    (err: unknown) => out.destroy(err as Error)
-  )
-  const plannedTarBytes = plan.bytes + plan.files.length * (512 + 256) + TAR_EOF.length
-  return { stream: out, bytes: () => count, tarBytes: () => tarCount, plannedTarBytes }
+      ? createZstdCompress({ chunkSize: COMPRESSED_CHUNK, params: { [zlibConstants.ZSTD_c_compressionLevel]: level ?? ZSTD_LEVEL } })
+      : createGzip({ level: level ?? GZIP_LEVEL, chunkSize: COMPRESSED_CHUNK })
+  const block = blocks(onTarBytes)
+  return new Promise<void>((resolve, reject) => {
+    for (const s of [block, compress, counter]) s.on('error', reject)
+    // A consumer that fails destroys `out`: stop packing (packFiles waits on `block`).
+    out.once('close', () => block.destroy())
+    counter.once('end', () => resolve())
+    block.pipe(compress).pipe(counter).pipe(out)
+    packFiles(plan, block).then(() => block.end(), reject)
+  })
 }
 
 /** A regular-file tar entry holding `content` under `name`, with the on-disk file's mode and mtime. */
@@ -152,24 +210,57 @@ async function packFiles(plan: ArchivePlan, to: Writable): Promise<void> {
   for (const file of plan.files) {
     if (to.destroyed) return
     const absolute = path.resolve(plan.root, file)
-    const stat = fs.lstatSync(absolute)
+    let stat: fs.Stats
+    try {
+      stat = fs.lstatSync(absolute)
+    } catch (err) {
+      throw new WorkspaceChangedError([`${file}: Cannot stat: ${reasonOf(err)}`])
+    }
+    // The Date of the realm that loaded node-tar: its PAX writer (long or non-ASCII names) tests
+    // `instanceof Date`, and under a test runner's sandbox fs's Dates come from another realm.
+    Object.defineProperty(stat, 'mtime', { value: new Date(stat.mtimeMs) })
     const content = plan.contents?.get(file)
     // Handed to the entry so that it does not stat the file again; read in its constructor.
     if (!content) statCache.set(absolute, stat)
-    if (content) {
-      to.write(fileEntry(file, content, stat))
-    } else if (stat.isFile() && stat.size > SYNC_ENTRY_MAX) {
-      const entry = new tar.WriteEntry(file, opts)
-      statCache.delete(absolute)
-      const ended = once(entry, 'end')
-      entry.pipe(to, { end: false })
-      await Promise.race([ended, closed])
-    } else {
-      const entry = new tar.WriteEntrySync(file, opts)
-      statCache.delete(absolute)
-      entry.on('data', write)
+    try {
+      if (content) {
+        to.write(fileEntry(file, content, stat))
+      } else if (stat.isFile() && stat.size > SYNC_ENTRY_MAX) {
+        const entry = new tar.WriteEntry(file, opts)
+        statCache.delete(absolute)
+        const ended = once(entry, 'end')
+        entry.pipe(to, { end: false })
+        await Promise.race([ended, closed])
+      } else {
+        const entry = new tar.WriteEntrySync(file, opts)
+        statCache.delete(absolute)
+        entry.on('data', write)
+      }
+    } catch (err) {
+      // node-tar's words for a file whose size moved under it (write-entry.js).
+      const changed = /did not encounter expected EOF|encountered unexpected EOF/.test(reasonOf(err))
+      throw new WorkspaceChangedError([`${file}: ${changed ? 'file changed as we read it' : reasonOf(err)}`])
     }
+    // As GNU tar does: a file whose size or change time moved while it was read is refused.
+    if (!content && stat.isFile() && changedSince(absolute, stat)) throw new WorkspaceChangedError([`${file}: file changed as we read it`])
     if (to.writableNeedDrain) await Promise.race([once(to, 'drain'), closed])
   }
   if (!to.destroyed) to.write(TAR_EOF)
+}
+
+function changedSince(absolute: string, before: fs.Stats): boolean {
+  try {
+    const now = fs.lstatSync(absolute)
+    return now.size !== before.size || now.mtimeMs !== before.mtimeMs || now.ctimeMs !== before.ctimeMs
+  } catch {
+    return true
+  }
+}
+
+/** An fs error as GNU tar words it ("No such file or directory"), else its message. */
+function reasonOf(err: unknown): string {
+  const e = err as NodeJS.ErrnoException
+  if (e?.code === 'ENOENT') return 'No such file or directory'
+  if (e?.code === 'EACCES') return 'Permission denied'
+  return e?.message ?? String(err)
 }

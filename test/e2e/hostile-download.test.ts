@@ -11,7 +11,7 @@ import { craftTarGz } from '../support/tar-craft'
 /**
  * A hostile remote answering `download`: the committed dist/ bundles against the fake Vast API and
  * a real sshd whose sessions find a hostile `tar` first on PATH. That tar passes extraction (the
- * workspace sync) to the real one and answers the download's `tar -czf` with a crafted archive.
+ * workspace sync) to the real one and answers the download's `tar -czf` (or `tar -cf -`) with a crafted archive.
  */
 let fake: VastFake | undefined
 let emu: NomadEmulator | undefined
@@ -53,7 +53,12 @@ function hostileRemotePath(archive: Buffer): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'offload-hostile-bin-'))
   const realTar = execFileSync('sh', ['-c', 'command -v tar'], { encoding: 'utf8' }).trim()
   fs.writeFileSync(path.join(dir, 'crafted.tar.gz'), archive)
-  fs.writeFileSync(path.join(dir, 'tar'), `#!/bin/sh\nif [ "$1" = -czf ]; then exec cat '${dir}/crafted.tar.gz'; fi\nexec '${realTar}' "$@"\n`, { mode: 0o755 })
+  // The download's tar: -czf for a gzip remote, -cf (piped into zstd) where the remote has zstd.
+  fs.writeFileSync(
+    path.join(dir, 'tar'),
+    `#!/bin/sh\nif [ "$1" = -czf ]; then exec cat '${dir}/crafted.tar.gz'; fi\nif [ "$1" = -cf ] && [ "$2" = - ] && [ "$3" = -- ]; then exec gzip -dc '${dir}/crafted.tar.gz'; fi\nexec '${realTar}' "$@"\n`,
+    { mode: 0o755 }
+  )
   return `${dir}:${process.env.PATH ?? '/usr/bin:/bin'}`
 }
 

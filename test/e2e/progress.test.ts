@@ -78,7 +78,7 @@ describe('progress of long transfers in the step log (dist bundles, Nomad emulat
     }
     const download = group(main.stdout, 'Offload: download').filter(l => l.startsWith('Download: '))
     expect(download.length).toBeGreaterThanOrEqual(1)
-    for (const line of download) expect(line).toMatch(/^Download: \d+(\.\d)? (B|KiB|MiB) received \(gzip\), (.+\/s|waiting for the remote), .+ elapsed$/)
+    for (const line of download) expect(line).toMatch(/^Download: \d+(\.\d)? (B|KiB|MiB) received \(zstd\), (.+\/s|waiting for the remote), .+ elapsed$/)
     // Nothing outside the groups.
     expect(main.stdout.split('\n').filter(l => /^(Sync|Download): /.test(l))).toHaveLength(sync.length + download.length)
 

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { PassThrough } from 'node:stream'
-import type { ExecRequest, ExecResult, RemoteShell } from '../../src/remote/shell'
+import { TransportError, type ExecRequest, type ExecResult, type RemoteShell } from '../../src/remote/shell'
 
 /** A RemoteShell that runs argv on this machine: the remote programs on a real sh. */
 export class LocalShell implements RemoteShell {
@@ -10,8 +10,15 @@ export class LocalShell implements RemoteShell {
       const child = spawn(req.argv[0], req.argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: this.env })
       child.stdout.pipe(req.stdout, { end: false })
       child.stderr.pipe(req.stderr, { end: false })
-      if (req.stdin) req.stdin.pipe(child.stdin)
-      else child.stdin.end()
+      if (req.stdin) {
+        // As both real shells do: a local stdin stream that fails ends the exec with a transport error.
+        req.stdin.once('error', err => {
+          child.stdin.destroy()
+          child.kill('SIGKILL')
+          reject(new TransportError(`stdin stream failed: ${err.message}`, { cause: err }))
+        })
+        req.stdin.pipe(child.stdin)
+      } else child.stdin.end()
       child.on('error', reject)
       child.on('close', code => resolve({ exitCode: code ?? 1 }))
     })

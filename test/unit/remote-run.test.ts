@@ -119,9 +119,9 @@ describe('shared remote programs on a real sh', () => {
     const ws = makeWorkspace()
     fs.rmSync(path.join(ws, 'données'), { recursive: true })
     const plan = await planArchive(ws, { exclude: [], includeGit: false, maxBytes: 1e9 })
-    // A remote without zstd: every tool the sync program uses, except zstd.
+    // A remote without zstd: every tool the sync programs use, except zstd.
     const bin = tmp()
-    for (const tool of ['sh', 'find', 'rm', 'mkdir', 'tar', 'gzip']) {
+    for (const tool of ['sh', 'find', 'rm', 'mkdir', 'mkfifo', 'tee', 'wc', 'tr', 'sed', 'cat', 'mv', 'sha256sum', 'tar', 'gzip']) {
       const found = ['/usr/bin', '/bin'].map(d => path.join(d, tool)).find(p => fs.existsSync(p))
       if (!found) throw new Error(`${tool} is missing on this machine`)
       fs.symlinkSync(found, path.join(bin, tool))
@@ -141,7 +141,7 @@ describe('shared remote programs on a real sh', () => {
     }
     // A zstd archive where the remote cannot read it fails with the codec named.
     await expect(syncArchive(noZstd, createArchive(plan, { codec: 'zstd' }).stream, path.join(tmp(), 'ws'), 'zstd')).rejects.toThrow(
-      /extracting the workspace \(tar, zstd\) into .* failed \(exit \d+\)/
+      /extracting the sync archive \(tar, zstd\) into .* failed \(exit \d+\)/
     )
   })
 })

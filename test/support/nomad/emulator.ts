@@ -123,9 +123,17 @@ export interface ExecLog {
   heartbeats: number
   stdinBytes: number
   stdinClosed: boolean
+  /** Which stream cutNextExec shortened in this exec. */
+  cut?: 'stdin' | 'stdout'
   exitCode?: number
   closeMode?: string
   origin?: string
+}
+
+export interface ExecCut {
+  stream: 'stdin' | 'stdout'
+  afterBytes: number
+  match?: (argv: string[]) => boolean
 }
 
 export interface NomadEmulator {
@@ -142,6 +150,13 @@ export interface NomadEmulator {
   injectFaults(f: Fault): void
   /** The next exec whose stdout reaches this many bytes drops its TCP connection (no close frame, no `exited`); shorter execs leave it armed. */
   dropNextExecAfter(stdoutBytes: number): void
+  /**
+   * The next exec whose argv `match` accepts loses the tail of one stream: after `afterBytes`
+   * bytes, further stdin data never reaches the command, or further stdout never reaches the
+   * client, and the exec still ends normally with the command's exit status. Nomad's exec stream
+   * has had bugs that cut large output short this way (shared reference nomad-api.md).
+   */
+  cutNextExec(cut: ExecCut): void
   /** Processes (tasks and exec'd commands) still alive. */
   liveProcesses(): number
   close(): Promise<void>
@@ -277,6 +292,7 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
   const sockets = new Set<Duplex>()
   const procs = new Set<ChildProcess>()
   let dropAfter: number | undefined
+  const cuts: ExecCut[] = []
   let closing = false
 
   const later = (ms: number, fn: () => void): void => {
@@ -1001,6 +1017,11 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
     let sentBytes = 0
     let waitingDrain = false
     let stdinWaiting = false
+    const cutAt = cuts.findIndex(c => !c.match || c.match(argv))
+    const cut = cutAt >= 0 ? cuts.splice(cutAt, 1)[0] : undefined
+    let stdinTaken = 0
+    let stdoutRelayed = 0
+    if (cut) log.cut = cut.stream
     child.stdin!.on('error', () => {
       // The command is gone and a stdin write failed: Nomad's copy goroutine ends, so Wait returns.
       stdinDead = true
@@ -1037,6 +1058,11 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
         // Each frame still carries ≤4 KiB, as Nomad's executor sends them.
         ws.socket.cork()
         process.nextTick(() => ws.socket.uncork())
+        if (cut?.stream === 'stdout' && name === 'stdout') {
+          // The tail is lost on the way: the command wrote it, the client never gets it.
+          chunk = chunk.subarray(0, Math.max(0, cut.afterBytes - stdoutRelayed))
+          stdoutRelayed += chunk.length
+        }
         for (let off = 0; off < chunk.length; off += 4096) {
           const part = chunk.subarray(off, off + 4096)
           const ok = ws.sendJson({ [name]: { data: part.toString('base64') } })
@@ -1108,8 +1134,12 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
       }
       if (stdinDead || stdinClosed) return
       if (stdin.data) {
-        const buf = Buffer.from(stdin.data, 'base64')
+        let buf = Buffer.from(stdin.data, 'base64')
         log.stdinBytes += buf.length
+        if (cut?.stream === 'stdin') {
+          buf = buf.subarray(0, Math.max(0, cut.afterBytes - stdinTaken))
+          stdinTaken += buf.length
+        }
         if (!child.stdin!.write(buf) && !stdinWaiting) {
           stdinWaiting = true
           ws.socket.pause()
@@ -1176,6 +1206,9 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
     acl: aclLogin,
     injectFaults: f => {
       faults.push({ ...f })
+    },
+    cutNextExec: c => {
+      cuts.push({ ...c })
     },
     dropNextExecAfter: n => {
       dropAfter = n

@@ -1,0 +1,228 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createHash, randomBytes } from 'node:crypto'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { Readable } from 'node:stream'
+import type { ExecRequest, ExecResult, RemoteShell } from '../../src/remote/shell'
+import { downloadPaths, syncArchive } from '../../src/remote/workspace-ops'
+import { runnerTools } from '../../src/transfer/tools'
+import { createArchive, type ArchiveCodec, type Packer } from '../../src/workspace/archive'
+import type { ArchivePlan } from '../../src/workspace/plan'
+import { planArchive } from '../../src/workspace/plan'
+import { LocalShell } from '../support/local-shell'
+
+/**
+ * The native packer (GNU tar + zstd/gzip as child processes) and the in-process one (node-tar +
+ * zlib) must give the remote the same tree; the remote side is the real SYNC program on a real sh.
+ */
+const tmp = (prefix: string): string => fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+const shell = new LocalShell()
+
+/** Every entry under root: type, mode, size, content hash, link target, mtime (seconds). */
+function describeTree(root: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  const walk = (rel: string): void => {
+    for (const name of fs.readdirSync(path.join(root, rel)).sort()) {
+      const r = rel ? `${rel}/${name}` : name
+      const abs = path.join(root, r)
+      const st = fs.lstatSync(abs)
+      const mode = (st.mode & 0o7777).toString(8)
+      if (st.isSymbolicLink()) out[r] = `link -> ${fs.readlinkSync(abs)}`
+      else if (st.isDirectory()) {
+        out[r] = `dir ${mode}`
+        walk(r)
+      } else out[r] = `file ${mode} ${st.size} ${createHash('sha256').update(fs.readFileSync(abs)).digest('hex').slice(0, 12)} ${Math.floor(st.mtimeMs / 1000)}`
+    }
+  }
+  walk('')
+  return out
+}
+
+/** Names with spaces, unicode and a leading dash, links (file, dir, dangling), modes, a deep path, an empty dir, a long name. */
+function awkwardWorkspace(): { root: string; plan: ArchivePlan } {
+  const root = tmp('offload-awkward-')
+  const files: string[] = []
+  const write = (rel: string, content: string | Buffer, mode = 0o644): void => {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true })
+    fs.writeFileSync(path.join(root, rel), content)
+    fs.chmodSync(path.join(root, rel), mode)
+    files.push(rel)
+  }
+  write('plain.txt', 'plain\n')
+  write('with space/and more spaces.txt', 'spaces\n')
+  write('données/ünïcode ✓ 日本.txt', 'unicode\n')
+  write('-leading-dash', 'dash\n')
+  write('bin/run.sh', '#!/bin/sh\necho run\n', 0o755)
+  write('secret/only-me', 'private\n', 0o600)
+  write(`${'long-directory-name/'.repeat(8)}${'n'.repeat(120)}.txt`, 'long\n')
+  write('big.bin', randomBytes(3 * 1024 * 1024))
+  fs.symlinkSync('plain.txt', path.join(root, 'link-to-file'))
+  fs.symlinkSync('bin', path.join(root, 'link-to-dir'))
+  fs.symlinkSync('does/not/exist', path.join(root, 'dangling'))
+  files.push('link-to-file', 'link-to-dir', 'dangling')
+  fs.mkdirSync(path.join(root, 'empty dir'))
+  files.push('empty dir')
+  const old = new Date('2024-01-02T03:04:05Z')
+  for (const f of files) fs.lutimesSync(path.join(root, f), old, old)
+  const bytes = files.reduce((n, f) => n + (fs.lstatSync(path.join(root, f)).isFile() ? fs.statSync(path.join(root, f)).size : 0), 0)
+  return { root, plan: { root, files: files.sort(), bytes } }
+}
+
+async function syncWith(plan: ArchivePlan, packer: Packer, codec: ArchiveCodec, remote = path.join(tmp('offload-remote-'), 'ws')): Promise<string> {
+  const archive = createArchive(plan, { codec, packer })
+  await syncArchive(shell, archive, remote, codec)
+  expect(archive.packer()).toBe(packer)
+  return remote
+}
+
+describe('native and in-process packing', () => {
+  it('the runner has GNU tar, zstd and gzip (scripts/test-setup.sh installs them)', async () => {
+    expect(await runnerTools()).toMatchObject({ tar: 'gnu', zstd: true, gzip: true })
+  })
+
+  for (const codec of ['zstd', 'gzip'] as const) {
+    it(`give the remote the same tree (${codec}): names, links, modes, empty dirs, unicode, spaces`, async () => {
+      const { root, plan } = awkwardWorkspace()
+      const native = describeTree(await syncWith(plan, 'native', codec))
+      const inProcess = describeTree(await syncWith(plan, 'in-process', codec))
+      expect(native).toEqual(inProcess)
+      // And the tree is the workspace's (modes as the remote's umask leaves them: 022 here).
+      expect(native).toEqual(describeTree(root))
+      expect(native['empty dir']).toMatch(/^dir /)
+      expect(native['link-to-dir']).toBe('link -> bin')
+      expect(native['dangling']).toBe('link -> does/not/exist')
+      expect(native['secret/only-me']).toMatch(/^file 600 /)
+      expect(native['bin/run.sh']).toMatch(/^file 755 /)
+    })
+  }
+
+  it('pack exactly the plan: a file beside it that the plan does not name stays behind', async () => {
+    const { root, plan } = awkwardWorkspace()
+    fs.writeFileSync(path.join(root, 'bin', 'not-planned'), 'x')
+    fs.writeFileSync(path.join(root, 'empty dir', 'not-planned'), 'x')
+    for (const packer of ['native', 'in-process'] as const) {
+      const tree = describeTree(await syncWith(plan, packer, 'zstd'))
+      expect(Object.keys(tree).filter(k => k.includes('not-planned'))).toEqual([])
+    }
+  })
+
+  it('refuse a file that vanished before it was packed, naming it; the remote keeps what it had', async () => {
+    for (const packer of ['native', 'in-process'] as const) {
+      const { root, plan } = awkwardWorkspace()
+      const remote = await syncWith(plan, packer, 'zstd')
+      const before = describeTree(remote)
+      fs.rmSync(path.join(root, 'with space/and more spaces.txt'))
+      await expect(syncWith(plan, packer, 'zstd', remote)).rejects.toThrow(
+        /the workspace changed while it was being packed: with space\/and more spaces\.txt: Cannot stat: No such file or directory/
+      )
+      expect(describeTree(remote)).toEqual(before)
+    }
+  })
+
+  it('refuse a file that changes while it is packed, naming it (GNU tar exit 1, "file changed as we read it")', async () => {
+    for (const packer of ['native', 'in-process'] as const) {
+      const { root, plan } = awkwardWorkspace()
+      const grow = path.join(root, 'growing.log')
+      fs.writeFileSync(grow, Buffer.alloc(16 * 1024 * 1024, 1))
+      plan.files.push('growing.log')
+      plan.bytes += 16 * 1024 * 1024
+      // Appends for as long as the pack takes: its size moves while it is being read.
+      const writer: ChildProcess = spawn('sh', ['-c', `while :; do echo more >> '${grow}'; done`], { stdio: 'ignore' })
+      try {
+        await expect(syncWith(plan, packer, 'zstd')).rejects.toThrow(
+          /the workspace changed while it was being packed: growing\.log: file changed as we read it/
+        )
+      } finally {
+        writer.kill('SIGKILL')
+      }
+    }
+  })
+
+  it('a planned tree syncs with the native packer through planArchive (git workspace), the same as in process', async () => {
+    const { root } = awkwardWorkspace()
+    const plan = await planArchive(root, { exclude: [], includeGit: false, maxBytes: 1e9 })
+    expect(describeTree(await syncWith(plan, 'native', 'zstd'))).toEqual(describeTree(await syncWith(plan, 'in-process', 'zstd')))
+  })
+})
+
+/** Passes at most `keep` bytes of the sync's stdin, or of the download's stdout, to the real sh. */
+class CuttingShell implements RemoteShell {
+  constructor(private readonly cut: { stdin?: number; stdout?: number }) {}
+  exec(req: ExecRequest): Promise<ExecResult> {
+    const name = req.argv[3]
+    let stdin = req.stdin
+    if (stdin && name === 'offload-sync' && this.cut.stdin !== undefined) stdin = Readable.from(cutShort(stdin, this.cut.stdin))
+    if (name !== 'offload-download' || this.cut.stdout === undefined) return shell.exec({ ...req, stdin })
+    let left = this.cut.stdout
+    const stdout = new (require('node:stream').Writable)({
+      write(chunk: Buffer, _e: BufferEncoding, done: () => void) {
+        const part = chunk.subarray(0, Math.max(0, left))
+        left -= part.length
+        if (part.length) req.stdout.write(part)
+        done()
+      }
+    })
+    return shell.exec({ ...req, stdin, stdout })
+  }
+  async close(): Promise<void> {}
+}
+
+async function* cutShort(source: Readable, keep: number): AsyncGenerator<Buffer> {
+  let left = keep
+  for await (const chunk of source) {
+    const part = (chunk as Buffer).subarray(0, Math.max(0, left))
+    left -= part.length
+    if (part.length) yield part
+  }
+}
+
+describe('checked transfers (real sh)', () => {
+  it('sync: an archive cut short in transit is caught by its count and SHA-256; the remote keeps what it had', async () => {
+    const { plan } = awkwardWorkspace()
+    const remote = await syncWith(plan, 'native', 'zstd')
+    fs.writeFileSync(path.join(remote, 'kept.txt'), 'from before')
+    const before = describeTree(remote)
+    await expect(syncArchive(new CuttingShell({ stdin: 2048 }), createArchive(plan, { codec: 'zstd' }), remote, 'zstd')).rejects.toThrow(
+      /the sync archive \(tar, zstd\) for \S+ did not arrive intact: the runner sent \d+ bytes, sha256 [0-9a-f]{16}…, the remote received 2048 bytes, sha256 [0-9a-f]{16}… \(cut short or altered on the way\); \S+ was left as it was/
+    )
+    expect(describeTree(remote)).toEqual(before)
+    expect(fs.existsSync(path.join(remote, '.offload-sync-staging'))).toBe(false)
+  })
+
+  it('download: an archive cut short in transit is caught by the count and SHA-256 the remote printed', async () => {
+    const { plan } = awkwardWorkspace()
+    const remote = await syncWith(plan, 'native', 'gzip')
+    const back = tmp('offload-back-')
+    await expect(downloadPaths(new CuttingShell({ stdout: 4096 }), remote, ['big.bin', 'bin'], back, undefined, { codec: 'zstd' })).rejects.toThrow(
+      /the download archive of big\.bin, bin \(tar, zstd\) did not arrive intact: the remote sent \d+ bytes, sha256 [0-9a-f]{16}…, the runner received 4096 bytes/
+    )
+    // Whole, it arrives and decodes (zstd and gzip).
+    for (const codec of ['zstd', 'gzip'] as const) {
+      const again = tmp('offload-back-')
+      expect(await downloadPaths(shell, remote, ['big.bin', 'bin'], again, undefined, { codec })).toBeGreaterThanOrEqual(3)
+      expect(fs.readFileSync(path.join(again, 'big.bin')).equals(fs.readFileSync(path.join(remote, 'big.bin')))).toBe(true)
+    }
+  })
+
+  it('a remote without any SHA-256 tool is checked by the byte count, and says so', async () => {
+    const bin = tmp('offload-nohash-')
+    for (const tool of ['sh', 'find', 'rm', 'mkdir', 'mkfifo', 'tee', 'wc', 'tr', 'sed', 'cat', 'mv', 'tar', 'gzip', 'zstd']) {
+      const found = ['/usr/bin', '/bin'].map(d => path.join(d, tool)).find(p => fs.existsSync(p))
+      if (!found) throw new Error(`${tool} is missing on this machine`)
+      fs.symlinkSync(found, path.join(bin, tool))
+    }
+    const noHash = new LocalShell({ ...process.env, PATH: bin })
+    const { plan } = awkwardWorkspace()
+    const remote = path.join(tmp('offload-remote-'), 'ws')
+    const logged: string[] = []
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => (logged.push(String(c)), true))
+    try {
+      await syncArchive(noHash, createArchive(plan, { codec: 'zstd' }), remote, 'zstd')
+    } finally {
+      spy.mockRestore()
+    }
+    expect(fs.readFileSync(path.join(remote, 'plain.txt'), 'utf8')).toBe('plain\n')
+    expect(logged.join('')).toContain('sync: the remote has no sha256sum, openssl, busybox or shasum: the transfer was checked by its byte count only')
+  })
+})
