@@ -4,14 +4,14 @@ import * as path from 'node:path'
 import { Readable, Writable } from 'node:stream'
 import { z } from 'zod'
 import { manifestFileOf } from '../lease-file'
-import { withProgress } from '../report/progress'
 import { ProviderError } from '../util/errors'
 import { redact } from '../util/redact'
 import { formatBytes } from '../util/units'
 import { createArchive, type ArchiveCodec } from '../workspace/archive'
 import { loadManifest, scanLocal, storeManifest, subsetPlan, type LocalManifest, type StoredEntry } from '../workspace/manifest'
 import type { ArchivePlan } from '../workspace/plan'
-import { RESYNC_APPLY_SCRIPT, RESYNC_LIST_SCRIPT, RESYNC_REMOVE_SCRIPT } from './resync-scripts'
+import { RESYNC_LIST_SCRIPT, RESYNC_REMOVE_SCRIPT } from './resync-scripts'
+import { syncArchive } from './workspace-ops'
 import type { RemoteShell } from './shell'
 import { TailBuffer } from './sink'
 
@@ -221,12 +221,14 @@ function dropBase(leaseId: string): void {
 
 // ---- the remote side ----
 
-async function listRemote(shell: RemoteShell, remoteDir: string, signal?: AbortSignal): Promise<RemoteListing | string> {
+/** The whole tree's listing, or only that of `given` paths (as listedAfter makes them). */
+async function listRemote(shell: RemoteShell, remoteDir: string, signal?: AbortSignal, given?: string[]): Promise<RemoteListing | string> {
   const stdout = new ListingSink()
   const stderr = new TailBuffer()
-  const { exitCode } = await shell.exec({ argv: ['sh', '-c', RESYNC_LIST_SCRIPT, 'offload-list', remoteDir], stdout, stderr, signal })
+  const argv = ['sh', '-c', RESYNC_LIST_SCRIPT, 'offload-list', remoteDir, ...(given ?? [])]
+  const { exitCode } = await shell.exec({ argv, stdout, stderr, signal })
   if (exitCode !== 0) return `listing the remote tree failed (exit ${exitCode}): ${redact(stderr.text().trim()) || 'no output'}`
-  return parseListing(stdout.bytes(), stdout.overflowed)
+  return parseListing(stdout.bytes(), stdout.overflowed, given ? './' : '')
 }
 
 async function removeRemote(shell: RemoteShell, remoteDir: string, paths: string[], signal?: AbortSignal): Promise<void> {
@@ -304,20 +306,11 @@ export class LeaseSync {
       const subset = subsetPlan(this.plan, delta.send, scan.manifest)
       result.fileBytes = subset.bytes
       const archive = createArchive(subset, { codec })
-      const stdout = new ListingSink()
-      const stderr = new TailBuffer()
-      const given = listedAfter(delta.send)
-      const argv = ['sh', '-c', RESYNC_APPLY_SCRIPT, 'offload-resync', this.remoteDir, codec, ...(given ?? [])]
-      const { exitCode } = await withProgress({ label: 'Re-sync', done: archive.tarBytes, totalBytes: archive.plannedTarBytes, unit: 'uncompressed' }, () =>
-        shell.exec({ argv, stdin: archive.stream, stdout, stderr, signal })
-      )
+      // Checked like a full sync (staged, swapped in only when count and hash match), merged over the tree.
+      await syncArchive(shell, archive, this.remoteDir, codec, signal, { mode: 'merge', label: 're-sync' })
       result.archiveBytes = archive.bytes()
-      if (exitCode !== 0) {
-        throw new ProviderError(
-          `extracting the re-sync archive (tar, ${codec}) into ${this.remoteDir} failed (exit ${exitCode}): ${redact(stderr.text().trim()) || 'no output'}`
-        )
-      }
-      const after = parseListing(stdout.bytes(), stdout.overflowed, given ? './' : '')
+      const given = listedAfter(delta.send)
+      const after = await listRemote(shell, this.remoteDir, signal, given)
       if (typeof after === 'string') return result // synced; without a listing the next step syncs in full
       if (given) for (const [p, r] of after) listing.set(p, r)
       else listing = after

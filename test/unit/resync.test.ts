@@ -1,6 +1,7 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import { Transform } from 'node:stream'
 import { manifestFileOf } from '../../src/lease-file'
 import { LeaseSync, parseListing, planDelta, type RemoteListing } from '../../src/remote/resync'
 import type { RemoteShell } from '../../src/remote/shell'
@@ -167,17 +168,25 @@ describe('when a re-sync falls back to a full sync', () => {
     const remote = path.join(tmp(), 'ws')
     await fullSync(ws, remote, 'gzip', leaseId)
     fs.appendFileSync(path.join(ws, 'README.md'), 'changed\n')
-    // The remote directory vanishes between the listing and the extraction.
-    const vanishing: RemoteShell = {
+    // The archive is cut short on the way: the checked transfer refuses it, and the tree stays as it was.
+    const before = snapshotTree(remote)
+    const cutting: RemoteShell = {
       exec: req => {
-        if (req.argv[3] === 'offload-resync') fs.rmSync(remote, { recursive: true })
-        return shell.exec(req)
+        if (req.argv[3] !== 'offload-sync' || !req.stdin) return shell.exec(req)
+        let passed = 0
+        const cut = new Transform({
+          transform(chunk: Buffer, _enc, done) {
+            const room = Math.max(0, 20 - passed)
+            passed += chunk.length
+            done(null, chunk.subarray(0, room))
+          }
+        })
+        return shell.exec({ ...req, stdin: req.stdin.pipe(cut) })
       },
       close: () => shell.close()
     }
-    await expect(new LeaseSync(leaseId, remote, await plan(ws)).incremental(vanishing, 'gzip')).rejects.toThrow(
-      /extracting the re-sync archive \(tar, gzip\) into .* failed \(exit [1-9]/
-    )
+    await expect(new LeaseSync(leaseId, remote, await plan(ws)).incremental(cutting, 'gzip')).rejects.toThrow(/re-sync archive/)
+    expect(snapshotTree(remote)).toEqual(before)
     expect(fs.existsSync(manifestFileOf(leaseId))).toBe(false)
     expect(await new LeaseSync(leaseId, remote, await plan(ws)).incremental(shell, 'gzip')).toBe('no manifest of an earlier sync on this lease')
   })
