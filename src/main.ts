@@ -13,15 +13,14 @@ import { TailBuffer } from './remote/sink'
 import { downloadPaths, remoteCodec, runScript, syncArchive, type RunOutcome } from './remote/workspace-ops'
 import { teeCommandOutput } from './report/command-tail'
 import { CommandFence } from './report/fence'
-import { writeRunSummary } from './report/summary'
 import { classify, emptyTimings, type Timings } from './report/timings'
 import type { InputReader, Settings } from './settings'
 import { saveAttachedLease, saveLease, type LeaseState } from './state'
 import { errorMessage, InputError } from './util/errors'
 import { redact } from './util/redact'
 import { formatBytes } from './util/units'
-import { createArchive, type ArchiveCodec } from './workspace/archive'
-import { planArchive, type ArchivePlan } from './workspace/plan'
+import type { ArchiveCodec } from './workspace/archive'
+import type { ArchivePlan } from './workspace/plan'
 
 /**
  * The main step, as a sequence of phases over one lease:
@@ -77,6 +76,10 @@ async function prepare(input: InputReader, env: NodeJS.ProcessEnv): Promise<Step
   if (!settings.remoteDir) settings.remoteDir = provider.defaultRemoteDir(settings)
   let plan: ArchivePlan | undefined
   if (settings.sync) {
+    // This and the archive writer load only when the run syncs: the first provider request of a
+    // run without sync is sent without parsing them (bench/: cold start); a run that syncs parses
+    // them here and at the sync as before.
+    const { planArchive } = await import('./workspace/plan')
     plan = (
       await phase('Offload: plan the workspace archive', () =>
         planArchive(settings.workspace, { exclude: settings.syncExclude, includeGit: settings.syncGit, maxBytes: settings.syncMaxSizeBytes })
@@ -226,6 +229,7 @@ async function sync(shell: RemoteShell, step: Step, lease: LeaseState, out: Step
       return
     }
     const local = onLease?.beforeFullSync()
+    const { createArchive } = await import('./workspace/archive')
     const archive = createArchive(plan, { codec })
     out.archiveBytes = archive.bytes
     out.archiveFiles = plan.files.length
@@ -278,7 +282,7 @@ async function download(shell: RemoteShell, settings: Settings, signal: AbortSig
 async function delegated(step: Step<DelegatedProvider>, lease: LeaseState, out: StepOutcome, signal: AbortSignal): Promise<void> {
   const { settings, provider, plan } = step
   // An empty workspace sends no archive: the runner then just creates the workspace directory.
-  const archive = plan?.files.length ? createArchive(plan) : undefined
+  const archive = plan?.files.length ? (await import('./workspace/archive')).createArchive(plan) : undefined
   if (archive) out.archiveBytes = archive.bytes
   out.archiveFiles = plan?.files.length ?? 0
   let commandStart = Date.now()
@@ -342,6 +346,7 @@ async function report(step: Step, lease: LeaseState, out: StepOutcome, canceledB
   const cost = provider.kind === 'shell' ? provider.costEstimate?.(lease) : undefined
   if (cost !== undefined) core.setOutput('cost-usd', cost.toFixed(4))
   const error = out.failure ?? (costCapped ? out.stopped?.detail : undefined)
+  const { writeRunSummary } = await import('./report/summary')
   await writeRunSummary(timings, { settings, error, costUsd: cost }).catch(err => core.warning(`job summary: ${errorMessage(err)}`))
 
   if (canceled) {

@@ -9,7 +9,6 @@ import { CODEC_PROBE_SCRIPT, DOWNLOAD_SCRIPT, KILL_SCRIPT, RUN_SCRIPT, SYNC_COMM
 import { CountingSink, withProgress } from '../report/progress'
 import type { ArchiveCodec, ArchiveStream } from '../workspace/archive'
 import type { RemoteShell } from './shell'
-import { printableName, safeExtract } from './safe-extract'
 import { TailBuffer } from './sink'
 import type { Writable } from 'node:stream'
 import { DigestStream, describeDigest, digestsMatch, parseReceipt, type Digest } from '../transfer/checksum'
@@ -247,6 +246,8 @@ export async function downloadPaths(
   const codec = opts.codec ?? 'gzip'
   const label = opts.label ?? 'download'
   const stderr = new TailBuffer()
+  // node-tar's reader is parsed only by runs that download.
+  const { printableName, safeExtract } = await import('./safe-extract')
   const { unpack, finish } = safeExtract({ cwd: localDir, paths })
   const received = new DigestStream()
   const decoder = await createDecoder(codec)

@@ -1,6 +1,3 @@
-import * as v8 from 'node:v8'
-import * as vm from 'node:vm'
-
 /**
  * Streaming a workspace or a command's output allocates short-lived Buffers, several copies deep
  * (socket reads, frames, compressed blocks). V8 frees that external memory only after about 64 MB
@@ -13,6 +10,9 @@ import * as vm from 'node:vm'
  *
  * Measured on the 1 GiB Nomad sync: young collections every 8 MiB alone, 152 MiB peak; this
  * policy, 130-135 MiB.
+ *
+ * node:v8 and node:vm are fetched on the first relief, not imported: node:v8 alone took ~6 ms of
+ * every start (bench/: cold start), and runs that stream little never need either.
  */
 const RELIEF_BYTES = 4 * 1024 * 1024
 const MAJOR_ABOVE = 24 * 1024 * 1024
@@ -24,6 +24,8 @@ export function noteStreamed(bytes: number): void {
   if (streamed < RELIEF_BYTES) return
   streamed = 0
   if (!collect) {
+    const v8 = process.getBuiltinModule('node:v8')
+    const vm = process.getBuiltinModule('node:vm')
     // The young generation grows (doubling, up to 64 MiB here) whenever enough survives its
     // collections, and a long stream always gets there; it never shrinks back while busy. V8 reads
     // this factor when it grows the space, so setting it now keeps the size reached at start-up.

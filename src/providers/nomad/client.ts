@@ -1,9 +1,10 @@
 import type * as net from 'node:net'
-import { Agent, buildConnector, request, type Dispatcher } from 'undici'
+import type { Agent, buildConnector, Dispatcher } from 'undici'
 import { ProviderError } from '../../util/errors'
 import { redact, redactRegistered } from '../../util/redact'
 import { isConnectionError, withRetry, type RetryOptions } from '../../util/retry'
 import type { NomadTlsSettings } from './settings'
+import { loadUndici } from './undici'
 
 /** What the client needs; a subset of NomadSettings so release can rebuild it from state. */
 export interface NomadClientConfig {
@@ -77,16 +78,34 @@ export function permissionHint(token: string, capability: string | undefined, au
     : `no nomad-token was given (nor $NOMAD_TOKEN), so the anonymous policy applied; set nomad-token to a token whose ACL policy grants ${cap} in the job's namespace`
 }
 
+/** One HTTP answer, whichever transport carried it. */
+interface HttpAnswer {
+  status: number
+  header(name: string): string | undefined
+  text(): Promise<string>
+  discard(): Promise<void>
+}
+
+interface HttpRequest {
+  method: string
+  headers: Record<string, string>
+  body?: string
+  signal?: AbortSignal
+}
+
 /**
  * A small Nomad HTTP API client over undici: X-Nomad-Token header (never a query parameter),
  * region/namespace parameters, TLS (CA, client cert, server name, skip-verify) through the
  * agent's connect options, unix sockets through socketPath, same-origin redirects only, and
- * retries with capped, jittered backoff for idempotent calls.
+ * retries with capped, jittered backoff for idempotent calls. Calls that need no agent of their
+ * own go through Node's global fetch (see ./undici.ts for why).
  */
 export class NomadClient {
   readonly origin: string
   readonly socketPath?: string
-  readonly agent: Agent
+  private agent?: Promise<Agent>
+  /** Custom TLS material or a unix socket: Node's fetch cannot take these without a dispatcher. */
+  private readonly needsAgent: boolean
   private readonly connectOptions: buildConnector.BuildOptions
   private minted?: { mint: TokenMinter; renewAt?: number; pending?: Promise<void> }
 
@@ -117,7 +136,37 @@ export class NomadClient {
           }
         : {})
     }
-    this.agent = new Agent({ connect: this.connectOptions, allowH2: false })
+    const customTls = this.origin.startsWith('https:') && Boolean(tls.caCert || tls.clientCert || tls.clientKey || tls.serverName || tls.skipVerify)
+    this.needsAgent = this.socketPath !== undefined || customTls
+  }
+
+  private ownAgent(): Promise<Agent> {
+    this.agent ??= loadUndici().then(u => new u.Agent({ connect: this.connectOptions, allowH2: false }))
+    return this.agent
+  }
+
+  private async send(url: URL, req: HttpRequest): Promise<HttpAnswer> {
+    if (this.needsAgent) {
+      const { request } = await loadUndici()
+      const res = await request(url, { ...req, method: req.method as Dispatcher.HttpMethod, dispatcher: await this.ownAgent() })
+      return {
+        status: res.statusCode,
+        header: name => {
+          const v = res.headers[name]
+          return Array.isArray(v) ? v[0] : v
+        },
+        text: () => res.body.text(),
+        discard: () => res.body.dump()
+      }
+    }
+    // `manual`: Node's fetch hands back the 3xx itself (with its Location), so redirects stay ours to judge.
+    const res = await fetch(url, { ...req, redirect: 'manual' })
+    return {
+      status: res.status,
+      header: name => res.headers.get(name) ?? undefined,
+      text: () => res.text(),
+      discard: async () => void (await res.arrayBuffer())
+    }
   }
 
   /** A client whose token comes from `mint` (a login), minted now and again shortly before it expires. */
@@ -161,12 +210,13 @@ export class NomadClient {
    * A dispatcher of its own for one WebSocket: exposes the socket (for receive backpressure and
    * for closing our side) and the HTTP answer of a refused upgrade (status and body text).
    */
-  webSocketDispatcher(): {
+  async webSocketDispatcher(): Promise<{
     dispatcher: Dispatcher
     socket: () => net.Socket | undefined
     refused: { status?: number; body: Buffer[] }
     destroy: () => Promise<void>
-  } {
+  }> {
+    const { Agent, buildConnector } = await loadUndici()
     const connector = buildConnector(this.connectOptions)
     let captured: net.Socket | undefined
     const refused: { status?: number; body: Buffer[] } = { body: [] }
@@ -268,11 +318,10 @@ export class NomadClient {
     let url = this.url(path, opts.query)
     const body = opts.body === undefined ? undefined : JSON.stringify(opts.body)
     for (let hop = 0; ; hop++) {
-      let res: Dispatcher.ResponseData
+      let res: HttpAnswer
       try {
-        res = await request(url, {
-          method: method as Dispatcher.HttpMethod,
-          dispatcher: this.agent,
+        res = await this.send(url, {
+          method,
           headers: { ...this.authHeaders(), Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
           body,
           signal: opts.signal
@@ -283,43 +332,45 @@ export class NomadClient {
         ;(e as { code?: string }).code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code
         throw e
       }
-      const index = Number(res.headers['x-nomad-index'] ?? 0) || 0
-      if ([301, 302, 303, 307, 308].includes(res.statusCode)) {
-        await res.body.dump()
-        const loc = res.headers.location
+      const index = Number(res.header('x-nomad-index') ?? 0) || 0
+      if ([301, 302, 303, 307, 308].includes(res.status)) {
+        await res.discard()
+        const loc = res.header('location')
         const next = typeof loc === 'string' ? safeUrl(loc, url) : undefined
         // Only follow to the same origin; never echo the Location (it may be attacker-chosen).
         if (!next || next.origin !== url.origin || hop >= MAX_REDIRECTS) {
-          throw new NomadApiError(what, res.statusCode, '', 'redirect to another origin (or too many redirects) refused; point nomad-addr at the agent itself')
+          throw new NomadApiError(what, res.status, '', 'redirect to another origin (or too many redirects) refused; point nomad-addr at the agent itself')
         }
-        if (res.statusCode === 303 || ((res.statusCode === 301 || res.statusCode === 302) && method !== 'GET')) {
-          throw new NomadApiError(what, res.statusCode, '', 'redirect would change the request method; point nomad-addr at the agent itself')
+        if (res.status === 303 || ((res.status === 301 || res.status === 302) && method !== 'GET')) {
+          throw new NomadApiError(what, res.status, '', 'redirect would change the request method; point nomad-addr at the agent itself')
         }
         url = next
         continue
       }
-      const text = await res.body.text()
-      if (res.statusCode >= 200 && res.statusCode < 300) {
+      const text = await res.text()
+      if (res.status >= 200 && res.status < 300) {
         let data: T
         try {
           data = (text ? JSON.parse(text) : undefined) as T
         } catch {
-          throw new NomadApiError(what, res.statusCode, redact(text.slice(0, 300)), 'the answer is not JSON; is nomad-addr a Nomad agent?')
+          throw new NomadApiError(what, res.status, redact(text.slice(0, 300)), 'the answer is not JSON; is nomad-addr a Nomad agent?')
         }
-        return { status: res.statusCode, data, index }
+        return { status: res.status, data, index }
       }
-      if (opts.accept?.includes(res.statusCode)) return { status: res.statusCode, data: undefined as T, index }
+      if (opts.accept?.includes(res.status)) return { status: res.status, data: undefined as T, index }
       const msg = (opts.errorBodyHasNoUnregisteredSecret ? redactRegistered : redact)(text.trim().slice(0, 2000))
       let hint: string | undefined
-      if (res.statusCode === 403 || res.statusCode === 401) hint = permissionHint(this.config.token, opts.capability, this.config.authMethod)
-      const ra = res.headers['retry-after']
+      if (res.status === 403 || res.status === 401) hint = permissionHint(this.config.token, opts.capability, this.config.authMethod)
+      const ra = res.header('retry-after')
       const retryAfterMs = typeof ra === 'string' && /^\d+$/.test(ra) ? Number(ra) * 1000 : undefined
-      throw new NomadApiError(what, res.statusCode, msg, hint, retryAfterMs)
+      throw new NomadApiError(what, res.status, msg, hint, retryAfterMs)
     }
   }
 
   async close(): Promise<void> {
-    await this.agent.close().catch(() => undefined)
+    const agent = this.agent
+    this.agent = undefined
+    if (agent) await (await agent).close().catch(() => undefined)
   }
 }
 

@@ -1,11 +1,11 @@
 import type * as net from 'node:net'
 import type { Writable } from 'node:stream'
-import { WebSocket } from 'undici'
 import { TransportError, type ExecRequest, type ExecResult, type RemoteShell } from '../../remote/shell'
 import { noteStreamed } from '../../util/memory'
 import { redact } from '../../util/redact'
 import { permissionHint, type NomadClient } from './client'
 import { OutputBatcher, parseFrame, stdinFrame, type ExecFrame } from './frames'
+import { loadUndici } from './undici'
 
 /** stdin bytes per frame (base64 in JSON); Nomad's own executor reads 4 KiB at a time, any size decodes. */
 const STDIN_CHUNK = 48 * 1024
@@ -42,14 +42,15 @@ export class NomadExecShell implements RemoteShell {
     return this.open(req)
   }
 
-  private open(req: ExecRequest): Promise<ExecResult> {
+  private async open(req: ExecRequest): Promise<ExecResult> {
     const url = this.client.webSocketUrl(`/v1/client/allocation/${encodeURIComponent(this.allocId)}/exec`, {
       task: this.task,
       command: JSON.stringify(req.argv),
       tty: 'false'
     })
     const what = `exec ${JSON.stringify(req.argv[0] ?? '')} in allocation ${this.allocId.slice(0, 8)} task ${this.task}`
-    const { dispatcher, socket, refused, destroy } = this.client.webSocketDispatcher()
+    const { WebSocket } = await loadUndici()
+    const { dispatcher, socket, refused, destroy } = await this.client.webSocketDispatcher()
     // No Origin header (gorilla would demand it match Host); the token only as a header.
     const ws = new WebSocket(url, { dispatcher, headers: this.client.authHeaders() })
     ws.binaryType = 'arraybuffer'

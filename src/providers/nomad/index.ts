@@ -13,6 +13,7 @@ import { NomadExecShell } from './exec'
 import { buildJob, findTask, renderJobTemplate, TASK_NAME, type NomadJob } from './job'
 import { waitForRunningAlloc, type AllocStub } from './ready'
 import type { NomadReleaseSettings } from './settings'
+import { loadUndici } from './undici'
 
 export { readNomadSettings } from './inputs'
 export type { NomadSettings } from './settings'
@@ -168,7 +169,7 @@ async function acquire(ctx: AcquireContext<'nomad'>): Promise<RemoteShell> {
     const data: NomadLeaseData = { addr: s.addr, region: s.region, namespace: s.namespace, jobId, driver, remoteDir: ctx.settings.remoteDir }
     ctx.record({ resourceId: jobId, data: { ...data } })
     await nomadTuning.afterRegister?.(jobId)
-    const alloc: AllocStub = await waitForRunningAlloc(client, {
+    const ready = waitForRunningAlloc(client, {
       jobId,
       evalId: reg.evalId,
       index: reg.index,
@@ -178,6 +179,9 @@ async function acquire(ctx: AcquireContext<'nomad'>): Promise<RemoteShell> {
       signal: ctx.signal,
       wait: nomadTuning.blockingWait
     })
+    // The exec WebSocket's client loads while Nomad places the allocation, not after.
+    setImmediate(() => void loadUndici().catch(() => undefined))
+    const alloc: AllocStub = await ready
     ctx.record({ data: { ...data, allocId: alloc.ID, nodeName: alloc.NodeName ?? '' } })
     ok = true
     return execShell(client, alloc.ID, driver)

@@ -1,0 +1,76 @@
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { startNomadEmulator, type NomadEmulator } from '../support/nomad/emulator'
+import { makeWorkspace, newRunnerTemp, ROOT, runAction } from '../support/runner'
+
+/**
+ * What dist/main has parsed when it sends its first provider request (bench/: cold start): the
+ * main bundle and the Nomad provider's chunk, nothing that only later phases or other runs need.
+ * Each chunk is recognised by what it holds, not by its number (ncc renumbers them).
+ */
+const HOOK = path.join(ROOT, 'test', 'support', 'first-connect-modules.cjs')
+const DIST_MAIN = path.join(ROOT, 'dist', 'main')
+
+/** Text that only the named package's code contains. */
+const MARKERS: Record<string, string> = {
+  'npm undici': 'llhttp',
+  'node-tar': 'SCHILY',
+  '@actions/http-client (OIDC)': 'HttpClientError',
+  ssh2: 'ssh2',
+  '@actions/exec': 'toolrunner'
+}
+
+let emu: NomadEmulator | undefined
+afterEach(async () => {
+  await emu?.close()
+  emu = undefined
+})
+
+async function loadedAtFirstRequest(extraInputs: Record<string, string>): Promise<{ files: string[]; code: number | null; stdout: string }> {
+  emu = await startNomadEmulator({ pendingMs: 50 })
+  const runnerTemp = newRunnerTemp()
+  const out = path.join(runnerTemp, 'loaded.json')
+  const { main, post } = await runAction({
+    workspace: makeWorkspace(),
+    runnerTemp,
+    env: { NODE_OPTIONS: `-r ${HOOK}`, OFFLOAD_TEST_LOADED_OUT: out },
+    postEnv: { NODE_OPTIONS: '' },
+    inputs: {
+      provider: 'nomad',
+      'nomad-addr': emu.address,
+      'nomad-driver': 'raw_exec',
+      'remote-dir': fs.mkdtempSync(path.join(os.tmpdir(), 'offload-cold-remote-')) + '/ws',
+      run: 'echo ran-on-nomad',
+      ...extraInputs
+    }
+  })
+  expect(post.code).toBe(0)
+  const loaded = JSON.parse(fs.readFileSync(out, 'utf8')) as string[]
+  return { files: loaded.filter(f => f.startsWith(DIST_MAIN + path.sep)).map(f => path.basename(f)), code: main.code, stdout: main.stdout }
+}
+
+function holding(files: string[]): string[] {
+  return Object.entries(MARKERS)
+    .filter(([, marker]) => files.some(f => fs.readFileSync(path.join(DIST_MAIN, f), 'utf8').includes(marker)))
+    .map(([name]) => name)
+}
+
+describe('cold start: what dist/main loads before its first Nomad request', () => {
+  it('sync: false: the main bundle and one chunk, without npm undici, node-tar, OIDC or ssh2; the run still execs', async () => {
+    const { files, code, stdout } = await loadedAtFirstRequest({ sync: 'false' })
+    expect(files).toContain('index.js')
+    expect(files).toHaveLength(2)
+    expect(holding(files)).toEqual([])
+    // The exec WebSocket (npm undici, loaded after the first request) works.
+    expect(code).toBe(0)
+    expect(stdout).toContain('ran-on-nomad')
+  })
+
+  it('a run that syncs has planned its archive (workspace listing) but not loaded the archive writer', async () => {
+    const { files, code, stdout } = await loadedAtFirstRequest({})
+    expect(holding(files)).toEqual([])
+    expect(code).toBe(0)
+    expect(stdout).toContain('ran-on-nomad')
+  })
+})
