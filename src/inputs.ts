@@ -9,6 +9,7 @@ import { maskSecret } from './util/redact'
 
 export { maskSecret } from './util/redact'
 import { booleanInput, durationInput, listInput, sizeInput } from './input-parsers'
+import { readCacheSettings } from './cache/inputs'
 
 /** Reads the action's inputs the way the runner passes them (INPUT_<NAME>, hyphens kept). */
 export const actionInputs: InputReader = name => core.getInput(name)
@@ -82,6 +83,12 @@ export function readSettings(input: InputReader = actionInputs, env: NodeJS.Proc
   if (common.leaseScope === 'job' && providerSpec(provider).kind !== 'shell') {
     throw new InputError('lease-scope', `job is for the remote providers (nomad, vast); ${provider} runs each step on the runner itself`)
   }
+  if (common.cache && providerSpec(provider).kind !== 'shell') {
+    throw new InputError(
+      'cache-paths',
+      `is for the remote providers (nomad, vast); ${provider} runs the command on the runner itself: cache its directories with actions/cache steps before and after this one`
+    )
+  }
   // The provider's own inputs, under its name (Settings is a union on `provider`).
   const own = providerSpec(provider).readSettings(input, env, common)
   return { ...common, provider, [provider]: own } as Settings
@@ -134,6 +141,7 @@ function readCommonSettings(input: InputReader, env: NodeJS.ProcessEnv): CommonS
     syncMaxSizeBytes: sizeInput(input, 'sync-max-size', '2GiB'),
     remoteDir: '',
     download: listInput(input('download'), /\r?\n/).map(parseDownloadPath),
+    cache: readCacheSettings(input, SYSTEM_DIRS),
     keep: enumInput(input, 'keep', keepSchema, 'never'),
     allowRemoteCommands: booleanInput(input, 'allow-remote-commands', false),
     workspace
