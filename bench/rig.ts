@@ -20,7 +20,7 @@ export const MB = 1024 * 1024
 export const DIST = path.join(WORK, 'dist-snapshot')
 const RSS_REPORTER = path.join(ROOT, 'bench', 'rss-reporter.cjs')
 /** Fast polling of the fakes; the provisioning row keeps the production SSH probe pacing. */
-const FAST = JSON.stringify(FAST_TUNING)
+const FAST = JSON.stringify({ vast: FAST_TUNING })
 
 /**
  * Where both sides extract: tmpfs when there is one, so that the remote's disk is not what is
@@ -106,7 +106,7 @@ export async function startRig(): Promise<Rig> {
   const nomad = await startNomadEmulator({})
 
   const stepEnv = (opts: OffloadOptions, runnerTemp: string): Record<string, string> => {
-    const env: Record<string, string> = { OFFLOAD_VAST_TUNING: FAST, ...(opts.env ?? {}) }
+    const env: Record<string, string> = { OFFLOAD_TEST_PACING: FAST, ...(opts.env ?? {}) }
     if (opts.action) env.GITHUB_ACTION = opts.action
     if (opts.rss) Object.assign(env, { NODE_OPTIONS: `--require ${RSS_REPORTER}`, OFFLOAD_BENCH_RSS_FILE: path.join(runnerTemp, 'rss') })
     return env

@@ -297,7 +297,7 @@ async function provisionRows({ rig }: Ctx): Promise<void> {
         if (!up) throw new Error('provisioning row: the fake did not record when sshd came up')
         return up
       },
-      { OFFLOAD_VAST_TUNING: JSON.stringify(fastPolling) }
+      { OFFLOAD_TEST_PACING: JSON.stringify({ vast: fastPolling }) }
     )
   )
   rows.push({

@@ -1,7 +1,7 @@
 import * as path from 'node:path'
 import type { InputReader } from '../settings'
 import { InputError } from '../util/errors'
-import { listInput } from '../input-parsers'
+import { enumInput, listInput } from '../input-parsers'
 
 /**
  * The cache inputs (cache-paths, cache-key, cache-restore-keys, cache-save), validated with the
@@ -76,7 +76,7 @@ export function readCacheSettings(input: InputReader, systemDirs: ReadonlySet<st
   const paths = listInput(input('cache-paths'), /\r?\n/).map(p => parseCachePath(p, systemDirs))
   const key = input('cache-key')
   const restoreKeys = listInput(input('cache-restore-keys'), /\r?\n/)
-  const rawSave = input('cache-save') || 'on-success'
+  const save = enumInput(input, 'cache-save', SAVE_POLICIES, 'on-success')
   if (!paths.length) {
     for (const name of ['cache-key', 'cache-restore-keys'] as const) {
       if (input(name)) throw new InputError(name, 'is set but cache-paths is empty: name the remote directories to cache in cache-paths')
@@ -94,6 +94,5 @@ export function readCacheSettings(input: InputReader, systemDirs: ReadonlySet<st
   for (const k of restoreKeys) checkKey('cache-restore-keys', k)
   if (restoreKeys.length + 1 > MAX_KEYS)
     throw new InputError('cache-restore-keys', `the Actions cache looks up at most ${MAX_KEYS} keys (cache-key and ${MAX_KEYS - 1} restore keys)`)
-  if (!(SAVE_POLICIES as readonly string[]).includes(rawSave)) throw new InputError('cache-save', `'${rawSave}' is not one of: ${SAVE_POLICIES.join(', ')}`)
-  return { paths, key, restoreKeys, save: rawSave as CacheSavePolicy }
+  return { paths, key, restoreKeys, save }
 }

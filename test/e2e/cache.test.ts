@@ -4,7 +4,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { startAzurite, startCacheService, type Azurite, type CacheService } from '../support/cache-service'
 import { startNomadEmulator, type NomadEmulator } from '../support/nomad/emulator'
-import { FAST_TUNING } from '../support/vast/context'
+import { pacingEnv } from '../support/pacing'
 import { startVastFake, type VastFake } from '../support/vast/fake'
 import { lastTimings, makeWorkspace, newRunnerTemp, runAction, type StepResult } from '../support/runner'
 
@@ -194,7 +194,7 @@ describe('cache-paths through the Actions cache (dist bundles, Azurite + cache s
   it('vast: an absolute cache path makes the round trip over SSH (miss, save, exact restore), and an altered entry is refused', async () => {
     service = await startCacheService(azurite)
     const f = (fake = await startVastFake({}))
-    const env = { ...service.env, OFFLOAD_VAST_TUNING: JSON.stringify(FAST_TUNING) }
+    const env = { ...service.env, ...pacingEnv() }
     // The absolute path is part of cache-paths, so of the entry's version: one directory for every
     // run, emptied between them (the remotes share this machine's file system).
     const abs = `${tmp('offload-cache-vast-abs-')}/deps`
