@@ -1,8 +1,3 @@
-export interface Series {
-  label: string
-  samples: number[]
-}
-
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b)
   const m = Math.floor(s.length / 2)
@@ -24,4 +19,12 @@ export async function alternate(rounds: number, a: () => Promise<number>, b: () 
     bs.push(await b())
   }
   return [as, bs]
+}
+
+/** `rounds` samples of fn after one warm-up. */
+export async function repeat(rounds: number, fn: () => Promise<number>): Promise<number[]> {
+  await fn()
+  const out: number[] = []
+  for (let i = 0; i < rounds; i++) out.push(await fn())
+  return out
 }

@@ -18,6 +18,22 @@ export interface TreeSpec {
 
 export const TREE_200M: TreeSpec = { name: 'ws-200m', textFiles: 14_000, textBytes: 4 * 1024, binaryFiles: 6_000, binaryBytes: 24 * 1024, filesPerDir: 200 }
 export const TREE_1G: TreeSpec = { name: 'ws-1g', textFiles: 256, textBytes: 1024 * 1024, binaryFiles: 768, binaryBytes: 1024 * 1024, filesPerDir: 64 }
+/** For rows about latency, not throughput (provisioning overhead). */
+export const TREE_TINY: TreeSpec = { name: 'ws-tiny', textFiles: 20, textBytes: 2048, binaryFiles: 0, binaryBytes: 0, filesPerDir: 10 }
+
+/** Scaling section: file counts (2 KiB source-like files) and bytes (1 MiB files, a quarter text). */
+export const SCALING_TREES: Record<string, TreeSpec> = {
+  '1k': { name: 'scale-1k', textFiles: 1000, textBytes: 2048, binaryFiles: 0, binaryBytes: 0, filesPerDir: 200 },
+  '10k': { name: 'scale-10k', textFiles: 10_000, textBytes: 2048, binaryFiles: 0, binaryBytes: 0, filesPerDir: 200 },
+  '100k': { name: 'scale-100k', textFiles: 100_000, textBytes: 2048, binaryFiles: 0, binaryBytes: 0, filesPerDir: 200 },
+  '100m': { name: 'scale-100m', textFiles: 25, textBytes: 1024 * 1024, binaryFiles: 75, binaryBytes: 1024 * 1024, filesPerDir: 64 },
+  '1g': TREE_1G,
+  '4g': { name: 'scale-4g', textFiles: 1024, textBytes: 1024 * 1024, binaryFiles: 3072, binaryBytes: 1024 * 1024, filesPerDir: 64 }
+}
+
+export function specBytes(spec: TreeSpec): number {
+  return spec.textFiles * spec.textBytes + spec.binaryFiles * spec.binaryBytes
+}
 
 const WORDS =
   'const let function return import export from await async if else for while class extends new this type interface string number boolean true false null undefined'.split(

@@ -6,7 +6,7 @@
 # bundles (ssh2's optional sshcrypto.node, cpu-features, the Windows pagent.exe) are removed: they
 # are compiled per machine, so dist/ would never be reproducible, and ssh2 falls back to Node's
 # own crypto without them. tsconfig.json's `paths` swap @actions/http-client (needed by @actions/core
-# only for OIDC tokens) for vendor/no-oidc-http-client, which loads the real one as a chunk on the first ID token request (nomad-auth-method): see its README.
+# only for OIDC tokens, and by the cache-paths chunk's @actions/cache) for vendor/no-oidc-http-client, which loads the real one as a chunk on the first request (nomad-auth-method, cache-paths): see its README.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rm -rf dist

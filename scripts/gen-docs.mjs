@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Regenerates the inputs and outputs tables in README.md from action.yml and sweep/action.yml (npm run docs).
+// Regenerates the inputs and outputs tables in README.md from action.yml and sweep/action.yml, and
+// its Performance tables from bench/results.md (npm run docs; bench/run.ts runs it after a full run).
 // With --check it only reports whether README.md is up to date (exit 1 when it drifted).
 import * as fs from 'node:fs'
 import * as path from 'node:path'
@@ -42,6 +43,13 @@ export function renderSweep(readme, sweepYml) {
   return put(put(readme, 'sweep-inputs', t.inputs), 'sweep-outputs', t.outputs)
 }
 
+/** bench/results.md verbatim between the bench markers (a function replacement: the tables hold `$`-free text, but need not). */
+export function renderBench(readme, results) {
+  const re = /(<!-- bench:start -->)[\s\S]*?(<!-- bench:end -->)/
+  if (!re.test(readme)) throw new Error('README.md lacks the <!-- bench:start --> / <!-- bench:end --> markers')
+  return readme.replace(re, (_m, start, end) => `${start}\n${results.trimEnd()}\n${end}`)
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const readmePath = path.join(root, 'README.md')
   const readme = fs.readFileSync(readmePath, 'utf8')
@@ -49,10 +57,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     render(readme, fs.readFileSync(path.join(root, 'action.yml'), 'utf8')),
     fs.readFileSync(path.join(root, 'sweep', 'action.yml'), 'utf8')
   )
+  const withBench = renderBench(next, fs.readFileSync(path.join(root, 'bench', 'results.md'), 'utf8'))
   if (process.argv.includes('--check')) {
-    if (next !== readme) {
-      console.error('README.md inputs/outputs tables differ from action.yml: run npm run docs')
+    if (withBench !== readme) {
+      console.error('README.md inputs/outputs tables differ from action.yml, or its Performance tables from bench/results.md: run npm run docs')
       process.exit(1)
     }
-  } else fs.writeFileSync(readmePath, next)
+  } else fs.writeFileSync(readmePath, withBench)
 }

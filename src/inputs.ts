@@ -1,14 +1,15 @@
 import * as core from '@actions/core'
 import * as path from 'node:path'
-import { z } from 'zod'
-import { PROVIDER_NAMES, providerSpec, type ProviderName } from './providers'
+import { checkPacing } from './pacing'
+import { declaredPacing, PROVIDER_NAMES, providerSpec, type ProviderName } from './providers'
 import type { LeaseFile } from './lease-file'
-import type { CommonSettings, InputReader, Settings } from './settings'
+import type { CommonSettings, InputReader, KeepPolicy, LeaseScope, Settings, SyncMode } from './settings'
 import { InputError } from './util/errors'
 import { maskSecret } from './util/redact'
 
 export { maskSecret } from './util/redact'
-import { booleanInput, durationInput, listInput, sizeInput } from './input-parsers'
+import { booleanInput, durationInput, enumInput, listInput, sizeInput } from './input-parsers'
+import { readCacheSettings } from './cache/inputs'
 
 /** Reads the action's inputs the way the runner passes them (INPUT_<NAME>, hyphens kept). */
 export const actionInputs: InputReader = name => core.getInput(name)
@@ -61,10 +62,9 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 const WRAPPER_PREFIX = '__ofl_'
 const SECRET_NAME = /TOKEN|SECRET|KEY|PASSWORD|PASSWD|CREDENTIAL|PRIVATE/i
 
-const providerSchema = z.enum(PROVIDER_NAMES as [ProviderName, ...ProviderName[]])
-const keepSchema = z.enum(['never', 'on-failure', 'always'])
-const leaseScopeSchema = z.enum(['step', 'job'])
-const syncModeSchema = z.enum(['auto', 'full'])
+const KEEP_POLICIES: readonly KeepPolicy[] = ['never', 'on-failure', 'always']
+const LEASE_SCOPES: readonly LeaseScope[] = ['step', 'job']
+const SYNC_MODES: readonly SyncMode[] = ['auto', 'full']
 
 /** remote-ttl bounds: long enough to provision and sync, short enough that a leak is bounded. */
 const REMOTE_TTL_MIN_MS = 10_000
@@ -77,10 +77,17 @@ const STEP_LEASE_MARGIN_MS = 30 * 60_000
  * and the accepted form) before anything remote happens. Registers every secret for masking.
  */
 export function readSettings(input: InputReader = actionInputs, env: NodeJS.ProcessEnv = process.env): Settings {
-  const provider = enumInput(input, 'provider', providerSchema, undefined)
+  const provider = enumInput<ProviderName>(input, 'provider', PROVIDER_NAMES, undefined)
+  checkPacing(env, declaredPacing())
   const common = readCommonSettings(input, env)
   if (common.leaseScope === 'job' && providerSpec(provider).kind !== 'shell') {
     throw new InputError('lease-scope', `job is for the remote providers (nomad, vast); ${provider} runs each step on the runner itself`)
+  }
+  if (common.cache && providerSpec(provider).kind !== 'shell') {
+    throw new InputError(
+      'cache-paths',
+      `is for the remote providers (nomad, vast); ${provider} runs the command on the runner itself: cache its directories with actions/cache steps before and after this one`
+    )
   }
   // The provider's own inputs, under its name (Settings is a union on `provider`).
   const own = providerSpec(provider).readSettings(input, env, common)
@@ -125,16 +132,17 @@ function readCommonSettings(input: InputReader, env: NodeJS.ProcessEnv): CommonS
     workingDirectory: parseWorkingDirectory(input('working-directory') || '.'),
     env: { ...forwardedEnv(input('env-forward') || 'CI', env), ...parseEnvLines(input('env')) },
     commandTimeoutMs: durationInput(input, 'command-timeout', '6h'),
-    leaseScope: enumInput(input, 'lease-scope', leaseScopeSchema, 'step'),
+    leaseScope: enumInput(input, 'lease-scope', LEASE_SCOPES, 'step'),
     remoteTtlMs: 0,
-    syncMode: enumInput(input, 'sync-mode', syncModeSchema, 'auto'),
+    syncMode: enumInput(input, 'sync-mode', SYNC_MODES, 'auto'),
     sync: booleanInput(input, 'sync', true),
     syncExclude: listInput(input('sync-exclude'), /\r?\n/),
     syncGit: booleanInput(input, 'sync-git', false),
     syncMaxSizeBytes: sizeInput(input, 'sync-max-size', '2GiB'),
     remoteDir: '',
     download: listInput(input('download'), /\r?\n/).map(parseDownloadPath),
-    keep: enumInput(input, 'keep', keepSchema, 'never'),
+    cache: readCacheSettings(input, SYSTEM_DIRS),
+    keep: enumInput(input, 'keep', KEEP_POLICIES, 'never'),
     allowRemoteCommands: booleanInput(input, 'allow-remote-commands', false),
     workspace
   }
@@ -159,16 +167,6 @@ function remoteTtl(input: InputReader, s: Pick<CommonSettings, 'leaseScope' | 'c
     core.warning(`remote-ttl (${raw}) is shorter than command-timeout: the remote ends itself before the command's timeout.`)
   }
   return ms
-}
-
-function enumInput<T extends string>(input: InputReader, name: string, schema: z.ZodType<T>, fallback: T | undefined): T {
-  const raw = input(name) || fallback
-  const parsed = schema.safeParse(raw)
-  if (!parsed.success) {
-    const options = (schema as unknown as { options: string[] }).options.join(', ')
-    throw new InputError(name, raw ? `'${raw}' is not one of: ${options}` : `is required: one of ${options}`)
-  }
-  return parsed.data
 }
 
 /**

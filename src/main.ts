@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import * as path from 'node:path'
 import type { Writable } from 'node:stream'
+import type { RemoteCache } from './cache/session'
 import { actionInputs, readAttachSettings, readSettings } from './inputs'
 import { ownerOf, readLeaseFile, recordLeaseStep, writeLeaseFile, type LeaseFile } from './lease-file'
 import { cancellationOnSignals, newLease, ownershipFor, phase, recordLease } from './lifecycle'
@@ -105,6 +106,8 @@ class StepOutcome {
   archiveBytes = (): number => 0
   /** Files in the archive sent: the plan's, or a re-sync's changed ones. */
   archiveFiles = 0
+  /** cache-paths: the round trip through the Actions cache (its own chunk, loaded only then). */
+  cache?: RemoteCache
 
   constructor(
     readonly step: Step,
@@ -139,9 +142,11 @@ function acquireContext(settings: Settings, lease: LeaseState, signal: AbortSign
  */
 async function onRemoteShell(step: Step<ShellProvider>, lease: LeaseState, out: StepOutcome, signal: AbortSignal): Promise<void> {
   const { settings, provider } = step
+  if (settings.cache) out.cache = new (await import('./cache/session')).RemoteCache(settings.cache, settings.remoteDir)
   let shell = await acquireOrAttach(step, lease, out, signal)
   const attempt = async (sh: RemoteShell, sig: AbortSignal): Promise<RunOutcome> => {
     await sync(sh, step, lease, out, sig)
+    await out.cache?.restore(sh, sig)
     return command(sh, step, lease, out, sig)
   }
   try {
@@ -165,9 +170,11 @@ async function onRemoteShell(step: Step<ShellProvider>, lease: LeaseState, out: 
       out.exitCode = outcome.exitCode
       out.timedOut = outcome.timedOut
       if (settings.download.length && !signal.aborted) await download(shell, settings, signal)
+      if (out.cache && !signal.aborted) await out.cache.save(shell, outcome.exitCode === 0 && !outcome.timedOut, signal)
     }
   } finally {
     await shell.close().catch(() => undefined)
+    out.cache?.dispose()
   }
 }
 
@@ -330,7 +337,8 @@ async function report(step: Step, lease: LeaseState, out: StepOutcome, canceledB
       archiveFiles: out.archiveFiles,
       exitCode: canceled ? -1 : (out.exitCode ?? -1),
       totalMs: Date.now() - out.startedAt
-    } satisfies Partial<Timings>
+    } satisfies Partial<Timings>,
+    out.cache?.timings()
   )
   if (!step.attachTo) {
     lease.runStatus = timings.runStatus
@@ -346,8 +354,9 @@ async function report(step: Step, lease: LeaseState, out: StepOutcome, canceledB
   const cost = provider.kind === 'shell' ? provider.costEstimate?.(lease) : undefined
   if (cost !== undefined) core.setOutput('cost-usd', cost.toFixed(4))
   const error = out.failure ?? (costCapped ? out.stopped?.detail : undefined)
+  const extraRows = await out.cache?.rows()
   const { writeRunSummary } = await import('./report/summary')
-  await writeRunSummary(timings, { settings, error, costUsd: cost }).catch(err => core.warning(`job summary: ${errorMessage(err)}`))
+  await writeRunSummary(timings, { settings, error, costUsd: cost, extraRows }).catch(err => core.warning(`job summary: ${errorMessage(err)}`))
 
   if (canceled) {
     const after = step.attachTo ? `its command was stopped; lease ${lease.leaseId} stays up for its owner's post` : 'the post step releases the remote'

@@ -1,3 +1,4 @@
+import type { CacheSettings } from './cache/inputs'
 import type { ProviderName, ProviderSettings } from './providers'
 
 export type { ProviderName } from './providers'
@@ -28,6 +29,8 @@ export interface CommonSettings {
   remoteDir: string
   /** Paths relative to the remote workspace copied back into the local workspace after the run. */
   download: string[]
+  /** Remote directories carried across runs through the Actions cache (cache-paths); undefined without. */
+  cache?: CacheSettings
   keep: KeepPolicy
   allowRemoteCommands: boolean
   /** The local workspace to archive (GITHUB_WORKSPACE, else the cwd). */

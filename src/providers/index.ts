@@ -33,6 +33,11 @@ export async function providerFor(name: ProviderName): Promise<Provider> {
   return providerSpec(name).load()
 }
 
+/** Each provider's pacing knobs with their defaults, for checking OFFLOAD_TEST_PACING as a whole (src/pacing.ts). */
+export function declaredPacing(): Record<string, object> {
+  return Object.fromEntries(PROVIDERS.flatMap(p => ('pacing' in p && p.pacing ? [[p.name, p.pacing]] : [])))
+}
+
 /** Clean-up commands for a lease whose provider could not be read: one per known provider. */
 export function manualCleanupAnyProvider(hint: LeaseHint): string {
   return PROVIDERS.map(p => `# if it ran on ${p.name}:\n${p.manualCleanup(hint)}`).join('\n')

@@ -31,6 +31,8 @@ export interface ProviderSpec<P extends string = string, S = unknown, R = unknow
    * attempted (or reports the manual clean-up command).
    */
   readReleaseSettings(input: InputReader, env: NodeJS.ProcessEnv, lease: Readonly<LeaseState>): R
+  /** Its pacing knobs and their defaults, if it has any (OFFLOAD_TEST_PACING's `<name>`, src/pacing.ts). */
+  pacing?: object
   /** The clean-up command for a lease known only in part (unreadable state): no API call. */
   manualCleanup(hint: LeaseHint): string
   load(): Promise<Provider<P, R>>

@@ -19,6 +19,13 @@ export interface Timings {
   errorKind: ErrorKind
   /** Vast: how many interruptible instances were outbid mid-command (each re-run counts one). */
   interruptions: number
+  /** cache-paths: time spent restoring (from the cache service onto the remote) and saving (back), in ms. */
+  cacheRestoreMs: number
+  cacheSaveMs: number
+  /** cache-paths: file bytes (uncompressed) restored onto the remote plus those saved from it. */
+  cacheBytes: number
+  /** cache-paths: the entry of cache-key itself was restored (an exact hit; as the cache-hit output). */
+  cacheHit: boolean
 }
 
 export function emptyTimings(provider: ProviderName, leaseId: string): Timings {
@@ -36,7 +43,11 @@ export function emptyTimings(provider: ProviderName, leaseId: string): Timings {
     exitCode: -1,
     runStatus: 'failed',
     errorKind: 'provider-error',
-    interruptions: 0
+    interruptions: 0,
+    cacheRestoreMs: 0,
+    cacheSaveMs: 0,
+    cacheBytes: 0,
+    cacheHit: false
   }
 }
 

@@ -1,11 +1,13 @@
-import * as core from '@actions/core'
-import { booleanInput, durationInput, listInput } from '../input-parsers'
+import { booleanInput, durationInput, enumInput, listInput } from '../input-parsers'
 import type { NomadSettings } from '../providers/nomad/settings'
 import type { VastSettings } from '../providers/vast/settings'
 import type { InputReader } from '../settings'
 import { InputError } from '../util/errors'
-import { registerSecret } from '../util/redact'
+import { maskSecret } from '../util/redact'
 import { isRepository } from './marks'
+
+/** The providers whose remotes outlive a runner (Flue runs on the runner itself). */
+const SWEPT_PROVIDERS = ['nomad', 'vast'] as const
 
 /** Every sweep input, validated before anything remote happens. */
 export interface SweepSettings {
@@ -22,10 +24,7 @@ export interface SweepSettings {
 }
 
 export async function readSweepSettings(input: InputReader, env: NodeJS.ProcessEnv): Promise<SweepSettings> {
-  const provider = input('provider')
-  if (provider !== 'nomad' && provider !== 'vast') {
-    throw new InputError('provider', provider ? `'${provider}' cannot be swept; use nomad or vast` : 'is required: nomad or vast')
-  }
+  const provider = enumInput<SweepSettings['provider']>(input, 'provider', SWEPT_PROVIDERS, undefined)
   const dryRun = booleanInput(input, 'dry-run', false)
   const minAgeMs = durationInput(input, 'min-age', '15m')
   const repositories = readRepositories(input('repositories'), env)
@@ -34,8 +33,7 @@ export async function readSweepSettings(input: InputReader, env: NodeJS.ProcessE
   if (!githubToken)
     throw new InputError('github-token', 'is required to look up workflow runs (the default ${{ github.token }} works with permissions: actions: read)')
   if (/\s/.test(githubToken)) throw new InputError('github-token', 'contains whitespace; pass the bare token')
-  registerSecret(githubToken)
-  core.setSecret(githubToken)
+  maskSecret(githubToken)
   const githubApiUrl = (env.GITHUB_API_URL ?? '').trim().replace(/\/+$/, '') || 'https://api.github.com'
 
   // The same readers (and so the same names, defaults and errors) as the main action; the inputs

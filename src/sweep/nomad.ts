@@ -1,13 +1,12 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import { NomadClient } from '../providers/nomad/client'
-import type { NomadSettings } from '../providers/nomad/settings'
+import { purgeAndVerify } from '../providers/nomad/purge'
+import { nomadRetryOf, nomadTuningOf, type NomadSettings } from '../providers/nomad/settings'
 import { errorMessage } from '../util/errors'
 import { ownershipFromNomadMeta } from './marks'
 import type { ProviderSweeper, RemovalResult, SweepResource } from './types'
 
 /** Offload names every job `offload-<hex of the lease ID>` (src/lifecycle.ts newLease). */
 const JOB_PREFIX = 'offload-'
-const PURGE_VERIFY_MS = 30_000
 
 interface JobStub {
   ID?: unknown
@@ -26,7 +25,7 @@ interface Job {
  * then `GET` until 404; the purge also stops a still-running allocation.
  */
 export function nomadSweeper(s: NomadSettings): ProviderSweeper {
-  const client = new NomadClient({ addr: s.addr, token: s.token, region: s.region, namespace: s.namespace, tls: s.tls })
+  const client = new NomadClient({ addr: s.addr, token: s.token, region: s.region, namespace: s.namespace, tls: s.tls }, nomadRetryOf(s))
   const flags = `${s.namespace ? ` -namespace=${s.namespace}` : ''}${s.region ? ` -region=${s.region}` : ''}`
   const jobPath = (id: string): string => `/v1/job/${encodeURIComponent(id)}`
 
@@ -59,14 +58,9 @@ export function nomadSweeper(s: NomadSettings): ProviderSweeper {
 
     async remove(r): Promise<RemovalResult> {
       try {
-        await client.call('DELETE', jobPath(r.id), { query: { purge: true }, idempotent: true, capability: 'submit-job (or purge-job)' })
-        const deadline = Date.now() + PURGE_VERIFY_MS
-        for (let i = 0; ; i++) {
-          const again = await client.call('GET', jobPath(r.id), { idempotent: true, accept: [404], capability: 'read-job' })
-          if (again.status === 404) return { verified: true, detail: `purged (GET ${jobPath(r.id)} → 404)` }
-          if (Date.now() > deadline) return { verified: false, detail: 'still registered after the purge' }
-          await sleep(Math.min(2000, 100 * 2 ** i))
-        }
+        if (await purgeAndVerify(client, jobPath(r.id), nomadTuningOf(s).purgeVerifyTimeoutMs))
+          return { verified: true, detail: `purged (GET ${jobPath(r.id)} → 404)` }
+        return { verified: false, detail: 'still registered after the purge' }
       } catch (err) {
         return { verified: false, detail: `purge failed: ${errorMessage(err)}` }
       }

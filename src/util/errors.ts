@@ -2,9 +2,11 @@
 export class InputError extends Error {
   constructor(
     readonly input: string,
-    message: string
+    message: string,
+    /** 'Environment variable' for a setting read from the environment (NOMAD_SKIP_VERIFY, OFFLOAD_TEST_PACING). */
+    what = 'Input'
   ) {
-    super(`Input '${input}': ${message}`)
+    super(`${what} '${input}': ${message}`)
     this.name = 'InputError'
   }
 }

@@ -6,6 +6,8 @@ import * as core from '@actions/core'
  * before registration and what leaves through outputs, state and summary.
  */
 const registered = new Set<string>()
+/** The values maskSecret has sent to the runner. */
+const masked = new Set<string>()
 
 /** Remember a secret so every later redact() hides it. Short strings are ignored (as the runner does). */
 export function registerSecret(value: string | undefined): void {
@@ -48,7 +50,9 @@ export function redactRegistered(text: string, extra: readonly string[] = []): s
  * too) and for redact().
  */
 export function maskSecret(value: string | undefined): void {
-  if (!value) return
+  // Once per value: a secret read on every poll (a Vast instance's jupyter_token) is one ::add-mask::.
+  if (!value || masked.has(value)) return
+  masked.add(value)
   registerSecret(value)
   core.setSecret(value)
   const lines = value.split(/\r\n|\r|\n/).map(l => l.trim())
@@ -58,4 +62,5 @@ export function maskSecret(value: string | undefined): void {
 /** For tests only. */
 export function clearRegisteredSecrets(): void {
   registered.clear()
+  masked.clear()
 }

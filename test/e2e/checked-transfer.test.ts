@@ -4,7 +4,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { startNomadEmulator, type NomadEmulator } from '../support/nomad/emulator'
-import { FAST_TUNING } from '../support/vast/context'
+import { pacingEnv } from '../support/pacing'
 import { startVastFake, type VastFake } from '../support/vast/fake'
 import { makeWorkspace, newRunnerTemp, runAction } from '../support/runner'
 
@@ -94,7 +94,7 @@ describe('checked transfers (dist bundles)', () => {
     )
     fake = await startVastFake({ remotePath: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}` })
     const vastInputs = { provider: 'vast', 'vast-api-key': fake.apiKey, 'vast-api-url': fake.url, 'vast-gpu': 'RTX 4090' }
-    const env = { OFFLOAD_VAST_TUNING: JSON.stringify(FAST_TUNING) }
+    const env = pacingEnv()
 
     const dir = remoteDir()
     const syncRun = await runAction({ workspace: workspace(), runnerTemp: newRunnerTemp(), env, inputs: { ...vastInputs, 'remote-dir': dir, run: RUN } })

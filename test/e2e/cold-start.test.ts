@@ -16,9 +16,12 @@ const DIST_MAIN = path.join(ROOT, 'dist', 'main')
 const MARKERS: Record<string, string> = {
   'npm undici': 'llhttp',
   'node-tar': 'SCHILY',
-  '@actions/http-client (OIDC)': 'HttpClientError',
+  // Not 'HttpClientError': vendor/no-oidc-http-client defines a class of that name (for @actions/cache).
+  '@actions/http-client (OIDC)': '_performExponentialBackoff',
   ssh2: 'ssh2',
-  '@actions/exec': 'toolrunner'
+  '@actions/exec': 'toolrunner',
+  // The cache-paths chunk (src/cache/session.ts): only runs with cache-paths load it.
+  '@actions/cache': 'restoreCacheV2'
 }
 
 let emu: NomadEmulator | undefined

@@ -3,8 +3,8 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { runnerView } from '../support/commands'
 import { newRunnerTemp, runAction, runStep } from '../support/runner'
-import { FAST_TUNING } from '../support/vast/context'
 import { startVastFake, type VastFake, type VastFakeOptions } from '../support/vast/fake'
+import { pacingEnv } from '../support/pacing'
 
 /**
  * Issue 10 items 4-8 through the dist/ bundles on the Vast rig (fake API, real sshd running a real
@@ -25,7 +25,7 @@ async function start(opts: VastFakeOptions = {}): Promise<VastFake> {
   return fake
 }
 
-const env = { OFFLOAD_VAST_TUNING: JSON.stringify(FAST_TUNING) }
+const env = pacingEnv()
 const workspace = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'offload-ws-'))
 
 function inputs(f: VastFake, extra: Record<string, string>): Record<string, string> {

@@ -3,10 +3,10 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { startNomadEmulator, type NomadEmulator } from '../support/nomad/emulator'
-import { FAST_TUNING } from '../support/vast/context'
 import { startVastFake, type VastFake } from '../support/vast/fake'
 import { makeWorkspace, newRunnerTemp, runAction } from '../support/runner'
 import { craftTarGz } from '../support/tar-craft'
+import { pacingEnv } from '../support/pacing'
 
 /**
  * A hostile remote answering `download`: the committed dist/ bundles against the fake Vast API and
@@ -47,7 +47,7 @@ function expectTreeTamed(ws: string, stdout: string): void {
   expect(stdout).toContain('::warning::download: refused "out/git": symlink to "../.git", outside the requested paths')
 }
 
-const env = { OFFLOAD_VAST_TUNING: JSON.stringify(FAST_TUNING) }
+const env = pacingEnv()
 
 function hostileRemotePath(archive: Buffer): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'offload-hostile-bin-'))

@@ -2,10 +2,10 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { startNomadEmulator, type NomadEmulator } from '../support/nomad/emulator'
-import { FAST_TUNING } from '../support/vast/context'
 import { startVastFake, type VastFake } from '../support/vast/fake'
 import { makeWorkspace, newRunnerTemp, runStep, signalWhen, type StepOptions, type StepResult } from '../support/runner'
 import { processesMatching } from '../support/workspace-checks'
+import { pacingEnv } from '../support/pacing'
 
 /**
  * Several steps of one job on one remote, through the dist/ bundles as the runner runs them: an
@@ -175,7 +175,7 @@ describe('several steps on one Nomad allocation', () => {
 })
 
 describe('several steps on one Vast instance', () => {
-  const env = { OFFLOAD_VAST_TUNING: JSON.stringify(FAST_TUNING) }
+  const env = pacingEnv()
   async function fake(): Promise<VastFake> {
     const f = await startVastFake()
     cleanups.push(() => f.close())

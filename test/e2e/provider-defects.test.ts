@@ -5,8 +5,8 @@ import * as path from 'node:path'
 import { startNomadEmulator, type NomadEmulator } from '../support/nomad/emulator'
 import { makeWorkspace, newRunnerTemp, ROOT, runStep } from '../support/runner'
 import { processesMatching } from '../support/workspace-checks'
-import { FAST_TUNING } from '../support/vast/context'
 import { startVastFake, type VastFake } from '../support/vast/fake'
+import { pacingEnv } from '../support/pacing'
 
 /**
  * Provider defects found by the hardening review (issue 10, item 8), each through the dist/
@@ -23,7 +23,7 @@ describe('vast: only null, [] or 404 mean the instance is gone', () => {
     expect(live).toEqual([])
   })
 
-  const env = { OFFLOAD_VAST_TUNING: JSON.stringify(FAST_TUNING) }
+  const env = pacingEnv()
   async function mainOnVast(f: VastFake): Promise<{ ws: string; runnerTemp: string; i: Record<string, string>; id: string; state: Record<string, string> }> {
     const ws = makeWorkspace()
     const runnerTemp = newRunnerTemp()

@@ -3,9 +3,9 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { startNomadEmulator, type NomadEmulator } from '../support/nomad/emulator'
-import { FAST_TUNING } from '../support/vast/context'
 import { minimalImagePath, startVastFake, type VastFake } from '../support/vast/fake'
 import { makeWorkspace, newRunnerTemp, runStep, signalWhen, type StepResult } from '../support/runner'
+import { pacingEnv } from '../support/pacing'
 
 /**
  * The runner is lost: main is SIGKILLed mid-command and post never runs. The remote must end
@@ -99,7 +99,7 @@ describe('remote-ttl on Nomad: the keep-alive ends the task at the deadline', ()
 })
 
 describe('remote-ttl on Vast: the instance ends itself with its own key', () => {
-  const env = { OFFLOAD_VAST_TUNING: JSON.stringify(FAST_TUNING) }
+  const env = pacingEnv()
   async function fake(containerPath?: string): Promise<VastFake> {
     const f = await startVastFake({ containerPath })
     cleanups.push(() => f.close())

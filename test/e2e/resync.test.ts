@@ -2,7 +2,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { startNomadEmulator } from '../support/nomad/emulator'
-import { FAST_TUNING } from '../support/vast/context'
+import { pacingEnv } from '../support/pacing'
 import { startVastFake } from '../support/vast/fake'
 import { changeWorkspace, REMOTE_CHANGES_SCRIPT, seedResyncWorkspace, snapshotTree } from '../support/resync-scenarios'
 import { makeWorkspace, newRunnerTemp, runStep, type StepResult } from '../support/runner'
@@ -96,9 +96,6 @@ it('Nomad (exec): a lease: step re-syncs only what changed, to the tree a full s
 it('Vast (SSH): a lease: step re-syncs only what changed, to the tree a full sync makes', async () => {
   const f = await startVastFake()
   cleanups.push(() => f.close())
-  await leaseJob(
-    { provider: 'vast', 'vast-api-key': f.apiKey, 'vast-api-url': f.url, 'vast-gpu': 'RTX 4090', 'remote-dir': remoteDir() },
-    { OFFLOAD_VAST_TUNING: JSON.stringify(FAST_TUNING) }
-  )
+  await leaseJob({ provider: 'vast', 'vast-api-key': f.apiKey, 'vast-api-url': f.url, 'vast-gpu': 'RTX 4090', 'remote-dir': remoteDir() }, pacingEnv())
   expect(f.liveInstances()).toEqual([])
 })

@@ -4,8 +4,8 @@ import * as path from 'node:path'
 import { startNomadEmulator, type NomadEmulator } from '../support/nomad/emulator'
 import { makeWorkspace, newRunnerTemp, ROOT, runAction, runStep, signalWhen, type StepResult } from '../support/runner'
 import { renderSummary, type RenderedSummary } from '../support/summary-html'
-import { FAST_TUNING } from '../support/vast/context'
 import { startVastFake, type VastFake } from '../support/vast/fake'
+import { pacingEnv } from '../support/pacing'
 
 /**
  * The job summaries of real runs (the dist/ bundles under the runner harness, against the real
@@ -180,7 +180,7 @@ describe('job summary as GitHub renders it, for real runs of every outcome', () 
       run: 'echo on-vast',
       keep: 'always'
     }
-    const env = { OFFLOAD_VAST_TUNING: JSON.stringify(FAST_TUNING) }
+    const env = pacingEnv()
     const { main, post } = await runAction({ workspace: ws, runnerTemp, env, inputs })
     expect(main.code).toBe(0)
     const r = expectSafe(main)

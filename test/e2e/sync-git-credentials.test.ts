@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { FAST_TUNING } from '../support/vast/context'
 import { startVastFake, type VastFake } from '../support/vast/fake'
 import { makeWorkspace, newRunnerTemp, ROOT, runAction } from '../support/runner'
+import { pacingEnv } from '../support/pacing'
 
 /**
  * `sync-git: true` through the committed dist/ bundles: the checkout's credential (the job token as
@@ -68,7 +68,7 @@ describe('sync-git never ships the checkout credential (dist bundles)', () => {
     const { main, post } = await runAction({
       workspace: ws,
       runnerTemp: newRunnerTemp(),
-      env: { OFFLOAD_VAST_TUNING: JSON.stringify(FAST_TUNING) },
+      env: pacingEnv(),
       inputs: {
         provider: 'vast',
         'vast-api-key': fake.apiKey,

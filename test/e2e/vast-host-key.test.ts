@@ -1,9 +1,9 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { FAST_TUNING } from '../support/vast/context'
 import { startVastFake, type VastFake } from '../support/vast/fake'
 import { makeWorkspace, newRunnerTemp, runAction } from '../support/runner'
+import { pacingEnv } from '../support/pacing'
 
 /** The Vast SSH host-key pin through the committed dist/ bundles (fake API + real sshds). */
 let fake: VastFake | undefined
@@ -21,7 +21,7 @@ describe('vast host key pin (dist bundles)', () => {
     const { main, post } = await runAction({
       workspace: makeWorkspace(),
       runnerTemp: newRunnerTemp(),
-      env: { OFFLOAD_VAST_TUNING: JSON.stringify(FAST_TUNING) },
+      env: pacingEnv(),
       inputs: {
         provider: 'vast',
         'vast-api-key': fake.apiKey,

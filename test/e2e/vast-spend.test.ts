@@ -1,10 +1,10 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { FAST_TUNING } from '../support/vast/context'
 import { startVastFake, type VastFake, type VastFakeOptions } from '../support/vast/fake'
 import { lastTimings, makeWorkspace, newRunnerTemp, runAction, runStep } from '../support/runner'
 import { processesMatching } from '../support/workspace-checks'
+import { pacingEnv } from '../support/pacing'
 
 /**
  * Vast spend control through the committed dist/ bundles (fake API + real sshd): the cost cap,
@@ -35,7 +35,7 @@ function inputs(f: VastFake, extra: Record<string, string> = {}): Record<string,
   }
 }
 
-const env = { OFFLOAD_VAST_TUNING: JSON.stringify(FAST_TUNING) }
+const env = pacingEnv()
 const creates = (f: VastFake): number[] =>
   f.requests.filter(r => r.method === 'PUT' && r.path.startsWith('/api/v0/asks/')).map(r => Number(r.path.split('/')[4]))
 
@@ -214,7 +214,7 @@ describe('vast spend control end to end (dist bundles, fake API + real sshd)', (
       inputs: inputs(f, { run: 'true', 'vast-fallback': 'spot' })
     })
     expect(main.code).toBe(1)
-    expect(main.stdout).toMatch(/::error::Input 'vast-fallback': 'spot' is not valid/)
+    expect(main.stdout).toMatch(/::error::Input 'vast-fallback': 'spot' is not one of: none, on-demand/)
     expect(f.requests).toHaveLength(0)
   })
 })

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { FAST_TUNING } from '../support/vast/context'
+import { pacingEnv } from '../support/pacing'
 import { startVastFake, type VastFake } from '../support/vast/fake'
 import { makeWorkspace, newRunnerTemp, runAction } from '../support/runner'
 import { expectWorkspaceArrived, WORKSPACE_CHECK_SCRIPT } from '../support/workspace-checks'
@@ -25,7 +25,7 @@ it('an sshd that starts after the instance reports running is probed again until
   const { main, post } = await runAction({
     workspace: makeWorkspace(),
     runnerTemp: newRunnerTemp(),
-    env: { OFFLOAD_VAST_TUNING: JSON.stringify(FAST_TUNING) },
+    env: pacingEnv(),
     inputs: {
       provider: 'vast',
       'vast-api-key': fake.apiKey,

@@ -1,10 +1,10 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { FAST_TUNING } from '../support/vast/context'
 import { startVastFake, type VastFake, type VastFakeOptions } from '../support/vast/fake'
 import { killOnceResourceSaved, lastTimings, makeWorkspace, newRunnerTemp, runAction, runStep, signalWhen } from '../support/runner'
 import { expectWorkspaceArrived, processesMatching, WORKSPACE_CHECK_SCRIPT } from '../support/workspace-checks'
+import { pacingEnv } from '../support/pacing'
 
 /**
  * The committed dist/ bundles, run as the runner runs them, against the fake Vast API whose
@@ -35,7 +35,7 @@ function inputs(f: VastFake, extra: Record<string, string> = {}): Record<string,
   }
 }
 
-const env = { OFFLOAD_VAST_TUNING: JSON.stringify(FAST_TUNING) }
+const env = pacingEnv()
 
 describe('vast provider end to end (dist bundles, fake API + real sshd)', () => {
   it('rents, syncs the workspace, runs with live logs, and post destroys and verifies', async () => {

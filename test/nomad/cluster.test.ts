@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { Writable } from 'node:stream'
-import { nomadProvider, nomadTuning } from '../../src/providers/nomad'
+import { nomadProvider } from '../../src/providers/nomad'
 import { NomadApiError, NomadClient } from '../../src/providers/nomad/client'
 import { TransportError } from '../../src/remote/shell'
 import { ProviderError } from '../../src/util/errors'
@@ -35,8 +35,6 @@ async function emulator(opts: EmulatorOptions = {}): Promise<NomadEmulator> {
 let workDir: string
 
 beforeAll(() => {
-  nomadTuning.blockingWait = '2s'
-  nomadTuning.retry = { attempts: 5, baseDelayMs: 5, maxDelayMs: 20 }
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'offload-nomad-cluster-'))
 })
 afterAll(async () => {
@@ -320,14 +318,14 @@ describe('release', () => {
     // What post finds: the state saved just before the register call (job ID minted, the register
     // about to be sent, no resource ID yet).
     const saved = { ...JSON.parse(JSON.stringify(lease)), data: { nomadRegisterSent: true } }
-    nomadTuning.afterRegister = () => {
-      throw new Error('SIGKILL')
+    // main dies the moment the registered job is recorded: nothing of acquire runs after it.
+    const ctx = acquireContext(settings, lease)
+    const record = ctx.record
+    ctx.record = u => {
+      record(u)
+      if (u.resourceId) throw new Error('SIGKILL')
     }
-    try {
-      await expect(nomadProvider.acquire(acquireContext(settings, lease))).rejects.toThrow('SIGKILL')
-    } finally {
-      nomadTuning.afterRegister = undefined
-    }
+    await expect(nomadProvider.acquire(ctx)).rejects.toThrow('SIGKILL')
     expect(emu.jobs().map(j => j.job.ID)).toEqual([saved.remoteName])
     const r = await nomadProvider.release(releaseContext(settings, saved))
     expect(r.verified).toBe(true)

@@ -72,7 +72,7 @@ test.each([
 })
 
 test.each([
-  ['nomad-driver', 'java', /one of docker, exec, raw_exec, podman/],
+  ['nomad-driver', 'java', /not one of: docker, exec, raw_exec, podman/],
   ['nomad-cpu', '0', /positive whole number of MHz/],
   ['nomad-cpu', '1.5', /positive whole number/],
   ['nomad-memory', '-5', /positive whole number of MB/],
@@ -169,4 +169,19 @@ describe('a token over plain http to another machine', () => {
     }
     expect(readNomadSettings(reader({ 'nomad-addr': 'http://nomad.internal:4646' }), {}).allowInsecureHttp).toBe(false)
   })
+})
+
+test("booleans follow the one rule; NOMAD_SKIP_VERIFY follows Nomad's own (Go ParseBool)", () => {
+  const read = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) => readNomadSettings(reader(inputs), env)
+  expect(read({ 'nomad-tls-skip-verify': 'True' }).tls.skipVerify).toBe(true)
+  expect(fails({ 'nomad-tls-skip-verify': 'yes' }).message).toBe("Input 'nomad-tls-skip-verify': 'yes' is not a boolean: expected true or false")
+  expect(fails({ 'nomad-allow-insecure-http': '1' }).input).toBe('nomad-allow-insecure-http')
+  // The variable the nomad CLI reads keeps working with the values it accepts...
+  for (const v of ['1', 't', 'TRUE']) expect(read({}, { NOMAD_SKIP_VERIFY: v }).tls.skipVerify).toBe(true)
+  for (const v of ['0', 'f', 'False']) expect(read({}, { NOMAD_SKIP_VERIFY: v }).tls.skipVerify).toBe(false)
+  // ...the input wins over it, and a value Nomad would not parse names the variable.
+  expect(read({ 'nomad-tls-skip-verify': 'false' }, { NOMAD_SKIP_VERIFY: '1' }).tls.skipVerify).toBe(false)
+  const e = fails({}, { NOMAD_SKIP_VERIFY: 'yes' })
+  expect(e.input).toBe('NOMAD_SKIP_VERIFY')
+  expect(e.message).toMatch(/^Environment variable 'NOMAD_SKIP_VERIFY': 'yes' is not a boolean/)
 })

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto'
-import { nomadClientFor, nomadTuning } from '../../src/providers/nomad'
+import { nomadClientFor } from '../../src/providers/nomad'
 import { loginWithGitHubOidc } from '../../src/providers/nomad/oidc-login'
 import { readNomadSettings } from '../../src/providers/nomad/inputs'
 import { ProviderError } from '../../src/util/errors'
@@ -8,6 +8,7 @@ import { selectorMatches } from '../support/nomad/acl-login'
 import { setupGithubAuthMethod } from '../support/nomad/acl-setup'
 import { startNomadEmulator, type NomadEmulator } from '../support/nomad/emulator'
 import { githubClaims, startOidcIssuer, type OidcIssuer } from '../support/oidc-issuer'
+import { pacingEnv } from '../support/pacing'
 
 /**
  * The login module against the emulator's /v1/acl/login, with a real ID token endpoint: what
@@ -21,7 +22,6 @@ let issuer: OidcIssuer
 const savedEnv = { ...process.env }
 
 beforeAll(async () => {
-  nomadTuning.retry = { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 }
   issuer = await startOidcIssuer()
   emu = await startNomadEmulator({ acl: [{ secret: MGMT, capabilities: 'management' }], aclLogin: { minTokenTtlMs: 1000 } })
   await setupGithubAuthMethod({ addr: emu.address, managementToken: MGMT, jwksUrl: issuer.jwksUrl, audience: AUD })
@@ -113,7 +113,7 @@ test('a refused ID token request is reported with the audience input', async () 
 
 test('an expired token is refused with 403 and the client logs in again before it expires', async () => {
   await setupGithubAuthMethod({ addr: emu.address, managementToken: MGMT, name: 'github-short', jwksUrl: issuer.jwksUrl, audience: AUD, maxTokenTTL: '2s' })
-  const s = readNomadSettings(n => ({ 'nomad-addr': emu.address, 'nomad-auth-method': 'github-short', 'nomad-oidc-audience': AUD })[n] ?? '', {})
+  const s = readNomadSettings(n => ({ 'nomad-addr': emu.address, 'nomad-auth-method': 'github-short', 'nomad-oidc-audience': AUD })[n] ?? '', pacingEnv())
   const client = await nomadClientFor(s)
   try {
     const first = client.config.token

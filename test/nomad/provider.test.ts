@@ -3,10 +3,11 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { PassThrough, Readable, Writable } from 'node:stream'
-import { nomadProvider, nomadTuning } from '../../src/providers/nomad'
+import { nomadProvider } from '../../src/providers/nomad'
 import { TransportError, type RemoteShell } from '../../src/remote/shell'
 import { startNomadEmulator, type NomadEmulator } from '../support/nomad/emulator'
 import { acquireContext, newLease, nomadSettings, releaseContext, settingsFor } from '../support/nomad/context'
+import { FAST_PACING } from '../support/pacing'
 
 /** Polls until fn() is true (bounded by the jest timeout, not asserted on time). */
 async function eventually(fn: () => boolean): Promise<void> {
@@ -31,8 +32,6 @@ let emu: NomadEmulator
 let workDir: string
 
 beforeAll(async () => {
-  nomadTuning.blockingWait = '2s'
-  nomadTuning.retry = { attempts: 5, baseDelayMs: 5, maxDelayMs: 20 }
   emu = await startNomadEmulator()
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'offload-nomad-ws-'))
 })
@@ -127,14 +126,13 @@ describe('acquire → exec → release', () => {
 describe('streaming through one allocation', () => {
   let shell: RemoteShell
   const lease = newLease()
-  const settings = () => settingsFor(nomadSettings({ addr: emu.address }), path.join(workDir, 'ws-stream'))
+  // A short exec heartbeat, so the long transfers below also carry heartbeat frames.
+  const settings = () => settingsFor(nomadSettings({ addr: emu.address, tuning: { ...FAST_PACING.nomad, heartbeatMs: 30 } }), path.join(workDir, 'ws-stream'))
 
   beforeAll(async () => {
-    nomadTuning.heartbeatMs = 30
     shell = await nomadProvider.acquire(acquireContext(settings(), lease))
   })
   afterAll(async () => {
-    nomadTuning.heartbeatMs = 10_000
     await shell?.close()
     expect((await nomadProvider.release(releaseContext(settings(), lease))).verified).toBe(true)
   })

@@ -1,8 +1,10 @@
 // The node test environment, with each test's own output held back: what a test (or @actions/core
 // running in-process: `::add-mask::`, core.info) writes to stdout or stderr, and what the runner
 // harness records of the dist/ steps it runs (test/support/runner.ts), is kept per test and
-// printed only when that test fails, under a header naming it. A passing run's log is then Jest's
-// own report, and a failing test's log sits next to its failure.
+// printed only when that test fails, under a header naming it. Output between tests (beforeAll and
+// afterAll hooks, a late log line of something a test started) is held the same way and printed
+// only when a hook fails. A passing run's log is then Jest's own report, and a failing test's log
+// sits next to its failure.
 const { TestEnvironment } = require('jest-environment-node')
 
 class QuietEnvironment extends TestEnvironment {
@@ -19,6 +21,7 @@ class QuietEnvironment extends TestEnvironment {
   async setup() {
     await super.setup()
     this.global.__offloadTestOutput = text => this.held.push(text)
+    this.holding = true
     for (const stream of [this.global.process.stdout, this.global.process.stderr]) {
       const write = stream.write
       stream.write = (chunk, encoding, cb) => {
@@ -38,23 +41,25 @@ class QuietEnvironment extends TestEnvironment {
     await super.teardown()
   }
 
-  release(test) {
-    this.holding = false
-    if (test.errors.length && this.held.length) {
-      const name = []
-      for (let t = test; t && t.name !== 'ROOT_DESCRIBE_BLOCK'; t = t.parent) name.unshift(t.name)
-      process.stderr.write(`\n---- output of failing test: ${name.join(' › ')} ----\n${this.held.join('')}\n---- end of output ----\n`)
-    }
-    this.held = []
+  print(what, block) {
+    if (!this.held.length) return
+    const name = []
+    for (let t = block; t && t.name !== 'ROOT_DESCRIBE_BLOCK'; t = t.parent) name.unshift(t.name)
+    process.stderr.write(`\n---- output of failing ${what}: ${name.join(' › ') || 'top level'} ----\n${this.held.join('')}\n---- end of output ----\n`)
   }
 
   async handleTestEvent(event) {
     // test_started (not test_start) fires only for tests that run: skipped ones get no test_done.
-    if (event.name === 'test_started') {
+    if (event.name === 'test_started') this.held = []
+    if (event.name === 'test_done') {
+      if (event.test.errors.length) this.print('test', event.test)
       this.held = []
-      this.holding = true
     }
-    if (event.name === 'test_done') this.release(event.test)
+    // beforeAll/afterAll (no test): what they printed, with what came between tests, only if they fail.
+    if (event.name === 'hook_failure' && !event.test) {
+      this.print(`${event.hook.type} hook in`, event.hook.parent)
+      this.held = []
+    }
   }
 }
 

@@ -1,8 +1,8 @@
 import { vastLabel } from '../../src/providers/vast/lease-data'
 import { startGitHubApiFake, type GitHubApiFake } from '../support/github-api'
-import { FAST_TUNING } from '../support/vast/context'
 import { startVastFake, type FakeInstance, type VastFake } from '../support/vast/fake'
 import { actionCell, commandNames, HOUR, leaseHex, OTHER_REPO, REPO, runSweep, seedRuns, seeds, summaryRow, type Seed } from './scenario'
+import { pacingEnv } from '../support/pacing'
 
 /**
  * The sweep sub-action's bundle (dist/sweep, run as the runner runs it) against the Vast fake and
@@ -75,7 +75,7 @@ const inputs = (extra: Record<string, string> = {}): Record<string, string> => (
   'vast-api-url': fake.url,
   ...extra
 })
-const env = { OFFLOAD_VAST_TUNING: JSON.stringify(FAST_TUNING) }
+const env = pacingEnv()
 const id = (s: Seed): string => idOf.get(s.key)!
 
 describe('sweep (vast, dist/sweep bundle)', () => {

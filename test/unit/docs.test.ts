@@ -21,6 +21,17 @@ describe('README tables', () => {
     expect(changed).toContain('Something else.')
   })
 
+  it("carry bench/results.md as the Performance tables: a changed result changes README's rendering", () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+    const results = fs.readFileSync(path.join(ROOT, 'bench', 'results.md'), 'utf8')
+    const code = `import('${path.join(ROOT, 'scripts', 'gen-docs.mjs')}').then(m => { const [r, b] = JSON.parse(process.argv[1]); process.stdout.write(m.renderBench(r, b)) })`
+    const render = (b: string): string => execFileSync(process.execPath, ['-e', code, JSON.stringify([readme, b])], { encoding: 'utf8' })
+    expect(render(results)).toBe(readme)
+    const changed = render(results.replace(/^\| SSH[^|]*/m, () => '| a $1 $& row that moved'))
+    expect(changed).not.toBe(readme)
+    expect(changed).toContain('| a $1 $& row that moved')
+  })
+
   it('documents every input and output that action.yml declares', () => {
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')
     const yml = fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')

@@ -1,5 +1,6 @@
 import { InputError } from '../../src/util/errors'
 import { readVastSettings } from '../../src/providers/vast/inputs'
+import { DEFAULT_TUNING } from '../../src/providers/vast/settings'
 import { redact } from '../../src/util/redact'
 import { captureOutput } from '../support/vast/context'
 
@@ -47,7 +48,8 @@ test('defaults follow DESIGN.md', () => {
     bidMargin: 1.2,
     fallback: 'none',
     regions: [],
-    regionText: ''
+    regionText: '',
+    tuning: DEFAULT_TUNING
   })
   // No cap, no GPU memory, CUDA or region filter unless asked for.
   expect(s).not.toHaveProperty('maxCostUsd')
@@ -69,7 +71,7 @@ test('every input is parsed', () => {
     'vast-min-reliability': '0.9',
     'vast-offer-filters': '{"gpu_ram": {"gte": 20000}, "cuda_max_good": {"gte": 12.1}, "geolocation": {"in": ["US", "CA"]}}',
     'vast-order': 'dlperf_per_dphtotal desc, reliability',
-    'vast-release': 'STOP',
+    'vast-release': 'stop',
     'vast-ssh': 'proxy',
     'vast-ready-timeout': '45m'
   })
@@ -134,6 +136,8 @@ test.each([
   ['vast-order', 'dph_total up', /field \[asc\|desc\]/],
   ['vast-order', 'dph_total asc,', /field \[asc\|desc\]/],
   ['vast-release', 'delete', /destroy, stop/],
+  // Enumerated inputs match exactly, as every input of every provider does (src/input-parsers.ts).
+  ['vast-release', 'STOP', /destroy, stop/],
   ['vast-ssh', 'tunnel', /auto, direct, proxy/],
   ['vast-ready-timeout', '20', /duration/],
   ['vast-ready-timeout', '500ms', /duration/],
@@ -143,6 +147,7 @@ test.each([
   ['vast-max-cost', 'lots', /USD for the whole lease/],
   ['vast-interruptible', 'yes', /true or false/],
   ['vast-interruptible', '1', /true or false/],
+  ['vast-interruptible', 'tRuE', /true or false/],
   ['vast-bid-margin', '0.9', /from 1 to 10/],
   ['vast-bid-margin', '11', /from 1 to 10/],
   ['vast-bid-margin', 'x1.2', /from 1 to 10/],

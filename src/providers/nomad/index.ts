@@ -1,18 +1,18 @@
 import { createHash } from 'node:crypto'
 import * as os from 'node:os'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { PassThrough } from 'node:stream'
 import type { RemoteShell } from '../../remote/shell'
 import type { Settings } from '../../settings'
 import type { LeaseState } from '../../state'
 import { ProviderError, errorMessage } from '../../util/errors'
-import { isConnectionError } from '../../util/retry'
+import { isConnectionError, withRetry } from '../../util/retry'
 import type { AcquireContext, AttachContext, ReleaseContext, ReleaseResult, ShellProvider } from '../types'
 import { NomadApiError, NomadClient } from './client'
 import { NomadExecShell } from './exec'
 import { buildJob, findTask, renderJobTemplate, TASK_NAME, type NomadJob } from './job'
 import { waitForRunningAlloc, type AllocStub } from './ready'
-import type { NomadReleaseSettings } from './settings'
+import { purgeAndVerify } from './purge'
+import { nomadRetryOf, nomadTuningOf, type NomadReleaseSettings } from './settings'
 import { loadUndici } from './undici'
 
 export { readNomadSettings } from './inputs'
@@ -30,15 +30,6 @@ export interface NomadLeaseData {
   nodeName?: string
 }
 
-/** Test hooks: shorter blocking waits, a hook to "kill" main right after register. */
-export const nomadTuning = {
-  blockingWait: '30s',
-  purgeVerifyTimeoutMs: 30_000,
-  retry: undefined as undefined | { attempts: number; baseDelayMs: number; maxDelayMs: number },
-  heartbeatMs: 10_000,
-  afterRegister: undefined as undefined | ((jobId: string) => void | Promise<void>)
-}
-
 /**
  * The Nomad client for acquire, release and `lease:` steps. With nomad-auth-method the token is
  * minted by logging in with the job's GitHub OIDC token (each step logs in afresh: no token is
@@ -54,14 +45,10 @@ export async function nomadClientFor(s: NomadReleaseSettings, data?: Partial<Nom
     tls: s.tls
   }
   const login = s.login
-  if (!login) return new NomadClient({ ...at, token: s.token }, nomadTuning.retry)
+  const retry = nomadRetryOf(s)
+  if (!login) return new NomadClient({ ...at, token: s.token }, retry)
   const { loginWithGitHubOidc } = await import('./oidc-login')
-  return NomadClient.withMintedToken(
-    { ...at, authMethod: login.authMethod },
-    sig => loginWithGitHubOidc(at, login, nomadTuning.retry, sig),
-    nomadTuning.retry,
-    signal
-  )
+  return NomadClient.withMintedToken({ ...at, authMethod: login.authMethod }, sig => loginWithGitHubOidc(at, login, retry, sig), retry, signal)
 }
 
 function execCapability(driver: string): string {
@@ -88,46 +75,63 @@ function leaseData(lease: Readonly<LeaseState>, s: NomadReleaseSettings): NomadL
 
 /**
  * Register create-only (EnforceIndex with index 0). A create is never blindly retried: after a
- * 5xx/429/connection error we look the job up by its ID first and adopt it if it carries our lease.
+ * 5xx/429/connection error we look the job up by its ID first and adopt it if it carries our
+ * lease; only when it is not there is the register sent again.
  */
 async function register(client: NomadClient, job: NomadJob, leaseId: string, signal: AbortSignal): Promise<{ evalId?: string; index: number }> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const res = await client.call<{ EvalID?: string; Warnings?: string }>('PUT', '/v1/jobs', {
-        body: { Job: job, EnforceIndex: true, JobModifyIndex: 0 },
-        signal,
-        capability: 'submit-job'
-      })
-      return { evalId: res.data?.EvalID || undefined, index: res.index }
-    } catch (err) {
-      const transient = err instanceof NomadApiError ? err.status === 429 || err.status >= 500 : isConnectionError(err)
-      if (!transient || attempt >= 4 || signal.aborted) throw err
-      let existing: { status: number; data: NomadJob; index: number }
+  let final = false
+  return withRetry(
+    async () => {
       try {
-        existing = await client.call<NomadJob>('GET', `/v1/job/${encodeURIComponent(job.ID)}`, {
-          idempotent: true,
+        const res = await client.call<{ EvalID?: string; Warnings?: string }>('PUT', '/v1/jobs', {
+          body: { Job: job, EnforceIndex: true, JobModifyIndex: 0 },
           signal,
-          accept: [404],
-          capability: 'read-job'
+          capability: 'submit-job'
         })
-      } catch {
-        throw err
+        return { evalId: res.data?.EvalID || undefined, index: res.index }
+      } catch (err) {
+        if (!transientRegisterError(err) || signal.aborted) throw err
+        const adopted = await adoptRegistered(client, job.ID, leaseId, signal).catch(() => 'unknown' as const)
+        if (adopted === 'absent') throw err
+        final = true
+        if (adopted === 'unknown' || adopted === 'foreign') throw err
+        return adopted
       }
-      if (existing.status !== 404) {
-        if (existing.data?.Meta?.['offload.lease_id'] !== leaseId) throw err
-        const evals = await client.call<{ ID: string; CreateIndex: number }[]>('GET', `/v1/job/${encodeURIComponent(job.ID)}/evaluations`, {
-          idempotent: true,
-          signal,
-          capability: 'read-job'
-        })
-        const latest = [...(evals.data ?? [])].sort((a, b) => b.CreateIndex - a.CreateIndex)[0]
-        return { evalId: latest?.ID, index: existing.index }
-      }
-      // A validation failure is 500 too: only retry when Nomad did not explain itself.
-      if (err instanceof NomadApiError && err.status === 500 && /error|invalid|missing|must/i.test(err.body)) throw err
-      await sleep(Math.min(4000, 250 * 2 ** attempt) * Math.random(), undefined, { signal })
-    }
-  }
+    },
+    // 500 ms, 1 s, 2 s (capped at 4 s), full jitter.
+    { attempts: 4, baseDelayMs: 500, maxDelayMs: 4000, signal, retryable: err => !final && transientRegisterError(err) }
+  )
+}
+
+/** A 429, a 5xx Nomad did not explain (a validation failure is 500 too) or a dropped connection. */
+function transientRegisterError(err: unknown): boolean {
+  if (!(err instanceof NomadApiError)) return isConnectionError(err)
+  if (err.status === 500 && /error|invalid|missing|must/i.test(err.body)) return false
+  return err.status === 429 || err.status >= 500
+}
+
+/** After a register whose outcome is unknown: the job if it is there and ours, else what was found. */
+async function adoptRegistered(
+  client: NomadClient,
+  jobId: string,
+  leaseId: string,
+  signal: AbortSignal
+): Promise<{ evalId?: string; index: number } | 'absent' | 'foreign'> {
+  const existing = await client.call<NomadJob>('GET', `/v1/job/${encodeURIComponent(jobId)}`, {
+    idempotent: true,
+    signal,
+    accept: [404],
+    capability: 'read-job'
+  })
+  if (existing.status === 404) return 'absent'
+  if (existing.data?.Meta?.['offload.lease_id'] !== leaseId) return 'foreign'
+  const evals = await client.call<{ ID: string; CreateIndex: number }[]>('GET', `/v1/job/${encodeURIComponent(jobId)}/evaluations`, {
+    idempotent: true,
+    signal,
+    capability: 'read-job'
+  })
+  const latest = [...(evals.data ?? [])].sort((a, b) => b.CreateIndex - a.CreateIndex)[0]
+  return { evalId: latest?.ID, index: existing.index }
 }
 
 /**
@@ -168,7 +172,6 @@ async function acquire(ctx: AcquireContext<'nomad'>): Promise<RemoteShell> {
     const reg = await register(client, job, ctx.lease.leaseId, ctx.signal)
     const data: NomadLeaseData = { addr: s.addr, region: s.region, namespace: s.namespace, jobId, driver, remoteDir: ctx.settings.remoteDir }
     ctx.record({ resourceId: jobId, data: { ...data } })
-    await nomadTuning.afterRegister?.(jobId)
     const ready = waitForRunningAlloc(client, {
       jobId,
       evalId: reg.evalId,
@@ -177,22 +180,22 @@ async function acquire(ctx: AcquireContext<'nomad'>): Promise<RemoteShell> {
       task: TASK_NAME,
       timeoutMs: s.readyTimeoutMs,
       signal: ctx.signal,
-      wait: nomadTuning.blockingWait
+      wait: `${nomadTuningOf(s).blockingWaitMs}ms`
     })
     // The exec WebSocket's client loads while Nomad places the allocation, not after.
     setImmediate(() => void loadUndici().catch(() => undefined))
     const alloc: AllocStub = await ready
     ctx.record({ data: { ...data, allocId: alloc.ID, nodeName: alloc.NodeName ?? '' } })
     ok = true
-    return execShell(client, alloc.ID, driver)
+    return execShell(client, alloc.ID, driver, nomadTuningOf(s).heartbeatMs)
   } finally {
     if (!ok) await client.close()
   }
 }
 
 /** The allocation's exec shell; closing it closes the client too. */
-function execShell(client: NomadClient, allocId: string, driver: string): RemoteShell {
-  const shell = new NomadExecShell(client, allocId, TASK_NAME, { capability: execCapability(driver), heartbeatMs: nomadTuning.heartbeatMs })
+function execShell(client: NomadClient, allocId: string, driver: string, heartbeatMs: number): RemoteShell {
+  const shell = new NomadExecShell(client, allocId, TASK_NAME, { capability: execCapability(driver), heartbeatMs })
   const close = shell.close.bind(shell)
   shell.close = async () => {
     await close()
@@ -220,7 +223,7 @@ async function attach(ctx: AttachContext<'nomad'>): Promise<RemoteShell> {
         `allocation ${d.allocId} of Nomad job ${d.jobId} is ${found.data?.ClientStatus ?? 'unknown'}${found.data?.ClientDescription ? ` (${found.data.ClientDescription})` : ''}`
       )
     }
-    return execShell(client, d.allocId, d.driver)
+    return execShell(client, d.allocId, d.driver, nomadTuningOf(s).heartbeatMs)
   } catch (err) {
     await client.close()
     throw err
@@ -269,16 +272,10 @@ async function release(ctx: ReleaseContext<NomadReleaseSettings>): Promise<Relea
       }
     }
     const cleaned = await removeRawExecWorkspace(client, d)
-    await client.call('DELETE', jobPath, { query: { purge: true }, idempotent: true, capability: 'submit-job (or purge-job)' })
-    const deadline = Date.now() + nomadTuning.purgeVerifyTimeoutMs
-    for (let i = 0; ; i++) {
-      const again = await client.call<NomadJob>('GET', jobPath, { idempotent: true, accept: [404], capability: 'read-job' })
-      if (again.status === 404) return { verified: true, detail: `Nomad job ${d.jobId} purged (GET ${jobPath} → 404)${cleaned}` }
-      if (Date.now() > deadline) {
-        return { verified: false, detail: `Nomad job ${d.jobId} still exists after the purge${cleaned}`, manualCleanup }
-      }
-      await sleep(Math.min(2000, 100 * 2 ** i))
+    if (await purgeAndVerify(client, jobPath, nomadTuningOf(s).purgeVerifyTimeoutMs)) {
+      return { verified: true, detail: `Nomad job ${d.jobId} purged (GET ${jobPath} → 404)${cleaned}` }
     }
+    return { verified: false, detail: `Nomad job ${d.jobId} still exists after the purge${cleaned}`, manualCleanup }
   } catch (err) {
     return { verified: false, detail: `releasing Nomad job ${d.jobId} failed: ${errorMessage(err)}`, manualCleanup }
   } finally {

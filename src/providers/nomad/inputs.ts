@@ -1,16 +1,16 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { z } from 'zod'
-import { durationInput } from '../../input-parsers'
+import { booleanInput, durationInput, enumInput } from '../../input-parsers'
 import type { InputReader } from '../../settings'
 import { InputError } from '../../util/errors'
 import { maskSecret } from '../../util/redact'
 import { readNomadLogin } from './login-inputs'
-import type { NomadDriver, NomadSettings } from './settings'
+import { readPacing } from '../../pacing'
+import { NOMAD_TUNING, type NomadDriver, type NomadSettings } from './settings'
 import { insecureHttpProblem, LOGIN_SENDS_SECRETS } from './transport-policy'
 
 const DRIVERS = ['docker', 'exec', 'raw_exec', 'podman'] as const satisfies readonly NomadDriver[]
-const driverSchema = z.enum(DRIVERS)
 const positiveInt = z
   .string()
   .regex(/^\d+$/)
@@ -62,14 +62,6 @@ export function readPem(input: string, value: string, what: string): string {
   return text
 }
 
-export function parseBool(input: string, value: string, dflt: boolean): boolean {
-  if (value === '') return dflt
-  const v = value.toLowerCase()
-  if (['true', '1', 't', 'yes'].includes(v)) return true
-  if (['false', '0', 'f', 'no'].includes(v)) return false
-  throw new InputError(input, `'${value}' is not a boolean; use true or false`)
-}
-
 /** Reads and validates every Nomad input. Throws InputError naming the input at the first problem. */
 export function readNomadSettings(input: InputReader, env: NodeJS.ProcessEnv): NomadSettings {
   const get = (name: string, envName?: string): string => {
@@ -114,9 +106,7 @@ export function readNomadSettings(input: InputReader, env: NodeJS.ProcessEnv): N
   const nodePool = get('nomad-node-pool')
   if (nodePool && !/^[A-Za-z0-9_.-]+$/.test(nodePool)) throw new InputError('nomad-node-pool', `'${nodePool}' is not a node pool name`)
 
-  const driverRaw = get('nomad-driver') || 'docker'
-  const driver = driverSchema.safeParse(driverRaw)
-  if (!driver.success) throw new InputError('nomad-driver', `'${driverRaw}' is not supported; one of ${DRIVERS.join(', ')}`)
+  const driver = enumInput(input, 'nomad-driver', DRIVERS, 'docker')
 
   const image = get('nomad-image') || 'ubuntu:24.04'
   if (/\s/.test(image)) throw new InputError('nomad-image', `'${image}' is not an image reference`)
@@ -177,7 +167,7 @@ export function readNomadSettings(input: InputReader, env: NodeJS.ProcessEnv): N
 
   const serverName = get('nomad-tls-server-name', 'NOMAD_TLS_SERVER_NAME') || undefined
   if (serverName && !/^[A-Za-z0-9*._-]+$/.test(serverName)) throw new InputError('nomad-tls-server-name', `'${serverName}' is not a host name`)
-  const skipVerify = parseBool('nomad-tls-skip-verify', get('nomad-tls-skip-verify', 'NOMAD_SKIP_VERIFY'), false)
+  const skipVerify = booleanInput(input, 'nomad-tls-skip-verify', false, { env, name: 'NOMAD_SKIP_VERIFY' })
 
   const usesTls = addr.startsWith('https://')
   // Only TLS inputs given to this step are a mistake with http://; a stray $NOMAD_CACERT is not.
@@ -188,7 +178,7 @@ export function readNomadSettings(input: InputReader, env: NodeJS.ProcessEnv): N
     throw new InputError(which, `TLS material was given but nomad-addr '${addr}' is not https://; use an https:// address or drop the TLS inputs`)
   }
 
-  const allowInsecureHttp = parseBool('nomad-allow-insecure-http', get('nomad-allow-insecure-http'), false)
+  const allowInsecureHttp = booleanInput(input, 'nomad-allow-insecure-http', false)
   const insecure = insecureHttpProblem(addr, login ? LOGIN_SENDS_SECRETS : token, allowInsecureHttp)
   if (insecure) throw new InputError('nomad-addr', insecure)
 
@@ -202,7 +192,7 @@ export function readNomadSettings(input: InputReader, env: NodeJS.ProcessEnv): N
     namespace,
     datacenters,
     nodePool,
-    driver: driver.data,
+    driver,
     image,
     cpu,
     memoryMB,
@@ -210,6 +200,7 @@ export function readNomadSettings(input: InputReader, env: NodeJS.ProcessEnv): N
     jobspec,
     tls: { caCert, clientCert, clientKey, serverName, skipVerify },
     allowInsecureHttp,
-    readyTimeoutMs
+    readyTimeoutMs,
+    tuning: readPacing(env, 'nomad', NOMAD_TUNING)
   }
 }

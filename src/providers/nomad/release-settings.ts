@@ -3,8 +3,10 @@ import type { InputReader } from '../../settings'
 import type { LeaseState } from '../../state'
 import { errorMessage } from '../../util/errors'
 import { maskSecret } from '../../util/redact'
-import { normalizeNomadAddr, parseBool, readPem } from './inputs'
-import type { NomadReleaseSettings } from './settings'
+import { booleanInput } from '../../input-parsers'
+import { normalizeNomadAddr, readPem } from './inputs'
+import { PACING_ENV, readPacing } from '../../pacing'
+import { NOMAD_TUNING, type NomadReleaseSettings } from './settings'
 import { readNomadLogin } from './login-inputs'
 import { insecureHttpProblem, LOGIN_SENDS_SECRETS } from './transport-policy'
 
@@ -35,7 +37,7 @@ export function readNomadReleaseSettings(input: InputReader, env: NodeJS.Process
   let login = lenient('nomad-auth-method', undefined, () => readNomadLogin(input))
   let token = login ? '' : get('nomad-token', 'NOMAD_TOKEN')
   maskSecret(token)
-  const allowInsecureHttp = lenient('nomad-allow-insecure-http', false, () => parseBool('nomad-allow-insecure-http', get('nomad-allow-insecure-http'), false))
+  const allowInsecureHttp = lenient('nomad-allow-insecure-http', false, () => booleanInput(input, 'nomad-allow-insecure-http', false))
   const insecure = insecureHttpProblem(addr, login ? LOGIN_SENDS_SECRETS : token, allowInsecureHttp)
   if (insecure) {
     core.warning(`post: input 'nomad-addr' ${insecure}. The ${login ? 'login is skipped' : 'token is not sent'}; release tries without a token.`)
@@ -53,7 +55,7 @@ export function readNomadReleaseSettings(input: InputReader, env: NodeJS.Process
   const clientKey = pem('nomad-client-key', 'NOMAD_CLIENT_KEY', 'client key')
   if (clientKey) maskSecret(clientKey)
   const serverName = get('nomad-tls-server-name', 'NOMAD_TLS_SERVER_NAME') || undefined
-  const skipVerify = lenient('nomad-tls-skip-verify', false, () => parseBool('nomad-tls-skip-verify', get('nomad-tls-skip-verify', 'NOMAD_SKIP_VERIFY'), false))
+  const skipVerify = lenient('nomad-tls-skip-verify', false, () => booleanInput(input, 'nomad-tls-skip-verify', false, { env, name: 'NOMAD_SKIP_VERIFY' }))
 
   return {
     addr,
@@ -62,6 +64,7 @@ export function readNomadReleaseSettings(input: InputReader, env: NodeJS.Process
     namespace: fromState('namespace') ?? get('nomad-namespace', 'NOMAD_NAMESPACE'),
     tls: { caCert, clientCert, clientKey, serverName, skipVerify },
     allowInsecureHttp,
-    login
+    login,
+    tuning: lenient(PACING_ENV, undefined, () => readPacing(env, 'nomad', NOMAD_TUNING))
   }
 }

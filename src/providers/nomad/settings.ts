@@ -47,7 +47,42 @@ export interface NomadSettings {
   /** nomad-allow-insecure-http: the token may go over plain http to a non-loopback host. */
   allowInsecureHttp: boolean
   readyTimeoutMs: number
+  /** Waits and retries (OFFLOAD_TEST_PACING's `nomad`, src/pacing.ts); the defaults below otherwise. */
+  tuning?: Partial<NomadTuning>
+}
+
+/** Nomad's pacing knobs (milliseconds and counts). */
+export interface NomadTuning {
+  /** Blocking-query wait per request while waiting for the allocation. */
+  blockingWaitMs: number
+  /** How long release and the sweep look for the purged job to be gone. */
+  purgeVerifyTimeoutMs: number
+  /** Retried API calls (429/5xx/connection errors): attempts and backoff. */
+  retryAttempts: number
+  retryBaseMs: number
+  retryMaxMs: number
+  /** Exec WebSocket heartbeat. */
+  heartbeatMs: number
+}
+
+export const NOMAD_TUNING: NomadTuning = {
+  blockingWaitMs: 30_000,
+  purgeVerifyTimeoutMs: 30_000,
+  retryAttempts: 6,
+  retryBaseMs: 250,
+  retryMaxMs: 8000,
+  heartbeatMs: 10_000
+}
+
+export function nomadTuningOf(s: Pick<NomadSettings, 'tuning'>): NomadTuning {
+  return { ...NOMAD_TUNING, ...(s.tuning ?? {}) }
+}
+
+/** The retry options of NomadClient (src/util/retry.ts withRetry) under this pacing. */
+export function nomadRetryOf(s: Pick<NomadSettings, 'tuning'>): { attempts: number; baseDelayMs: number; maxDelayMs: number } {
+  const t = nomadTuningOf(s)
+  return { attempts: t.retryAttempts, baseDelayMs: t.retryBaseMs, maxDelayMs: t.retryMaxMs }
 }
 
 /** What post needs to purge the job: connection and credentials only (./release-settings.ts). */
-export type NomadReleaseSettings = Pick<NomadSettings, 'addr' | 'token' | 'login' | 'region' | 'namespace' | 'tls' | 'allowInsecureHttp'>
+export type NomadReleaseSettings = Pick<NomadSettings, 'addr' | 'token' | 'login' | 'region' | 'namespace' | 'tls' | 'allowInsecureHttp' | 'tuning'>

@@ -1,13 +1,14 @@
 import type { LeaseHint, ProviderSpec } from '../types'
 import { readNomadSettings } from './inputs'
 import { readNomadReleaseSettings } from './release-settings'
-import type { NomadReleaseSettings, NomadSettings } from './settings'
+import { NOMAD_TUNING, type NomadReleaseSettings, type NomadSettings } from './settings'
 
 export const nomadSpec: ProviderSpec<'nomad', NomadSettings, NomadReleaseSettings> = {
   name: 'nomad',
   kind: 'shell',
   readSettings: (input, env) => readNomadSettings(input, env),
   readReleaseSettings: readNomadReleaseSettings,
+  pacing: NOMAD_TUNING,
   manualCleanup: (hint: LeaseHint) => {
     // The job ID is the remote name, minted from the lease ID before register.
     const jobId = hint.resourceId ?? hint.remoteName ?? (hint.leaseId ? `offload-${hint.leaseId.slice(4)}` : undefined)

@@ -1,10 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import * as core from '@actions/core'
 import type { Client } from 'ssh2'
 import type { RemoteShell } from '../../remote/shell'
 import { ProviderError } from '../../util/errors'
+import { pollUntil, withRetry } from '../../util/retry'
 import { maskSecret } from '../../util/redact'
-import { withRetry } from '../../util/retry'
 import { formatMs } from '../../util/units'
 import type { AcquireContext } from '../types'
 import { onstartScript } from './onstart'
@@ -217,52 +216,72 @@ async function createOnFirstAvailable(
   let lastErr: unknown
   for (const priced of offers) {
     const offer = priced.offer
-    for (let tries = 1; ; tries++) {
+    // The label lookup failed: the instance may exist, so the create is not sent again.
+    let lookupFailed = false
+    const create = async (): Promise<{ id: number; priced: PricedOffer }> => {
       signal.throwIfAborted()
       try {
         const { id } = await client.createInstance(offer.id, bodyFor(priced))
         return { id, priced }
       } catch (err) {
-        if (signal.aborted) throw err
-        if (isAuthError(err)) throw authFailure(err)
-        lastErr = err
-        if (isOfferGone(err)) {
-          goneOffers.add(offer.id)
-          core.info(`Vast offer ${offer.id} is no longer available (${(err as VastApiError).status}); trying the next offer`)
-          break
-        }
-        if (isDefiniteCreateError(err)) {
-          if ((err as VastApiError).status === 403) {
-            goneOffers.add(offer.id)
-            core.info(`Vast offer ${offer.id} refused (${inert((err as Error).message)}); trying the next offer`)
-            break
-          }
-          throw new ProviderError(`Vast refused to create an instance: ${(err as Error).message}. Check 'vast-image' and 'vast-disk'.`, { cause: err })
-        }
+        if (signal.aborted || !ambiguousCreate(err)) throw err
         // Ambiguous: the instance may exist. Never re-send the create before looking it up by label.
         core.warning(`Vast create on offer ${offer.id} had an ambiguous outcome (${inert((err as Error).message)}); looking for the instance by its label`)
-        const adopted = await findCreated(client, label, knownIds, t, signal)
-        if (adopted) {
-          core.info(`Found Vast instance ${adopted.id} by its label; using it`)
-          return { id: adopted.id, priced: { ...priced, pricePerHour: adopted.dphTotal ?? priced.pricePerHour } }
+        let adopted: VastInstance | undefined
+        try {
+          adopted = await findCreated(client, label, knownIds, t, signal)
+        } catch (lookupErr) {
+          lookupFailed = true
+          throw lookupErr
         }
-        // A 429 is about pace, not the offer: keep to the same offer longer before moving on.
-        if (tries >= ((err as VastApiError).status === 429 ? t.retryAttempts : 3)) break
-        await sleep(Math.min(t.retryMaxMs, t.retryBaseMs * 2 ** (tries - 1)) * (0.5 + Math.random() / 2), undefined, { signal })
+        if (!adopted) throw err
+        core.info(`Found Vast instance ${adopted.id} by its label; using it`)
+        return { id: adopted.id, priced: { ...priced, pricePerHour: adopted.dphTotal ?? priced.pricePerHour } }
       }
+    }
+    try {
+      return await withRetry(create, {
+        attempts: t.retryAttempts,
+        baseDelayMs: t.retryBaseMs,
+        maxDelayMs: t.retryMaxMs,
+        signal,
+        // A 429 is about pace, not the offer: keep to the same offer longer before moving on.
+        retryable: (err, attempt) => !lookupFailed && ambiguousCreate(err) && attempt < ((err as VastApiError).status === 429 ? t.retryAttempts : 3)
+      })
+    } catch (err) {
+      if (signal.aborted || lookupFailed) throw err
+      if (isAuthError(err)) throw authFailure(err)
+      lastErr = err
+      if (isOfferGone(err)) {
+        goneOffers.add(offer.id)
+        core.info(`Vast offer ${offer.id} is no longer available (${(err as VastApiError).status}); trying the next offer`)
+      } else if (isDefiniteCreateError(err)) {
+        if ((err as VastApiError).status !== 403) {
+          throw new ProviderError(`Vast refused to create an instance: ${(err as Error).message}. Check 'vast-image' and 'vast-disk'.`, { cause: err })
+        }
+        goneOffers.add(offer.id)
+        core.info(`Vast offer ${offer.id} refused (${inert((err as Error).message)}); trying the next offer`)
+      }
+      // Otherwise the outcome stayed ambiguous and no instance turned up: the next offer.
     }
   }
   throw new ProviderError(`No Vast offer could be rented (${offers.length} tried): last error: ${lastErr instanceof Error ? lastErr.message : String(lastErr)}`)
 }
 
+/** A create whose outcome is unknown (a 429, 5xx, timeout or dropped connection): the instance may exist. */
+function ambiguousCreate(err: unknown): boolean {
+  return !isAuthError(err) && !isOfferGone(err) && !isDefiniteCreateError(err)
+}
+
 async function findCreated(client: VastClient, label: string, knownIds: string[], t: VastTuning, signal: AbortSignal): Promise<VastInstance | undefined> {
   // An instance can take a moment to show up in the list: look twice.
-  for (let i = 0; i < 2; i++) {
-    const found = (await client.listInstancesByLabel(label)).filter(x => !knownIds.includes(String(x.id)))
-    if (found.length) return found[found.length - 1]
-    if (i === 0) await sleep(t.retryBaseMs, undefined, { signal })
-  }
-  return undefined
+  return pollUntil(
+    async () => {
+      const found = (await client.listInstancesByLabel(label)).filter(x => !knownIds.includes(String(x.id)))
+      return found.length ? found[found.length - 1] : undefined
+    },
+    { attempts: 2, delayMs: t.retryBaseMs, signal }
+  )
 }
 
 async function waitUntilReady(
@@ -278,8 +297,6 @@ async function waitUntilReady(
   const timeoutText = formatMs(vs.readyTimeoutMs)
   let last: VastInstance | undefined
   let lastLine = ''
-  let delay = t.pollMinMs
-  let endpoints: SshEndpoint[]
 
   const check = async (): Promise<VastInstance> => {
     const inst = await client.getInstance(id)
@@ -293,21 +310,20 @@ async function waitUntilReady(
     return inst
   }
 
-  for (;;) {
-    signal.throwIfAborted()
-    const inst = await check()
-    if (inst.actualStatus === 'running' && inst.intendedStatus === 'running') {
-      endpoints = sshEndpoints(inst, vs.ssh)
-      if (endpoints.length) break
-    }
-    if (Date.now() >= deadline) {
-      throw new ProviderError(
-        `Vast instance ${id} did not reach running with an SSH endpoint (vast-ssh: ${vs.ssh}) within vast-ready-timeout (${timeoutText}); last status ${statusLine(inst)}`
-      )
-    }
-    await sleep(Math.min(delay, Math.max(0, deadline - Date.now())), undefined, { signal })
-    delay = Math.min(t.pollMaxMs, Math.round(delay * 1.5))
+  const running = await pollUntil(
+    async () => {
+      const inst = await check()
+      const found = inst.actualStatus === 'running' && inst.intendedStatus === 'running' ? sshEndpoints(inst, vs.ssh) : []
+      return found.length ? found : undefined
+    },
+    { delayMs: t.pollMinMs, factor: 1.5, maxDelayMs: t.pollMaxMs, timeoutMs: vs.readyTimeoutMs, signal }
+  )
+  if (!running) {
+    throw new ProviderError(
+      `Vast instance ${id} did not reach running with an SSH endpoint (vast-ssh: ${vs.ssh}) within vast-ready-timeout (${timeoutText}); last status ${last ? statusLine(last) : '?'}`
+    )
   }
+  let endpoints = running
 
   // sshd may still be starting when the instance reports running (its image's onstart launches
   // it): retry quickly at first, then less often, until vast-ready-timeout.

@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { request } from 'undici'
 import { z } from 'zod'
 import { ProviderError } from '../../util/errors'
-import { maskSecret, redact, registerSecret } from '../../util/redact'
+import { maskSecret, redact } from '../../util/redact'
 import { isConnectionError, withRetry } from '../../util/retry'
 import type { VastSettings, VastTuning } from './settings'
 import { tuningOf } from './settings'
@@ -166,7 +166,7 @@ export function toInstance(raw: unknown): VastInstance | undefined {
   const r = InstanceSchema.safeParse(raw)
   if (!r.success) return undefined
   const i = r.data
-  if (i.jupyter_token) registerSecret(i.jupyter_token)
+  maskSecret(i.jupyter_token ?? undefined)
   const binding = i.ports?.['22/tcp']?.[0]
   const hostPort = binding?.HostPort !== undefined && binding?.HostPort !== null ? Number(binding.HostPort) : undefined
   return {

@@ -2,7 +2,8 @@ import { z } from 'zod'
 import type { InputReader } from '../../settings'
 import { InputError } from '../../util/errors'
 import { maskSecret } from '../../util/redact'
-import { durationInput } from '../../input-parsers'
+import { booleanInput, durationInput, enumInput } from '../../input-parsers'
+import { readPacing } from '../../pacing'
 import { CONTINENTS, continentKey } from './regions'
 import { DEFAULT_TUNING, type VastFallback, type VastOrder, type VastRelease, type VastSettings, type VastSshMode } from './settings'
 
@@ -17,10 +18,13 @@ export const VAST_DEFAULTS = {
   release: 'destroy',
   ssh: 'auto',
   readyTimeout: '20m',
-  interruptible: 'false',
   bidMargin: '1.2',
   fallback: 'none'
 } as const
+
+export const VAST_RELEASES: readonly VastRelease[] = ['destroy', 'stop']
+const VAST_FALLBACKS: readonly VastFallback[] = ['none', 'on-demand']
+const VAST_SSH_MODES: readonly VastSshMode[] = ['auto', 'direct', 'proxy']
 
 /** Offer fields a dedicated input sets; vast-offer-filters may not set them too. */
 const DEDICATED_FIELDS: Record<string, string> = { gpu_ram: 'vast-gpu-ram', cuda_max_good: 'vast-cuda', geolocation: 'vast-region' }
@@ -136,23 +140,10 @@ export function parseCuda(text: string): number | undefined {
   return Number(m[2] === undefined ? m[1] : `${m[1]}.${m[2]}`)
 }
 
-function booleanOf(input: string, text: string): boolean {
-  const v = text.toLowerCase()
-  if (v === 'true') return true
-  if (v === 'false') return false
-  throw new InputError(input, `'${text}' is not valid; expected true or false`)
-}
-
 function parseNumber(input: string, text: string, accepted: string, check: (n: number) => boolean): number {
   const n = /^[+]?\d+(\.\d+)?$|^[+]?\.\d+$/.test(text) ? Number(text) : NaN
   if (!Number.isFinite(n) || !check(n)) throw new InputError(input, `'${text}' is not valid; expected ${accepted}`)
   return n
-}
-
-export function oneOf<T extends string>(input: string, text: string, values: readonly T[]): T {
-  const v = text.toLowerCase()
-  if (!(values as readonly string[]).includes(v)) throw new InputError(input, `'${text}' is not valid; expected one of ${values.join(', ')}`)
-  return v as T
 }
 
 /** Validates every Vast input. Registers and masks the API key. */
@@ -204,14 +195,14 @@ export function readVastSettings(input: InputReader, env: NodeJS.ProcessEnv): Va
   const maxCostUsd = maxCostText
     ? parseNumber('vast-max-cost', maxCostText, 'a positive amount in USD for the whole lease, e.g. 2.50 (empty: no cap)', n => n > 0 && n <= 100_000)
     : undefined
-  const interruptible = booleanOf('vast-interruptible', input('vast-interruptible') || VAST_DEFAULTS.interruptible)
+  const interruptible = booleanInput(input, 'vast-interruptible', false)
   const bidMargin = parseNumber(
     'vast-bid-margin',
     input('vast-bid-margin') || VAST_DEFAULTS.bidMargin,
     "a factor from 1 to 10 applied to the offer's min_bid, e.g. 1.2",
     n => n >= 1 && n <= 10
   )
-  const fallback = oneOf<VastFallback>('vast-fallback', input('vast-fallback') || VAST_DEFAULTS.fallback, ['none', 'on-demand'])
+  const fallback = enumInput<VastFallback>(input, 'vast-fallback', VAST_FALLBACKS, VAST_DEFAULTS.fallback)
   const gpuRamText = input('vast-gpu-ram')
   const gpuRamGb = gpuRamText ? parseNumber('vast-gpu-ram', gpuRamText, 'a minimum in GB of memory per GPU, e.g. 24', n => n > 0 && n <= 4096) : undefined
   const minCuda = parseCuda(input('vast-cuda'))
@@ -227,8 +218,8 @@ export function readVastSettings(input: InputReader, env: NodeJS.ProcessEnv): Va
     }
   }
   const order = parseOrder(input('vast-order') || VAST_DEFAULTS.order)
-  const release = oneOf<VastRelease>('vast-release', input('vast-release') || VAST_DEFAULTS.release, ['destroy', 'stop'])
-  const ssh = oneOf<VastSshMode>('vast-ssh', input('vast-ssh') || VAST_DEFAULTS.ssh, ['auto', 'direct', 'proxy'])
+  const release = enumInput<VastRelease>(input, 'vast-release', VAST_RELEASES, VAST_DEFAULTS.release)
+  const ssh = enumInput<VastSshMode>(input, 'vast-ssh', VAST_SSH_MODES, VAST_DEFAULTS.ssh)
   const readyTimeoutMs = durationInput(input, 'vast-ready-timeout', VAST_DEFAULTS.readyTimeout, 1000)
 
   return {
@@ -253,27 +244,6 @@ export function readVastSettings(input: InputReader, env: NodeJS.ProcessEnv): Va
     ...(minCuda !== undefined ? { minCuda } : {}),
     regions,
     regionText,
-    tuning: pacingFromEnv(env)
+    tuning: readPacing(env, 'vast', DEFAULT_TUNING)
   }
-}
-
-/**
- * OFFLOAD_VAST_TUNING: an optional JSON object of pacing knobs (VastTuning, milliseconds and
- * counts) from the environment, not an input. The end-to-end suite uses it to poll a local fake
- * quickly; it also lets an operator slow polling for a rate-limited account. Unknown keys and
- * non-positive numbers are refused so a typo cannot silently disable a wait.
- */
-export function pacingFromEnv(env: NodeJS.ProcessEnv): VastSettings['tuning'] {
-  const raw = (env.OFFLOAD_VAST_TUNING ?? '').trim()
-  if (!raw) return undefined
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(raw)
-  } catch {
-    throw new InputError('OFFLOAD_VAST_TUNING', 'is not valid JSON: expected an object such as {"pollMinMs": 500}')
-  }
-  const schema = z.object(Object.fromEntries(Object.keys(DEFAULT_TUNING).map(k => [k, z.number().positive().optional()]))).strict()
-  const r = schema.safeParse(parsed)
-  if (!r.success) throw new InputError('OFFLOAD_VAST_TUNING', `accepts only positive numbers for ${Object.keys(DEFAULT_TUNING).join(', ')}`)
-  return r.data as VastSettings['tuning']
 }

@@ -3,9 +3,11 @@ import type { InputReader } from '../../settings'
 import type { LeaseState } from '../../state'
 import { errorMessage } from '../../util/errors'
 import { maskSecret } from '../../util/redact'
-import { oneOf, pacingFromEnv, parseApiUrl, VAST_DEFAULTS } from './inputs'
+import { enumInput } from '../../input-parsers'
+import { PACING_ENV, readPacing } from '../../pacing'
+import { parseApiUrl, VAST_DEFAULTS, VAST_RELEASES } from './inputs'
 import { readLeaseData } from './lease-data'
-import type { VastRelease, VastReleaseSettings } from './settings'
+import { DEFAULT_TUNING, type VastRelease, type VastReleaseSettings } from './settings'
 
 /**
  * Post's Vast settings: the API the instance was made on (state), the key (input or
@@ -30,8 +32,8 @@ export function readVastReleaseSettings(input: InputReader, env: NodeJS.ProcessE
     fromState ??
     lenient('vast-api-url', VAST_DEFAULTS.apiUrl, `using ${VAST_DEFAULTS.apiUrl}`, () => parseApiUrl(input('vast-api-url') || VAST_DEFAULTS.apiUrl))
   const release = lenient<VastRelease>('vast-release', 'destroy', 'destroying the instance', () =>
-    oneOf<VastRelease>('vast-release', input('vast-release') || VAST_DEFAULTS.release, ['destroy', 'stop'])
+    enumInput<VastRelease>(input, 'vast-release', VAST_RELEASES, VAST_DEFAULTS.release)
   )
-  const tuning = lenient('OFFLOAD_VAST_TUNING', undefined, 'using the default pacing', () => pacingFromEnv(env))
+  const tuning = lenient(PACING_ENV, undefined, 'using the default pacing', () => readPacing(env, 'vast', DEFAULT_TUNING))
   return { apiKey, apiUrl, release, tuning }
 }

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises'
+import { pollUntil } from '../../util/retry'
 import * as core from '@actions/core'
 import { errorMessage } from '../../util/errors'
 import type { ReleaseContext, ReleaseResult } from '../types'
@@ -47,15 +47,16 @@ export async function destroyAndVerify(
       .detachSshKey(sid, keyId)
       .catch(err => core.info(`Detaching the run's SSH key from Vast instance ${sid} failed (${inert(errorMessage(err))}); destroying anyway`))
   }
-  for (let attempt = 0; attempt < t.verifyAttempts; attempt++) {
-    if (attempt % 3 === 0) {
-      if ((await client.destroyInstance(sid)) === 'gone')
-        return { id: sid, verified: true, detail: `instance ${sid} destroyed`, endedAt: Date.now(), instance: seen }
-    }
-    inst = await client.getInstance(sid)
-    if (!inst) return { id: sid, verified: true, detail: `instance ${sid} destroyed`, endedAt: Date.now(), instance: seen }
-    await sleep(t.verifyIntervalMs)
-  }
+  // The destroy is re-sent every third look: a DELETE Vast accepted may still not take.
+  const gone = await pollUntil(
+    async attempt => {
+      if (attempt % 3 === 1 && (await client.destroyInstance(sid)) === 'gone') return true
+      inst = await client.getInstance(sid)
+      return inst ? undefined : true
+    },
+    { attempts: t.verifyAttempts, delayMs: t.verifyIntervalMs }
+  )
+  if (gone) return { id: sid, verified: true, detail: `instance ${sid} destroyed`, endedAt: Date.now(), instance: seen }
   return { id: sid, verified: false, detail: `instance ${sid} still listed after destroy (status ${inst?.actualStatus ?? '?'})`, instance: seen }
 }
 
@@ -67,14 +68,18 @@ async function stopAndVerify(client: VastClient, id: string, label: string | und
   }
   const seen = inst
   if (keyId) await client.detachSshKey(id, keyId).catch(() => undefined)
-  for (let attempt = 0; attempt < t.verifyAttempts; attempt++) {
-    if (attempt % 3 === 0) await client.setState(id, 'stopped')
-    inst = await client.getInstance(id)
-    if (!inst) return { id, verified: true, detail: `instance ${id} is gone`, endedAt: Date.now(), instance: seen }
-    if (inst.intendedStatus === 'stopped' && inst.actualStatus !== 'running') {
-      return { id, verified: true, detail: `instance ${id} stopped (storage keeps billing until it is destroyed)`, endedAt: Date.now(), instance: seen }
-    }
-    await sleep(t.verifyIntervalMs)
+  const outcome = await pollUntil(
+    async attempt => {
+      if (attempt % 3 === 1) await client.setState(id, 'stopped')
+      inst = await client.getInstance(id)
+      if (!inst) return 'gone' as const
+      return inst.intendedStatus === 'stopped' && inst.actualStatus !== 'running' ? ('stopped' as const) : undefined
+    },
+    { attempts: t.verifyAttempts, delayMs: t.verifyIntervalMs }
+  )
+  if (outcome === 'gone') return { id, verified: true, detail: `instance ${id} is gone`, endedAt: Date.now(), instance: seen }
+  if (outcome === 'stopped') {
+    return { id, verified: true, detail: `instance ${id} stopped (storage keeps billing until it is destroyed)`, endedAt: Date.now(), instance: seen }
   }
   return { id, verified: false, detail: `instance ${id} did not stop (status ${inst?.actualStatus ?? '?'})`, instance: seen }
 }

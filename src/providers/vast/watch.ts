@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises'
+import { pollUntil } from '../../util/retry'
 import * as core from '@actions/core'
 import { errorMessage } from '../../util/errors'
 import type { AcquireContext, RunWatch, StopVerdict } from '../types'
@@ -106,12 +106,14 @@ export function watchVast(ctx: AcquireContext<'vast'>): RunWatch {
       dispose()
       if (!verdict && err !== undefined && bid && id && !ctx.signal.aborted) {
         // SSH usually drops before the API shows the instance stopped: look a few times.
-        for (let i = 0; i < 4 && !verdict; i++) {
-          const inst = await client.getInstance(id).catch(() => 'unknown' as const)
-          const why = inst === 'unknown' ? undefined : interruptedState(inst)
-          if (why) verdict = { reason: 'interrupted', detail: `Vast instance ${id} (interruptible) was outbid mid-command: ${why}` }
-          else if (i < 3) await sleep(t.pollMinMs)
-        }
+        const why = await pollUntil(
+          async () => {
+            const inst = await client.getInstance(id).catch(() => 'unknown' as const)
+            return inst === 'unknown' ? undefined : interruptedState(inst)
+          },
+          { attempts: 4, delayMs: t.pollMinMs }
+        )
+        if (why) verdict = { reason: 'interrupted', detail: `Vast instance ${id} (interruptible) was outbid mid-command: ${why}` }
       }
       if (!verdict) return undefined
       if (verdict.reason === 'cost-cap') return verdict

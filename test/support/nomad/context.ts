@@ -4,6 +4,7 @@ import type { AcquireContext, Ownership, ReleaseContext } from '../../../src/pro
 import type { NomadReleaseSettings, NomadSettings } from '../../../src/providers/nomad/settings'
 import type { Settings } from '../../../src/settings'
 import type { LeaseState } from '../../../src/state'
+import { FAST_PACING } from '../pacing'
 
 export function nomadSettings(over: Partial<NomadSettings> = {}): NomadSettings {
   return {
@@ -21,6 +22,7 @@ export function nomadSettings(over: Partial<NomadSettings> = {}): NomadSettings 
     tls: { skipVerify: false },
     allowInsecureHttp: false,
     readyTimeoutMs: 20_000,
+    tuning: FAST_PACING.nomad,
     ...over
   }
 }

@@ -4,23 +4,10 @@ import type { VastReleaseSettings, VastSettings } from '../../../src/providers/v
 import type { Settings } from '../../../src/settings'
 import type { LeaseState } from '../../../src/state'
 import type { VastFake } from './fake'
+import { FAST_PACING } from '../pacing'
 
-/** Fast pacing for tests; production defaults live in src/providers/vast/settings.ts. */
-export const FAST_TUNING: VastSettings['tuning'] = {
-  pollMinMs: 20,
-  pollMaxMs: 100,
-  probeMinMs: 20,
-  probeMaxMs: 200,
-  connectTimeoutMs: 10_000,
-  retryBaseMs: 10,
-  retryMaxMs: 80,
-  retryAttempts: 8,
-  requestTimeoutMs: 15_000,
-  verifyAttempts: 6,
-  verifyIntervalMs: 20,
-  keepaliveIntervalMs: 5000,
-  watchIntervalMs: 200
-}
+/** Fast pacing for tests (test/support/pacing.ts); production defaults live in src/providers/vast/settings.ts. */
+export const FAST_TUNING: VastSettings['tuning'] = FAST_PACING.vast
 
 export function vastSettings(fake: VastFake, over: Partial<VastSettings> = {}): VastSettings {
   return {
