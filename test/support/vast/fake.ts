@@ -104,6 +104,8 @@ export interface FakeInstance {
   /** When sshd began answering (ms since epoch); with sshdStartsLateMs, after the instance reported running. */
   sshdUpAt?: number
   sshdLateTimer?: NodeJS.Timeout
+  /** The late sshd's start under way: stopping waits for it, so no sshd outlives its instance. */
+  sshdResuming?: Promise<unknown>
   proxy?: net.Server
   proxyPort?: number
   sockets: Set<net.Socket>
@@ -280,6 +282,7 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
 
   const stopRemote = async (inst: FakeInstance): Promise<void> => {
     clearTimeout(inst.sshdLateTimer)
+    await inst.sshdResuming
     stopContainer(inst)
     await inst.ready?.catch(() => undefined)
     for (const s of inst.sockets) s.destroy()
@@ -356,7 +359,7 @@ export async function startVastFake(opts: VastFakeOptions = {}): Promise<VastFak
     if (late !== undefined) {
       inst.sshdLateTimer = setTimeout(() => {
         if (inst.deleted || !inst.sshd) return
-        void inst.sshd.resume().then(
+        inst.sshdResuming = inst.sshd.resume().then(
           () => (inst.sshdUpAt = Date.now()),
           () => undefined
         )
