@@ -10,29 +10,21 @@
 const LISTING = `find . -mindepth 1 -printf '%y %s %T@ %m %C@\\0%P\\0%l\\0'`
 
 /**
- * $1 = dir. Prints a status line, then (status `listing`) the tree below the directory: `missing`
- * when there is no such directory, `no-printf` when find cannot print the listing.
+ * $1 = dir, then the paths to list (each as ./<path>), or none for the whole tree below the
+ * directory. Prints a status line, then (status `listing`) the records (a given path's record
+ * names it as given; one find cannot list is left out): `missing` when there is no such
+ * directory, `no-printf` when find cannot print the listing.
  */
 export const RESYNC_LIST_SCRIPT = `cd -- "$1" 2>/dev/null || { echo missing; exit 0; }
 find . -maxdepth 0 -printf '' 2>/dev/null || { echo no-printf; exit 0; }
 echo listing
+shift
+if [ $# -gt 0 ]; then
+  find "$@" -maxdepth 0 -printf '%y %s %T@ %m %C@\\0%p\\0%l\\0' 2>/dev/null
+  exit 0
+fi
 exec ${LISTING}`
 
 /** $1 = dir. Removes the NUL-separated relative paths on stdin (recursively) from the directory. */
 export const RESYNC_REMOVE_SCRIPT = `cd -- "$1" || exit 1
 exec xargs -0 rm -rf --`
-
-/**
- * $1 = dir, $2 = codec (zstd or gzip). Extracts the tar on stdin into the directory over what is
- * there (nothing is emptied: the runner removed what must go first), then lists the tree as
- * RESYNC_LIST_SCRIPT does.
- */
-export const RESYNC_APPLY_SCRIPT = `set -e
-cd -- "$1"
-if [ "$2" = zstd ]; then
-  zstd -dcq | tar -xof -
-else
-  tar -xzof -
-fi
-echo listing
-exec ${LISTING}`

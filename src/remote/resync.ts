@@ -4,14 +4,14 @@ import * as path from 'node:path'
 import { Readable, Writable } from 'node:stream'
 import { z } from 'zod'
 import { manifestFileOf } from '../lease-file'
-import { withProgress } from '../report/progress'
 import { ProviderError } from '../util/errors'
 import { redact } from '../util/redact'
 import { formatBytes } from '../util/units'
 import { createArchive, type ArchiveCodec } from '../workspace/archive'
-import { scanLocal, subsetPlan, type LocalEntry, type LocalManifest } from '../workspace/manifest'
+import { loadManifest, scanLocal, storeManifest, subsetPlan, type LocalManifest, type StoredEntry } from '../workspace/manifest'
 import type { ArchivePlan } from '../workspace/plan'
-import { RESYNC_APPLY_SCRIPT, RESYNC_LIST_SCRIPT, RESYNC_REMOVE_SCRIPT } from './resync-scripts'
+import { RESYNC_LIST_SCRIPT, RESYNC_REMOVE_SCRIPT } from './resync-scripts'
+import { syncArchive } from './workspace-ops'
 import type { RemoteShell } from './shell'
 import { TailBuffer } from './sink'
 
@@ -60,7 +60,7 @@ function isSafeRelative(p: string): boolean {
 }
 
 /** The listing a script printed after its status line, or why it cannot be used. */
-export function parseListing(out: Buffer, overflowed = false): RemoteListing | string {
+export function parseListing(out: Buffer, overflowed = false, prefix = ''): RemoteListing | string {
   if (overflowed) return `the remote listing is over ${LISTING_MAX_BYTES / 1024 / 1024} MiB`
   const nl = out.indexOf(0x0a)
   const status = out.subarray(0, nl < 0 ? out.length : nl).toString('utf8')
@@ -77,7 +77,9 @@ export function parseListing(out: Buffer, overflowed = false): RemoteListing | s
   if (fields.pop() !== '' || fields.length % 3 !== 0) return 'the remote listing is malformed'
   const listing: RemoteListing = new Map()
   for (let i = 0; i < fields.length; i += 3) {
-    const [header, name, target] = [fields[i], fields[i + 1], fields[i + 2]]
+    const [header, given, target] = [fields[i], fields[i + 1], fields[i + 2]]
+    if (!given.startsWith(prefix)) return 'the remote listing is malformed'
+    const name = given.slice(prefix.length)
     if (!LISTING_HEADER.test(header) || !isSafeRelative(name) || listing.has(name)) return 'the remote listing is malformed'
     listing.set(name, `${header}\0${target}`)
   }
@@ -105,7 +107,7 @@ export function planDelta(local: LocalManifest, changed: Iterable<string>, befor
   const dirs = new Set<string>()
   for (const p of local.keys()) for (const a of ancestors(p)) dirs.add(a)
   const removed = new Set<string>()
-  const covered = (p: string): boolean => removed.has(p) || ancestors(p).some(a => removed.has(a))
+  const covered = (p: string): boolean => removed.size > 0 && (removed.has(p) || ancestors(p).some(a => removed.has(a)))
   for (const [p, record] of now) {
     if (covered(p)) continue
     const entry = local.get(p)
@@ -122,6 +124,33 @@ export function planDelta(local: LocalManifest, changed: Iterable<string>, befor
   return { send: [...local.keys()].filter(p => send.has(p)), remove: [...removed] }
 }
 
+/** Beyond this many argv bytes of paths, the tree is listed whole after extracting instead. */
+const LISTED_ARGV_MAX = 64 * 1024
+
+/**
+ * What to list after extracting `sent` (as ./<path> arguments): the sent paths and the directories
+ * above them (tar may have made them), or undefined when they are too many for argv.
+ */
+function listedAfter(sent: string[]): string[] | undefined {
+  const paths = new Set<string>()
+  let bytes = 0
+  for (const p of sent) {
+    for (const q of [...ancestors(p), p]) {
+      if (paths.has(q)) continue
+      paths.add(q)
+      bytes += q.length + 3
+    }
+    if (bytes > LISTED_ARGV_MAX) return undefined
+  }
+  return [...paths].map(p => `./${p}`)
+}
+
+function sameListing(a: RemoteListing, b: RemoteListing): boolean {
+  if (a.size !== b.size) return false
+  for (const [p, r] of a) if (b.get(p) !== r) return false
+  return true
+}
+
 /** The listing after removing `paths` (each with everything below it). */
 function without(listing: RemoteListing, paths: string[]): RemoteListing {
   const gone = new Set(paths)
@@ -135,26 +164,17 @@ function without(listing: RemoteListing, paths: string[]): RemoteListing {
 interface ManifestFile {
   version: 1
   remoteDir: string
-  local: Record<string, LocalEntry>
-  remote: Record<string, string>
+  local: StoredEntry[]
+  /** path, record, path, record, … */
+  remote: string[]
 }
 
-const entrySchema = z.object({
-  type: z.enum(['file', 'link']),
-  size: z.number(),
-  mode: z.number(),
-  mtimeNs: z.string(),
-  ctimeNs: z.string(),
-  inode: z.string(),
-  target: z.string().optional(),
-  sha256: z.string().optional(),
-  substituted: z.boolean().optional()
-})
+/** The file's shape; its tens of thousands of local entries are checked one by one as they load (loadManifest). */
 const manifestSchema = z.object({
   version: z.literal(1),
   remoteDir: z.string(),
-  local: z.record(z.string(), entrySchema),
-  remote: z.record(z.string(), z.string())
+  local: z.array(z.unknown()),
+  remote: z.array(z.string())
 })
 
 interface SyncBase {
@@ -170,14 +190,23 @@ function readBase(leaseId: string): SyncBase | string {
   } catch {
     return 'no manifest of an earlier sync on this lease'
   }
-  const parsed = manifestSchema.safeParse(JSON.parse(text))
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    json = undefined
+  }
+  const parsed = manifestSchema.safeParse(json)
   if (!parsed.success) return 'the manifest of the last sync is damaged'
   const f = parsed.data
-  return { remoteDir: f.remoteDir, local: new Map(Object.entries(f.local)), remote: new Map(Object.entries(f.remote)) }
+  if (f.remote.length % 2 !== 0) return 'the manifest of the last sync is damaged'
+  const remote: RemoteListing = new Map()
+  for (let i = 0; i < f.remote.length; i += 2) remote.set(f.remote[i], f.remote[i + 1])
+  return { remoteDir: f.remoteDir, local: loadManifest(f.local), remote }
 }
 
 function writeBase(leaseId: string, base: SyncBase): void {
-  const file: ManifestFile = { version: 1, remoteDir: base.remoteDir, local: Object.fromEntries(base.local), remote: Object.fromEntries(base.remote) }
+  const file: ManifestFile = { version: 1, remoteDir: base.remoteDir, local: storeManifest(base.local), remote: [...base.remote].flat() }
   const target = manifestFileOf(leaseId)
   fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 })
   const tmp = `${target}.${process.pid}.tmp`
@@ -192,12 +221,14 @@ function dropBase(leaseId: string): void {
 
 // ---- the remote side ----
 
-async function listRemote(shell: RemoteShell, remoteDir: string, signal?: AbortSignal): Promise<RemoteListing | string> {
+/** The whole tree's listing, or only that of `given` paths (as listedAfter makes them). */
+async function listRemote(shell: RemoteShell, remoteDir: string, signal?: AbortSignal, given?: string[]): Promise<RemoteListing | string> {
   const stdout = new ListingSink()
   const stderr = new TailBuffer()
-  const { exitCode } = await shell.exec({ argv: ['sh', '-c', RESYNC_LIST_SCRIPT, 'offload-list', remoteDir], stdout, stderr, signal })
+  const argv = ['sh', '-c', RESYNC_LIST_SCRIPT, 'offload-list', remoteDir, ...(given ?? [])]
+  const { exitCode } = await shell.exec({ argv, stdout, stderr, signal })
   if (exitCode !== 0) return `listing the remote tree failed (exit ${exitCode}): ${redact(stderr.text().trim()) || 'no output'}`
-  return parseListing(stdout.bytes(), stdout.overflowed)
+  return parseListing(stdout.bytes(), stdout.overflowed, given ? './' : '')
 }
 
 async function removeRemote(shell: RemoteShell, remoteDir: string, paths: string[], signal?: AbortSignal): Promise<void> {
@@ -256,6 +287,9 @@ export class LeaseSync {
     if (typeof now === 'string') return now
     const scan = scanLocal(this.plan, base.local)
     const delta = planDelta(scan.manifest, scan.changed, base.remote, now)
+    const unchanged = { sentPaths: [], removedPaths: [], sent: 0, removed: 0, unchanged: this.plan.files.length, archiveBytes: 0, fileBytes: 0 }
+    // Nothing to do and nothing to record: the base stays as it is (no rewrite of a large file).
+    if (!delta.send.length && !delta.remove.length && !scan.differs && sameListing(now, base.remote)) return unchanged
     dropBase(this.leaseId)
     if (delta.remove.length) await removeRemote(shell, this.remoteDir, delta.remove, signal)
     let listing = without(now, delta.remove)
@@ -272,20 +306,14 @@ export class LeaseSync {
       const subset = subsetPlan(this.plan, delta.send, scan.manifest)
       result.fileBytes = subset.bytes
       const archive = createArchive(subset, { codec })
-      const stdout = new ListingSink()
-      const stderr = new TailBuffer()
-      const { exitCode } = await withProgress({ label: 'Re-sync', done: archive.tarBytes, totalBytes: archive.plannedTarBytes, unit: 'uncompressed' }, () =>
-        shell.exec({ argv: ['sh', '-c', RESYNC_APPLY_SCRIPT, 'offload-resync', this.remoteDir, codec], stdin: archive.stream, stdout, stderr, signal })
-      )
+      // Checked like a full sync (staged, swapped in only when count and hash match), merged over the tree.
+      await syncArchive(shell, archive, this.remoteDir, codec, signal, { mode: 'merge', label: 're-sync' })
       result.archiveBytes = archive.bytes()
-      if (exitCode !== 0) {
-        throw new ProviderError(
-          `extracting the re-sync archive (tar, ${codec}) into ${this.remoteDir} failed (exit ${exitCode}): ${redact(stderr.text().trim()) || 'no output'}`
-        )
-      }
-      const after = parseListing(stdout.bytes(), stdout.overflowed)
+      const given = listedAfter(delta.send)
+      const after = await listRemote(shell, this.remoteDir, signal, given)
       if (typeof after === 'string') return result // synced; without a listing the next step syncs in full
-      listing = after
+      if (given) for (const [p, r] of after) listing.set(p, r)
+      else listing = after
     }
     writeBase(this.leaseId, { remoteDir: this.remoteDir, local: scan.manifest, remote: listing })
     return result

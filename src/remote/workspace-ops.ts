@@ -68,7 +68,10 @@ export async function syncArchive(
       archive instanceof Readable
         ? await extract()
         : await withProgress({ label: 'Sync', done: archive.tarBytes, totalBytes: archive.plannedTarBytes, unit: 'uncompressed' }, extract))
-    await packed
+    // A remote that exited before reading the whole archive leaves the packer blocked on a full
+    // pipe: stop it (the receipt check below reports the short transfer) instead of waiting on it.
+    if (sent.complete) await packed
+    else source.destroy()
   } catch (err) {
     const packError = await packed.then(
       () => undefined,

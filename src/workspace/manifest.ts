@@ -13,10 +13,10 @@ export interface LocalEntry {
   size: number
   /** Permission bits (mode & 0o7777). */
   mode: number
-  /** Nanosecond times and the inode, as decimal strings (lstat with bigint). */
-  mtimeNs: string
-  ctimeNs: string
-  inode: string
+  /** Times in milliseconds with their sub-millisecond fraction (lstat's mtimeMs, ctimeMs), and the inode. */
+  mtimeMs: number
+  ctimeMs: number
+  inode: number
   /** A symlink's target. */
   target?: string
   /** sha256 of the content, kept only where size and times cannot settle a change (see isRacy). */
@@ -32,10 +32,10 @@ export type LocalManifest = Map<string, LocalEntry>
  * without its size or times changing (a write in the same timestamp tick: coarse clocks, 1 s or 2 s
  * file systems). Such an entry keeps a content hash, as git's index does for "racily clean" files.
  */
-const RACY_WINDOW_NS = 2_000_000_000n
+const RACY_WINDOW_MS = 2000
 
-function isRacy(entry: LocalEntry, takenAtNs: bigint): boolean {
-  return BigInt(entry.ctimeNs) >= takenAtNs - RACY_WINDOW_NS
+function isRacy(entry: LocalEntry, takenAtMs: number): boolean {
+  return entry.ctimeMs >= takenAtMs - RACY_WINDOW_MS
 }
 
 function fileHash(absolute: string): string {
@@ -50,15 +50,12 @@ function fileHash(absolute: string): string {
   return hash.digest('hex')
 }
 
-/** Now, in the nanoseconds file times count in (the wall clock, as the kernel stamps files). */
-export function nowNs(): bigint {
-  return BigInt(Date.now()) * 1_000_000n
-}
-
 export interface LocalScan {
   manifest: LocalManifest
   /** Entries that differ from `base` (all of them without a base), in plan order. */
   changed: string[]
+  /** Some entry's record differs from its base record (changed, or re-stated with the same content). */
+  differs: boolean
 }
 
 /**
@@ -68,38 +65,57 @@ export interface LocalScan {
  * rename) or a racy base entry: the content hash decides, and without a base hash it counts as
  * changed. Synchronous file calls: see walk() in files.ts.
  */
-export function scanLocal(plan: ArchivePlan, base?: LocalManifest, takenAtNs = nowNs()): LocalScan {
+export function scanLocal(plan: ArchivePlan, base?: LocalManifest, takenAtMs = Date.now()): LocalScan {
   const manifest: LocalManifest = new Map()
   const changed: string[] = []
+  let differs = base === undefined || base.size !== plan.files.length
   for (const rel of plan.files) {
     const absolute = path.join(plan.root, rel)
-    const st = fs.lstatSync(absolute, { bigint: true })
+    const st = fs.lstatSync(absolute)
     const link = st.isSymbolicLink()
-    const entry: LocalEntry = {
-      type: link ? 'link' : 'file',
-      size: Number(st.size),
-      mode: Number(st.mode & 0o7777n),
-      mtimeNs: String(st.mtimeNs),
-      ctimeNs: String(st.ctimeNs),
-      inode: String(st.ino)
-    }
+    const entry: LocalEntry = { type: link ? 'link' : 'file', size: st.size, mode: st.mode & 0o7777, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, inode: st.ino }
     if (link) entry.target = fs.readlinkSync(absolute)
     if (plan.contents?.has(rel)) entry.substituted = true
     const prev = base?.get(rel)
     let isChanged: boolean
     if (!prev || entry.substituted || prev.substituted) isChanged = true
-    else if (prev.type !== entry.type || prev.size !== entry.size || prev.mode !== entry.mode || prev.mtimeNs !== entry.mtimeNs || prev.target !== entry.target)
+    else if (prev.type !== entry.type || prev.size !== entry.size || prev.mode !== entry.mode || prev.mtimeMs !== entry.mtimeMs || prev.target !== entry.target)
       isChanged = true
-    else if (entry.type === 'file' && (prev.ctimeNs !== entry.ctimeNs || prev.inode !== entry.inode || prev.sha256 !== undefined)) {
+    else if (entry.type === 'file' && (prev.ctimeMs !== entry.ctimeMs || prev.inode !== entry.inode || prev.sha256 !== undefined)) {
       entry.sha256 = fileHash(absolute)
       isChanged = prev.sha256 !== entry.sha256
     } else isChanged = false
-    if (entry.type === 'file' && !entry.substituted && isRacy(entry, takenAtNs)) entry.sha256 ??= fileHash(absolute)
+    if (entry.type === 'file' && !entry.substituted && isRacy(entry, takenAtMs)) entry.sha256 ??= fileHash(absolute)
     else delete entry.sha256
     manifest.set(rel, entry)
     if (isChanged) changed.push(rel)
+    differs ||= isChanged || !prev || prev.ctimeMs !== entry.ctimeMs || prev.inode !== entry.inode || prev.sha256 !== entry.sha256
   }
-  return { manifest, changed }
+  return { manifest, changed, differs }
+}
+
+/** A manifest entry as stored: [path, type, size, mode, mtimeMs, ctimeMs, inode, target, sha256, substituted] (half the JSON of objects). */
+export type StoredEntry = [string, 'file' | 'link', number, number, number, number, number, string | null, string | null, 0 | 1]
+
+export function storeManifest(manifest: LocalManifest): StoredEntry[] {
+  const out: StoredEntry[] = []
+  for (const [p, e] of manifest) out.push([p, e.type, e.size, e.mode, e.mtimeMs, e.ctimeMs, e.inode, e.target ?? null, e.sha256 ?? null, e.substituted ? 1 : 0])
+  return out
+}
+
+/** The stored manifest back; an entry that is not what storeManifest wrote is left out, so its path counts as changed. */
+export function loadManifest(stored: unknown[]): LocalManifest {
+  const manifest: LocalManifest = new Map()
+  for (const row of stored) {
+    if (!Array.isArray(row) || row.length !== 10 || typeof row[0] !== 'string' || (row[1] !== 'file' && row[1] !== 'link')) continue
+    const [p, type, size, mode, mtimeMs, ctimeMs, inode, target, sha256, substituted] = row as StoredEntry
+    const entry: LocalEntry = { type, size, mode, mtimeMs, ctimeMs, inode }
+    if (typeof target === 'string') entry.target = target
+    if (typeof sha256 === 'string') entry.sha256 = sha256
+    if (substituted) entry.substituted = true
+    manifest.set(p, entry)
+  }
+  return manifest
 }
 
 /** The plan narrowed to `files` (a subset of its own, in its order): what a re-sync archives. */

@@ -236,4 +236,30 @@ describe('cache-paths through the Actions cache (dist bundles, Azurite + cache s
     expect(third.main.stdout).toMatch(/::warning::cache: the entry vast-v1 is refused: "0\/deps\/blob\.bin" does not match the SHA-256/)
     expect(listing(third.main)).toContain(`MISSING ${abs}`)
   })
+
+  it('vast: the cache service down is a warning; the step succeeds', async () => {
+    const f = (fake = await startVastFake({}))
+    const down = { ACTIONS_CACHE_SERVICE_V2: 'true', ACTIONS_RESULTS_URL: 'http://127.0.0.1:1/', ACTIONS_RUNTIME_TOKEN: 'token' }
+    const { main, post } = await runAction({
+      workspace: makeWorkspace(),
+      runnerTemp: newRunnerTemp(),
+      env: { ...down, ...pacingEnv() },
+      inputs: {
+        provider: 'vast',
+        'vast-api-key': f.apiKey,
+        'vast-api-url': f.url,
+        'vast-gpu': 'RTX 4090',
+        'remote-dir': tmp('offload-cache-vast-') + '/ws',
+        'cache-paths': 'deps',
+        'cache-key': 'vast-down',
+        run: 'mkdir -p deps && echo x > deps/f && echo command-ran'
+      }
+    })
+    expect(main.code).toBe(0)
+    expect(post.code).toBe(0)
+    expect(main.stdout).toContain('command-ran')
+    expect(main.stdout).toMatch(/::warning::Failed to restore/)
+    expect(main.stdout).toContain('::warning::cache: vast-down was not saved: the cache service refused the entry or could not be reached')
+    expect(main.outputs['cache-hit']).toBe('false')
+  })
 })

@@ -17,6 +17,8 @@ export class LocalShell implements RemoteShell {
           child.kill('SIGKILL')
           reject(new TransportError(`stdin stream failed: ${err.message}`, { cause: err }))
         })
+        // A command that exits without reading all of it: EPIPE, as a closed channel would be.
+        child.stdin.on('error', () => undefined)
         req.stdin.pipe(child.stdin)
       } else child.stdin.end()
       child.on('error', reject)

@@ -205,6 +205,24 @@ describe('checked transfers (real sh)', () => {
     }
   })
 
+  it('sync: a remote that exits before reading the whole archive fails the sync instead of leaving the packer waiting', async () => {
+    const ws = tmp('offload-big-')
+    fs.writeFileSync(path.join(ws, 'big.bin'), randomBytes(16 * 1024 * 1024))
+    const plan: ArchivePlan = { root: ws, files: ['big.bin'], bytes: 16 * 1024 * 1024 }
+    const quitter: RemoteShell = {
+      exec: req =>
+        shell.exec(
+          req.argv[3] === 'offload-sync' ? { ...req, argv: ['sh', '-c', `head -c 65536 >/dev/null; echo offload-received 65536 ${'0'.repeat(64)}`] } : req
+        ),
+      close: async () => undefined
+    }
+    for (const packer of ['native', 'in-process'] as const) {
+      const archive = createArchive(plan, { codec: 'zstd', packer })
+      await expect(syncArchive(quitter, archive, path.join(tmp('offload-remote-'), 'ws'), 'zstd')).rejects.toThrow(/did not arrive intact/)
+      expect(archive.stream.destroyed).toBe(true)
+    }
+  })
+
   it('a remote without any SHA-256 tool is checked by the byte count, and says so', async () => {
     const bin = tmp('offload-nohash-')
     for (const tool of ['sh', 'find', 'rm', 'mkdir', 'mkfifo', 'tee', 'wc', 'tr', 'sed', 'cat', 'mv', 'tar', 'gzip', 'zstd']) {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import { Transform } from 'node:stream'
 import { manifestFileOf } from '../../src/lease-file'
 import { LeaseSync, parseListing, planDelta, type RemoteListing } from '../../src/remote/resync'
 import type { RemoteShell } from '../../src/remote/shell'
@@ -121,8 +122,24 @@ describe.each<ArchiveCodec>(['zstd', 'gzip'])('incremental re-sync (%s) equals a
   })
 })
 
+it('a re-sync of more paths than fit in 64 KiB of argv lists the whole tree after extracting, and the next one sends nothing', async () => {
+  const ws = workspace()
+  const leaseId = newLeaseId()
+  const remote = path.join(tmp(), 'ws')
+  await fullSync(ws, remote, 'zstd', leaseId)
+  const dir = path.join(ws, 'many', 'd'.repeat(60))
+  fs.mkdirSync(dir, { recursive: true })
+  for (let i = 0; i < 600; i++) fs.writeFileSync(path.join(dir, `${'f'.repeat(80)}-${i}`), `${i}\n`)
+  const r = await resync(ws, remote, 'zstd', leaseId)
+  expect(r.sent).toBe(600)
+  expect((await resync(ws, remote, 'zstd', leaseId)).sent).toBe(0)
+  const fresh = path.join(tmp(), 'ws')
+  await fullSync(ws, fresh, 'zstd')
+  expect(snapshotTree(remote)).toEqual(snapshotTree(fresh))
+})
+
 describe('when a re-sync falls back to a full sync', () => {
-  it('no manifest (first sync on the lease), another remote directory, a remote directory that is gone', async () => {
+  it('no manifest (first sync on the lease), a damaged one, another remote directory, a remote directory that is gone', async () => {
     const ws = workspace()
     const p = await plan(ws)
     const leaseId = newLeaseId()
@@ -130,6 +147,17 @@ describe('when a re-sync falls back to a full sync', () => {
     expect(await new LeaseSync(leaseId, remote, p).incremental(shell, 'gzip')).toBe('no manifest of an earlier sync on this lease')
     await fullSync(ws, remote, 'gzip', leaseId)
     expect(await new LeaseSync(leaseId, '/elsewhere', p).incremental(shell, 'gzip')).toBe(`the last sync went to ${remote}`)
+    // A damaged entry makes only its own path count as changed; a damaged file means a full sync.
+    const file = manifestFileOf(leaseId)
+    const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { local: unknown[] }
+    const readme = stored.local.findIndex(e => Array.isArray(e) && e[0] === 'README.md')
+    stored.local[readme] = { not: 'an entry' }
+    fs.writeFileSync(file, JSON.stringify(stored))
+    const r = await new LeaseSync(leaseId, remote, p).incremental(shell, 'gzip')
+    expect(typeof r === 'object' && r.sentPaths).toEqual(['README.md'])
+    fs.writeFileSync(file, '{"version":1,"remoteDir":')
+    expect(await new LeaseSync(leaseId, remote, p).incremental(shell, 'gzip')).toBe('the manifest of the last sync is damaged')
+    await fullSync(ws, remote, 'gzip', leaseId)
     fs.rmSync(remote, { recursive: true })
     expect(await new LeaseSync(leaseId, remote, p).incremental(shell, 'gzip')).toBe('the remote directory is missing')
   })
@@ -140,17 +168,25 @@ describe('when a re-sync falls back to a full sync', () => {
     const remote = path.join(tmp(), 'ws')
     await fullSync(ws, remote, 'gzip', leaseId)
     fs.appendFileSync(path.join(ws, 'README.md'), 'changed\n')
-    // The remote directory vanishes between the listing and the extraction.
-    const vanishing: RemoteShell = {
+    // The archive is cut short on the way: the checked transfer refuses it, and the tree stays as it was.
+    const before = snapshotTree(remote)
+    const cutting: RemoteShell = {
       exec: req => {
-        if (req.argv[3] === 'offload-resync') fs.rmSync(remote, { recursive: true })
-        return shell.exec(req)
+        if (req.argv[3] !== 'offload-sync' || !req.stdin) return shell.exec(req)
+        let passed = 0
+        const cut = new Transform({
+          transform(chunk: Buffer, _enc, done) {
+            const room = Math.max(0, 20 - passed)
+            passed += chunk.length
+            done(null, chunk.subarray(0, room))
+          }
+        })
+        return shell.exec({ ...req, stdin: req.stdin.pipe(cut) })
       },
       close: () => shell.close()
     }
-    await expect(new LeaseSync(leaseId, remote, await plan(ws)).incremental(vanishing, 'gzip')).rejects.toThrow(
-      /extracting the re-sync archive \(tar, gzip\) into .* failed \(exit [1-9]/
-    )
+    await expect(new LeaseSync(leaseId, remote, await plan(ws)).incremental(cutting, 'gzip')).rejects.toThrow(/re-sync archive/)
+    expect(snapshotTree(remote)).toEqual(before)
     expect(fs.existsSync(manifestFileOf(leaseId))).toBe(false)
     expect(await new LeaseSync(leaseId, remote, await plan(ws)).incremental(shell, 'gzip')).toBe('no manifest of an earlier sync on this lease')
   })
@@ -227,7 +263,7 @@ describe('the local manifest: size and mtime, then the content hash', () => {
     fs.utimesSync(file, st.atime, st.mtime)
     expect(scanLocal(p, first.manifest).changed).toEqual(['a.txt'])
     // Long after the manifest was taken: no hash kept; a ctime change alone then counts as a change.
-    const later = scanLocal(p, undefined, BigInt(Date.now() + 60_000) * 1_000_000n)
+    const later = scanLocal(p, undefined, Date.now() + 60_000)
     expect(later.manifest.get('a.txt')?.sha256).toBeUndefined()
     fs.chmodSync(file, 0o600)
     fs.chmodSync(file, st.mode & 0o7777)

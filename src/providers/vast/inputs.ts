@@ -34,8 +34,14 @@ const OPS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'notin'] as const
 const CONTROL_KEYS = ['order', 'type', 'limit', 'allocated_storage'] as const
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/
 
-const filterValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.union([z.string(), z.number(), z.boolean()]))])
-const filterOps = z.partialRecord(z.enum(OPS), filterValue).refine(o => Object.keys(o).length > 0, 'an empty operator object')
+/** Built on first use: this module is in the main bundle (every run validates its inputs), and a run that sets no vast-offer-filters should not construct it (bench/: cold start). */
+let filterOpsSchema: z.ZodType<Partial<Record<(typeof OPS)[number], unknown>>> | undefined
+function filterOps(): z.ZodType<Partial<Record<(typeof OPS)[number], unknown>>> {
+  filterOpsSchema ??= z
+    .partialRecord(z.enum(OPS), z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.union([z.string(), z.number(), z.boolean()]))]))
+    .refine(o => Object.keys(o).length > 0, 'an empty operator object')
+  return filterOpsSchema
+}
 
 function isLoopbackHost(hostname: string): boolean {
   const h = hostname.replace(/^\[|\]$/g, '').toLowerCase()
@@ -101,7 +107,7 @@ export function parseOfferFilters(text: string): Record<string, unknown> {
   for (const [key, value] of Object.entries(parsed)) {
     if (!FIELD.test(key)) throw new InputError('vast-offer-filters', `'${key}' is not a field name; expected ${accepted}`)
     if ((CONTROL_KEYS as readonly string[]).includes(key)) continue
-    const r = filterOps.safeParse(value)
+    const r = filterOps().safeParse(value)
     if (!r.success) {
       throw new InputError(
         'vast-offer-filters',
