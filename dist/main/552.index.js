@@ -3,7 +3,7 @@ exports.id = 552;
 exports.ids = [552];
 exports.modules = {
 
-/***/ 4552:
+/***/ 44552:
 /***/ (function(__unused_webpack_module, exports) {
 
 

@@ -3,7 +3,7 @@ exports.id = 726;
 exports.ids = [726];
 exports.modules = {
 
-/***/ 6726:
+/***/ 46726:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -15,25 +15,25 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js
-var core = __webpack_require__(7484);
+var core = __webpack_require__(37484);
 // EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __webpack_require__(1421);
+var external_node_child_process_ = __webpack_require__(31421);
 // EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
+var external_node_fs_ = __webpack_require__(73024);
 // EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(8161);
+var external_node_os_ = __webpack_require__(48161);
 // EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
+var external_node_path_ = __webpack_require__(76760);
 // EXTERNAL MODULE: external "node:stream/promises"
-var promises_ = __webpack_require__(6466);
+var promises_ = __webpack_require__(46466);
 // EXTERNAL MODULE: ./src/remote/sink.ts
-var sink = __webpack_require__(187);
+var sink = __webpack_require__(90187);
 // EXTERNAL MODULE: ./src/util/errors.ts
-var errors = __webpack_require__(17);
+var errors = __webpack_require__(70017);
 // EXTERNAL MODULE: ./src/util/redact.ts
-var redact = __webpack_require__(767);
+var redact = __webpack_require__(50767);
 // EXTERNAL MODULE: ./src/util/timers.ts
-var timers = __webpack_require__(3472);
+var timers = __webpack_require__(63472);
 ;// CONCATENATED MODULE: ./src/providers/flue/cli.ts
 
 
@@ -185,7 +185,7 @@ async function stopGroups(groups, graceMs) {
 }
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
-var schemas = __webpack_require__(8816);
+var schemas = __webpack_require__(38816);
 ;// CONCATENATED MODULE: ./src/providers/flue/protocol.ts
 
 const responseSchema = schemas/* object */.Ikc({

@@ -3,7 +3,7 @@ exports.id = 775;
 exports.ids = [775];
 exports.modules = {
 
-/***/ 1775:
+/***/ 21775:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -18,17 +18,17 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./src/util/errors.ts
-var errors = __webpack_require__(17);
-// EXTERNAL MODULE: external "node:timers/promises"
-var promises_ = __webpack_require__(8500);
+var errors = __webpack_require__(70017);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js
-var core = __webpack_require__(7484);
+var core = __webpack_require__(37484);
+// EXTERNAL MODULE: ./src/util/retry.ts
+var retry = __webpack_require__(4266);
 // EXTERNAL MODULE: ./src/util/redact.ts
-var redact = __webpack_require__(767);
+var redact = __webpack_require__(50767);
 // EXTERNAL MODULE: ./src/util/units.ts
-var units = __webpack_require__(6127);
+var units = __webpack_require__(46127);
 // EXTERNAL MODULE: ./src/remote/quote.ts
-var quote = __webpack_require__(4414);
+var quote = __webpack_require__(84414);
 ;// CONCATENATED MODULE: ./src/providers/vast/onstart.ts
 
 /**
@@ -65,7 +65,7 @@ kill -TERM 1; sleep 5; kill -KILL -1
 }
 
 // EXTERNAL MODULE: ./node_modules/ssh2/lib/index.js
-var lib = __webpack_require__(5472);
+var lib = __webpack_require__(85472);
 ;// CONCATENATED MODULE: ./src/providers/vast/ssh-key.ts
 
 /**
@@ -85,15 +85,13 @@ function generateSshKeyPair(comment, generate = () => lib.utils.generateKeyPairS
 }
 
 // EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __webpack_require__(6752);
+var undici = __webpack_require__(46752);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
-var schemas = __webpack_require__(8816);
-// EXTERNAL MODULE: ./src/util/retry.ts
-var retry = __webpack_require__(4266);
+var schemas = __webpack_require__(38816);
 // EXTERNAL MODULE: ./src/providers/vast/settings.ts
-var vast_settings = __webpack_require__(8008);
+var vast_settings = __webpack_require__(48008);
 // EXTERNAL MODULE: ./src/report/inert.ts
-var inert = __webpack_require__(1822);
+var inert = __webpack_require__(51822);
 ;// CONCATENATED MODULE: ./src/providers/vast/client.ts
 
 
@@ -161,12 +159,12 @@ const UNRECOGNISED = 'unrecognised_answer';
 function isRetryable(err) {
     if (err instanceof VastApiError) {
         if (err.status === undefined)
-            return (0,retry/* isConnectionError */.R)(err.cause) || isTimeout(err.cause);
+            return (0,retry/* isConnectionError */.Rk)(err.cause) || isTimeout(err.cause);
         if (err.code === UNRECOGNISED)
             return true;
         return err.status === 429 || err.status === 408 || (err.status >= 500 && err.status <= 599);
     }
-    return (0,retry/* isConnectionError */.R)(err) || isTimeout(err);
+    return (0,retry/* isConnectionError */.Rk)(err) || isTimeout(err);
 }
 function isTimeout(err) {
     const name = err?.name;
@@ -216,8 +214,7 @@ function toInstance(raw) {
     if (!r.success)
         return undefined;
     const i = r.data;
-    if (i.jupyter_token)
-        (0,redact/* registerSecret */.cl)(i.jupyter_token);
+    (0,redact/* maskSecret */.$l)(i.jupyter_token ?? undefined);
     const binding = i.ports?.['22/tcp']?.[0];
     const hostPort = binding?.HostPort !== undefined && binding?.HostPort !== null ? Number(binding.HostPort) : undefined;
     return {
@@ -283,7 +280,7 @@ class VastClient {
         return this.retrying(method, path, once);
     }
     retrying(method, path, once) {
-        return (0,retry/* withRetry */.b)(once, {
+        return (0,retry/* withRetry */.bD)(once, {
             attempts: this.tuning.retryAttempts,
             baseDelayMs: this.tuning.retryBaseMs,
             maxDelayMs: this.tuning.retryMaxMs,
@@ -311,7 +308,7 @@ class VastClient {
         let status;
         let text;
         try {
-            const res = await (0,undici/* request */.Em)(url, {
+            const res = await (0,undici.request)(url, {
                 method: method,
                 headers,
                 body,
@@ -529,9 +526,9 @@ async function readCapped(body) {
 }
 
 // EXTERNAL MODULE: ./src/providers/vast/lease-data.ts
-var lease_data = __webpack_require__(6204);
+var lease_data = __webpack_require__(76204);
 // EXTERNAL MODULE: ./src/providers/vast/regions.ts
-var regions = __webpack_require__(6464);
+var regions = __webpack_require__(16464);
 ;// CONCATENATED MODULE: ./src/providers/vast/offers.ts
 
 
@@ -782,16 +779,15 @@ async function destroyAndVerify(client, id, label, t, keyId) {
             .detachSshKey(sid, keyId)
             .catch(err => core.info(`Detaching the run's SSH key from Vast instance ${sid} failed (${(0,inert/* inert */.t)((0,errors/* errorMessage */.gJ)(err))}); destroying anyway`));
     }
-    for (let attempt = 0; attempt < t.verifyAttempts; attempt++) {
-        if (attempt % 3 === 0) {
-            if ((await client.destroyInstance(sid)) === 'gone')
-                return { id: sid, verified: true, detail: `instance ${sid} destroyed`, endedAt: Date.now(), instance: seen };
-        }
+    // The destroy is re-sent every third look: a DELETE Vast accepted may still not take.
+    const gone = await (0,retry/* pollUntil */.g3)(async (attempt) => {
+        if (attempt % 3 === 1 && (await client.destroyInstance(sid)) === 'gone')
+            return true;
         inst = await client.getInstance(sid);
-        if (!inst)
-            return { id: sid, verified: true, detail: `instance ${sid} destroyed`, endedAt: Date.now(), instance: seen };
-        await (0,promises_.setTimeout)(t.verifyIntervalMs);
-    }
+        return inst ? undefined : true;
+    }, { attempts: t.verifyAttempts, delayMs: t.verifyIntervalMs });
+    if (gone)
+        return { id: sid, verified: true, detail: `instance ${sid} destroyed`, endedAt: Date.now(), instance: seen };
     return { id: sid, verified: false, detail: `instance ${sid} still listed after destroy (status ${inst?.actualStatus ?? '?'})`, instance: seen };
 }
 async function stopAndVerify(client, id, label, t, keyId) {
@@ -804,16 +800,18 @@ async function stopAndVerify(client, id, label, t, keyId) {
     const seen = inst;
     if (keyId)
         await client.detachSshKey(id, keyId).catch(() => undefined);
-    for (let attempt = 0; attempt < t.verifyAttempts; attempt++) {
-        if (attempt % 3 === 0)
+    const outcome = await (0,retry/* pollUntil */.g3)(async (attempt) => {
+        if (attempt % 3 === 1)
             await client.setState(id, 'stopped');
         inst = await client.getInstance(id);
         if (!inst)
-            return { id, verified: true, detail: `instance ${id} is gone`, endedAt: Date.now(), instance: seen };
-        if (inst.intendedStatus === 'stopped' && inst.actualStatus !== 'running') {
-            return { id, verified: true, detail: `instance ${id} stopped (storage keeps billing until it is destroyed)`, endedAt: Date.now(), instance: seen };
-        }
-        await (0,promises_.setTimeout)(t.verifyIntervalMs);
+            return 'gone';
+        return inst.intendedStatus === 'stopped' && inst.actualStatus !== 'running' ? 'stopped' : undefined;
+    }, { attempts: t.verifyAttempts, delayMs: t.verifyIntervalMs });
+    if (outcome === 'gone')
+        return { id, verified: true, detail: `instance ${id} is gone`, endedAt: Date.now(), instance: seen };
+    if (outcome === 'stopped') {
+        return { id, verified: true, detail: `instance ${id} stopped (storage keeps billing until it is destroyed)`, endedAt: Date.now(), instance: seen };
     }
     return { id, verified: false, detail: `instance ${id} did not stop (status ${inst?.actualStatus ?? '?'})`, instance: seen };
 }
@@ -925,11 +923,11 @@ async function releaseVast(ctx) {
 }
 
 // EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(7598);
+var external_node_crypto_ = __webpack_require__(77598);
 // EXTERNAL MODULE: ./src/remote/shell.ts
-var shell = __webpack_require__(648);
-// EXTERNAL MODULE: ./src/util/memory.ts + 2 modules
-var memory = __webpack_require__(6265);
+var shell = __webpack_require__(50648);
+// EXTERNAL MODULE: ./src/util/memory.ts
+var memory = __webpack_require__(11045);
 ;// CONCATENATED MODULE: ./src/providers/vast/ssh.ts
 
 
@@ -1282,6 +1280,9 @@ const FAIL_MSG = /error|failed|exception|traceback|oci runtime|permission denied
 /** The instance failed in a way another offer may fix (exited, offline, error status_msg, vanished). */
 class InstanceFailed extends errors/* ProviderError */.mZ {
 }
+/** No endpoint answered this round of SSH probes (worth another round until the deadline). */
+class SshNotAnswering extends Error {
+}
 function authFailure(err) {
     const e = err;
     return new errors/* ProviderError */.mZ(`Vast rejected the API key (input 'vast-api-key'): ${e.message}. Check the secret's value; a scoped key needs the ` +
@@ -1453,57 +1454,75 @@ async function createOnFirstAvailable(client, offers, bodyFor, label, knownIds, 
     let lastErr;
     for (const priced of offers) {
         const offer = priced.offer;
-        for (let tries = 1;; tries++) {
+        // The label lookup failed: the instance may exist, so the create is not sent again.
+        let lookupFailed = false;
+        const create = async () => {
             signal.throwIfAborted();
             try {
                 const { id } = await client.createInstance(offer.id, bodyFor(priced));
                 return { id, priced };
             }
             catch (err) {
-                if (signal.aborted)
+                if (signal.aborted || !ambiguousCreate(err))
                     throw err;
-                if (isAuthError(err))
-                    throw authFailure(err);
-                lastErr = err;
-                if (isOfferGone(err)) {
-                    goneOffers.add(offer.id);
-                    core.info(`Vast offer ${offer.id} is no longer available (${err.status}); trying the next offer`);
-                    break;
-                }
-                if (isDefiniteCreateError(err)) {
-                    if (err.status === 403) {
-                        goneOffers.add(offer.id);
-                        core.info(`Vast offer ${offer.id} refused (${(0,inert/* inert */.t)(err.message)}); trying the next offer`);
-                        break;
-                    }
-                    throw new errors/* ProviderError */.mZ(`Vast refused to create an instance: ${err.message}. Check 'vast-image' and 'vast-disk'.`, { cause: err });
-                }
                 // Ambiguous: the instance may exist. Never re-send the create before looking it up by label.
                 core.warning(`Vast create on offer ${offer.id} had an ambiguous outcome (${(0,inert/* inert */.t)(err.message)}); looking for the instance by its label`);
-                const adopted = await findCreated(client, label, knownIds, t, signal);
-                if (adopted) {
-                    core.info(`Found Vast instance ${adopted.id} by its label; using it`);
-                    return { id: adopted.id, priced: { ...priced, pricePerHour: adopted.dphTotal ?? priced.pricePerHour } };
+                let adopted;
+                try {
+                    adopted = await findCreated(client, label, knownIds, t, signal);
                 }
-                // A 429 is about pace, not the offer: keep to the same offer longer before moving on.
-                if (tries >= (err.status === 429 ? t.retryAttempts : 3))
-                    break;
-                await (0,promises_.setTimeout)(Math.min(t.retryMaxMs, t.retryBaseMs * 2 ** (tries - 1)) * (0.5 + Math.random() / 2), undefined, { signal });
+                catch (lookupErr) {
+                    lookupFailed = true;
+                    throw lookupErr;
+                }
+                if (!adopted)
+                    throw err;
+                core.info(`Found Vast instance ${adopted.id} by its label; using it`);
+                return { id: adopted.id, priced: { ...priced, pricePerHour: adopted.dphTotal ?? priced.pricePerHour } };
             }
+        };
+        try {
+            return await (0,retry/* withRetry */.bD)(create, {
+                attempts: t.retryAttempts,
+                baseDelayMs: t.retryBaseMs,
+                maxDelayMs: t.retryMaxMs,
+                signal,
+                // A 429 is about pace, not the offer: keep to the same offer longer before moving on.
+                retryable: (err, attempt) => !lookupFailed && ambiguousCreate(err) && attempt < (err.status === 429 ? t.retryAttempts : 3)
+            });
+        }
+        catch (err) {
+            if (signal.aborted || lookupFailed)
+                throw err;
+            if (isAuthError(err))
+                throw authFailure(err);
+            lastErr = err;
+            if (isOfferGone(err)) {
+                goneOffers.add(offer.id);
+                core.info(`Vast offer ${offer.id} is no longer available (${err.status}); trying the next offer`);
+            }
+            else if (isDefiniteCreateError(err)) {
+                if (err.status !== 403) {
+                    throw new errors/* ProviderError */.mZ(`Vast refused to create an instance: ${err.message}. Check 'vast-image' and 'vast-disk'.`, { cause: err });
+                }
+                goneOffers.add(offer.id);
+                core.info(`Vast offer ${offer.id} refused (${(0,inert/* inert */.t)(err.message)}); trying the next offer`);
+            }
+            // Otherwise the outcome stayed ambiguous and no instance turned up: the next offer.
         }
     }
     throw new errors/* ProviderError */.mZ(`No Vast offer could be rented (${offers.length} tried): last error: ${lastErr instanceof Error ? lastErr.message : String(lastErr)}`);
 }
+/** A create whose outcome is unknown (a 429, 5xx, timeout or dropped connection): the instance may exist. */
+function ambiguousCreate(err) {
+    return !isAuthError(err) && !isOfferGone(err) && !isDefiniteCreateError(err);
+}
 async function findCreated(client, label, knownIds, t, signal) {
     // An instance can take a moment to show up in the list: look twice.
-    for (let i = 0; i < 2; i++) {
+    return (0,retry/* pollUntil */.g3)(async () => {
         const found = (await client.listInstancesByLabel(label)).filter(x => !knownIds.includes(String(x.id)));
-        if (found.length)
-            return found[found.length - 1];
-        if (i === 0)
-            await (0,promises_.setTimeout)(t.retryBaseMs, undefined, { signal });
-    }
-    return undefined;
+        return found.length ? found[found.length - 1] : undefined;
+    }, { attempts: 2, delayMs: t.retryBaseMs, signal });
 }
 async function waitUntilReady(client, id, vs, t, sshOpts, signal) {
     const started = Date.now();
@@ -1511,8 +1530,6 @@ async function waitUntilReady(client, id, vs, t, sshOpts, signal) {
     const timeoutText = (0,units/* formatMs */._V)(vs.readyTimeoutMs);
     let last;
     let lastLine = '';
-    let delay = t.pollMinMs;
-    let endpoints;
     const check = async () => {
         const inst = await client.getInstance(id);
         if (!inst)
@@ -1527,45 +1544,61 @@ async function waitUntilReady(client, id, vs, t, sshOpts, signal) {
             throw new InstanceFailed(`Vast instance ${id} failed to start: ${failed}`);
         return inst;
     };
-    for (;;) {
-        signal.throwIfAborted();
+    const running = await (0,retry/* pollUntil */.g3)(async () => {
         const inst = await check();
-        if (inst.actualStatus === 'running' && inst.intendedStatus === 'running') {
-            endpoints = sshEndpoints(inst, vs.ssh);
-            if (endpoints.length)
-                break;
-        }
-        if (Date.now() >= deadline) {
-            throw new errors/* ProviderError */.mZ(`Vast instance ${id} did not reach running with an SSH endpoint (vast-ssh: ${vs.ssh}) within vast-ready-timeout (${timeoutText}); last status ${statusLine(inst)}`);
-        }
-        await (0,promises_.setTimeout)(Math.min(delay, Math.max(0, deadline - Date.now())), undefined, { signal });
-        delay = Math.min(t.pollMaxMs, Math.round(delay * 1.5));
+        const found = inst.actualStatus === 'running' && inst.intendedStatus === 'running' ? sshEndpoints(inst, vs.ssh) : [];
+        return found.length ? found : undefined;
+    }, { delayMs: t.pollMinMs, factor: 1.5, maxDelayMs: t.pollMaxMs, timeoutMs: vs.readyTimeoutMs, signal });
+    if (!running) {
+        throw new errors/* ProviderError */.mZ(`Vast instance ${id} did not reach running with an SSH endpoint (vast-ssh: ${vs.ssh}) within vast-ready-timeout (${timeoutText}); last status ${last ? statusLine(last) : '?'}`);
     }
+    let endpoints = running;
+    // sshd may still be starting when the instance reports running (its image's onstart launches
+    // it): retry quickly at first, then less often, until vast-ready-timeout.
     let lastSshErr = '';
-    for (;;) {
-        for (const ep of endpoints) {
-            signal.throwIfAborted();
-            try {
-                const conn = await probeSsh(ep, { ...sshOpts, connectTimeoutMs: Math.min(sshOpts.connectTimeoutMs, Math.max(1000, deadline - Date.now())) }, signal);
-                const ordered = [ep, ...endpoints.filter(e => e !== ep)];
-                return { shell: new SshShell(ordered, sshOpts, conn), endpoint: ep };
+    try {
+        return await (0,retry/* withRetry */.bD)(async (attempt) => {
+            if (attempt > 1) {
+                const fresh = sshEndpoints(await check(), vs.ssh);
+                if (fresh.length)
+                    endpoints = fresh;
             }
-            catch (err) {
-                if (err instanceof HostKeyMismatchError)
-                    throw new errors/* ProviderError */.mZ(err.message, { cause: err });
-                if (signal.aborted)
-                    throw err;
-                lastSshErr = `${describeEndpoint(ep)}: ${err.message}`;
+            for (const ep of endpoints) {
+                signal.throwIfAborted();
+                try {
+                    const conn = await probeSsh(ep, { ...sshOpts, connectTimeoutMs: Math.min(sshOpts.connectTimeoutMs, Math.max(1000, deadline - Date.now())) }, signal);
+                    const ordered = [ep, ...endpoints.filter(e => e !== ep)];
+                    if (attempt > 1)
+                        core.info(`Vast instance ${id}: SSH answered on probe ${attempt}, ${(0,units/* formatMs */._V)(Date.now() - started)} after create`);
+                    return { shell: new SshShell(ordered, sshOpts, conn), endpoint: ep };
+                }
+                catch (err) {
+                    if (err instanceof HostKeyMismatchError)
+                        throw new errors/* ProviderError */.mZ(err.message, { cause: err });
+                    if (signal.aborted)
+                        throw err;
+                    lastSshErr = `${describeEndpoint(ep)}: ${err.message}`;
+                }
             }
-        }
-        if (Date.now() >= deadline) {
-            throw new errors/* ProviderError */.mZ(`Vast instance ${id} is running but SSH did not answer within vast-ready-timeout (${timeoutText}); last SSH error ${lastSshErr}; last status ${last ? statusLine(last) : '?'}`);
-        }
-        await (0,promises_.setTimeout)(Math.min(t.probeIntervalMs, Math.max(0, deadline - Date.now())), undefined, { signal });
-        const inst = await check();
-        const fresh = sshEndpoints(inst, vs.ssh);
-        if (fresh.length)
-            endpoints = fresh;
+            throw new SshNotAnswering(lastSshErr);
+        }, {
+            attempts: Number.POSITIVE_INFINITY,
+            baseDelayMs: t.probeMinMs,
+            maxDelayMs: t.probeMaxMs,
+            retryable: err => err instanceof SshNotAnswering && Date.now() < deadline,
+            onRetry: (_err, attempt, delayMs) => {
+                if (attempt === 1)
+                    core.info(`Vast instance ${id} is running but SSH does not answer yet (${(0,inert/* inert */.t)(lastSshErr)}); probing again, at most every ${(0,units/* formatMs */._V)(t.probeMaxMs)}, until vast-ready-timeout`);
+                else
+                    core.debug(`Vast instance ${id}: SSH probe ${attempt} failed (${(0,inert/* inert */.t)(lastSshErr)}); next probe in ${delayMs} ms`);
+            },
+            signal
+        });
+    }
+    catch (err) {
+        if (!(err instanceof SshNotAnswering))
+            throw err;
+        throw new errors/* ProviderError */.mZ(`Vast instance ${id} is running but SSH did not answer within vast-ready-timeout (${timeoutText}); last SSH error ${lastSshErr}; last status ${last ? statusLine(last) : '?'}`);
     }
 }
 
@@ -1673,14 +1706,12 @@ function watchVast(ctx) {
             dispose();
             if (!verdict && err !== undefined && bid && id && !ctx.signal.aborted) {
                 // SSH usually drops before the API shows the instance stopped: look a few times.
-                for (let i = 0; i < 4 && !verdict; i++) {
+                const why = await (0,retry/* pollUntil */.g3)(async () => {
                     const inst = await client.getInstance(id).catch(() => 'unknown');
-                    const why = inst === 'unknown' ? undefined : interruptedState(inst);
-                    if (why)
-                        verdict = { reason: 'interrupted', detail: `Vast instance ${id} (interruptible) was outbid mid-command: ${why}` };
-                    else if (i < 3)
-                        await (0,promises_.setTimeout)(t.pollMinMs);
-                }
+                    return inst === 'unknown' ? undefined : interruptedState(inst);
+                }, { attempts: 4, delayMs: t.pollMinMs });
+                if (why)
+                    verdict = { reason: 'interrupted', detail: `Vast instance ${id} (interruptible) was outbid mid-command: ${why}` };
             }
             if (!verdict)
                 return undefined;
@@ -1729,7 +1760,7 @@ function maxLifetimeMs(vs, pricePerHour, spentUsd = 0) {
 }
 
 // EXTERNAL MODULE: ./src/providers/vast/inputs.ts
-var inputs = __webpack_require__(1360);
+var inputs = __webpack_require__(61360);
 ;// CONCATENATED MODULE: ./src/providers/vast/index.ts
 
 
@@ -1806,7 +1837,7 @@ const vastProvider = {
 
 /***/ }),
 
-/***/ 648:
+/***/ 50648:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -1823,24 +1854,103 @@ class TransportError extends Error {
 
 /***/ }),
 
+/***/ 51822:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   t: () => (/* binding */ inert)
+/* harmony export */ });
+/**
+ * Text from a provider or the remote (Vast status_msg, Nomad task events, API error bodies) is
+ * logged outside the command fence, so it must never read as a workflow command: the runner
+ * parses every line that starts (after blanks) with `::`, and legacy `##[` commands anywhere in a
+ * line. inert() returns one line: control characters (CR and LF included) become visible escapes,
+ * a leading `::` becomes `:\:` and every `##[` becomes `##\[`.
+ */
+function inert(text) {
+    const oneLine = text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g, c => {
+        if (c === '\n')
+            return '\\n';
+        if (c === '\r')
+            return '\\r';
+        return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    });
+    return oneLine.replace(/##\[/g, '##\\[').replace(/^(\s*):(?=:)/, '$1:\\');
+}
+
+
+/***/ }),
+
+/***/ 11045:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   W: () => (/* binding */ noteStreamed)
+/* harmony export */ });
+/**
+ * Streaming a workspace or a command's output allocates short-lived Buffers, several copies deep
+ * (socket reads, frames, compressed blocks). V8 frees that external memory only after about 64 MB
+ * of it has piled up, which alone would take the action past its memory budget (bench/: peak
+ * RSS). So every RELIEF_BYTES streamed a young-generation collection (under a millisecond) hands
+ * the chunks back. Chunks that sat in a queue through two young collections are promoted and wait
+ * for a full collection; when those add up past MAJOR_ABOVE, the relief is a full collection
+ * instead. Full collections cost ~20 ms each here, so they are not run on a fixed cadence: that
+ * doubled the time of a 200 MB relay that never needed one.
+ *
+ * Measured on the 1 GiB Nomad sync: young collections every 8 MiB alone, 152 MiB peak; this
+ * policy, 130-135 MiB.
+ *
+ * node:v8 and node:vm are fetched on the first relief, not imported: node:v8 alone took ~6 ms of
+ * every start (bench/: cold start), and runs that stream little never need either.
+ */
+const RELIEF_BYTES = 4 * 1024 * 1024;
+const MAJOR_ABOVE = 24 * 1024 * 1024;
+let streamed = 0;
+let collect;
+function noteStreamed(bytes) {
+    streamed += bytes;
+    if (streamed < RELIEF_BYTES)
+        return;
+    streamed = 0;
+    if (!collect) {
+        const v8 = process.getBuiltinModule('node:v8');
+        const vm = process.getBuiltinModule('node:vm');
+        // The young generation grows (doubling, up to 64 MiB here) whenever enough survives its
+        // collections, and a long stream always gets there; it never shrinks back while busy. V8 reads
+        // this factor when it grows the space, so setting it now keeps the size reached at start-up.
+        v8.setFlagsFromString('--semi-space-growth-factor=1');
+        v8.setFlagsFromString('--expose-gc');
+        collect = vm.runInNewContext('gc');
+    }
+    collect({ type: process.memoryUsage().arrayBuffers > MAJOR_ABOVE ? 'major' : 'minor' });
+}
+
+
+/***/ }),
+
 /***/ 4266:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   R: () => (/* binding */ isConnectionError),
-/* harmony export */   b: () => (/* binding */ withRetry)
+/* harmony export */   Rk: () => (/* binding */ isConnectionError),
+/* harmony export */   bD: () => (/* binding */ withRetry),
+/* harmony export */   g3: () => (/* binding */ pollUntil)
 /* harmony export */ });
-/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8500);
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(58500);
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
 
-/** Capped exponential backoff with full jitter. Only wrap idempotent calls in this. */
+/**
+ * Capped exponential backoff with full jitter: the one retry loop of Offload. Only wrap idempotent
+ * calls in this, or calls whose `fn` first makes sure a re-send cannot duplicate (a create that
+ * looks its resource up after an ambiguous failure, src/providers/nomad/index.ts register).
+ */
 async function withRetry(fn, opts) {
     for (let attempt = 1;; attempt++) {
         try {
             return await fn(attempt);
         }
         catch (err) {
-            const verdict = attempt < opts.attempts ? opts.retryable(err) : false;
+            const verdict = attempt < opts.attempts ? opts.retryable(err, attempt) : false;
             if (verdict === false || opts.signal?.aborted)
                 throw err;
             const cap = Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** (attempt - 1));
@@ -1849,6 +1959,26 @@ async function withRetry(fn, opts) {
             opts.onRetry?.(err, attempt, delay);
             await (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(delay, undefined, { signal: opts.signal });
         }
+    }
+}
+/**
+ * Probes until `probe` returns a value (anything but undefined) and returns it; undefined when the
+ * attempts or the time run out, for the caller to say what it waited for. The one polling loop of
+ * Offload (readiness, destroy and purge verification); a probe that throws ends the poll.
+ */
+async function pollUntil(probe, opts) {
+    const deadline = opts.timeoutMs !== undefined ? Date.now() + opts.timeoutMs : Infinity;
+    let delay = opts.delayMs;
+    for (let attempt = 1;; attempt++) {
+        opts.signal?.throwIfAborted();
+        const found = await probe(attempt);
+        if (found !== undefined)
+            return found;
+        const left = deadline - Date.now();
+        if ((opts.attempts !== undefined && attempt >= opts.attempts) || left <= 0)
+            return undefined;
+        await (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(Math.min(delay, left), undefined, { signal: opts.signal });
+        delay = Math.min(opts.maxDelayMs ?? Infinity, Math.round(delay * (opts.factor ?? 1)));
     }
 }
 /** Network-level failures that are safe to retry for idempotent calls. */

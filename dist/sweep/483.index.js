@@ -3,6 +3,72 @@ exports.id = 483;
 exports.ids = [483];
 exports.modules = {
 
+/***/ 6637:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Th: () => (/* binding */ readPacing)
+/* harmony export */ });
+/* unused harmony exports PACING_ENV, checkPacing */
+/* harmony import */ var _util_errors__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4911);
+
+/**
+ * The environment variable that paces the providers' waits, polls and retries: test-only. It is
+ * no action input and no user setting; the suites set it so that runs against the local fakes
+ * (test/support/) take seconds, e.g. {"nomad": {"blockingWaitMs": 2000}, "vast": {"pollMinMs": 20}}.
+ * Each provider declares its knobs and their production defaults (its spec's `pacing`); a scope
+ * or knob no provider declares, or a value that is not a positive number, is refused, so a typo
+ * cannot silently disable a wait.
+ */
+const PACING_ENV = 'OFFLOAD_TEST_PACING';
+const ENV = 'Environment variable';
+function parsePacingEnv(env) {
+    const raw = (env[PACING_ENV] ?? '').trim();
+    if (!raw)
+        return {};
+    let parsed;
+    try {
+        parsed = JSON.parse(raw);
+    }
+    catch {
+        throw new _util_errors__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(PACING_ENV, 'is not valid JSON: expected an object of providers to knobs, e.g. {"vast": {"pollMinMs": 20}} (test-only)', ENV);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new _util_errors__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(PACING_ENV, 'must be a JSON object of providers to knobs, e.g. {"vast": {"pollMinMs": 20}} (test-only)', ENV);
+    }
+    return parsed;
+}
+function checkScope(scope, value, defaults) {
+    const knobs = Object.keys(defaults).join(', ');
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        throw new _util_errors__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(PACING_ENV, `'${scope}' must be an object of knobs (${knobs})`, ENV);
+    }
+    for (const [k, v] of Object.entries(value)) {
+        if (!(k in defaults))
+            throw new _util_errors__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(PACING_ENV, `'${scope}.${k}' is not a knob; ${scope} has ${knobs}`, ENV);
+        if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
+            throw new _util_errors__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(PACING_ENV, `'${scope}.${k}' must be a positive number`, ENV);
+    }
+    return value;
+}
+/** One provider's pacing: its defaults with what OFFLOAD_TEST_PACING sets for it. Throws InputError naming the variable. */
+function readPacing(env, scope, defaults) {
+    const all = parsePacingEnv(env);
+    return { ...defaults, ...(scope in all ? checkScope(scope, all[scope], defaults) : {}) };
+}
+/** Refuses every scope and knob no provider declares (`declared`: provider name → its defaults). */
+function checkPacing(env, declared) {
+    for (const [scope, value] of Object.entries(parsePacingEnv(env))) {
+        const defaults = declared[scope];
+        if (!defaults)
+            throw new InputError(PACING_ENV, `'${scope}' paces nothing; providers with pacing: ${Object.keys(declared).join(', ')}`, ENV);
+        checkScope(scope, value, defaults);
+    }
+}
+
+
+/***/ }),
+
 /***/ 483:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -12,7 +78,7 @@ __webpack_require__.d(__webpack_exports__, {
   readNomadSettings: () => (/* binding */ readNomadSettings)
 });
 
-// UNUSED EXPORTS: normalizeNomadAddr, parseBool, readPem
+// UNUSED EXPORTS: normalizeNomadAddr, readPem
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
@@ -59,6 +125,10 @@ function readNomadLogin(input) {
     return { authMethod, audience };
 }
 
+// EXTERNAL MODULE: ../../src/pacing.ts
+var pacing = __webpack_require__(6637);
+// EXTERNAL MODULE: ../../src/providers/nomad/settings.ts
+var settings = __webpack_require__(307);
 ;// CONCATENATED MODULE: ../../src/providers/nomad/transport-policy.ts
 /**
  * The token rule for plain http: an ACL token sent over http:// to another machine crosses the
@@ -96,8 +166,9 @@ function isLoopbackHost(hostname) {
 
 
 
+
+
 const DRIVERS = ['docker', 'exec', 'raw_exec', 'podman'];
-const driverSchema = schemas/* enum */.k5n(DRIVERS);
 const positiveInt = schemas/* string */.YjP()
     .regex(/^\d+$/)
     .transform(Number)
@@ -148,16 +219,6 @@ function readPem(input, value, what) {
         throw new errors/* InputError */.dz(input, `${what}: the file '${value}' holds no PEM block`);
     return text;
 }
-function parseBool(input, value, dflt) {
-    if (value === '')
-        return dflt;
-    const v = value.toLowerCase();
-    if (['true', '1', 't', 'yes'].includes(v))
-        return true;
-    if (['false', '0', 'f', 'no'].includes(v))
-        return false;
-    throw new errors/* InputError */.dz(input, `'${value}' is not a boolean; use true or false`);
-}
 /** Reads and validates every Nomad input. Throws InputError naming the input at the first problem. */
 function readNomadSettings(input, env) {
     const get = (name, envName) => {
@@ -197,10 +258,7 @@ function readNomadSettings(input, env) {
     const nodePool = get('nomad-node-pool');
     if (nodePool && !/^[A-Za-z0-9_.-]+$/.test(nodePool))
         throw new errors/* InputError */.dz('nomad-node-pool', `'${nodePool}' is not a node pool name`);
-    const driverRaw = get('nomad-driver') || 'docker';
-    const driver = driverSchema.safeParse(driverRaw);
-    if (!driver.success)
-        throw new errors/* InputError */.dz('nomad-driver', `'${driverRaw}' is not supported; one of ${DRIVERS.join(', ')}`);
+    const driver = (0,input_parsers/* enumInput */.gX)(input, 'nomad-driver', DRIVERS, 'docker');
     const image = get('nomad-image') || 'ubuntu:24.04';
     if (/\s/.test(image))
         throw new errors/* InputError */.dz('nomad-image', `'${image}' is not an image reference`);
@@ -261,7 +319,7 @@ function readNomadSettings(input, env) {
     const serverName = get('nomad-tls-server-name', 'NOMAD_TLS_SERVER_NAME') || undefined;
     if (serverName && !/^[A-Za-z0-9*._-]+$/.test(serverName))
         throw new errors/* InputError */.dz('nomad-tls-server-name', `'${serverName}' is not a host name`);
-    const skipVerify = parseBool('nomad-tls-skip-verify', get('nomad-tls-skip-verify', 'NOMAD_SKIP_VERIFY'), false);
+    const skipVerify = (0,input_parsers/* booleanInput */.tE)(input, 'nomad-tls-skip-verify', false, { env, name: 'NOMAD_SKIP_VERIFY' });
     const usesTls = addr.startsWith('https://');
     // Only TLS inputs given to this step are a mistake with http://; a stray $NOMAD_CACERT is not.
     const caInput = input('nomad-ca-cert').trim() !== '';
@@ -270,7 +328,7 @@ function readNomadSettings(input, env) {
         const which = caInput ? 'nomad-ca-cert' : 'nomad-client-cert';
         throw new errors/* InputError */.dz(which, `TLS material was given but nomad-addr '${addr}' is not https://; use an https:// address or drop the TLS inputs`);
     }
-    const allowInsecureHttp = parseBool('nomad-allow-insecure-http', get('nomad-allow-insecure-http'), false);
+    const allowInsecureHttp = (0,input_parsers/* booleanInput */.tE)(input, 'nomad-allow-insecure-http', false);
     const insecure = insecureHttpProblem(addr, login ? LOGIN_SENDS_SECRETS : token, allowInsecureHttp);
     if (insecure)
         throw new errors/* InputError */.dz('nomad-addr', insecure);
@@ -283,7 +341,7 @@ function readNomadSettings(input, env) {
         namespace,
         datacenters,
         nodePool,
-        driver: driver.data,
+        driver,
         image,
         cpu,
         memoryMB,
@@ -291,8 +349,37 @@ function readNomadSettings(input, env) {
         jobspec,
         tls: { caCert, clientCert, clientKey, serverName, skipVerify },
         allowInsecureHttp,
-        readyTimeoutMs
+        readyTimeoutMs,
+        tuning: (0,pacing/* readPacing */.Th)(env, 'nomad', settings/* NOMAD_TUNING */.iE)
     };
+}
+
+
+/***/ }),
+
+/***/ 307:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   PC: () => (/* binding */ nomadRetryOf),
+/* harmony export */   iE: () => (/* binding */ NOMAD_TUNING),
+/* harmony export */   kd: () => (/* binding */ nomadTuningOf)
+/* harmony export */ });
+const NOMAD_TUNING = {
+    blockingWaitMs: 30_000,
+    purgeVerifyTimeoutMs: 30_000,
+    retryAttempts: 6,
+    retryBaseMs: 250,
+    retryMaxMs: 8000,
+    heartbeatMs: 10_000
+};
+function nomadTuningOf(s) {
+    return { ...NOMAD_TUNING, ...(s.tuning ?? {}) };
+}
+/** The retry options of NomadClient (src/util/retry.ts withRetry) under this pacing. */
+function nomadRetryOf(s) {
+    const t = nomadTuningOf(s);
+    return { attempts: t.retryAttempts, baseDelayMs: t.retryBaseMs, maxDelayMs: t.retryMaxMs };
 }
 
 

@@ -13,7 +13,8 @@ exports.modules = {
 const DEFAULT_TUNING = {
     pollMinMs: 2000,
     pollMaxMs: 10_000,
-    probeIntervalMs: 5000,
+    probeMinMs: 100,
+    probeMaxMs: 1000,
     connectTimeoutMs: 20_000,
     retryBaseMs: 2000,
     retryMaxMs: 30_000,
@@ -125,12 +126,12 @@ const UNRECOGNISED = 'unrecognised_answer';
 function isRetryable(err) {
     if (err instanceof VastApiError) {
         if (err.status === undefined)
-            return (0,retry/* isConnectionError */.R)(err.cause) || isTimeout(err.cause);
+            return (0,retry/* isConnectionError */.Rk)(err.cause) || isTimeout(err.cause);
         if (err.code === UNRECOGNISED)
             return true;
         return err.status === 429 || err.status === 408 || (err.status >= 500 && err.status <= 599);
     }
-    return (0,retry/* isConnectionError */.R)(err) || isTimeout(err);
+    return (0,retry/* isConnectionError */.Rk)(err) || isTimeout(err);
 }
 function isTimeout(err) {
     const name = err?.name;
@@ -180,8 +181,7 @@ function toInstance(raw) {
     if (!r.success)
         return undefined;
     const i = r.data;
-    if (i.jupyter_token)
-        (0,redact/* registerSecret */.cl)(i.jupyter_token);
+    (0,redact/* maskSecret */.$l)(i.jupyter_token ?? undefined);
     const binding = i.ports?.['22/tcp']?.[0];
     const hostPort = binding?.HostPort !== undefined && binding?.HostPort !== null ? Number(binding.HostPort) : undefined;
     return {
@@ -247,7 +247,7 @@ class client_VastClient {
         return this.retrying(method, path, once);
     }
     retrying(method, path, once) {
-        return (0,retry/* withRetry */.b)(once, {
+        return (0,retry/* withRetry */.bD)(once, {
             attempts: this.tuning.retryAttempts,
             baseDelayMs: this.tuning.retryBaseMs,
             maxDelayMs: this.tuning.retryMaxMs,
@@ -275,7 +275,7 @@ class client_VastClient {
         let status;
         let text;
         try {
-            const res = await (0,undici/* request */.Em)(url, {
+            const res = await (0,undici.request)(url, {
                 method: method,
                 headers,
                 body,
@@ -492,8 +492,6 @@ async function readCapped(body) {
     return Buffer.concat(chunks).toString('utf8');
 }
 
-// EXTERNAL MODULE: external "node:timers/promises"
-var promises_ = __webpack_require__(8500);
 ;// CONCATENATED MODULE: ../../src/providers/vast/release.ts
 
 
@@ -528,16 +526,15 @@ async function destroyAndVerify(client, id, label, t, keyId) {
             .detachSshKey(sid, keyId)
             .catch(err => lib_core.info(`Detaching the run's SSH key from Vast instance ${sid} failed (${(0,report_inert/* inert */.t)((0,errors/* errorMessage */.gJ)(err))}); destroying anyway`));
     }
-    for (let attempt = 0; attempt < t.verifyAttempts; attempt++) {
-        if (attempt % 3 === 0) {
-            if ((await client.destroyInstance(sid)) === 'gone')
-                return { id: sid, verified: true, detail: `instance ${sid} destroyed`, endedAt: Date.now(), instance: seen };
-        }
+    // The destroy is re-sent every third look: a DELETE Vast accepted may still not take.
+    const gone = await (0,retry/* pollUntil */.g3)(async (attempt) => {
+        if (attempt % 3 === 1 && (await client.destroyInstance(sid)) === 'gone')
+            return true;
         inst = await client.getInstance(sid);
-        if (!inst)
-            return { id: sid, verified: true, detail: `instance ${sid} destroyed`, endedAt: Date.now(), instance: seen };
-        await (0,promises_.setTimeout)(t.verifyIntervalMs);
-    }
+        return inst ? undefined : true;
+    }, { attempts: t.verifyAttempts, delayMs: t.verifyIntervalMs });
+    if (gone)
+        return { id: sid, verified: true, detail: `instance ${sid} destroyed`, endedAt: Date.now(), instance: seen };
     return { id: sid, verified: false, detail: `instance ${sid} still listed after destroy (status ${inst?.actualStatus ?? '?'})`, instance: seen };
 }
 async function stopAndVerify(client, id, label, t, keyId) {
@@ -550,16 +547,18 @@ async function stopAndVerify(client, id, label, t, keyId) {
     const seen = inst;
     if (keyId)
         await client.detachSshKey(id, keyId).catch(() => undefined);
-    for (let attempt = 0; attempt < t.verifyAttempts; attempt++) {
-        if (attempt % 3 === 0)
+    const outcome = await pollUntil(async (attempt) => {
+        if (attempt % 3 === 1)
             await client.setState(id, 'stopped');
         inst = await client.getInstance(id);
         if (!inst)
-            return { id, verified: true, detail: `instance ${id} is gone`, endedAt: Date.now(), instance: seen };
-        if (inst.intendedStatus === 'stopped' && inst.actualStatus !== 'running') {
-            return { id, verified: true, detail: `instance ${id} stopped (storage keeps billing until it is destroyed)`, endedAt: Date.now(), instance: seen };
-        }
-        await sleep(t.verifyIntervalMs);
+            return 'gone';
+        return inst.intendedStatus === 'stopped' && inst.actualStatus !== 'running' ? 'stopped' : undefined;
+    }, { attempts: t.verifyAttempts, delayMs: t.verifyIntervalMs });
+    if (outcome === 'gone')
+        return { id, verified: true, detail: `instance ${id} is gone`, endedAt: Date.now(), instance: seen };
+    if (outcome === 'stopped') {
+        return { id, verified: true, detail: `instance ${id} stopped (storage keeps billing until it is destroyed)`, endedAt: Date.now(), instance: seen };
     }
     return { id, verified: false, detail: `instance ${id} did not stop (status ${inst?.actualStatus ?? '?'})`, instance: seen };
 }
@@ -748,20 +747,25 @@ function vastSweeper(vs) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   R: () => (/* binding */ isConnectionError),
-/* harmony export */   b: () => (/* binding */ withRetry)
+/* harmony export */   Rk: () => (/* binding */ isConnectionError),
+/* harmony export */   bD: () => (/* binding */ withRetry),
+/* harmony export */   g3: () => (/* binding */ pollUntil)
 /* harmony export */ });
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8500);
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
 
-/** Capped exponential backoff with full jitter. Only wrap idempotent calls in this. */
+/**
+ * Capped exponential backoff with full jitter: the one retry loop of Offload. Only wrap idempotent
+ * calls in this, or calls whose `fn` first makes sure a re-send cannot duplicate (a create that
+ * looks its resource up after an ambiguous failure, src/providers/nomad/index.ts register).
+ */
 async function withRetry(fn, opts) {
     for (let attempt = 1;; attempt++) {
         try {
             return await fn(attempt);
         }
         catch (err) {
-            const verdict = attempt < opts.attempts ? opts.retryable(err) : false;
+            const verdict = attempt < opts.attempts ? opts.retryable(err, attempt) : false;
             if (verdict === false || opts.signal?.aborted)
                 throw err;
             const cap = Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** (attempt - 1));
@@ -770,6 +774,26 @@ async function withRetry(fn, opts) {
             opts.onRetry?.(err, attempt, delay);
             await (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(delay, undefined, { signal: opts.signal });
         }
+    }
+}
+/**
+ * Probes until `probe` returns a value (anything but undefined) and returns it; undefined when the
+ * attempts or the time run out, for the caller to say what it waited for. The one polling loop of
+ * Offload (readiness, destroy and purge verification); a probe that throws ends the poll.
+ */
+async function pollUntil(probe, opts) {
+    const deadline = opts.timeoutMs !== undefined ? Date.now() + opts.timeoutMs : Infinity;
+    let delay = opts.delayMs;
+    for (let attempt = 1;; attempt++) {
+        opts.signal?.throwIfAborted();
+        const found = await probe(attempt);
+        if (found !== undefined)
+            return found;
+        const left = deadline - Date.now();
+        if ((opts.attempts !== undefined && attempt >= opts.attempts) || left <= 0)
+            return undefined;
+        await (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(Math.min(delay, left), undefined, { signal: opts.signal });
+        delay = Math.min(opts.maxDelayMs ?? Infinity, Math.round(delay * (opts.factor ?? 1)));
     }
 }
 /** Network-level failures that are safe to retry for idempotent calls. */

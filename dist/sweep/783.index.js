@@ -3,6 +3,72 @@ exports.id = 783;
 exports.ids = [783];
 exports.modules = {
 
+/***/ 6637:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Th: () => (/* binding */ readPacing)
+/* harmony export */ });
+/* unused harmony exports PACING_ENV, checkPacing */
+/* harmony import */ var _util_errors__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4911);
+
+/**
+ * The environment variable that paces the providers' waits, polls and retries: test-only. It is
+ * no action input and no user setting; the suites set it so that runs against the local fakes
+ * (test/support/) take seconds, e.g. {"nomad": {"blockingWaitMs": 2000}, "vast": {"pollMinMs": 20}}.
+ * Each provider declares its knobs and their production defaults (its spec's `pacing`); a scope
+ * or knob no provider declares, or a value that is not a positive number, is refused, so a typo
+ * cannot silently disable a wait.
+ */
+const PACING_ENV = 'OFFLOAD_TEST_PACING';
+const ENV = 'Environment variable';
+function parsePacingEnv(env) {
+    const raw = (env[PACING_ENV] ?? '').trim();
+    if (!raw)
+        return {};
+    let parsed;
+    try {
+        parsed = JSON.parse(raw);
+    }
+    catch {
+        throw new _util_errors__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(PACING_ENV, 'is not valid JSON: expected an object of providers to knobs, e.g. {"vast": {"pollMinMs": 20}} (test-only)', ENV);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new _util_errors__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(PACING_ENV, 'must be a JSON object of providers to knobs, e.g. {"vast": {"pollMinMs": 20}} (test-only)', ENV);
+    }
+    return parsed;
+}
+function checkScope(scope, value, defaults) {
+    const knobs = Object.keys(defaults).join(', ');
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        throw new _util_errors__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(PACING_ENV, `'${scope}' must be an object of knobs (${knobs})`, ENV);
+    }
+    for (const [k, v] of Object.entries(value)) {
+        if (!(k in defaults))
+            throw new _util_errors__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(PACING_ENV, `'${scope}.${k}' is not a knob; ${scope} has ${knobs}`, ENV);
+        if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
+            throw new _util_errors__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(PACING_ENV, `'${scope}.${k}' must be a positive number`, ENV);
+    }
+    return value;
+}
+/** One provider's pacing: its defaults with what OFFLOAD_TEST_PACING sets for it. Throws InputError naming the variable. */
+function readPacing(env, scope, defaults) {
+    const all = parsePacingEnv(env);
+    return { ...defaults, ...(scope in all ? checkScope(scope, all[scope], defaults) : {}) };
+}
+/** Refuses every scope and knob no provider declares (`declared`: provider name → its defaults). */
+function checkPacing(env, declared) {
+    for (const [scope, value] of Object.entries(parsePacingEnv(env))) {
+        const defaults = declared[scope];
+        if (!defaults)
+            throw new InputError(PACING_ENV, `'${scope}' paces nothing; providers with pacing: ${Object.keys(declared).join(', ')}`, ENV);
+        checkScope(scope, value, defaults);
+    }
+}
+
+
+/***/ }),
+
 /***/ 9783:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -12,7 +78,7 @@ __webpack_require__.d(__webpack_exports__, {
   readVastSettings: () => (/* binding */ readVastSettings)
 });
 
-// UNUSED EXPORTS: VAST_DEFAULTS, oneOf, pacingFromEnv, parseApiUrl, parseCuda, parseGpuNames, parseOfferFilters, parseOrder, parseRegion
+// UNUSED EXPORTS: VAST_DEFAULTS, VAST_RELEASES, parseApiUrl, parseCuda, parseGpuNames, parseOfferFilters, parseOrder, parseRegion
 
 // EXTERNAL MODULE: ../../node_modules/zod/v4/classic/schemas.js + 17 modules
 var schemas = __webpack_require__(8476);
@@ -22,6 +88,8 @@ var errors = __webpack_require__(4911);
 var redact = __webpack_require__(3705);
 // EXTERNAL MODULE: ../../src/input-parsers.ts + 1 modules
 var input_parsers = __webpack_require__(4227);
+// EXTERNAL MODULE: ../../src/pacing.ts
+var pacing = __webpack_require__(6637);
 ;// CONCATENATED MODULE: ../../src/providers/vast/regions.ts
 /**
  * Continent names accepted by `vast-region`, mapped to the ISO 3166-1 alpha-2 codes Vast reports
@@ -64,6 +132,7 @@ var settings = __webpack_require__(9714);
 
 
 
+
 const VAST_DEFAULTS = {
     apiUrl: 'https://console.vast.ai',
     image: 'nvidia/cuda:12.8.1-cudnn-devel-ubuntu22.04',
@@ -75,18 +144,25 @@ const VAST_DEFAULTS = {
     release: 'destroy',
     ssh: 'auto',
     readyTimeout: '20m',
-    interruptible: 'false',
     bidMargin: '1.2',
     fallback: 'none'
 };
+const VAST_RELEASES = ['destroy', 'stop'];
+const VAST_FALLBACKS = ['none', 'on-demand'];
+const VAST_SSH_MODES = ['auto', 'direct', 'proxy'];
 /** Offer fields a dedicated input sets; vast-offer-filters may not set them too. */
 const DEDICATED_FIELDS = { gpu_ram: 'vast-gpu-ram', cuda_max_good: 'vast-cuda', geolocation: 'vast-region' };
 const OPS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'notin'];
 /** Keys of the search body that are not `{op: value}` filters. */
 const CONTROL_KEYS = ['order', 'type', 'limit', 'allocated_storage'];
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const filterValue = schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig(), schemas/* boolean */.zMY(), schemas/* null */.chJ(), schemas/* array */.YOg(schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig(), schemas/* boolean */.zMY()]))]);
-const filterOps = schemas/* partialRecord */.jgl(schemas/* enum */.k5n(OPS), filterValue).refine(o => Object.keys(o).length > 0, 'an empty operator object');
+/** Built on first use: this module is in the main bundle (every run validates its inputs), and a run that sets no vast-offer-filters should not construct it (bench/: cold start). */
+let filterOpsSchema;
+function filterOps() {
+    filterOpsSchema ??= schemas/* partialRecord */.jgl(schemas/* enum */.k5n(OPS), schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig(), schemas/* boolean */.zMY(), schemas/* null */.chJ(), schemas/* array */.YOg(schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig(), schemas/* boolean */.zMY()]))]))
+        .refine(o => Object.keys(o).length > 0, 'an empty operator object');
+    return filterOpsSchema;
+}
 function isLoopbackHost(hostname) {
     const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
     return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
@@ -160,7 +236,7 @@ function parseOfferFilters(text) {
             throw new errors/* InputError */.dz('vast-offer-filters', `'${key}' is not a field name; expected ${accepted}`);
         if (CONTROL_KEYS.includes(key))
             continue;
-        const r = filterOps.safeParse(value);
+        const r = filterOps().safeParse(value);
         if (!r.success) {
             throw new errors/* InputError */.dz('vast-offer-filters', `'${key}' must be an object of operators (${OPS.join(', ')}) to values, e.g. {"${key}": {"gte": 1}}; expected ${accepted}`);
         }
@@ -192,25 +268,11 @@ function parseCuda(text) {
         throw new errors/* InputError */.dz('vast-cuda', `'${text}' is not valid; expected a minimum CUDA version such as 12.1 or 12`);
     return Number(m[2] === undefined ? m[1] : `${m[1]}.${m[2]}`);
 }
-function booleanOf(input, text) {
-    const v = text.toLowerCase();
-    if (v === 'true')
-        return true;
-    if (v === 'false')
-        return false;
-    throw new errors/* InputError */.dz(input, `'${text}' is not valid; expected true or false`);
-}
 function parseNumber(input, text, accepted, check) {
     const n = /^[+]?\d+(\.\d+)?$|^[+]?\.\d+$/.test(text) ? Number(text) : NaN;
     if (!Number.isFinite(n) || !check(n))
         throw new errors/* InputError */.dz(input, `'${text}' is not valid; expected ${accepted}`);
     return n;
-}
-function oneOf(input, text, values) {
-    const v = text.toLowerCase();
-    if (!values.includes(v))
-        throw new errors/* InputError */.dz(input, `'${text}' is not valid; expected one of ${values.join(', ')}`);
-    return v;
 }
 /** Validates every Vast input. Registers and masks the API key. */
 function readVastSettings(input, env) {
@@ -236,9 +298,9 @@ function readVastSettings(input, env) {
     const maxCostUsd = maxCostText
         ? parseNumber('vast-max-cost', maxCostText, 'a positive amount in USD for the whole lease, e.g. 2.50 (empty: no cap)', n => n > 0 && n <= 100_000)
         : undefined;
-    const interruptible = booleanOf('vast-interruptible', input('vast-interruptible') || VAST_DEFAULTS.interruptible);
+    const interruptible = (0,input_parsers/* booleanInput */.tE)(input, 'vast-interruptible', false);
     const bidMargin = parseNumber('vast-bid-margin', input('vast-bid-margin') || VAST_DEFAULTS.bidMargin, "a factor from 1 to 10 applied to the offer's min_bid, e.g. 1.2", n => n >= 1 && n <= 10);
-    const fallback = oneOf('vast-fallback', input('vast-fallback') || VAST_DEFAULTS.fallback, ['none', 'on-demand']);
+    const fallback = (0,input_parsers/* enumInput */.gX)(input, 'vast-fallback', VAST_FALLBACKS, VAST_DEFAULTS.fallback);
     const gpuRamText = input('vast-gpu-ram');
     const gpuRamGb = gpuRamText ? parseNumber('vast-gpu-ram', gpuRamText, 'a minimum in GB of memory per GPU, e.g. 24', n => n > 0 && n <= 4096) : undefined;
     const minCuda = parseCuda(input('vast-cuda'));
@@ -251,8 +313,8 @@ function readVastSettings(input, env) {
         }
     }
     const order = parseOrder(input('vast-order') || VAST_DEFAULTS.order);
-    const release = oneOf('vast-release', input('vast-release') || VAST_DEFAULTS.release, ['destroy', 'stop']);
-    const ssh = oneOf('vast-ssh', input('vast-ssh') || VAST_DEFAULTS.ssh, ['auto', 'direct', 'proxy']);
+    const release = (0,input_parsers/* enumInput */.gX)(input, 'vast-release', VAST_RELEASES, VAST_DEFAULTS.release);
+    const ssh = (0,input_parsers/* enumInput */.gX)(input, 'vast-ssh', VAST_SSH_MODES, VAST_DEFAULTS.ssh);
     const readyTimeoutMs = (0,input_parsers/* durationInput */.Ts)(input, 'vast-ready-timeout', VAST_DEFAULTS.readyTimeout, 1000);
     return {
         apiKey,
@@ -276,31 +338,8 @@ function readVastSettings(input, env) {
         ...(minCuda !== undefined ? { minCuda } : {}),
         regions,
         regionText,
-        tuning: pacingFromEnv(env)
+        tuning: (0,pacing/* readPacing */.Th)(env, 'vast', settings/* DEFAULT_TUNING */.o)
     };
-}
-/**
- * OFFLOAD_VAST_TUNING: an optional JSON object of pacing knobs (VastTuning, milliseconds and
- * counts) from the environment, not an input. The end-to-end suite uses it to poll a local fake
- * quickly; it also lets an operator slow polling for a rate-limited account. Unknown keys and
- * non-positive numbers are refused so a typo cannot silently disable a wait.
- */
-function pacingFromEnv(env) {
-    const raw = (env.OFFLOAD_VAST_TUNING ?? '').trim();
-    if (!raw)
-        return undefined;
-    let parsed;
-    try {
-        parsed = JSON.parse(raw);
-    }
-    catch {
-        throw new errors/* InputError */.dz('OFFLOAD_VAST_TUNING', 'is not valid JSON: expected an object such as {"pollMinMs": 500}');
-    }
-    const schema = schemas/* object */.Ikc(Object.fromEntries(Object.keys(settings/* DEFAULT_TUNING */.o).map(k => [k, schemas/* number */.aig().positive().optional()]))).strict();
-    const r = schema.safeParse(parsed);
-    if (!r.success)
-        throw new errors/* InputError */.dz('OFFLOAD_VAST_TUNING', `accepts only positive numbers for ${Object.keys(settings/* DEFAULT_TUNING */.o).join(', ')}`);
-    return r.data;
 }
 
 
@@ -316,7 +355,8 @@ function pacingFromEnv(env) {
 const DEFAULT_TUNING = {
     pollMinMs: 2000,
     pollMaxMs: 10_000,
-    probeIntervalMs: 5000,
+    probeMinMs: 100,
+    probeMaxMs: 1000,
     connectTimeoutMs: 20_000,
     retryBaseMs: 2000,
     retryMaxMs: 30_000,

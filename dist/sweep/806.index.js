@@ -44,14 +44,14 @@ class RunLookup {
     async lookup(repository, runId) {
         const [owner, repo] = repository.split('/');
         try {
-            const res = await (0,_util_retry__WEBPACK_IMPORTED_MODULE_3__/* .withRetry */ .b)(() => this.octokit.rest.actions.getWorkflowRun({ owner, repo, run_id: Number(runId) }), {
+            const res = await (0,_util_retry__WEBPACK_IMPORTED_MODULE_3__/* .withRetry */ .bD)(() => this.octokit.rest.actions.getWorkflowRun({ owner, repo, run_id: Number(runId) }), {
                 attempts: this.opts.attempts ?? 4,
                 baseDelayMs: this.opts.baseDelayMs ?? 500,
                 maxDelayMs: 8000,
                 retryable: err => {
                     const status = statusOf(err);
                     if (status === undefined)
-                        return (0,_util_retry__WEBPACK_IMPORTED_MODULE_3__/* .isConnectionError */ .R)(err) || (0,_util_retry__WEBPACK_IMPORTED_MODULE_3__/* .isConnectionError */ .R)(err?.cause);
+                        return (0,_util_retry__WEBPACK_IMPORTED_MODULE_3__/* .isConnectionError */ .Rk)(err) || (0,_util_retry__WEBPACK_IMPORTED_MODULE_3__/* .isConnectionError */ .Rk)(err?.cause);
                     return status === 429 || status >= 500;
                 }
             });
@@ -84,20 +84,25 @@ function statusOf(err) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   R: () => (/* binding */ isConnectionError),
-/* harmony export */   b: () => (/* binding */ withRetry)
+/* harmony export */   Rk: () => (/* binding */ isConnectionError),
+/* harmony export */   bD: () => (/* binding */ withRetry),
+/* harmony export */   g3: () => (/* binding */ pollUntil)
 /* harmony export */ });
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8500);
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
 
-/** Capped exponential backoff with full jitter. Only wrap idempotent calls in this. */
+/**
+ * Capped exponential backoff with full jitter: the one retry loop of Offload. Only wrap idempotent
+ * calls in this, or calls whose `fn` first makes sure a re-send cannot duplicate (a create that
+ * looks its resource up after an ambiguous failure, src/providers/nomad/index.ts register).
+ */
 async function withRetry(fn, opts) {
     for (let attempt = 1;; attempt++) {
         try {
             return await fn(attempt);
         }
         catch (err) {
-            const verdict = attempt < opts.attempts ? opts.retryable(err) : false;
+            const verdict = attempt < opts.attempts ? opts.retryable(err, attempt) : false;
             if (verdict === false || opts.signal?.aborted)
                 throw err;
             const cap = Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** (attempt - 1));
@@ -106,6 +111,26 @@ async function withRetry(fn, opts) {
             opts.onRetry?.(err, attempt, delay);
             await (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(delay, undefined, { signal: opts.signal });
         }
+    }
+}
+/**
+ * Probes until `probe` returns a value (anything but undefined) and returns it; undefined when the
+ * attempts or the time run out, for the caller to say what it waited for. The one polling loop of
+ * Offload (readiness, destroy and purge verification); a probe that throws ends the poll.
+ */
+async function pollUntil(probe, opts) {
+    const deadline = opts.timeoutMs !== undefined ? Date.now() + opts.timeoutMs : Infinity;
+    let delay = opts.delayMs;
+    for (let attempt = 1;; attempt++) {
+        opts.signal?.throwIfAborted();
+        const found = await probe(attempt);
+        if (found !== undefined)
+            return found;
+        const left = deadline - Date.now();
+        if ((opts.attempts !== undefined && attempt >= opts.attempts) || left <= 0)
+            return undefined;
+        await (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(Math.min(delay, left), undefined, { signal: opts.signal });
+        delay = Math.min(opts.maxDelayMs ?? Infinity, Math.round(delay * (opts.factor ?? 1)));
     }
 }
 /** Network-level failures that are safe to retry for idempotent calls. */

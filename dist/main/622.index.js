@@ -1,0 +1,1170 @@
+"use strict";
+exports.id = 622;
+exports.ids = [622,984,413];
+exports.modules = {
+
+/***/ 12622:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  RemoteCache: () => (/* binding */ RemoteCache)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/cache/lib/cache.js
+var cache = __webpack_require__(5116);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js
+var core = __webpack_require__(37484);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(77598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(73024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(48161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(76760);
+// EXTERNAL MODULE: ./src/inputs.ts + 1 modules
+var inputs = __webpack_require__(70781);
+// EXTERNAL MODULE: ./src/lifecycle.ts
+var lifecycle = __webpack_require__(66367);
+// EXTERNAL MODULE: ./src/remote/sink.ts
+var sink = __webpack_require__(90187);
+// EXTERNAL MODULE: ./src/remote/workspace-ops.ts + 4 modules
+var workspace_ops = __webpack_require__(5307);
+// EXTERNAL MODULE: ./src/report/markup.ts
+var markup = __webpack_require__(68132);
+// EXTERNAL MODULE: ./src/util/errors.ts
+var errors = __webpack_require__(70017);
+// EXTERNAL MODULE: ./src/util/redact.ts
+var redact = __webpack_require__(50767);
+// EXTERNAL MODULE: ./src/util/units.ts
+var units = __webpack_require__(46127);
+// EXTERNAL MODULE: ./src/workspace/archive.ts + 1 modules
+var workspace_archive = __webpack_require__(19984);
+// EXTERNAL MODULE: external "node:stream/promises"
+var promises_ = __webpack_require__(46466);
+// EXTERNAL MODULE: ./src/remote/safe-extract.ts
+var safe_extract = __webpack_require__(58413);
+;// CONCATENATED MODULE: ./src/cache/manifest.ts
+
+
+
+
+
+/**
+ * What a saved cache holds, written next to the cached directories in the entry
+ * (offload-cache.json) and checked on restore before anything reaches a remote. The Actions cache
+ * moves the entry as an opaque archive: a blob altered in storage, or cut short, could still
+ * unpack. Every directory, file (size and SHA-256 of its content) and symlink (target) of the
+ * cached trees is listed, so the restored trees must match it entry for entry; modes are recorded
+ * here too and put back after the restore (the runner's tar applies its umask when it unpacks the
+ * entry as a user other than root). The manifest's own SHA-256 covers its entry list.
+ */
+const MANIFEST_NAME = 'offload-cache.json';
+const FORMAT = 1;
+const sha256 = (text) => (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
+async function fileSha256(file) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    await (0,promises_.pipeline)(external_node_fs_.createReadStream(file), hash);
+    return hash.digest('hex');
+}
+/**
+ * Every entry under root, parents before children, siblings in code-unit order; paths relative to
+ * root with '/'. Anything but directories, regular files and symlinks is an error: a restore
+ * could not rebuild it.
+ */
+async function listTree(root) {
+    const out = [];
+    const walk = async (rel) => {
+        const names = external_node_fs_.readdirSync(external_node_path_.join(root, rel)).sort();
+        for (const name of names) {
+            const r = rel ? `${rel}/${name}` : name;
+            const abs = external_node_path_.join(root, r);
+            const st = external_node_fs_.lstatSync(abs);
+            if (st.isSymbolicLink())
+                out.push({ path: r, type: 'link', target: external_node_fs_.readlinkSync(abs) });
+            else if (st.isDirectory()) {
+                out.push({ path: r, type: 'dir', mode: st.mode & 0o777 });
+                await walk(r);
+            }
+            else if (st.isFile())
+                out.push({ path: r, type: 'file', mode: st.mode & 0o777, size: st.size, sha256: await fileSha256(abs) });
+            else
+                throw new Error(`${r} is neither a directory, a regular file nor a symlink`);
+        }
+    };
+    await walk('');
+    return out;
+}
+function newManifest(paths, entries) {
+    return { format: FORMAT, paths, entries, sha256: sha256(JSON.stringify(entries)) };
+}
+function writeManifest(dir, manifest) {
+    external_node_fs_.writeFileSync(external_node_path_.join(dir, MANIFEST_NAME), JSON.stringify(manifest));
+}
+/** Entry identity without the mode (the mode is the manifest's to set). */
+const identity = (e) => JSON.stringify(e.type === 'file' ? [e.type, e.path, e.size, e.sha256] : e.type === 'link' ? [e.type, e.path, e.target] : [e.type, e.path]);
+/**
+ * Checks a restored entry against its manifest: same paths, trees identical entry for entry.
+ * Returns the manifest, or throws naming the first difference. The manifest itself is the
+ * entry's own: under the directory the runner created for this restore, listed apart from the trees.
+ */
+async function verifyRestored(dir, paths) {
+    let manifest;
+    try {
+        manifest = JSON.parse(external_node_fs_.readFileSync(external_node_path_.join(dir, MANIFEST_NAME), 'utf8'));
+    }
+    catch (err) {
+        throw new Error(`its manifest ${MANIFEST_NAME} is missing or unreadable (${err.message})`, { cause: err });
+    }
+    if (manifest.format !== FORMAT || !Array.isArray(manifest.entries) || !Array.isArray(manifest.paths))
+        throw new Error(`its manifest is not format ${FORMAT}`);
+    if (sha256(JSON.stringify(manifest.entries)) !== manifest.sha256)
+        throw new Error("its manifest's entry list does not match the manifest's SHA-256");
+    if (JSON.stringify(manifest.paths) !== JSON.stringify(paths))
+        throw new Error(`it holds other paths (${(0,safe_extract/* printable */.g$)(manifest.paths.join(', '))})`);
+    const onDisk = (await listTree(dir)).filter(e => e.path !== MANIFEST_NAME);
+    const want = manifest.entries.map(identity);
+    const got = onDisk.map(identity);
+    const wanted = new Set(want);
+    const have = new Set(got);
+    const missing = want.find(e => !have.has(e));
+    const extra = got.find(e => !wanted.has(e));
+    if (missing || extra || want.length !== got.length) {
+        const what = (id) => (0,safe_extract.printableName)(JSON.parse(id)[1]);
+        throw new Error(missing
+            ? `${what(missing)} does not match the SHA-256 and size (or type) recorded when the entry was saved`
+            : `${extra ? what(extra) : 'an entry'} is not in the manifest recorded when the entry was saved`);
+    }
+    // The recorded modes, back on the restored files (the symlinks have none of their own).
+    for (const e of manifest.entries)
+        if (e.type !== 'link')
+            external_node_fs_.chmodSync(external_node_path_.join(dir, e.path), e.mode);
+    return manifest;
+}
+
+;// CONCATENATED MODULE: ./src/cache/scripts.ts
+/**
+ * $1 = remote workspace, then pairs of anchor (workspace, home, absolute) and path. Prints one line
+ * per pair: `dir`, `other` (exists, not a directory), `missing` or `nohome` (HOME unset or /), a
+ * space, and the absolute path. POSIX sh only, as src/remote/scripts.ts.
+ */
+const CACHE_PROBE_SCRIPT = `ws=$1; shift
+while [ $# -ge 2 ]; do
+  case $1 in
+    workspace) p=$ws/$2;;
+    home) if [ -z "$HOME" ] || [ "$HOME" = / ]; then echo nohome; shift 2; continue; fi; p=\${HOME%/}/$2;;
+    *) p=$2;;
+  esac
+  if [ -d "$p" ] && [ ! -h "$p" ]; then s=dir; elif [ -e "$p" ] || [ -h "$p" ]; then s=other; else s=missing; fi
+  printf '%s %s\\n' "$s" "$p"
+  shift 2
+done`;
+
+;// CONCATENATED MODULE: ./src/cache/session.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const totals = (entries) => {
+    const files = entries.filter(e => e.type === 'file');
+    return { files: files.length, bytes: files.reduce((n, e) => n + e.size, 0) };
+};
+/** Runs fn with the working directory and GITHUB_WORKSPACE at dir (see the module comment). */
+async function inStaging(dir, fn) {
+    const cwd = process.cwd();
+    const workspace = process.env.GITHUB_WORKSPACE;
+    process.chdir(dir);
+    process.env.GITHUB_WORKSPACE = dir;
+    try {
+        return await fn();
+    }
+    finally {
+        process.chdir(cwd);
+        if (workspace === undefined)
+            delete process.env.GITHUB_WORKSPACE;
+        else
+            process.env.GITHUB_WORKSPACE = workspace;
+    }
+}
+/** A staged tree as the sync's archive plan: every entry, parents first, symlinks as links. */
+async function planOf(root) {
+    const entries = await listTree(root);
+    return { root, files: entries.map(e => e.path), bytes: totals(entries).bytes };
+}
+class RemoteCache {
+    settings;
+    remoteDir;
+    env;
+    /** The one directory inside the entry (see the module comment). */
+    entryName;
+    restored;
+    exactHit = false;
+    restoreMs = 0;
+    saveMs = 0;
+    restoredBytes = 0;
+    saved;
+    saveNote = '';
+    staging = [];
+    constructor(settings, remoteDir, env = process.env) {
+        this.settings = settings;
+        this.remoteDir = remoteDir;
+        this.env = env;
+        const id = JSON.stringify(settings.paths.map(p => [p.anchor, p.path]));
+        this.entryName = `offload-cache-${(0,external_node_crypto_.createHash)('sha256').update(id).digest('hex').slice(0, 16)}`;
+    }
+    stagingDir(kind) {
+        const dir = external_node_fs_.mkdtempSync(external_node_path_.join(this.env.RUNNER_TEMP || external_node_os_.tmpdir(), `offload-cache-${kind}-`));
+        this.staging.push(dir);
+        return dir;
+    }
+    /** The cache paths on this remote (one exec): absolute, and whether each is a directory. */
+    async targets(shell, signal) {
+        const stdout = new sink/* TailBuffer */.v(64 * 1024);
+        const stderr = new sink/* TailBuffer */.v();
+        const args = this.settings.paths.flatMap(p => [p.anchor, p.path]);
+        const { exitCode } = await shell.exec({ argv: ['sh', '-c', CACHE_PROBE_SCRIPT, 'offload-cache-probe', this.remoteDir, ...args], stdout, stderr, signal });
+        const lines = stdout.text().split('\n').filter(Boolean);
+        if (exitCode !== 0 || lines.length !== this.settings.paths.length) {
+            throw new Error(`looking up the cache paths on the remote failed (exit ${exitCode}): ${(0,redact/* redact */.E$)(stderr.text().trim()) || 'no output'}`);
+        }
+        return lines.map(line => {
+            const [state, ...rest] = line.split(' ');
+            const abs = rest.join(' ');
+            if (state === 'nohome')
+                return { state };
+            // The remote names the path (its HOME): it may not be a system directory, whatever it says.
+            const clean = external_node_path_.posix.isAbsolute(abs) && external_node_path_.posix.normalize(abs) === abs && !inputs/* SYSTEM_DIRS */.Ln.has(abs);
+            if (!clean || !['dir', 'other', 'missing'].includes(state))
+                return { state: 'other' };
+            return { state: state, abs };
+        });
+    }
+    describe(p, t) {
+        if (t.state === 'nohome')
+            return `${p.input}: the remote has no HOME (unset or /), so ~/ paths are left out`;
+        return `${p.input}${t.abs && t.abs !== p.input ? ` (${t.abs})` : ''}`;
+    }
+    /** The entry from the cache service into staging, checked; once per step (every attempt reuses it). */
+    async fetch() {
+        const { key, restoreKeys } = this.settings;
+        if (!cache.isFeatureAvailable()) {
+            core.warning('cache: the Actions cache service is not available to this step (ACTIONS_RESULTS_URL or ACTIONS_CACHE_URL unset): nothing is restored or saved');
+            return { none: 'unavailable' };
+        }
+        const root = this.stagingDir('restore');
+        let matchedKey;
+        try {
+            matchedKey = await inStaging(root, () => cache.restoreCache([this.entryName], key, restoreKeys));
+        }
+        catch (err) {
+            core.warning(`cache: restore failed: ${(0,redact/* redact */.E$)((0,errors/* errorMessage */.gJ)(err))}`);
+            return { none: 'failed (see the warnings)' };
+        }
+        if (!matchedKey) {
+            core.info(`Cache miss: no entry for ${key}${restoreKeys.length ? ` or the restore keys ${restoreKeys.join(', ')}` : ''} (or the service failed: see any warning above)`);
+            return { none: 'miss' };
+        }
+        const dir = external_node_path_.join(root, this.entryName);
+        try {
+            const manifest = await verifyRestored(dir, this.settings.paths.map(p => p.input));
+            return { matchedKey, dir, manifest };
+        }
+        catch (err) {
+            core.warning(`cache: the entry ${matchedKey} is refused: ${(0,errors/* errorMessage */.gJ)(err)}. The command runs without the cache.`);
+            external_node_fs_.rmSync(root, { recursive: true, force: true });
+            return { matchedKey, none: `refused: ${(0,errors/* errorMessage */.gJ)(err)}` };
+        }
+    }
+    /** After sync, before the command: the cached trees onto this remote. Never throws. */
+    async restore(shell, signal) {
+        const t0 = Date.now();
+        try {
+            await (0,lifecycle/* phase */.Oi)(`Offload: restore the cache (${this.settings.key})`, async () => {
+                this.restored ??= this.fetch();
+                const got = await this.restored;
+                this.exactHit = false;
+                if (!got.dir || !got.manifest)
+                    return;
+                const targets = await this.targets(shell, signal);
+                const codec = await (0,workspace_ops/* remoteCodec */.Bj)(shell, signal);
+                let pushed = true;
+                this.restoredBytes = 0;
+                for (const [i, p] of this.settings.paths.entries()) {
+                    const tree = external_node_path_.join(got.dir, String(i), external_node_path_.posix.basename(p.path));
+                    if (!external_node_fs_.existsSync(tree))
+                        continue;
+                    const t = targets[i];
+                    if (!t.abs || t.state === 'other') {
+                        core.warning(`cache: ${this.describe(p, t)} is not restored: ${t.abs ? 'it exists on the remote and is not a directory' : 'no usable remote path'}`);
+                        pushed = false;
+                        continue;
+                    }
+                    const plan = await planOf(tree);
+                    const archive = (0,workspace_archive.createArchive)(plan, { codec });
+                    await (0,workspace_ops/* syncArchive */.qq)(shell, archive, t.abs, codec, signal, { label: `cache restore of ${p.input}` });
+                    this.restoredBytes += plan.bytes;
+                    core.info(`Restored ${p.input} (${plan.files.length} entries, ${(0,units/* formatBytes */.z3)(plan.bytes)}) to ${t.abs}`);
+                }
+                this.exactHit = pushed && got.matchedKey === this.settings.key;
+            });
+        }
+        catch (err) {
+            core.warning(`cache: restore onto the remote failed: ${(0,redact/* redact */.E$)((0,errors/* errorMessage */.gJ)(err))}. The command runs without the cache.`);
+            this.exactHit = false;
+        }
+        finally {
+            this.restoreMs += Date.now() - t0;
+        }
+        core.setOutput('cache-hit', String(this.exactHit));
+    }
+    /** After the command, per cache-save. Never throws. */
+    async save(shell, commandSucceeded, signal) {
+        const { key, save } = this.settings;
+        const got = await this.restored;
+        if (save === 'never')
+            this.saveNote = 'not saved (cache-save: never)';
+        else if (save === 'on-success' && !commandSucceeded)
+            this.saveNote = 'not saved: the command failed (cache-save: on-success)';
+        else if (this.exactHit)
+            this.saveNote = `not saved: ${key} was restored exactly (as actions/cache)`;
+        else if (got?.none === 'unavailable')
+            this.saveNote = 'not saved: the cache service is unavailable';
+        if (this.saveNote) {
+            core.info(`Cache ${this.saveNote}`);
+            return;
+        }
+        const t0 = Date.now();
+        try {
+            await (0,lifecycle/* phase */.Oi)(`Offload: save the cache (${key})`, async () => {
+                const root = this.stagingDir('save');
+                const dir = external_node_path_.join(root, this.entryName);
+                external_node_fs_.mkdirSync(dir);
+                const targets = await this.targets(shell, signal);
+                const codec = await (0,workspace_ops/* remoteCodec */.Bj)(shell, signal);
+                let any = false;
+                for (const [i, p] of this.settings.paths.entries()) {
+                    const t = targets[i];
+                    if (t.state === 'missing') {
+                        core.info(`cache: ${this.describe(p, t)} is not on the remote: not cached`);
+                        continue;
+                    }
+                    if (t.state !== 'dir' || !t.abs) {
+                        core.warning(`cache: ${this.describe(p, t)} is not cached: ${t.abs ? 'it is not a directory' : 'no usable remote path'}`);
+                        continue;
+                    }
+                    const local = external_node_path_.join(dir, String(i));
+                    external_node_fs_.mkdirSync(local);
+                    await (0,workspace_ops/* downloadPaths */.PG)(shell, external_node_path_.posix.dirname(t.abs), [external_node_path_.posix.basename(t.abs)], local, signal, { codec, label: `cache save of ${p.input}` });
+                    any = true;
+                }
+                if (!any) {
+                    this.saveNote = 'nothing to save: no cache path exists on the remote';
+                    core.info(`Cache: ${this.saveNote}`);
+                    return;
+                }
+                const entries = await listTree(dir);
+                writeManifest(dir, newManifest(this.settings.paths.map(p => p.input), entries));
+                const size = totals(entries);
+                const id = await inStaging(root, () => cache.saveCache([this.entryName], key));
+                if (id === -1) {
+                    // @actions/cache has logged why, as a mere info line when the service was unreachable
+                    // (it reads as "another job may be creating this cache"): say it as a warning.
+                    this.saveNote = 'not saved: the cache service refused the entry or could not be reached';
+                    core.warning(`cache: ${key} was ${this.saveNote} (see the message above; an entry with this key may exist already)`);
+                    return;
+                }
+                this.saved = size;
+                core.info(`Saved the cache ${key}: ${size.files} files, ${(0,units/* formatBytes */.z3)(size.bytes)}`);
+            });
+        }
+        catch (err) {
+            this.saveNote = 'failed (see the warnings)';
+            core.warning(`cache: save failed: ${(0,redact/* redact */.E$)((0,errors/* errorMessage */.gJ)(err))}`);
+        }
+        finally {
+            this.saveMs = Date.now() - t0;
+        }
+    }
+    timings() {
+        return {
+            cacheRestoreMs: this.restoreMs,
+            cacheSaveMs: this.saveMs,
+            cacheBytes: this.restoredBytes + (this.saved?.bytes ?? 0),
+            cacheHit: this.exactHit
+        };
+    }
+    /** The job summary's cache rows. */
+    async rows() {
+        const got = await this.restored;
+        const { key } = this.settings;
+        let restore;
+        if (got?.dir && got.matchedKey) {
+            const how = got.matchedKey === key ? 'hit' : `hit on restore key ${(0,markup/* code */.aY)(got.matchedKey)}`;
+            restore = `${how}: ${(0,markup/* text */.Qq)(`${(0,units/* formatBytes */.z3)(this.restoredBytes)} in ${(0,units/* formatMs */._V)(this.restoreMs)}`)}`;
+        }
+        else
+            restore = (0,markup/* text */.Qq)(got?.none ?? 'not attempted');
+        const save = this.saved
+            ? (0,markup/* text */.Qq)(`saved ${this.saved.files} files, ${(0,units/* formatBytes */.z3)(this.saved.bytes)} in ${(0,units/* formatMs */._V)(this.saveMs)}`)
+            : (0,markup/* text */.Qq)(this.saveNote || 'not attempted');
+        return [
+            { label: 'Cache key', html: (0,markup/* code */.aY)(key) },
+            { label: 'Cache restore', html: restore },
+            { label: 'Cache save', html: save }
+        ];
+    }
+    /** Removes the staging directories. */
+    dispose() {
+        for (const dir of this.staging.splice(0))
+            external_node_fs_.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+
+/***/ }),
+
+/***/ 58413:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   g$: () => (/* binding */ printable),
+/* harmony export */   printableName: () => (/* binding */ printableName),
+/* harmony export */   safeExtract: () => (/* binding */ safeExtract)
+/* harmony export */ });
+/* unused harmony exports resolveOnDisk, requestedRoots */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var tar__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(98697);
+/* harmony import */ var _report_inert__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(51822);
+
+
+
+
+const WRITABLE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory', 'SymbolicLink']);
+const MAX_LINK_HOPS = 40;
+/** Splits a path into segments, dropping empty ones and '.'; undefined when it is not acceptable. */
+function segmentsOf(name) {
+    if (name.includes('\0') || name.includes('\\'))
+        return undefined;
+    const parts = name.split('/').filter(s => s !== '' && s !== '.');
+    return parts.includes('..') ? undefined : parts;
+}
+/** Case- and Unicode-folded key, so a case-insensitive or normalising file system is covered too. */
+function fold(rel) {
+    return rel.normalize('NFD').toLowerCase();
+}
+function isInside(rel, roots) {
+    return roots.some(r => rel === r || rel.startsWith(`${r}/`));
+}
+function hasGitSegment(parts) {
+    return parts.some(p => fold(p) === '.git');
+}
+/**
+ * Resolves an absolute path on disk the way the kernel would follow it, one segment at a time;
+ * the part below the first segment that does not exist is taken literally.
+ */
+function resolveOnDisk(absolute, hops = 0) {
+    if (hops > MAX_LINK_HOPS)
+        throw new Error('too many levels of symbolic links');
+    const parts = absolute.split('/').filter(Boolean);
+    let cur = '/';
+    for (let i = 0; i < parts.length; i++) {
+        const seg = parts[i];
+        if (seg === '.')
+            continue;
+        if (seg === '..') {
+            cur = node_path__WEBPACK_IMPORTED_MODULE_1__.posix.dirname(cur);
+            continue;
+        }
+        const next = node_path__WEBPACK_IMPORTED_MODULE_1__.posix.join(cur, seg);
+        let st;
+        try {
+            st = node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync(next);
+        }
+        catch {
+            return node_path__WEBPACK_IMPORTED_MODULE_1__.posix.resolve(next, ...parts.slice(i + 1));
+        }
+        if (st.isSymbolicLink()) {
+            // Not path.resolve: that would fold 'link/..' by name, where the kernel follows the link first.
+            const target = node_fs__WEBPACK_IMPORTED_MODULE_0__.readlinkSync(next);
+            cur = resolveOnDisk(target.startsWith('/') ? target : `${cur}/${target}`, hops + 1);
+        }
+        else {
+            cur = next;
+        }
+    }
+    return cur;
+}
+/** The requested download paths as clean relative paths ('out/', './out' and 'out' are one). */
+function requestedRoots(paths) {
+    return paths.map(p => {
+        const parts = segmentsOf(p);
+        if (!parts?.length)
+            throw new Error(`download path '${p}' is not a relative path inside the workspace`);
+        return parts.join('/');
+    });
+}
+function safeExtract(opts) {
+    const cwd = node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(opts.cwd);
+    const roots = requestedRoots(opts.paths);
+    const gitAllowed = roots.some(r => hasGitSegment(r.split('/')));
+    /** Every symlink name the archive carried (kept or not), folded: nothing is written below one. */
+    const archiveLinks = new Set();
+    const createdLinks = [];
+    const refused = [];
+    const accepted = new WeakSet();
+    let written = 0;
+    const linkOnDisk = (rel) => {
+        try {
+            return node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync(node_path__WEBPACK_IMPORTED_MODULE_1__.join(cwd, rel)).isSymbolicLink();
+        }
+        catch {
+            return false;
+        }
+    };
+    /** Why the entry may not be written, or undefined when it may. */
+    const verdict = (entry) => {
+        if (entry.path.startsWith('/') || (process.platform === 'win32' && /^[a-zA-Z]:/.test(entry.path)))
+            return 'absolute name';
+        const parts = segmentsOf(entry.path);
+        if (!parts)
+            return "name with '..', a backslash or NUL";
+        const rel = parts.join('/');
+        if (!rel || !isInside(rel, roots))
+            return 'outside the requested paths';
+        if (hasGitSegment(parts) && !gitAllowed)
+            return 'inside a .git directory';
+        if (!WRITABLE_TYPES.has(entry.type))
+            return entry.type === 'Link' ? 'hard link' : `unsupported entry type ${entry.type}`;
+        for (let i = 1; i < parts.length; i++) {
+            const parent = parts.slice(0, i).join('/');
+            if (archiveLinks.has(fold(parent)))
+                return `would be written through the symlink ${printableName(parent)} from the archive`;
+            if (linkOnDisk(parent))
+                return `would be written through the symlink ${printableName(parent)} on the runner`;
+        }
+        if (entry.type === 'SymbolicLink') {
+            const target = String(entry.linkpath ?? '');
+            if (!target || target.includes('\0'))
+                return 'symlink without a target';
+            const resolved = node_path__WEBPACK_IMPORTED_MODULE_1__.posix.relative(cwd, node_path__WEBPACK_IMPORTED_MODULE_1__.posix.resolve(cwd, node_path__WEBPACK_IMPORTED_MODULE_1__.posix.dirname(rel), target));
+            if (node_path__WEBPACK_IMPORTED_MODULE_1__.posix.isAbsolute(resolved) || !isInside(resolved, roots))
+                return `symlink to ${printableName(target)}, outside the requested paths`;
+            if (hasGitSegment(resolved.split('/')) && !gitAllowed)
+                return `symlink to ${printableName(target)}, inside a .git directory`;
+        }
+        return undefined;
+    };
+    const unpack = new tar__WEBPACK_IMPORTED_MODULE_2__/* .Unpack */ .dX({
+        cwd,
+        preservePaths: false,
+        preserveOwner: false,
+        unlink: false,
+        filter: (_name, entry) => {
+            const e = entry;
+            if (e.type === 'SymbolicLink')
+                archiveLinks.add(fold(segmentsOf(e.path)?.join('/') ?? e.path));
+            const why = verdict(e);
+            if (why) {
+                refused.push({ name: e.path, reason: why });
+                return false;
+            }
+            if (typeof e.mode === 'number')
+                e.mode &= 0o777;
+            accepted.add(e);
+            written++;
+            if (e.type === 'SymbolicLink')
+                createdLinks.push(segmentsOf(e.path).join('/'));
+            return true;
+        },
+        // What node-tar itself refuses or fails to write (its checks run after this filter).
+        onwarn: (code, message, data) => {
+            if (code === 'TAR_ENTRY_INFO')
+                return;
+            const entry = data?.entry;
+            if (entry && accepted.delete(entry))
+                written--;
+            const name = entry?.path ?? data?.path ?? '';
+            refused.push({ name, reason: printable(`${code}: ${typeof message === 'string' ? message : message.message}`) });
+        }
+    });
+    const finish = () => {
+        const realCwd = node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(cwd);
+        const allowed = roots.map(r => `${realCwd}/${r}`);
+        for (const rel of createdLinks) {
+            const abs = node_path__WEBPACK_IMPORTED_MODULE_1__.join(cwd, rel);
+            let st;
+            try {
+                st = node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync(abs);
+            }
+            catch {
+                continue;
+            }
+            if (!st.isSymbolicLink())
+                continue;
+            let why;
+            try {
+                const real = resolveOnDisk(abs);
+                const inside = allowed.some(a => real === a || real.startsWith(`${a}/`));
+                if (!inside)
+                    why = `symlink to ${printableName(node_fs__WEBPACK_IMPORTED_MODULE_0__.readlinkSync(abs))} leads outside the requested paths through other links; removed`;
+                else if (!gitAllowed && hasGitSegment(node_path__WEBPACK_IMPORTED_MODULE_1__.relative(realCwd, real).split('/')))
+                    why = 'symlink leads into a .git directory; removed';
+            }
+            catch (err) {
+                why = printable(`symlink could not be resolved (${err.message}); removed`);
+            }
+            if (why) {
+                node_fs__WEBPACK_IMPORTED_MODULE_0__.unlinkSync(abs);
+                written--;
+                refused.push({ name: rel, reason: why });
+            }
+        }
+        return { written, refused };
+    };
+    return { unpack, finish };
+}
+const HIDING = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/**
+ * Remote text for a log line: one line that cannot read as a workflow command (src/report/inert.ts),
+ * with bidirectional controls escaped too so that a name cannot hide what it is.
+ */
+function printable(text) {
+    return (0,_report_inert__WEBPACK_IMPORTED_MODULE_3__/* .inert */ .t)(text).replace(HIDING, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+/** An archive name for a log line: quoted and printable. */
+function printableName(name) {
+    return `"${printable(name).replace(/"/g, '\\"')}"`;
+}
+
+
+/***/ }),
+
+/***/ 51822:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   t: () => (/* binding */ inert)
+/* harmony export */ });
+/**
+ * Text from a provider or the remote (Vast status_msg, Nomad task events, API error bodies) is
+ * logged outside the command fence, so it must never read as a workflow command: the runner
+ * parses every line that starts (after blanks) with `::`, and legacy `##[` commands anywhere in a
+ * line. inert() returns one line: control characters (CR and LF included) become visible escapes,
+ * a leading `::` becomes `:\:` and every `##[` becomes `##\[`.
+ */
+function inert(text) {
+    const oneLine = text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g, c => {
+        if (c === '\n')
+            return '\\n';
+        if (c === '\r')
+            return '\\r';
+        return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    });
+    return oneLine.replace(/##\[/g, '##\\[').replace(/^(\s*):(?=:)/, '$1:\\');
+}
+
+
+/***/ }),
+
+/***/ 68132:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   DV: () => (/* binding */ codeBlock),
+/* harmony export */   Qq: () => (/* binding */ text),
+/* harmony export */   aY: () => (/* binding */ code),
+/* harmony export */   tp: () => (/* binding */ table)
+/* harmony export */ });
+/**
+ * Building blocks for the job summary, which GitHub renders as GitHub Flavored Markdown with HTML
+ * allowed (and then sanitised). Markdown is not parsed inside an HTML block, so table cells carry
+ * HTML (`<code>`), never Markdown code spans. Every string that may come from the remote, a
+ * provider API or an input goes through one of these: nothing it holds can open a tag, end a
+ * table cell, start a code span or leave its code block.
+ */
+const HTML_ESCAPES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+    '`': '&#96;',
+    '|': '&#124;',
+    // So that no legacy `##[command]` text appears anywhere in the file.
+    '[': '&#91;'
+};
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+const ANSI = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])/g;
+/**
+ * Text for an HTML context (a table cell, a heading): escaped, on one line (a blank line would end
+ * the HTML block and let Markdown in, and no line can start with remote text), control characters
+ * dropped. Backticks and pipes become entities too, so a copy into Markdown stays inert.
+ */
+function text(value) {
+    return value
+        .replace(ANSI, '')
+        .replace(/\r?\n|\r/g, ' ')
+        .replace(CONTROL, '')
+        .replace(/[&<>"'`|[]/g, c => HTML_ESCAPES[c]);
+}
+/** Inline code in an HTML context. */
+function code(value) {
+    return `<code>${text(value)}</code>`;
+}
+/**
+ * A Markdown fenced code block holding `body` verbatim: the fence is one backtick longer than the
+ * longest backtick run in the body (at least three), so no line of the body can close it. Blank
+ * lines before and after keep it apart from neighbouring HTML blocks.
+ */
+function codeBlock(body, lang = 'text') {
+    const clean = body.replace(ANSI, '').replace(/\r\n/g, '\n').replace(/\r/g, '\n').replace(CONTROL, '');
+    const longest = Math.max(0, ...(clean.match(/`+/g) ?? []).map(run => run.length));
+    const fence = '`'.repeat(Math.max(3, longest + 1));
+    return `\n${fence}${lang}\n${clean.endsWith('\n') ? clean : `${clean}\n`}${fence}\n\n`;
+}
+/** A two-column HTML table (core.summary's addTable writes it on one line: one HTML block). */
+function table(rows) {
+    return [
+        [
+            { data: 'Field', header: true },
+            { data: 'Value', header: true }
+        ],
+        ...rows.map(r => [{ data: text(r.label) }, { data: r.html }])
+    ];
+}
+
+
+/***/ }),
+
+/***/ 11045:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   W: () => (/* binding */ noteStreamed)
+/* harmony export */ });
+/**
+ * Streaming a workspace or a command's output allocates short-lived Buffers, several copies deep
+ * (socket reads, frames, compressed blocks). V8 frees that external memory only after about 64 MB
+ * of it has piled up, which alone would take the action past its memory budget (bench/: peak
+ * RSS). So every RELIEF_BYTES streamed a young-generation collection (under a millisecond) hands
+ * the chunks back. Chunks that sat in a queue through two young collections are promoted and wait
+ * for a full collection; when those add up past MAJOR_ABOVE, the relief is a full collection
+ * instead. Full collections cost ~20 ms each here, so they are not run on a fixed cadence: that
+ * doubled the time of a 200 MB relay that never needed one.
+ *
+ * Measured on the 1 GiB Nomad sync: young collections every 8 MiB alone, 152 MiB peak; this
+ * policy, 130-135 MiB.
+ *
+ * node:v8 and node:vm are fetched on the first relief, not imported: node:v8 alone took ~6 ms of
+ * every start (bench/: cold start), and runs that stream little never need either.
+ */
+const RELIEF_BYTES = 4 * 1024 * 1024;
+const MAJOR_ABOVE = 24 * 1024 * 1024;
+let streamed = 0;
+let collect;
+function noteStreamed(bytes) {
+    streamed += bytes;
+    if (streamed < RELIEF_BYTES)
+        return;
+    streamed = 0;
+    if (!collect) {
+        const v8 = process.getBuiltinModule('node:v8');
+        const vm = process.getBuiltinModule('node:vm');
+        // The young generation grows (doubling, up to 64 MiB here) whenever enough survives its
+        // collections, and a long stream always gets there; it never shrinks back while busy. V8 reads
+        // this factor when it grows the space, so setting it now keeps the size reached at start-up.
+        v8.setFlagsFromString('--semi-space-growth-factor=1');
+        v8.setFlagsFromString('--expose-gc');
+        collect = vm.runInNewContext('gc');
+    }
+    collect({ type: process.memoryUsage().arrayBuffers > MAJOR_ABOVE ? 'major' : 'minor' });
+}
+
+
+/***/ }),
+
+/***/ 19984:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  GZIP_LEVEL: () => (/* binding */ GZIP_LEVEL),
+  createArchive: () => (/* binding */ createArchive)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(73024);
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __webpack_require__(78474);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(76760);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __webpack_require__(57075);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __webpack_require__(38522);
+// EXTERNAL MODULE: ./node_modules/tar/dist/esm/index.min.js
+var index_min = __webpack_require__(98697);
+// EXTERNAL MODULE: ./src/util/memory.ts
+var memory = __webpack_require__(11045);
+// EXTERNAL MODULE: ./src/transfer/tools.ts
+var transfer_tools = __webpack_require__(60292);
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __webpack_require__(31421);
+;// CONCATENATED MODULE: ./src/workspace/native-pack.ts
+
+
+
+/** A file of the plan changed or vanished while it was packed; names it (tar's own words). */
+class WorkspaceChangedError extends Error {
+    constructor(details) {
+        super(`the workspace changed while it was being packed: ${details.join('; ')}. Nothing was started with it: run the step again once nothing writes into the workspace, or leave the file out with sync-exclude`);
+        this.name = 'WorkspaceChangedError';
+    }
+}
+/** GNU tar's words for a file that changed or went away under it (src/create.c, src/misc.c). */
+const CHANGED = /file changed as we read it|No such file or directory|File shrank by|File removed before we read it/i;
+/** tar's records are BLOCKING_FACTOR × 512 bytes; a checkpoint line every CHECKPOINT_RECORDS of them (1000 KiB). */
+const BLOCKING_FACTOR = 20;
+const CHECKPOINT_RECORDS = 100;
+const CHECKPOINT_BYTES = CHECKPOINT_RECORDS * BLOCKING_FACTOR * 512;
+/** Whether these tools can pack this plan with this codec natively (GNU tar and the codec's program). */
+function canPackNatively(tools, codec, plan) {
+    // Files shipped with other content than on disk (sync-git's filtered config) need the in-process packer.
+    if (plan.contents?.size)
+        return false;
+    return tools.tar === 'gnu' && (codec === 'zstd' ? tools.zstd : tools.gzip || tools.pigz);
+}
+/**
+ * GNU tar fed exactly the plan's names (NUL-separated on stdin, --no-recursion: nothing is
+ * walked again, so nothing outside the plan can slip in), piped straight into `zstd -1 -T0` (all
+ * cores) or pigz/gzip -1, whose output goes to `out`; tar's checkpoints count the tar bytes for
+ * the progress lines. Owners are written as 0, hard links as regular files, as the in-process packer does.
+ * `out` ends only after both programs exited 0, so a remote never sees a complete-looking archive
+ * from a failed pack; tar's exit 1 ("file changed as we read it") is a failure here.
+ */
+function packNatively(plan, codec, tools, out, onTarBytes, onBytes) {
+    const tar = (0,external_node_child_process_.spawn)('tar', [
+        '--create',
+        '--file=-',
+        '--format=gnu',
+        '--owner=0',
+        '--group=0',
+        '--numeric-owner',
+        '--hard-dereference',
+        `--blocking-factor=${BLOCKING_FACTOR}`,
+        `--checkpoint=${CHECKPOINT_RECORDS}`,
+        '--checkpoint-action=echo=%u',
+        '--no-recursion',
+        '--null',
+        '--files-from=-'
+    ], { cwd: plan.root, stdio: ['pipe', 'pipe', 'pipe'] });
+    const compressor = codec === 'zstd' ? ['zstd', '-1', '-T0', '-q', '-c'] : tools.pigz ? ['pigz', '-1', '-c'] : ['gzip', '-1', '-c'];
+    // tar writes straight into the compressor: the uncompressed stream never passes through Node
+    // (on the 1 GiB tree that is 1 GiB of Buffers the main thread no longer reads, writes and collects).
+    const comp = (0,external_node_child_process_.spawn)(compressor[0], compressor.slice(1), { stdio: [tar.stdout, 'pipe', 'pipe'] });
+    tar.stdout.destroy();
+    const children = [tar, comp];
+    const stderrOf = new Map([
+        [tar, ''],
+        [comp, '']
+    ]);
+    const keep = (c, text) => void stderrOf.set(c, (stderrOf.get(c) + text).slice(-16384));
+    comp.stderr.on('data', (d) => keep(comp, d.toString('utf8')));
+    // tar's checkpoint lines ("tar: N" every CHECKPOINT_RECORDS records) count its output for the
+    // progress lines; everything else it says is kept for the error.
+    let partial = '';
+    tar.stderr.on('data', (d) => {
+        const lines = (partial + d.toString('utf8')).split('\n');
+        partial = lines.pop();
+        for (const line of lines) {
+            const checkpoint = /^tar: (\d+)$/.exec(line);
+            if (checkpoint)
+                onTarBytes(CHECKPOINT_BYTES);
+            else
+                keep(tar, `${line}\n`);
+        }
+    });
+    tar.stderr.once('end', () => partial && keep(tar, partial));
+    const counted = new external_node_stream_.Transform({
+        transform(chunk, _enc, done) {
+            onBytes(chunk.length);
+            (0,memory/* noteStreamed */.W)(chunk.length);
+            done(null, chunk);
+        }
+    });
+    // The consumer failed (or finished reading a failed archive): stop both programs.
+    const stop = () => children.forEach(c => c.exitCode === null && c.signalCode === null && c.kill('SIGKILL'));
+    out.once('close', stop);
+    // EPIPE after tar died: its exit status says why.
+    tar.stdin.on('error', () => undefined);
+    comp.stdout.pipe(counted).pipe(out, { end: false });
+    const exited = (c) => new Promise((resolve, reject) => {
+        c.once('error', reject);
+        c.once('close', (code, signal) => resolve({ code, signal }));
+    });
+    const tarDone = exited(tar);
+    const compDone = exited(comp);
+    const names = Buffer.from(plan.files.map(f => `${f}\0`).join(''), 'utf8');
+    tar.stdin.end(names);
+    return (async () => {
+        const [t, z] = await Promise.all([tarDone, compDone]);
+        if (t.code !== 0) {
+            const lines = stderrOf
+                .get(tar)
+                .split('\n')
+                .map(l => l.replace(/^tar: /, '').trim())
+                .filter(l => l && !/^Exiting with failure status/.test(l));
+            if (lines.some(l => CHANGED.test(l)))
+                throw new WorkspaceChangedError(lines);
+            throw new Error(`packing the workspace with tar failed (${t.signal ?? `exit ${t.code}`}): ${lines.join('; ') || 'no output'}`);
+        }
+        if (z.code !== 0)
+            throw new Error(`compressing the workspace with ${compressor[0]} failed (${z.signal ?? `exit ${z.code}`}): ${stderrOf.get(comp).trim() || 'no output'}`);
+        // Everything the compressor wrote has been handed on before `out` ends.
+        if (!counted.writableFinished)
+            await new Promise(r => counted.once('finish', r));
+        await new Promise(r => (counted.readableEnded ? r() : counted.once('end', () => r())));
+        out.end();
+    })();
+}
+
+;// CONCATENATED MODULE: ./src/workspace/archive.ts
+
+
+
+
+
+
+
+
+
+const GZIP_LEVEL = 1;
+const ZSTD_LEVEL = 1;
+/**
+ * A link cache that never remembers, so every hard link is archived as a regular file: node-tar
+ * 7.5's Pack wrote after the end of an archive holding a hard link beside a symlink, and waited
+ * forever on a link whose partner it had not packed yet. Copies cost bytes, not correctness.
+ */
+const NO_HARDLINKS = {
+    get: () => undefined,
+    set() {
+        return this;
+    },
+    has: () => false
+};
+/** File reads of at most 256 KiB: node-tar's default (16 MiB) costs memory, not speed. */
+const READ_SIZE = 256 * 1024;
+/**
+ * Files up to this size are packed with node-tar's synchronous entry writer, larger ones with its
+ * streaming one. Each asynchronous file operation costs the main thread a thread-pool round trip
+ * (~25 µs on the bench VM, where a synchronous lstat/open/read/close takes 2-5 µs), four per file:
+ * node-tar's Pack spent 1.8-3.8 s of main-thread time on the 20,000 files of the bench's 200 MB
+ * tree, this loop 0.4 s. A synchronous entry holds at most this much at once.
+ */
+const SYNC_ENTRY_MAX = 1024 * 1024;
+/** The end of a tar archive: two zero blocks (as node-tar's Pack writes it). */
+const TAR_EOF = Buffer.alloc(1024);
+/**
+ * The tar stream reaches the compressor in blocks of this size. node-tar would gzip in its own
+ * synchronous zlib on the main thread, and Node's zlib fed many small writes makes a thread-pool
+ * round trip for each; in blocks, compression runs on another core while the main thread packs
+ * and sends.
+ */
+const COMPRESS_BLOCK = 1024 * 1024;
+const COMPRESSED_CHUNK = 64 * 1024;
+/**
+ * Gathers small writes into COMPRESS_BLOCK-sized buffers (the last one shorter). A chunk that is a
+ * block's worth on its own (a big file's reads) goes on as it is, after what was gathered: no copy.
+ */
+function blocks(onTarBytes) {
+    let parts = [];
+    let size = 0;
+    const take = () => {
+        const block = Buffer.concat(parts, size);
+        parts = [];
+        size = 0;
+        return block;
+    };
+    return new external_node_stream_.Transform({
+        transform(chunk, _enc, done) {
+            onTarBytes(chunk.length);
+            if (chunk.length >= COMPRESS_BLOCK / 4) {
+                if (size > 0)
+                    this.push(take());
+                return done(null, chunk);
+            }
+            parts.push(chunk);
+            size += chunk.length;
+            done(null, size >= COMPRESS_BLOCK ? take() : undefined);
+        },
+        flush(done) {
+            done(null, size > 0 ? take() : undefined);
+        }
+    });
+}
+/**
+ * The plan's files as a compressed tar stream, produced as the consumer reads (an empty plan is a
+ * valid empty archive). Symlinks stay links (never followed), modes are kept, owner names and ids
+ * are left out, directories in the plan are entries of their own (never walked). Packed by GNU tar
+ * and the zstd (or pigz/gzip) program when the runner has them, by node-tar and zlib otherwise:
+ * both give the remote the same tree (test/unit/native-pack.test.ts).
+ */
+function createArchive(plan, opts = {}) {
+    const codec = opts.codec ?? 'gzip';
+    let count = 0;
+    let tarCount = 0;
+    let packer;
+    const out = new external_node_stream_.PassThrough();
+    const choice = opts.packer && opts.packer !== 'auto' ? opts.packer : (0,transfer_tools/* packerChoice */.wH)();
+    const done = (async () => {
+        const tools = choice === 'in-process' || opts.level !== undefined ? undefined : await (0,transfer_tools/* runnerTools */.Ue)();
+        const native = !!tools && canPackNatively(tools, codec, plan);
+        if (choice === 'native' && !native)
+            throw new Error(`OFFLOAD_ARCHIVE_PACKER=native, but the runner has no GNU tar and ${codec} program for this archive`);
+        packer = native ? 'native' : 'in-process';
+        if (native)
+            await packNatively(plan, codec, tools, out, n => (tarCount += n), n => (count += n));
+        else
+            await packInProcess(plan, codec, opts.level, out, n => (tarCount += n), n => (count += n));
+    })();
+    done.catch((err) => out.destroy(err));
+    const plannedTarBytes = plan.bytes + plan.files.length * (512 + 256) + TAR_EOF.length;
+    return { stream: out, bytes: () => count, tarBytes: () => tarCount, plannedTarBytes, done, packer: () => packer };
+}
+/** node-tar entries and Node's zlib (on the thread pool, in blocks) into `out`. */
+function packInProcess(plan, codec, level, out, onTarBytes, onBytes) {
+    const counter = new external_node_stream_.Transform({
+        transform(chunk, _enc, done) {
+            onBytes(chunk.length);
+            (0,memory/* noteStreamed */.W)(chunk.length);
+            done(null, chunk);
+        }
+    });
+    const compress = codec === 'zstd'
+        ? (0,external_node_zlib_.createZstdCompress)({ chunkSize: COMPRESSED_CHUNK, params: { [external_node_zlib_.constants.ZSTD_c_compressionLevel]: level ?? ZSTD_LEVEL } })
+        : (0,external_node_zlib_.createGzip)({ level: level ?? GZIP_LEVEL, chunkSize: COMPRESSED_CHUNK });
+    const block = blocks(onTarBytes);
+    return new Promise((resolve, reject) => {
+        for (const s of [block, compress, counter])
+            s.on('error', reject);
+        // A consumer that fails destroys `out`: stop packing (packFiles waits on `block`).
+        out.once('close', () => block.destroy());
+        counter.once('end', () => resolve());
+        block.pipe(compress).pipe(counter).pipe(out);
+        packFiles(plan, block).then(() => block.end(), reject);
+    });
+}
+/** A regular-file tar entry holding `content` under `name`, with the on-disk file's mode and mtime. */
+function fileEntry(name, content, stat) {
+    const fields = { path: name, mode: stat.mode & 0o7777, size: content.length, mtime: stat.mtime, type: 'File' };
+    const header = new index_min/* Header */.Y9(fields);
+    // encode() is true when the name does not fit the ustar header: a PAX header carries it first.
+    const pax = header.encode() ? [new index_min/* Pax */.un(fields).encode()] : [];
+    return Buffer.concat([...pax, header.block, content, Buffer.alloc((512 - (content.length % 512)) % 512)]);
+}
+/**
+ * Writes each file's tar entry (node-tar's WriteEntry: header, PAX for long names, mode, symlink
+ * target) into `to`, waiting whenever `to` is full, then the end-of-archive blocks. Stops as soon
+ * as `to` is destroyed (the consumer failed).
+ */
+async function packFiles(plan, to) {
+    const statCache = new Map();
+    const opts = { cwd: plan.root, portable: true, maxReadSize: READ_SIZE, linkCache: NO_HARDLINKS, statCache };
+    const closed = new Promise(resolve => to.once('close', resolve));
+    const write = (chunk) => void to.write(chunk);
+    for (const file of plan.files) {
+        if (to.destroyed)
+            return;
+        const absolute = external_node_path_.resolve(plan.root, file);
+        let stat;
+        try {
+            stat = external_node_fs_.lstatSync(absolute);
+        }
+        catch (err) {
+            throw new WorkspaceChangedError([`${file}: Cannot stat: ${reasonOf(err)}`]);
+        }
+        // The Date of the realm that loaded node-tar: its PAX writer (long or non-ASCII names) tests
+        // `instanceof Date`, and under a test runner's sandbox fs's Dates come from another realm.
+        Object.defineProperty(stat, 'mtime', { value: new Date(stat.mtimeMs) });
+        const content = plan.contents?.get(file);
+        // Handed to the entry so that it does not stat the file again; read in its constructor.
+        if (!content)
+            statCache.set(absolute, stat);
+        try {
+            if (content) {
+                to.write(fileEntry(file, content, stat));
+            }
+            else if (stat.isFile() && stat.size > SYNC_ENTRY_MAX) {
+                const entry = new index_min/* WriteEntry */.EJ(file, opts);
+                statCache.delete(absolute);
+                const ended = (0,external_node_events_.once)(entry, 'end');
+                entry.pipe(to, { end: false });
+                await Promise.race([ended, closed]);
+            }
+            else {
+                const entry = new index_min/* WriteEntrySync */.XO(file, opts);
+                statCache.delete(absolute);
+                entry.on('data', write);
+            }
+        }
+        catch (err) {
+            // node-tar's words for a file whose size moved under it (write-entry.js).
+            const changed = /did not encounter expected EOF|encountered unexpected EOF/.test(reasonOf(err));
+            throw new WorkspaceChangedError([`${file}: ${changed ? 'file changed as we read it' : reasonOf(err)}`]);
+        }
+        // As GNU tar does: a file whose size or change time moved while it was read is refused.
+        if (!content && stat.isFile() && changedSince(absolute, stat))
+            throw new WorkspaceChangedError([`${file}: file changed as we read it`]);
+        if (to.writableNeedDrain)
+            await Promise.race([(0,external_node_events_.once)(to, 'drain'), closed]);
+    }
+    if (!to.destroyed)
+        to.write(TAR_EOF);
+}
+function changedSince(absolute, before) {
+    try {
+        const now = external_node_fs_.lstatSync(absolute);
+        return now.size !== before.size || now.mtimeMs !== before.mtimeMs || now.ctimeMs !== before.ctimeMs;
+    }
+    catch {
+        return true;
+    }
+}
+/** An fs error as GNU tar words it ("No such file or directory"), else its message. */
+function reasonOf(err) {
+    const e = err;
+    if (e?.code === 'ENOENT')
+        return 'No such file or directory';
+    if (e?.code === 'EACCES')
+        return 'Permission denied';
+    return e?.message ?? String(err);
+}
+
+
+/***/ })
+
+};
+;

@@ -1,0 +1,893 @@
+"use strict";
+exports.id = 941;
+exports.ids = [941,984];
+exports.modules = {
+
+/***/ 88941:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  LeaseSync: () => (/* binding */ LeaseSync),
+  parseListing: () => (/* binding */ parseListing),
+  planDelta: () => (/* binding */ planDelta)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js
+var core = __webpack_require__(37484);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(73024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(76760);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __webpack_require__(57075);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
+var schemas = __webpack_require__(38816);
+// EXTERNAL MODULE: ./src/lease-file.ts
+var lease_file = __webpack_require__(27840);
+// EXTERNAL MODULE: ./src/util/errors.ts
+var errors = __webpack_require__(70017);
+// EXTERNAL MODULE: ./src/util/redact.ts
+var redact = __webpack_require__(50767);
+// EXTERNAL MODULE: ./src/util/units.ts
+var units = __webpack_require__(46127);
+// EXTERNAL MODULE: ./src/workspace/archive.ts + 1 modules
+var workspace_archive = __webpack_require__(19984);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(77598);
+;// CONCATENATED MODULE: ./src/workspace/manifest.ts
+
+
+
+/**
+ * A file whose ctime is this close to (or after) the moment the manifest was taken can still change
+ * without its size or times changing (a write in the same timestamp tick: coarse clocks, 1 s or 2 s
+ * file systems). Such an entry keeps a content hash, as git's index does for "racily clean" files.
+ */
+const RACY_WINDOW_MS = 2000;
+function isRacy(entry, takenAtMs) {
+    return entry.ctimeMs >= takenAtMs - RACY_WINDOW_MS;
+}
+function fileHash(absolute) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    const fd = external_node_fs_.openSync(absolute, 'r');
+    try {
+        const chunk = Buffer.allocUnsafe(256 * 1024);
+        for (let n; (n = external_node_fs_.readSync(fd, chunk, 0, chunk.length, null)) > 0;)
+            hash.update(chunk.subarray(0, n));
+    }
+    finally {
+        external_node_fs_.closeSync(fd);
+    }
+    return hash.digest('hex');
+}
+/**
+ * Stats every planned entry and compares it with `base` (the manifest of the last sync on this
+ * lease). Changed: new, another type, size, mode, mtime or link target, or a substituted file.
+ * Same size and mtime but another ctime or inode (rewritten and its mtime put back, replaced by a
+ * rename) or a racy base entry: the content hash decides, and without a base hash it counts as
+ * changed. Synchronous file calls: see walk() in files.ts.
+ */
+function scanLocal(plan, base, takenAtMs = Date.now()) {
+    const manifest = new Map();
+    const changed = [];
+    let differs = base === undefined || base.size !== plan.files.length;
+    for (const rel of plan.files) {
+        const absolute = external_node_path_.join(plan.root, rel);
+        const st = external_node_fs_.lstatSync(absolute);
+        const link = st.isSymbolicLink();
+        const entry = { type: link ? 'link' : 'file', size: st.size, mode: st.mode & 0o7777, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, inode: st.ino };
+        if (link)
+            entry.target = external_node_fs_.readlinkSync(absolute);
+        if (plan.contents?.has(rel))
+            entry.substituted = true;
+        const prev = base?.get(rel);
+        let isChanged;
+        if (!prev || entry.substituted || prev.substituted)
+            isChanged = true;
+        else if (prev.type !== entry.type || prev.size !== entry.size || prev.mode !== entry.mode || prev.mtimeMs !== entry.mtimeMs || prev.target !== entry.target)
+            isChanged = true;
+        else if (entry.type === 'file' && (prev.ctimeMs !== entry.ctimeMs || prev.inode !== entry.inode || prev.sha256 !== undefined)) {
+            entry.sha256 = fileHash(absolute);
+            isChanged = prev.sha256 !== entry.sha256;
+        }
+        else
+            isChanged = false;
+        if (entry.type === 'file' && !entry.substituted && isRacy(entry, takenAtMs))
+            entry.sha256 ??= fileHash(absolute);
+        else
+            delete entry.sha256;
+        manifest.set(rel, entry);
+        if (isChanged)
+            changed.push(rel);
+        differs ||= isChanged || !prev || prev.ctimeMs !== entry.ctimeMs || prev.inode !== entry.inode || prev.sha256 !== entry.sha256;
+    }
+    return { manifest, changed, differs };
+}
+function storeManifest(manifest) {
+    const out = [];
+    for (const [p, e] of manifest)
+        out.push([p, e.type, e.size, e.mode, e.mtimeMs, e.ctimeMs, e.inode, e.target ?? null, e.sha256 ?? null, e.substituted ? 1 : 0]);
+    return out;
+}
+/** The stored manifest back; an entry that is not what storeManifest wrote is left out, so its path counts as changed. */
+function loadManifest(stored) {
+    const manifest = new Map();
+    for (const row of stored) {
+        if (!Array.isArray(row) || row.length !== 10 || typeof row[0] !== 'string' || (row[1] !== 'file' && row[1] !== 'link'))
+            continue;
+        const [p, type, size, mode, mtimeMs, ctimeMs, inode, target, sha256, substituted] = row;
+        const entry = { type, size, mode, mtimeMs, ctimeMs, inode };
+        if (typeof target === 'string')
+            entry.target = target;
+        if (typeof sha256 === 'string')
+            entry.sha256 = sha256;
+        if (substituted)
+            entry.substituted = true;
+        manifest.set(p, entry);
+    }
+    return manifest;
+}
+/** The plan narrowed to `files` (a subset of its own, in its order): what a re-sync archives. */
+function subsetPlan(plan, files, manifest) {
+    let bytes = 0;
+    for (const rel of files) {
+        const entry = manifest.get(rel);
+        if (entry?.type === 'file')
+            bytes += plan.contents?.get(rel)?.length ?? entry.size;
+    }
+    return { root: plan.root, files, bytes, contents: plan.contents };
+}
+
+;// CONCATENATED MODULE: ./src/remote/resync-scripts.ts
+/**
+ * The POSIX sh programs of an incremental re-sync (src/remote/resync.ts). The listing needs a find
+ * with -printf (GNU findutils); a remote without one is re-synced in full.
+ */
+/**
+ * One NUL-terminated record triple per entry below the current directory: "type size mtime mode
+ * ctime", path, link target. The ctime catches a rewrite whose mtime was put back.
+ */
+const LISTING = `find . -mindepth 1 -printf '%y %s %T@ %m %C@\\0%P\\0%l\\0'`;
+/**
+ * $1 = dir, then the paths to list (each as ./<path>), or none for the whole tree below the
+ * directory. Prints a status line, then (status `listing`) the records (a given path's record
+ * names it as given; one find cannot list is left out): `missing` when there is no such
+ * directory, `no-printf` when find cannot print the listing.
+ */
+const RESYNC_LIST_SCRIPT = `cd -- "$1" 2>/dev/null || { echo missing; exit 0; }
+find . -maxdepth 0 -printf '' 2>/dev/null || { echo no-printf; exit 0; }
+echo listing
+shift
+if [ $# -gt 0 ]; then
+  find "$@" -maxdepth 0 -printf '%y %s %T@ %m %C@\\0%p\\0%l\\0' 2>/dev/null
+  exit 0
+fi
+exec ${LISTING}`;
+/** $1 = dir. Removes the NUL-separated relative paths on stdin (recursively) from the directory. */
+const RESYNC_REMOVE_SCRIPT = `cd -- "$1" || exit 1
+exec xargs -0 rm -rf --`;
+
+// EXTERNAL MODULE: ./src/remote/workspace-ops.ts + 4 modules
+var workspace_ops = __webpack_require__(5307);
+// EXTERNAL MODULE: ./src/remote/sink.ts
+var sink = __webpack_require__(90187);
+;// CONCATENATED MODULE: ./src/remote/resync.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const LISTING_MAX_BYTES = 64 * 1024 * 1024;
+const LISTING_HEADER = /^[a-zA-Z] \d+ \d+(?:\.\d+)? [0-7]{1,6} \d+(?:\.\d+)?$/;
+/** Keeps what a listing script prints, up to LISTING_MAX_BYTES (beyond: overflowed, the rest dropped). */
+class ListingSink extends external_node_stream_.Writable {
+    chunks = [];
+    size = 0;
+    overflowed = false;
+    _write(chunk, _enc, done) {
+        if (this.size + chunk.length > LISTING_MAX_BYTES)
+            this.overflowed = true;
+        else {
+            this.chunks.push(chunk);
+            this.size += chunk.length;
+        }
+        done();
+    }
+    bytes() {
+        return Buffer.concat(this.chunks, this.size);
+    }
+}
+function isSafeRelative(p) {
+    return p !== '' && !p.startsWith('/') && p.split('/').every(c => c !== '' && c !== '.' && c !== '..');
+}
+/** The listing a script printed after its status line, or why it cannot be used. */
+function parseListing(out, overflowed = false, prefix = '') {
+    if (overflowed)
+        return `the remote listing is over ${LISTING_MAX_BYTES / 1024 / 1024} MiB`;
+    const nl = out.indexOf(0x0a);
+    const status = out.subarray(0, nl < 0 ? out.length : nl).toString('utf8');
+    if (status === 'missing')
+        return 'the remote directory is missing';
+    if (status === 'no-printf')
+        return "the remote's find cannot print a listing (no -printf)";
+    if (status !== 'listing' || nl < 0)
+        return 'the remote listing is malformed';
+    let text;
+    try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(out.subarray(nl + 1));
+    }
+    catch {
+        return 'the remote tree holds a name that is not UTF-8';
+    }
+    const fields = text.split('\0');
+    if (fields.pop() !== '' || fields.length % 3 !== 0)
+        return 'the remote listing is malformed';
+    const listing = new Map();
+    for (let i = 0; i < fields.length; i += 3) {
+        const [header, given, target] = [fields[i], fields[i + 1], fields[i + 2]];
+        if (!given.startsWith(prefix))
+            return 'the remote listing is malformed';
+        const name = given.slice(prefix.length);
+        if (!LISTING_HEADER.test(header) || !isSafeRelative(name) || listing.has(name))
+            return 'the remote listing is malformed';
+        listing.set(name, `${header}\0${target}`);
+    }
+    return listing;
+}
+const typeOf = (record) => record[0];
+const modeOf = (record) => record.slice(0, record.indexOf('\0')).split(' ')[3];
+function ancestors(p) {
+    const out = [];
+    for (let i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1))
+        out.push(p.slice(0, i));
+    return out;
+}
+/** What a re-sync sends and removes (the rule is in this file's header comment). */
+function planDelta(local, changed, before, now) {
+    const dirs = new Set();
+    for (const p of local.keys())
+        for (const a of ancestors(p))
+            dirs.add(a);
+    const removed = new Set();
+    const covered = (p) => removed.size > 0 && (removed.has(p) || ancestors(p).some(a => removed.has(a)));
+    for (const [p, record] of now) {
+        if (covered(p))
+            continue;
+        const entry = local.get(p);
+        const want = entry ? (entry.type === 'file' ? 'f' : 'l') : dirs.has(p) ? 'd' : undefined;
+        const prev = before.get(p);
+        const keep = want !== undefined && typeOf(record) === want && (want !== 'd' || (prev !== undefined && modeOf(prev) === modeOf(record)));
+        if (!keep)
+            removed.add(p);
+    }
+    const send = new Set(changed);
+    for (const p of local.keys()) {
+        const record = now.get(p);
+        if (record === undefined || record !== before.get(p) || covered(p))
+            send.add(p);
+    }
+    return { send: [...local.keys()].filter(p => send.has(p)), remove: [...removed] };
+}
+/** Beyond this many argv bytes of paths, the tree is listed whole after extracting instead. */
+const LISTED_ARGV_MAX = 64 * 1024;
+/**
+ * What to list after extracting `sent` (as ./<path> arguments): the sent paths and the directories
+ * above them (tar may have made them), or undefined when they are too many for argv.
+ */
+function listedAfter(sent) {
+    const paths = new Set();
+    let bytes = 0;
+    for (const p of sent) {
+        for (const q of [...ancestors(p), p]) {
+            if (paths.has(q))
+                continue;
+            paths.add(q);
+            bytes += q.length + 3;
+        }
+        if (bytes > LISTED_ARGV_MAX)
+            return undefined;
+    }
+    return [...paths].map(p => `./${p}`);
+}
+function sameListing(a, b) {
+    if (a.size !== b.size)
+        return false;
+    for (const [p, r] of a)
+        if (b.get(p) !== r)
+            return false;
+    return true;
+}
+/** The listing after removing `paths` (each with everything below it). */
+function without(listing, paths) {
+    const gone = new Set(paths);
+    const out = new Map();
+    for (const [p, r] of listing)
+        if (!gone.has(p) && !ancestors(p).some(a => gone.has(a)))
+            out.set(p, r);
+    return out;
+}
+/** The file's shape; its tens of thousands of local entries are checked one by one as they load (loadManifest). */
+const manifestSchema = schemas/* object */.Ikc({
+    version: schemas/* literal */.euz(1),
+    remoteDir: schemas/* string */.YjP(),
+    local: schemas/* array */.YOg(schemas/* unknown */.L5J()),
+    remote: schemas/* array */.YOg(schemas/* string */.YjP())
+});
+function readBase(leaseId) {
+    let text;
+    try {
+        text = external_node_fs_.readFileSync((0,lease_file/* manifestFileOf */.dr)(leaseId), 'utf8');
+    }
+    catch {
+        return 'no manifest of an earlier sync on this lease';
+    }
+    let json;
+    try {
+        json = JSON.parse(text);
+    }
+    catch {
+        json = undefined;
+    }
+    const parsed = manifestSchema.safeParse(json);
+    if (!parsed.success)
+        return 'the manifest of the last sync is damaged';
+    const f = parsed.data;
+    if (f.remote.length % 2 !== 0)
+        return 'the manifest of the last sync is damaged';
+    const remote = new Map();
+    for (let i = 0; i < f.remote.length; i += 2)
+        remote.set(f.remote[i], f.remote[i + 1]);
+    return { remoteDir: f.remoteDir, local: loadManifest(f.local), remote };
+}
+function writeBase(leaseId, base) {
+    const file = { version: 1, remoteDir: base.remoteDir, local: storeManifest(base.local), remote: [...base.remote].flat() };
+    const target = (0,lease_file/* manifestFileOf */.dr)(leaseId);
+    external_node_fs_.mkdirSync(external_node_path_.dirname(target), { recursive: true, mode: 0o700 });
+    const tmp = `${target}.${process.pid}.tmp`;
+    external_node_fs_.writeFileSync(tmp, JSON.stringify(file), { mode: 0o600 });
+    external_node_fs_.renameSync(tmp, target);
+}
+/** A sync that fails half-way leaves no base: the next step on the lease syncs in full. */
+function dropBase(leaseId) {
+    external_node_fs_.rmSync((0,lease_file/* manifestFileOf */.dr)(leaseId), { force: true });
+}
+// ---- the remote side ----
+/** The whole tree's listing, or only that of `given` paths (as listedAfter makes them). */
+async function listRemote(shell, remoteDir, signal, given) {
+    const stdout = new ListingSink();
+    const stderr = new sink/* TailBuffer */.v();
+    const argv = ['sh', '-c', RESYNC_LIST_SCRIPT, 'offload-list', remoteDir, ...(given ?? [])];
+    const { exitCode } = await shell.exec({ argv, stdout, stderr, signal });
+    if (exitCode !== 0)
+        return `listing the remote tree failed (exit ${exitCode}): ${(0,redact/* redact */.E$)(stderr.text().trim()) || 'no output'}`;
+    return parseListing(stdout.bytes(), stdout.overflowed, given ? './' : '');
+}
+async function removeRemote(shell, remoteDir, paths, signal) {
+    const stderr = new sink/* TailBuffer */.v();
+    const stdin = external_node_stream_.Readable.from([Buffer.from(paths.map(p => `${p}\0`).join(''))]);
+    const { exitCode } = await shell.exec({
+        argv: ['sh', '-c', RESYNC_REMOVE_SCRIPT, 'offload-remove', remoteDir],
+        stdin,
+        stdout: new sink/* TailBuffer */.v(),
+        stderr,
+        signal
+    });
+    if (exitCode !== 0)
+        throw new errors/* ProviderError */.mZ(`removing ${paths.length} entries from ${remoteDir} failed (exit ${exitCode}): ${(0,redact/* redact */.E$)(stderr.text().trim()) || 'no output'}`);
+}
+/**
+ * The sync manifest of one lease. A `lease:` step with `sync-mode: auto` calls incremental();
+ * every full sync on a lease (the owner's, or `sync-mode: full`) calls beforeFullSync() then
+ * afterFullSync() to record the base the next step re-syncs against.
+ */
+class LeaseSync {
+    leaseId;
+    remoteDir;
+    plan;
+    constructor(leaseId, remoteDir, plan) {
+        this.leaseId = leaseId;
+        this.remoteDir = remoteDir;
+        this.plan = plan;
+    }
+    /** Sends only what changed and logs what it did; a string (why, logged) when there is no usable base and a full sync must run. */
+    async incremental(shell, codec, signal) {
+        const result = await this.delta(shell, codec, signal);
+        if (typeof result === 'string')
+            core.info(`Re-sync: syncing in full instead: ${result}`);
+        else
+            core.info(`Re-sync (sync-mode: auto): ${result.sent} sent (${(0,units/* formatBytes */.z3)(result.fileBytes)}), ${result.removed} removed, ${result.unchanged} unchanged`);
+        return result;
+    }
+    async delta(shell, codec, signal) {
+        const base = readBase(this.leaseId);
+        if (typeof base === 'string')
+            return base;
+        if (base.remoteDir !== this.remoteDir)
+            return `the last sync went to ${base.remoteDir}`;
+        const now = await listRemote(shell, this.remoteDir, signal);
+        if (typeof now === 'string')
+            return now;
+        const scan = scanLocal(this.plan, base.local);
+        const delta = planDelta(scan.manifest, scan.changed, base.remote, now);
+        const unchanged = { sentPaths: [], removedPaths: [], sent: 0, removed: 0, unchanged: this.plan.files.length, archiveBytes: 0, fileBytes: 0 };
+        // Nothing to do and nothing to record: the base stays as it is (no rewrite of a large file).
+        if (!delta.send.length && !delta.remove.length && !scan.differs && sameListing(now, base.remote))
+            return unchanged;
+        dropBase(this.leaseId);
+        if (delta.remove.length)
+            await removeRemote(shell, this.remoteDir, delta.remove, signal);
+        let listing = without(now, delta.remove);
+        const result = {
+            sentPaths: delta.send,
+            removedPaths: delta.remove,
+            sent: delta.send.length,
+            removed: delta.remove.length,
+            unchanged: this.plan.files.length - delta.send.length,
+            archiveBytes: 0,
+            fileBytes: 0
+        };
+        if (delta.send.length) {
+            const subset = subsetPlan(this.plan, delta.send, scan.manifest);
+            result.fileBytes = subset.bytes;
+            const archive = (0,workspace_archive.createArchive)(subset, { codec });
+            // Checked like a full sync (staged, swapped in only when count and hash match), merged over the tree.
+            await (0,workspace_ops/* syncArchive */.qq)(shell, archive, this.remoteDir, codec, signal, { mode: 'merge', label: 're-sync' });
+            result.archiveBytes = archive.bytes();
+            const given = listedAfter(delta.send);
+            const after = await listRemote(shell, this.remoteDir, signal, given);
+            if (typeof after === 'string')
+                return result; // synced; without a listing the next step syncs in full
+            if (given)
+                for (const [p, r] of after)
+                    listing.set(p, r);
+            else
+                listing = after;
+        }
+        writeBase(this.leaseId, { remoteDir: this.remoteDir, local: scan.manifest, remote: listing });
+        return result;
+    }
+    /** The local manifest, taken before the archive is packed (a file changed meanwhile is sent again next time). */
+    beforeFullSync() {
+        dropBase(this.leaseId);
+        return scanLocal(this.plan).manifest;
+    }
+    /** Records the base after a full sync; a remote that cannot list its tree leaves none (the next step syncs in full). */
+    async afterFullSync(shell, local, signal) {
+        const listing = await listRemote(shell, this.remoteDir, signal);
+        if (typeof listing === 'string') {
+            core.info(`Re-sync: a later lease: step will sync in full: ${listing}`);
+            return listing;
+        }
+        writeBase(this.leaseId, { remoteDir: this.remoteDir, local, remote: listing });
+        return undefined;
+    }
+}
+
+
+/***/ }),
+
+/***/ 11045:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   W: () => (/* binding */ noteStreamed)
+/* harmony export */ });
+/**
+ * Streaming a workspace or a command's output allocates short-lived Buffers, several copies deep
+ * (socket reads, frames, compressed blocks). V8 frees that external memory only after about 64 MB
+ * of it has piled up, which alone would take the action past its memory budget (bench/: peak
+ * RSS). So every RELIEF_BYTES streamed a young-generation collection (under a millisecond) hands
+ * the chunks back. Chunks that sat in a queue through two young collections are promoted and wait
+ * for a full collection; when those add up past MAJOR_ABOVE, the relief is a full collection
+ * instead. Full collections cost ~20 ms each here, so they are not run on a fixed cadence: that
+ * doubled the time of a 200 MB relay that never needed one.
+ *
+ * Measured on the 1 GiB Nomad sync: young collections every 8 MiB alone, 152 MiB peak; this
+ * policy, 130-135 MiB.
+ *
+ * node:v8 and node:vm are fetched on the first relief, not imported: node:v8 alone took ~6 ms of
+ * every start (bench/: cold start), and runs that stream little never need either.
+ */
+const RELIEF_BYTES = 4 * 1024 * 1024;
+const MAJOR_ABOVE = 24 * 1024 * 1024;
+let streamed = 0;
+let collect;
+function noteStreamed(bytes) {
+    streamed += bytes;
+    if (streamed < RELIEF_BYTES)
+        return;
+    streamed = 0;
+    if (!collect) {
+        const v8 = process.getBuiltinModule('node:v8');
+        const vm = process.getBuiltinModule('node:vm');
+        // The young generation grows (doubling, up to 64 MiB here) whenever enough survives its
+        // collections, and a long stream always gets there; it never shrinks back while busy. V8 reads
+        // this factor when it grows the space, so setting it now keeps the size reached at start-up.
+        v8.setFlagsFromString('--semi-space-growth-factor=1');
+        v8.setFlagsFromString('--expose-gc');
+        collect = vm.runInNewContext('gc');
+    }
+    collect({ type: process.memoryUsage().arrayBuffers > MAJOR_ABOVE ? 'major' : 'minor' });
+}
+
+
+/***/ }),
+
+/***/ 19984:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  GZIP_LEVEL: () => (/* binding */ GZIP_LEVEL),
+  createArchive: () => (/* binding */ createArchive)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(73024);
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __webpack_require__(78474);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(76760);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __webpack_require__(57075);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __webpack_require__(38522);
+// EXTERNAL MODULE: ./node_modules/tar/dist/esm/index.min.js
+var index_min = __webpack_require__(98697);
+// EXTERNAL MODULE: ./src/util/memory.ts
+var memory = __webpack_require__(11045);
+// EXTERNAL MODULE: ./src/transfer/tools.ts
+var transfer_tools = __webpack_require__(60292);
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __webpack_require__(31421);
+;// CONCATENATED MODULE: ./src/workspace/native-pack.ts
+
+
+
+/** A file of the plan changed or vanished while it was packed; names it (tar's own words). */
+class WorkspaceChangedError extends Error {
+    constructor(details) {
+        super(`the workspace changed while it was being packed: ${details.join('; ')}. Nothing was started with it: run the step again once nothing writes into the workspace, or leave the file out with sync-exclude`);
+        this.name = 'WorkspaceChangedError';
+    }
+}
+/** GNU tar's words for a file that changed or went away under it (src/create.c, src/misc.c). */
+const CHANGED = /file changed as we read it|No such file or directory|File shrank by|File removed before we read it/i;
+/** tar's records are BLOCKING_FACTOR × 512 bytes; a checkpoint line every CHECKPOINT_RECORDS of them (1000 KiB). */
+const BLOCKING_FACTOR = 20;
+const CHECKPOINT_RECORDS = 100;
+const CHECKPOINT_BYTES = CHECKPOINT_RECORDS * BLOCKING_FACTOR * 512;
+/** Whether these tools can pack this plan with this codec natively (GNU tar and the codec's program). */
+function canPackNatively(tools, codec, plan) {
+    // Files shipped with other content than on disk (sync-git's filtered config) need the in-process packer.
+    if (plan.contents?.size)
+        return false;
+    return tools.tar === 'gnu' && (codec === 'zstd' ? tools.zstd : tools.gzip || tools.pigz);
+}
+/**
+ * GNU tar fed exactly the plan's names (NUL-separated on stdin, --no-recursion: nothing is
+ * walked again, so nothing outside the plan can slip in), piped straight into `zstd -1 -T0` (all
+ * cores) or pigz/gzip -1, whose output goes to `out`; tar's checkpoints count the tar bytes for
+ * the progress lines. Owners are written as 0, hard links as regular files, as the in-process packer does.
+ * `out` ends only after both programs exited 0, so a remote never sees a complete-looking archive
+ * from a failed pack; tar's exit 1 ("file changed as we read it") is a failure here.
+ */
+function packNatively(plan, codec, tools, out, onTarBytes, onBytes) {
+    const tar = (0,external_node_child_process_.spawn)('tar', [
+        '--create',
+        '--file=-',
+        '--format=gnu',
+        '--owner=0',
+        '--group=0',
+        '--numeric-owner',
+        '--hard-dereference',
+        `--blocking-factor=${BLOCKING_FACTOR}`,
+        `--checkpoint=${CHECKPOINT_RECORDS}`,
+        '--checkpoint-action=echo=%u',
+        '--no-recursion',
+        '--null',
+        '--files-from=-'
+    ], { cwd: plan.root, stdio: ['pipe', 'pipe', 'pipe'] });
+    const compressor = codec === 'zstd' ? ['zstd', '-1', '-T0', '-q', '-c'] : tools.pigz ? ['pigz', '-1', '-c'] : ['gzip', '-1', '-c'];
+    // tar writes straight into the compressor: the uncompressed stream never passes through Node
+    // (on the 1 GiB tree that is 1 GiB of Buffers the main thread no longer reads, writes and collects).
+    const comp = (0,external_node_child_process_.spawn)(compressor[0], compressor.slice(1), { stdio: [tar.stdout, 'pipe', 'pipe'] });
+    tar.stdout.destroy();
+    const children = [tar, comp];
+    const stderrOf = new Map([
+        [tar, ''],
+        [comp, '']
+    ]);
+    const keep = (c, text) => void stderrOf.set(c, (stderrOf.get(c) + text).slice(-16384));
+    comp.stderr.on('data', (d) => keep(comp, d.toString('utf8')));
+    // tar's checkpoint lines ("tar: N" every CHECKPOINT_RECORDS records) count its output for the
+    // progress lines; everything else it says is kept for the error.
+    let partial = '';
+    tar.stderr.on('data', (d) => {
+        const lines = (partial + d.toString('utf8')).split('\n');
+        partial = lines.pop();
+        for (const line of lines) {
+            const checkpoint = /^tar: (\d+)$/.exec(line);
+            if (checkpoint)
+                onTarBytes(CHECKPOINT_BYTES);
+            else
+                keep(tar, `${line}\n`);
+        }
+    });
+    tar.stderr.once('end', () => partial && keep(tar, partial));
+    const counted = new external_node_stream_.Transform({
+        transform(chunk, _enc, done) {
+            onBytes(chunk.length);
+            (0,memory/* noteStreamed */.W)(chunk.length);
+            done(null, chunk);
+        }
+    });
+    // The consumer failed (or finished reading a failed archive): stop both programs.
+    const stop = () => children.forEach(c => c.exitCode === null && c.signalCode === null && c.kill('SIGKILL'));
+    out.once('close', stop);
+    // EPIPE after tar died: its exit status says why.
+    tar.stdin.on('error', () => undefined);
+    comp.stdout.pipe(counted).pipe(out, { end: false });
+    const exited = (c) => new Promise((resolve, reject) => {
+        c.once('error', reject);
+        c.once('close', (code, signal) => resolve({ code, signal }));
+    });
+    const tarDone = exited(tar);
+    const compDone = exited(comp);
+    const names = Buffer.from(plan.files.map(f => `${f}\0`).join(''), 'utf8');
+    tar.stdin.end(names);
+    return (async () => {
+        const [t, z] = await Promise.all([tarDone, compDone]);
+        if (t.code !== 0) {
+            const lines = stderrOf
+                .get(tar)
+                .split('\n')
+                .map(l => l.replace(/^tar: /, '').trim())
+                .filter(l => l && !/^Exiting with failure status/.test(l));
+            if (lines.some(l => CHANGED.test(l)))
+                throw new WorkspaceChangedError(lines);
+            throw new Error(`packing the workspace with tar failed (${t.signal ?? `exit ${t.code}`}): ${lines.join('; ') || 'no output'}`);
+        }
+        if (z.code !== 0)
+            throw new Error(`compressing the workspace with ${compressor[0]} failed (${z.signal ?? `exit ${z.code}`}): ${stderrOf.get(comp).trim() || 'no output'}`);
+        // Everything the compressor wrote has been handed on before `out` ends.
+        if (!counted.writableFinished)
+            await new Promise(r => counted.once('finish', r));
+        await new Promise(r => (counted.readableEnded ? r() : counted.once('end', () => r())));
+        out.end();
+    })();
+}
+
+;// CONCATENATED MODULE: ./src/workspace/archive.ts
+
+
+
+
+
+
+
+
+
+const GZIP_LEVEL = 1;
+const ZSTD_LEVEL = 1;
+/**
+ * A link cache that never remembers, so every hard link is archived as a regular file: node-tar
+ * 7.5's Pack wrote after the end of an archive holding a hard link beside a symlink, and waited
+ * forever on a link whose partner it had not packed yet. Copies cost bytes, not correctness.
+ */
+const NO_HARDLINKS = {
+    get: () => undefined,
+    set() {
+        return this;
+    },
+    has: () => false
+};
+/** File reads of at most 256 KiB: node-tar's default (16 MiB) costs memory, not speed. */
+const READ_SIZE = 256 * 1024;
+/**
+ * Files up to this size are packed with node-tar's synchronous entry writer, larger ones with its
+ * streaming one. Each asynchronous file operation costs the main thread a thread-pool round trip
+ * (~25 µs on the bench VM, where a synchronous lstat/open/read/close takes 2-5 µs), four per file:
+ * node-tar's Pack spent 1.8-3.8 s of main-thread time on the 20,000 files of the bench's 200 MB
+ * tree, this loop 0.4 s. A synchronous entry holds at most this much at once.
+ */
+const SYNC_ENTRY_MAX = 1024 * 1024;
+/** The end of a tar archive: two zero blocks (as node-tar's Pack writes it). */
+const TAR_EOF = Buffer.alloc(1024);
+/**
+ * The tar stream reaches the compressor in blocks of this size. node-tar would gzip in its own
+ * synchronous zlib on the main thread, and Node's zlib fed many small writes makes a thread-pool
+ * round trip for each; in blocks, compression runs on another core while the main thread packs
+ * and sends.
+ */
+const COMPRESS_BLOCK = 1024 * 1024;
+const COMPRESSED_CHUNK = 64 * 1024;
+/**
+ * Gathers small writes into COMPRESS_BLOCK-sized buffers (the last one shorter). A chunk that is a
+ * block's worth on its own (a big file's reads) goes on as it is, after what was gathered: no copy.
+ */
+function blocks(onTarBytes) {
+    let parts = [];
+    let size = 0;
+    const take = () => {
+        const block = Buffer.concat(parts, size);
+        parts = [];
+        size = 0;
+        return block;
+    };
+    return new external_node_stream_.Transform({
+        transform(chunk, _enc, done) {
+            onTarBytes(chunk.length);
+            if (chunk.length >= COMPRESS_BLOCK / 4) {
+                if (size > 0)
+                    this.push(take());
+                return done(null, chunk);
+            }
+            parts.push(chunk);
+            size += chunk.length;
+            done(null, size >= COMPRESS_BLOCK ? take() : undefined);
+        },
+        flush(done) {
+            done(null, size > 0 ? take() : undefined);
+        }
+    });
+}
+/**
+ * The plan's files as a compressed tar stream, produced as the consumer reads (an empty plan is a
+ * valid empty archive). Symlinks stay links (never followed), modes are kept, owner names and ids
+ * are left out, directories in the plan are entries of their own (never walked). Packed by GNU tar
+ * and the zstd (or pigz/gzip) program when the runner has them, by node-tar and zlib otherwise:
+ * both give the remote the same tree (test/unit/native-pack.test.ts).
+ */
+function createArchive(plan, opts = {}) {
+    const codec = opts.codec ?? 'gzip';
+    let count = 0;
+    let tarCount = 0;
+    let packer;
+    const out = new external_node_stream_.PassThrough();
+    const choice = opts.packer && opts.packer !== 'auto' ? opts.packer : (0,transfer_tools/* packerChoice */.wH)();
+    const done = (async () => {
+        const tools = choice === 'in-process' || opts.level !== undefined ? undefined : await (0,transfer_tools/* runnerTools */.Ue)();
+        const native = !!tools && canPackNatively(tools, codec, plan);
+        if (choice === 'native' && !native)
+            throw new Error(`OFFLOAD_ARCHIVE_PACKER=native, but the runner has no GNU tar and ${codec} program for this archive`);
+        packer = native ? 'native' : 'in-process';
+        if (native)
+            await packNatively(plan, codec, tools, out, n => (tarCount += n), n => (count += n));
+        else
+            await packInProcess(plan, codec, opts.level, out, n => (tarCount += n), n => (count += n));
+    })();
+    done.catch((err) => out.destroy(err));
+    const plannedTarBytes = plan.bytes + plan.files.length * (512 + 256) + TAR_EOF.length;
+    return { stream: out, bytes: () => count, tarBytes: () => tarCount, plannedTarBytes, done, packer: () => packer };
+}
+/** node-tar entries and Node's zlib (on the thread pool, in blocks) into `out`. */
+function packInProcess(plan, codec, level, out, onTarBytes, onBytes) {
+    const counter = new external_node_stream_.Transform({
+        transform(chunk, _enc, done) {
+            onBytes(chunk.length);
+            (0,memory/* noteStreamed */.W)(chunk.length);
+            done(null, chunk);
+        }
+    });
+    const compress = codec === 'zstd'
+        ? (0,external_node_zlib_.createZstdCompress)({ chunkSize: COMPRESSED_CHUNK, params: { [external_node_zlib_.constants.ZSTD_c_compressionLevel]: level ?? ZSTD_LEVEL } })
+        : (0,external_node_zlib_.createGzip)({ level: level ?? GZIP_LEVEL, chunkSize: COMPRESSED_CHUNK });
+    const block = blocks(onTarBytes);
+    return new Promise((resolve, reject) => {
+        for (const s of [block, compress, counter])
+            s.on('error', reject);
+        // A consumer that fails destroys `out`: stop packing (packFiles waits on `block`).
+        out.once('close', () => block.destroy());
+        counter.once('end', () => resolve());
+        block.pipe(compress).pipe(counter).pipe(out);
+        packFiles(plan, block).then(() => block.end(), reject);
+    });
+}
+/** A regular-file tar entry holding `content` under `name`, with the on-disk file's mode and mtime. */
+function fileEntry(name, content, stat) {
+    const fields = { path: name, mode: stat.mode & 0o7777, size: content.length, mtime: stat.mtime, type: 'File' };
+    const header = new index_min/* Header */.Y9(fields);
+    // encode() is true when the name does not fit the ustar header: a PAX header carries it first.
+    const pax = header.encode() ? [new index_min/* Pax */.un(fields).encode()] : [];
+    return Buffer.concat([...pax, header.block, content, Buffer.alloc((512 - (content.length % 512)) % 512)]);
+}
+/**
+ * Writes each file's tar entry (node-tar's WriteEntry: header, PAX for long names, mode, symlink
+ * target) into `to`, waiting whenever `to` is full, then the end-of-archive blocks. Stops as soon
+ * as `to` is destroyed (the consumer failed).
+ */
+async function packFiles(plan, to) {
+    const statCache = new Map();
+    const opts = { cwd: plan.root, portable: true, maxReadSize: READ_SIZE, linkCache: NO_HARDLINKS, statCache };
+    const closed = new Promise(resolve => to.once('close', resolve));
+    const write = (chunk) => void to.write(chunk);
+    for (const file of plan.files) {
+        if (to.destroyed)
+            return;
+        const absolute = external_node_path_.resolve(plan.root, file);
+        let stat;
+        try {
+            stat = external_node_fs_.lstatSync(absolute);
+        }
+        catch (err) {
+            throw new WorkspaceChangedError([`${file}: Cannot stat: ${reasonOf(err)}`]);
+        }
+        // The Date of the realm that loaded node-tar: its PAX writer (long or non-ASCII names) tests
+        // `instanceof Date`, and under a test runner's sandbox fs's Dates come from another realm.
+        Object.defineProperty(stat, 'mtime', { value: new Date(stat.mtimeMs) });
+        const content = plan.contents?.get(file);
+        // Handed to the entry so that it does not stat the file again; read in its constructor.
+        if (!content)
+            statCache.set(absolute, stat);
+        try {
+            if (content) {
+                to.write(fileEntry(file, content, stat));
+            }
+            else if (stat.isFile() && stat.size > SYNC_ENTRY_MAX) {
+                const entry = new index_min/* WriteEntry */.EJ(file, opts);
+                statCache.delete(absolute);
+                const ended = (0,external_node_events_.once)(entry, 'end');
+                entry.pipe(to, { end: false });
+                await Promise.race([ended, closed]);
+            }
+            else {
+                const entry = new index_min/* WriteEntrySync */.XO(file, opts);
+                statCache.delete(absolute);
+                entry.on('data', write);
+            }
+        }
+        catch (err) {
+            // node-tar's words for a file whose size moved under it (write-entry.js).
+            const changed = /did not encounter expected EOF|encountered unexpected EOF/.test(reasonOf(err));
+            throw new WorkspaceChangedError([`${file}: ${changed ? 'file changed as we read it' : reasonOf(err)}`]);
+        }
+        // As GNU tar does: a file whose size or change time moved while it was read is refused.
+        if (!content && stat.isFile() && changedSince(absolute, stat))
+            throw new WorkspaceChangedError([`${file}: file changed as we read it`]);
+        if (to.writableNeedDrain)
+            await Promise.race([(0,external_node_events_.once)(to, 'drain'), closed]);
+    }
+    if (!to.destroyed)
+        to.write(TAR_EOF);
+}
+function changedSince(absolute, before) {
+    try {
+        const now = external_node_fs_.lstatSync(absolute);
+        return now.size !== before.size || now.mtimeMs !== before.mtimeMs || now.ctimeMs !== before.ctimeMs;
+    }
+    catch {
+        return true;
+    }
+}
+/** An fs error as GNU tar words it ("No such file or directory"), else its message. */
+function reasonOf(err) {
+    const e = err;
+    if (e?.code === 'ENOENT')
+        return 'No such file or directory';
+    if (e?.code === 'EACCES')
+        return 'Permission denied';
+    return e?.message ?? String(err);
+}
+
+
+/***/ })
+
+};
+;
