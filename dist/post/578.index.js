@@ -1386,7 +1386,7 @@ async function acquireInstance(ctx, kind) {
         cancel_unavail: true,
         label: data.vastLabel,
         env: {},
-        // The instance never outlives its budget either: remote-ttl's self-destroy deadline is capped by what vast-max-cost leaves at this price.
+        // The instance never outlives its budget by more than COST_CAP_GRACE_MS either: remote-ttl's self-destroy deadline is capped by what vast-max-cost leaves at this price.
         onstart: onstartScript(vs.apiUrl, cappedOwner(ctx, vs, p.pricePerHour, spent())),
         // Without `price` Vast rents on-demand at dph_total even after a bid search (vast-cli SKILL.md).
         ...(p.kind === 'bid' ? { price: p.bidPrice } : {})
@@ -1446,11 +1446,18 @@ async function acquireInstance(ctx, kind) {
         }
     }
 }
+/**
+ * How long after the runner's cost-cap stop the instance's own deadline falls. The deadline is a
+ * backstop for a lost runner: were it the same moment, the instance would destroy itself (and its
+ * sshd) while the runner is stopping the command, and the step would fail with a dropped channel
+ * instead of cost-cap. The grace covers the stop and post's destroy.
+ */
+const COST_CAP_GRACE_MS = 30_000;
 function cappedOwner(ctx, vs, pricePerHour, spentUsd) {
     const budget = budgetMs(vs, pricePerHour, spentUsd);
     if (budget === undefined)
         return ctx.ownership;
-    const capped = Math.min(Date.parse(ctx.ownership.expiresAt), Date.now() + budget);
+    const capped = Math.min(Date.parse(ctx.ownership.expiresAt), Date.now() + budget + COST_CAP_GRACE_MS);
     return { ...ctx.ownership, expiresAt: new Date(capped).toISOString() };
 }
 function usable(p, goneOffers, badMachines) {
