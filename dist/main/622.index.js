@@ -44,10 +44,10 @@ var redact = __webpack_require__(50767);
 var units = __webpack_require__(46127);
 // EXTERNAL MODULE: ./src/workspace/archive.ts + 1 modules
 var workspace_archive = __webpack_require__(19984);
-// EXTERNAL MODULE: external "node:stream/promises"
-var promises_ = __webpack_require__(46466);
 // EXTERNAL MODULE: ./src/remote/safe-extract.ts
 var safe_extract = __webpack_require__(58413);
+// EXTERNAL MODULE: ./src/util/file-hash.ts
+var file_hash = __webpack_require__(81881);
 ;// CONCATENATED MODULE: ./src/cache/manifest.ts
 
 
@@ -66,11 +66,6 @@ var safe_extract = __webpack_require__(58413);
 const MANIFEST_NAME = 'offload-cache.json';
 const FORMAT = 1;
 const sha256 = (text) => (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
-async function fileSha256(file) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    await (0,promises_.pipeline)(external_node_fs_.createReadStream(file), hash);
-    return hash.digest('hex');
-}
 /**
  * Every entry under root, parents before children, siblings in code-unit order; paths relative to
  * root with '/'. Anything but directories, regular files and symlinks is an error: a restore
@@ -91,7 +86,7 @@ async function listTree(root) {
                 await walk(r);
             }
             else if (st.isFile())
-                out.push({ path: r, type: 'file', mode: st.mode & 0o777, size: st.size, sha256: await fileSha256(abs) });
+                out.push({ path: r, type: 'file', mode: st.mode & 0o777, size: st.size, sha256: (0,file_hash/* fileSha256 */.s)(abs) });
             else
                 throw new Error(`${r} is neither a directory, a regular file nor a symlink`);
         }
@@ -751,6 +746,36 @@ function table(rows) {
         ],
         ...rows.map(r => [{ data: text(r.label) }, { data: r.html }])
     ];
+}
+
+
+/***/ }),
+
+/***/ 81881:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   s: () => (/* binding */ fileSha256)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+
+
+/** SHA-256 (hex) of a file's content, read in 256 KiB blocks (synchronous, like the tree walks that call it). */
+function fileSha256(absolute) {
+    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
+    const fd = node_fs__WEBPACK_IMPORTED_MODULE_1__.openSync(absolute, 'r');
+    try {
+        const chunk = Buffer.allocUnsafe(256 * 1024);
+        for (let n; (n = node_fs__WEBPACK_IMPORTED_MODULE_1__.readSync(fd, chunk, 0, chunk.length, null)) > 0;)
+            hash.update(chunk.subarray(0, n));
+    }
+    finally {
+        node_fs__WEBPACK_IMPORTED_MODULE_1__.closeSync(fd);
+    }
+    return hash.digest('hex');
 }
 
 

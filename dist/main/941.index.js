@@ -36,8 +36,8 @@ var redact = __webpack_require__(50767);
 var units = __webpack_require__(46127);
 // EXTERNAL MODULE: ./src/workspace/archive.ts + 1 modules
 var workspace_archive = __webpack_require__(19984);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(77598);
+// EXTERNAL MODULE: ./src/util/file-hash.ts
+var file_hash = __webpack_require__(81881);
 ;// CONCATENATED MODULE: ./src/workspace/manifest.ts
 
 
@@ -50,19 +50,6 @@ var external_node_crypto_ = __webpack_require__(77598);
 const RACY_WINDOW_MS = 2000;
 function isRacy(entry, takenAtMs) {
     return entry.ctimeMs >= takenAtMs - RACY_WINDOW_MS;
-}
-function fileHash(absolute) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    const fd = external_node_fs_.openSync(absolute, 'r');
-    try {
-        const chunk = Buffer.allocUnsafe(256 * 1024);
-        for (let n; (n = external_node_fs_.readSync(fd, chunk, 0, chunk.length, null)) > 0;)
-            hash.update(chunk.subarray(0, n));
-    }
-    finally {
-        external_node_fs_.closeSync(fd);
-    }
-    return hash.digest('hex');
 }
 /**
  * Stats every planned entry and compares it with `base` (the manifest of the last sync on this
@@ -91,13 +78,13 @@ function scanLocal(plan, base, takenAtMs = Date.now()) {
         else if (prev.type !== entry.type || prev.size !== entry.size || prev.mode !== entry.mode || prev.mtimeMs !== entry.mtimeMs || prev.target !== entry.target)
             isChanged = true;
         else if (entry.type === 'file' && (prev.ctimeMs !== entry.ctimeMs || prev.inode !== entry.inode || prev.sha256 !== undefined)) {
-            entry.sha256 = fileHash(absolute);
+            entry.sha256 = (0,file_hash/* fileSha256 */.s)(absolute);
             isChanged = prev.sha256 !== entry.sha256;
         }
         else
             isChanged = false;
         if (entry.type === 'file' && !entry.substituted && isRacy(entry, takenAtMs))
-            entry.sha256 ??= fileHash(absolute);
+            entry.sha256 ??= (0,file_hash/* fileSha256 */.s)(absolute);
         else
             delete entry.sha256;
         manifest.set(rel, entry);
@@ -474,6 +461,36 @@ class LeaseSync {
         writeBase(this.leaseId, { remoteDir: this.remoteDir, local, remote: listing });
         return undefined;
     }
+}
+
+
+/***/ }),
+
+/***/ 81881:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   s: () => (/* binding */ fileSha256)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+
+
+/** SHA-256 (hex) of a file's content, read in 256 KiB blocks (synchronous, like the tree walks that call it). */
+function fileSha256(absolute) {
+    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
+    const fd = node_fs__WEBPACK_IMPORTED_MODULE_1__.openSync(absolute, 'r');
+    try {
+        const chunk = Buffer.allocUnsafe(256 * 1024);
+        for (let n; (n = node_fs__WEBPACK_IMPORTED_MODULE_1__.readSync(fd, chunk, 0, chunk.length, null)) > 0;)
+            hash.update(chunk.subarray(0, n));
+    }
+    finally {
+        node_fs__WEBPACK_IMPORTED_MODULE_1__.closeSync(fd);
+    }
+    return hash.digest('hex');
 }
 
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { pipeline } from 'node:stream/promises'
 import { printable, printableName } from '../remote/safe-extract'
+import { fileSha256 } from '../util/file-hash'
 
 /**
  * What a saved cache holds, written next to the cached directories in the entry
@@ -33,12 +33,6 @@ export interface Manifest {
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex')
 
-async function fileSha256(file: string): Promise<string> {
-  const hash = createHash('sha256')
-  await pipeline(fs.createReadStream(file), hash)
-  return hash.digest('hex')
-}
-
 /**
  * Every entry under root, parents before children, siblings in code-unit order; paths relative to
  * root with '/'. Anything but directories, regular files and symlinks is an error: a restore
@@ -56,7 +50,7 @@ export async function listTree(root: string): Promise<TreeEntry[]> {
       else if (st.isDirectory()) {
         out.push({ path: r, type: 'dir', mode: st.mode & 0o777 })
         await walk(r)
-      } else if (st.isFile()) out.push({ path: r, type: 'file', mode: st.mode & 0o777, size: st.size, sha256: await fileSha256(abs) })
+      } else if (st.isFile()) out.push({ path: r, type: 'file', mode: st.mode & 0o777, size: st.size, sha256: fileSha256(abs) })
       else throw new Error(`${r} is neither a directory, a regular file nor a symlink`)
     }
   }

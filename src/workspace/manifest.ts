@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import { fileSha256 } from '../util/file-hash'
 import type { ArchivePlan } from './plan'
 
 /**
@@ -38,18 +38,6 @@ function isRacy(entry: LocalEntry, takenAtMs: number): boolean {
   return entry.ctimeMs >= takenAtMs - RACY_WINDOW_MS
 }
 
-function fileHash(absolute: string): string {
-  const hash = createHash('sha256')
-  const fd = fs.openSync(absolute, 'r')
-  try {
-    const chunk = Buffer.allocUnsafe(256 * 1024)
-    for (let n; (n = fs.readSync(fd, chunk, 0, chunk.length, null)) > 0;) hash.update(chunk.subarray(0, n))
-  } finally {
-    fs.closeSync(fd)
-  }
-  return hash.digest('hex')
-}
-
 export interface LocalScan {
   manifest: LocalManifest
   /** Entries that differ from `base` (all of them without a base), in plan order. */
@@ -82,10 +70,10 @@ export function scanLocal(plan: ArchivePlan, base?: LocalManifest, takenAtMs = D
     else if (prev.type !== entry.type || prev.size !== entry.size || prev.mode !== entry.mode || prev.mtimeMs !== entry.mtimeMs || prev.target !== entry.target)
       isChanged = true
     else if (entry.type === 'file' && (prev.ctimeMs !== entry.ctimeMs || prev.inode !== entry.inode || prev.sha256 !== undefined)) {
-      entry.sha256 = fileHash(absolute)
+      entry.sha256 = fileSha256(absolute)
       isChanged = prev.sha256 !== entry.sha256
     } else isChanged = false
-    if (entry.type === 'file' && !entry.substituted && isRacy(entry, takenAtMs)) entry.sha256 ??= fileHash(absolute)
+    if (entry.type === 'file' && !entry.substituted && isRacy(entry, takenAtMs)) entry.sha256 ??= fileSha256(absolute)
     else delete entry.sha256
     manifest.set(rel, entry)
     if (isChanged) changed.push(rel)
