@@ -1,5 +1,4 @@
 import * as http from 'node:http'
-import * as https from 'node:https'
 
 /**
  * One HTTP/1.1 exchange over node:http / node:https, for the API calls of the first seconds of a
@@ -11,7 +10,8 @@ import * as https from 'node:https'
  *
  * Redirects are never followed (the caller judges a 3xx and its Location). Sockets come from
  * Node's global agents: keep-alive, and, like fetch, through HTTP(S)_PROXY only when
- * NODE_USE_ENV_PROXY=1 (Node configures the global agents then).
+ * NODE_USE_ENV_PROXY=1 (Node configures the global agents then). node:https (and with it node:tls)
+ * loads only for an https URL: a run against a plain-HTTP Nomad agent never needs it.
  * Transport failures reject with Node's own error codes (ECONNREFUSED, ECONNRESET, ...) and
  * timeouts with ETIMEDOUT, which src/util/retry.ts isConnectionError counts as retryable.
  */
@@ -63,7 +63,8 @@ export function httpRequest(url: URL | string, req: HttpRequest): Promise<HttpAn
   if (req.body !== undefined) headers['content-length'] = Buffer.byteLength(req.body)
 
   return new Promise<HttpAnswer>((resolve, reject) => {
-    const cr = (secure ? https : http).request(u, { method: req.method, headers, agent: secure ? https.globalAgent : http.globalAgent })
+    const transport = secure ? process.getBuiltinModule('node:https') : http
+    const cr = transport.request(u, { method: req.method, headers, agent: transport.globalAgent })
     let connected = false
     /** Why we destroyed the request ourselves: what every pending read rejects with. */
     let ended: Error | undefined
@@ -107,7 +108,8 @@ export function httpRequest(url: URL | string, req: HttpRequest): Promise<HttpAn
           let size = 0
           res.on('data', (chunk: Buffer) => {
             size += chunk.length
-            if (req.maxBodyBytes !== undefined && size > req.maxBodyBytes) end(new HttpError(`response larger than ${req.maxBodyBytes} bytes`, 'BODY_TOO_LARGE'))
+            if (req.maxBodyBytes !== undefined && size > req.maxBodyBytes)
+              end(new HttpError(`response larger than ${req.maxBodyBytes} bytes`, 'BODY_TOO_LARGE'))
             else chunks.push(chunk)
           })
           res.once('end', () => {

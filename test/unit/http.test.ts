@@ -1,8 +1,12 @@
+import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import * as http from 'node:http'
+import * as https from 'node:https'
 import type { AddressInfo } from 'node:net'
+import * as path from 'node:path'
 import { httpRequest } from '../../src/util/http'
 import { isConnectionError, withRetry } from '../../src/util/retry'
+import { makeTestCerts } from '../support/nomad/certs'
 
 /** src/util/http.ts against a real loopback node:http server. */
 interface Seen {
@@ -54,7 +58,11 @@ describe('httpRequest (node:http)', () => {
       res.setHeader('Set-Cookie', ['a=1', 'b=2'])
       res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ echo: s.body, ü: 'ünïcode' }))
     })
-    const res = await httpRequest(`${base}/v1/jobs?region=eu`, { method: 'PUT', headers: { 'X-Nomad-Token': 'tok', 'Content-Type': 'application/json' }, body: '{"a":"é"}' })
+    const res = await httpRequest(`${base}/v1/jobs?region=eu`, {
+      method: 'PUT',
+      headers: { 'X-Nomad-Token': 'tok', 'Content-Type': 'application/json' },
+      body: '{"a":"é"}'
+    })
     expect(res.status).toBe(201)
     expect(res.header('x-nomad-index')).toBe('42')
     expect(res.header('X-Nomad-Index')).toBe('42')
@@ -159,6 +167,45 @@ describe('httpRequest (node:http)', () => {
     )
     expect(text).toBe('up now')
     expect(attempts).toBeGreaterThan(1)
+  })
+
+  it('https: verifies the server against the trusted CAs (a certificate from an unknown CA is refused; trusted, it answers)', async () => {
+    const certs = makeTestCerts()
+    const tlsServer = https.createServer({ key: certs.serverKey, cert: certs.serverCert }, (_req, res) => res.end('over tls'))
+    await new Promise<void>(r => tlsServer.listen(0, '127.0.0.1', () => r()))
+    const url = `https://127.0.0.1:${(tlsServer.address() as AddressInfo).port}/`
+    try {
+      const refused = await httpRequest(url, { method: 'GET' }).catch((e: unknown) => e)
+      expect(refused).toMatchObject({ code: expect.stringMatching(/CERT|SIGNATURE|ISSUER/) })
+      // The global agent's options are what every new TLS connection starts from.
+      https.globalAgent.options.ca = certs.caCert
+      expect(await (await httpRequest(url, { method: 'GET' })).text()).toBe('over tls')
+    } finally {
+      delete https.globalAgent.options.ca
+      https.globalAgent.destroy()
+      tlsServer.closeAllConnections()
+      await new Promise(r => tlsServer.close(r))
+    }
+  })
+
+  it("goes through HTTP_PROXY exactly when NODE_USE_ENV_PROXY=1, as Node's fetch does", async () => {
+    const { base: proxy, seen } = await serve((_req, res) => res.end('via proxy'))
+    const root = path.join(__dirname, '..', '..')
+    const script = `import { httpRequest } from ${JSON.stringify(path.join(root, 'src', 'util', 'http.ts'))}
+      httpRequest('http://nomad.invalid:4646/v1/jobs', { method: 'GET' }).then(r => r.text()).then(t => console.log(t), e => console.log('error ' + e.code))`
+    const run = (env: Record<string, string>): Promise<string> =>
+      new Promise((resolve, reject) =>
+        execFile(
+          path.join(root, 'node_modules', '.bin', 'tsx'),
+          ['-e', script],
+          { env: { ...process.env, HTTP_PROXY: proxy, NO_PROXY: '', ...env } },
+          (err, out) => (err ? reject(err) : resolve(out.trim()))
+        )
+      )
+    expect(await run({ NODE_USE_ENV_PROXY: '1' })).toBe('via proxy')
+    expect(seen.map(s => s.url)).toEqual(['http://nomad.invalid:4646/v1/jobs'])
+    expect(await run({ NODE_USE_ENV_PROXY: '' })).toMatch(/^error (ENOTFOUND|EAI_AGAIN)$/)
+    expect(seen).toHaveLength(1)
   })
 
   it('rejects a scheme it does not speak before sending anything', async () => {
