@@ -4,12 +4,12 @@ import { TransportError, type ExecRequest, type ExecResult, type RemoteShell } f
 import { noteStreamed } from '../../util/memory'
 import { redact } from '../../util/redact'
 import { permissionHint, type NomadClient } from './client'
-import { OutputBatcher, parseFrame, stdinFrame, type ExecFrame } from './frames'
+import { jsonFrame, OutputBatcher, parseFrame, stdinFrame, type ExecFrame } from './frames'
 import { loadUndici } from './undici'
 
 /** stdin bytes per frame (base64 in JSON); Nomad's own executor reads 4 KiB at a time, any size decodes. */
 const STDIN_CHUNK = 48 * 1024
-/** Stop reading stdin while this much is queued on the socket. */
+/** Stop reading stdin while this much is queued on the socket (its writableLength). */
 const SEND_HIGH_WATER = 1024 * 1024
 /** As the Go client and the UI do (api/allocations_exec.go heartbeatInterval). */
 const HEARTBEAT_MS = 10_000
@@ -134,16 +134,19 @@ export class NomadExecShell implements RemoteShell {
         })
       }
 
-      const send = (frame: unknown): boolean => {
-        if (ws.readyState !== WebSocket.OPEN || settled) return false
-        ws.send(Buffer.isBuffer(frame) ? frame : JSON.stringify(frame))
+      // Our frames go to the socket whole, masked by frames.ts (undici's ws.send masks byte by
+      // byte); undici keeps the handshake, the receiving side and the close. Every write is one
+      // complete frame, so they never interleave with a pong or close frame undici writes.
+      const send = (frame: Buffer): boolean => {
+        if (ws.readyState !== WebSocket.OPEN || settled || weClosed || !sock || sock.destroyed) return false
+        sock.write(frame)
         return true
       }
 
       const waitForRoom = async (): Promise<void> => {
-        while (!settled && ws.bufferedAmount > SEND_HIGH_WATER) {
+        while (!settled && sock && !sock.destroyed && sock.writableLength > SEND_HIGH_WATER) {
           await new Promise<void>(r => {
-            const s = socket()
+            const s = sock
             const t = setTimeout(done, 25)
             function done(): void {
               clearTimeout(t)
@@ -173,7 +176,7 @@ export class NomadExecShell implements RemoteShell {
           return
         }
         // Always close stdin: Nomad sends `exited` only after it (reference §6.3).
-        send({ stdin: { close: true } })
+        send(jsonFrame({ stdin: { close: true } }))
       }
 
       // Field note §10.6: after an error close frame Nomad may keep TCP open; close our side.
@@ -188,7 +191,7 @@ export class NomadExecShell implements RemoteShell {
         opened = true
         sock = socket()
         sock?.on('data', () => setImmediate(checkClosing))
-        heartbeat = setInterval(() => send({}), this.opts.heartbeatMs ?? HEARTBEAT_MS)
+        heartbeat = setInterval(() => send(jsonFrame({})), this.opts.heartbeatMs ?? HEARTBEAT_MS)
         void pumpStdin()
       }
 
