@@ -2,10 +2,12 @@ import { randomFillSync } from 'node:crypto'
 import type { Writable } from 'node:stream'
 
 /**
- * Nomad exec frames (nomad-api.md §6.3, §6.4), encoded and decoded without the large short-lived
- * strings that the obvious `JSON.stringify({stdin: {data: buf.toString('base64')}})` makes: a
- * 1 GiB sync would push ~2.7 GB of strings through V8's young generation, which then grows to
- * its maximum and stays there (bench/: the Nomad sync peaked at 217 MiB RSS).
+ * Nomad exec frames (nomad-api.md §6.3, §6.4), without the pile of short-lived strings that the
+ * obvious `JSON.stringify({stdin: {data: buf.toString('base64')}})` and `JSON.parse` of every
+ * output frame make: a 1 GiB sync pushed ~2.7 GB of strings through V8's young generation, which
+ * then grew to its maximum and stayed there (bench/: the Nomad sync peaked at 217 MiB RSS). Now a
+ * stdin frame makes one string (its base64) and an output frame one slice of the text undici
+ * hands over.
  */
 
 export interface ExecFrame {
