@@ -81,6 +81,9 @@ async function prepare(input: InputReader, env: NodeJS.ProcessEnv): Promise<Step
     // run without sync is sent without parsing them (bench/: cold start); a run that syncs parses
     // them here and at the sync as before.
     const { planArchive } = await import('./workspace/plan')
+    // Which tar and compressor the runner has (four `--version` spawns, 12-80 ms) is found while
+    // the remote is acquired, not inside the sync (src/transfer/tools.ts keeps the answer).
+    void (await import('./transfer/tools')).runnerTools()
     plan = (
       await phase('Offload: plan the workspace archive', () =>
         planArchive(settings.workspace, { exclude: settings.syncExclude, includeGit: settings.syncGit, maxBytes: settings.syncMaxSizeBytes })
