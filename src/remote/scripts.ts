@@ -8,13 +8,15 @@ export const CODEC_PROBE_SCRIPT = `if command -v zstd >/dev/null 2>&1; then echo
 
 /**
  * A shell function that prints the SHA-256 (64 lowercase hex digits) of its stdin, with whichever
- * tool the remote has: sha256sum (coreutils, busybox), openssl, busybox's applet, or perl's shasum.
- * Prints `none` (after reading all of stdin) when there is none: the transfer is then checked by
- * its byte count only.
+ * tool the remote has: openssl, sha256sum (coreutils, busybox), busybox's applet, or perl's shasum.
+ * openssl comes first: it uses the CPU's SHA instructions, where coreutils' sha256sum (9.x, not
+ * linked to libcrypto) took 6× the CPU on 166 MB (0.65 s against 0.11 s), next to the tar and zstd
+ * it competes with. Prints `none` (after reading all of stdin) when there is none: the transfer
+ * is then checked by its byte count only.
  */
 const HASH_FUNCTION = `ofl_hash() {
-  if command -v sha256sum >/dev/null 2>&1; then sha256sum
-  elif command -v openssl >/dev/null 2>&1; then openssl dgst -sha256
+  if command -v openssl >/dev/null 2>&1; then openssl dgst -sha256
+  elif command -v sha256sum >/dev/null 2>&1; then sha256sum
   elif command -v busybox >/dev/null 2>&1 && busybox sha256sum </dev/null >/dev/null 2>&1; then busybox sha256sum
   elif command -v shasum >/dev/null 2>&1; then shasum -a 256
   else cat >/dev/null; echo none
