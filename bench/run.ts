@@ -286,16 +286,18 @@ async function resyncRows({ rig, ws200 }: Ctx): Promise<void> {
     const b: number[] = []
     const sent: number[] = []
     const full: number[] = []
+    const stages = new Map<string, number[]>()
     for (let round = 0; round <= ROUNDS; round++) {
       const runnerTemp = newRunnerTemp()
       const ownerInputs = rig.vastInputs('resync-ws', { run: 'true', 'lease-scope': 'job' })
       const owner = await rig.offload(ownerInputs, ws, { runnerTemp, noPost: true, action: 'owner' })
       try {
         mutate()
-        const again = await rig.offload({ lease: owner.outputs['lease-id'], run: 'true', 'sync-mode': 'auto' }, ws, { runnerTemp, action: 'resync' })
+        const again = await rig.offload({ lease: owner.outputs['lease-id'], run: 'true', 'sync-mode': 'auto' }, ws, { runnerTemp, action: 'resync', log: true })
         if (round === 0) continue // warm-up
         a.push(syncMs(again))
         b.push(syncMs(owner))
+        for (const [name, ms] of resyncStages(again)) stages.set(name, [...(stages.get(name) ?? []), ms])
         sent.push(Number(again.timings.archiveBytes))
         full.push(Number(owner.timings.archiveBytes))
       } finally {
@@ -311,9 +313,26 @@ async function resyncRows({ rig, ws200 }: Ctx): Promise<void> {
       compare: 'ratio',
       target,
       baseline: "the lease's first, full sync (`lease-scope: job` step)",
-      cause: `the \`lease:\` step sent ${(median(sent) / MB).toFixed(1)} MiB, ${(share * 100).toFixed(0)} % of the full archive (${(median(full) / MB).toFixed(0)} MiB)${share > 0.5 ? ': it re-sent everything (no incremental re-sync)' : ': the time is not transfer but deciding what changed'}`
+      cause: `the \`lease:\` step sent ${(median(sent) / MB).toFixed(1)} MiB, ${(share * 100).toFixed(0)} % of the full archive (${(median(full) / MB).toFixed(0)} MiB)${share > 0.5 ? ': it re-sent everything (no incremental re-sync)' : `; its ${median(a).toFixed(0)} ms (medians): ${stageCause(stages, median(a))}`}`
     })
   }
+}
+
+/** The re-sync's own stage timings (src/remote/resync.ts logs them as a debug line). */
+function resyncStages(r: OffloadRun): Array<[string, number]> {
+  const m = /::debug::re-sync stages \(ms\): (.*)/.exec(r.stdout)
+  if (!m) throw new Error(`re-sync row: no "re-sync stages" debug line in the step's log: ${r.stdout.slice(-1500)}`)
+  return m[1].split(', ').map(part => {
+    const at = part.lastIndexOf(' ')
+    return [part.slice(0, at), Number(part.slice(at + 1))]
+  })
+}
+
+/** "manifest 40, local scan 12, …, the rest (sessions, logging) 30" from per-round stage timings. */
+function stageCause(stages: Map<string, number[]>, total: number): string {
+  const parts = [...stages].map(([name, ms]) => [name, median(ms)] as const)
+  const rest = total - parts.reduce((sum, [, ms]) => sum + ms, 0)
+  return [...parts.map(([name, ms]) => `${name} ${ms.toFixed(0)}`), `the rest (exec sessions, logging) ${rest.toFixed(0)}`].join(', ')
 }
 
 /**

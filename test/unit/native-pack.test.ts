@@ -5,7 +5,10 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { Readable } from 'node:stream'
 import type { ExecRequest, ExecResult, RemoteShell } from '../../src/remote/shell'
+import { SYNC_SCRIPT } from '../../src/remote/scripts'
+import { TailBuffer } from '../../src/remote/sink'
 import { downloadPaths, syncArchive } from '../../src/remote/workspace-ops'
+import { parseReceipt } from '../../src/transfer/checksum'
 import { runnerTools } from '../../src/transfer/tools'
 import { createArchive, type ArchiveCodec, type Packer } from '../../src/workspace/archive'
 import type { ArchivePlan } from '../../src/workspace/plan'
@@ -242,5 +245,47 @@ describe('checked transfers (real sh)', () => {
     }
     expect(fs.readFileSync(path.join(remote, 'plain.txt'), 'utf8')).toBe('plain\n')
     expect(logged.join('')).toContain('sync: the remote has no sha256sum, openssl, busybox or shasum: the transfer was checked by its byte count only')
+  })
+
+  /** A PATH holding only the sync programs, plus `extra` (a SHA-256 tool). */
+  const remoteWith = (extra: string[]): LocalShell => {
+    const bin = tmp('offload-tools-')
+    for (const tool of ['sh', 'find', 'rm', 'mkdir', 'mkfifo', 'tee', 'wc', 'tr', 'sed', 'cat', 'mv', 'tar', 'gzip', 'zstd', ...extra]) {
+      const found = ['/usr/bin', '/bin'].map(d => path.join(d, tool)).find(p => fs.existsSync(p))
+      if (!found) throw new Error(`${tool} is missing on this machine`)
+      fs.symlinkSync(found, path.join(bin, tool))
+    }
+    return new LocalShell({ ...process.env, PATH: bin })
+  }
+
+  for (const tool of ['openssl', 'sha256sum']) {
+    it(`the remote's receipt holds the archive's SHA-256 where ${tool} is its only SHA-256 tool`, async () => {
+      const archive = Buffer.concat([randomBytes(3 * 1024 * 1024), Buffer.from('tail')])
+      const stdout = new TailBuffer()
+      const stderr = new TailBuffer()
+      const remote = path.join(tmp('offload-remote-'), 'ws')
+      await remoteWith([tool]).exec({ argv: ['sh', '-c', SYNC_SCRIPT, 'offload-sync', remote, 'gzip'], stdin: Readable.from([archive]), stdout, stderr })
+      // Not a gzip archive: the extraction fails, but the receipt counts and hashes every byte.
+      expect(parseReceipt(stdout.text(), 'offload-received')).toEqual({ bytes: archive.length, sha256: createHash('sha256').update(archive).digest('hex') })
+    })
+  }
+})
+
+describe('the swap of a synced tree', () => {
+  it('moves in every staged top-level entry (hundreds, dot files, spaces, a leading dash) and removes every old one', async () => {
+    const root = tmp('offload-wide-')
+    const files: string[] = []
+    for (let i = 0; i < 300; i++) files.push(`entry-${i}`)
+    files.push('.hidden', '-dash', 'sp ace', '..dots', 'ünï')
+    for (const f of files) fs.writeFileSync(path.join(root, f), f)
+    fs.mkdirSync(path.join(root, 'dir'))
+    fs.writeFileSync(path.join(root, 'dir', 'inner'), 'inner')
+    files.push('dir', 'dir/inner')
+    const plan: ArchivePlan = { root, files: files.sort(), bytes: 0 }
+    const remote = path.join(tmp('offload-remote-'), 'ws')
+    fs.mkdirSync(remote)
+    for (const old of ['old-1', '.old-hidden', 'entry-7']) fs.writeFileSync(path.join(remote, old), 'old')
+    await syncWith(plan, 'native', 'zstd', remote)
+    expect(describeTree(remote)).toEqual(describeTree(root))
   })
 })

@@ -5,6 +5,7 @@ import { TransportError } from '../../remote/shell'
 import { redact } from '../../util/redact'
 import { shJoin } from '../../remote/quote'
 import { noteStreamed } from '../../util/memory'
+import { useKeyObjects } from './ssh-tuning'
 
 export interface SshEndpoint {
   host: string
@@ -88,6 +89,8 @@ export function connectSsh(endpoint: SshEndpoint, opts: SshOptions, signal?: Abo
     }
     const onAbort = (): void => done(new TransportError('SSH connect aborted', { cause: signal?.reason }))
     signal?.addEventListener('abort', onAbort, { once: true })
+    // After every key exchange (the first and each rekey): the new ciphers' keys as KeyObjects.
+    client.on('handshake', () => useKeyObjects(client))
     client.once('ready', () => done())
     client.on('error', err => done(mismatch ?? new TransportError(`SSH to ${describeEndpoint(endpoint)} failed: ${redact(err.message)}`, { cause: err })))
     client.once('close', () => done(mismatch ?? new TransportError(`SSH to ${describeEndpoint(endpoint)} closed during the handshake`)))
