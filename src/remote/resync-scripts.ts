@@ -61,6 +61,16 @@ printf '=children\\0'
 xargs -0 -a "$p.dirs" sh -c 'exec find . "$@" -mindepth 1 -maxdepth 1 ${NOT_PROBE} -printf "%p\\0"' offload-children 2>/dev/null
 exit 0`
 
+/**
+ * $1 = dir, then paths as ./<path>: prints `given`, then the record of each (named as given; one
+ * that is not there is left out).
+ */
+export const RESYNC_LIST_GIVEN_SCRIPT = `cd -- "$1" || exit 1
+shift
+echo given
+find "$@" -maxdepth 0 -printf '${RECORD.replace('%P', '%p')}' 2>/dev/null
+exit 0`
+
 /** $1 = dir. Removes the NUL-separated relative paths on stdin (recursively) from the directory. */
 export const RESYNC_REMOVE_SCRIPT = `cd -- "$1" || exit 1
 exec xargs -0 rm -rf --`

@@ -11,7 +11,7 @@ import { formatBytes } from '../util/units'
 import { createArchive, type ArchiveCodec } from '../workspace/archive'
 import { loadManifest, scanLocal, storeManifest, subsetPlan, type LocalManifest, type StoredManifest } from '../workspace/manifest'
 import type { ArchivePlan } from '../workspace/plan'
-import { RESYNC_LIST_SCRIPT, RESYNC_REMOVE_SCRIPT } from './resync-scripts'
+import { RESYNC_LIST_GIVEN_SCRIPT, RESYNC_LIST_SCRIPT, RESYNC_REMOVE_SCRIPT } from './resync-scripts'
 import { syncArchive } from './workspace-ops'
 import type { RemoteShell } from './shell'
 import { TailBuffer } from './sink'
@@ -43,8 +43,8 @@ export type RemoteListing = Map<string, string>
 
 /** What one run of RESYNC_LIST_SCRIPT reported. */
 export interface ListingReport {
-  /** The whole tree (listing), or only what changed since the time given (since). */
-  kind: 'listing' | 'since'
+  /** The whole tree (listing), only what changed since the time given (since), or the paths given (given). */
+  kind: 'listing' | 'since' | 'given'
   codec: ArchiveCodec
   /** The remote time to ask the next listing from; undefined when the remote could not tell. */
   next?: string
@@ -56,7 +56,7 @@ export interface ListingReport {
 const LISTING_MAX_BYTES = 64 * 1024 * 1024
 const LISTING_HEADER = /^[a-zA-Z] \d+ \d+(?:\.\d+)? [0-7]{1,6} \d+(?:\.\d+)? \d+$/
 const REMOTE_TIME = /^\d{1,12}(?:\.\d{1,10})?$/
-const STATUS = /^(listing|since) (zstd|gzip) (\S+)$/
+const STATUS = /^(listing|since) (zstd|gzip) (\S+)$|^(given)$/
 const CHILDREN = '=children'
 
 /** Keeps what a listing script prints, up to LISTING_MAX_BYTES (beyond: overflowed, the rest dropped). */
@@ -89,8 +89,9 @@ export function parseListing(out: Buffer, overflowed = false): ListingReport | s
   if (status === 'missing') return 'the remote directory is missing'
   if (status === 'no-printf') return "the remote's find cannot list the tree (no -printf or -newerct)"
   const m = STATUS.exec(status)
-  if (!m || nl < 0 || (m[3] !== '-' && !REMOTE_TIME.test(m[3]))) return 'the remote listing is malformed'
-  const kind = m[1] as ListingReport['kind']
+  if (!m || nl < 0 || (m[3] !== undefined && m[3] !== '-' && !REMOTE_TIME.test(m[3]))) return 'the remote listing is malformed'
+  const kind = (m[1] ?? m[4]) as ListingReport['kind']
+  const prefix = kind === 'given' ? './' : ''
   let text: string
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(out.subarray(nl + 1))
@@ -103,8 +104,9 @@ export function parseListing(out: Buffer, overflowed = false): ListingReport | s
   if (split < 0 || split % 3 !== 0) return 'the remote listing is malformed'
   const records: RemoteListing = new Map()
   for (let i = 0; i < split; i += 3) {
-    const [header, name, target] = [fields[i], fields[i + 1], fields[i + 2]]
-    if (!LISTING_HEADER.test(header) || !isSafeRelative(name) || records.has(name)) return 'the remote listing is malformed'
+    const [header, given, target] = [fields[i], fields[i + 1], fields[i + 2]]
+    const name = given.slice(prefix.length)
+    if (!given.startsWith(prefix) || !LISTING_HEADER.test(header) || !isSafeRelative(name) || records.has(name)) return 'the remote listing is malformed'
     records.set(name, `${header}\0${target}`)
   }
   const children = new Set<string>()
@@ -114,7 +116,7 @@ export function parseListing(out: Buffer, overflowed = false): ListingReport | s
     if (!given.startsWith('./') || !isSafeRelative(name)) return 'the remote listing is malformed'
     children.add(name)
   }
-  return { kind, codec: m[2] as ArchiveCodec, next: m[3] === '-' ? undefined : m[3], records, children }
+  return { kind, codec: (m[2] ?? 'gzip') as ArchiveCodec, next: m[3] === '-' ? undefined : m[3], records, children }
 }
 
 const typeOf = (record: string): string => record[0]
@@ -129,31 +131,24 @@ function ancestors(p: string): string[] {
 
 /**
  * The tree as it is now: a whole listing as given, a since-listing laid over the recorded one.
- * Changed: whether it differs from `recorded`. A string when the two passes of the listing
- * disagree (something changed the tree while it was listed).
+ * Changed: whether it differs from `recorded` (when it does not, `recorded` itself is returned). A
+ * string when the two passes of the listing disagree (something changed the tree while it was
+ * listed).
  */
 export function currentListing(recorded: RemoteListing, report: ListingReport): { listing: RemoteListing; changed: boolean } | string {
   if (report.kind === 'listing') return { listing: report.records, changed: !sameListing(report.records, recorded) }
+  if (report.kind !== 'since') return 'the remote listing is malformed'
   for (const c of report.children) if (!recorded.has(c) && !report.records.has(c)) return 'the remote tree changed while it was listed'
-  if (!report.records.size && !anyGone(recorded, report)) return { listing: recorded, changed: false }
-  const listing = new Map(recorded)
-  let changed = false
-  for (const [p, r] of report.records) {
-    changed ||= listing.get(p) !== r
-    listing.set(p, r)
-  }
   // An entry whose directory was listed and that is not in it is gone, with all below it.
   const listed = new Set([''])
   for (const [p, r] of report.records) if (typeOf(r) === 'd') listed.add(p)
-  const gone: string[] = []
-  for (const p of listing.keys()) if (listed.has(parentOf(p)) && !report.children.has(p)) gone.push(p)
-  return gone.length ? { listing: without(listing, gone), changed: true } : { listing, changed }
-}
-
-/** Whether a since-listing without records leaves out an entry of a directory it listed (only the top one, then). */
-function anyGone(recorded: RemoteListing, report: ListingReport): boolean {
-  for (const p of recorded.keys()) if (!p.includes('/') && !report.children.has(p)) return true
-  return false
+  const isGone = (p: string): boolean => listed.has(parentOf(p)) && !report.children.has(p)
+  const gone = [...recorded.keys()].filter(isGone)
+  for (const p of report.records.keys()) if (!recorded.has(p) && isGone(p)) gone.push(p)
+  if (!gone.length && [...report.records].every(([p, r]) => recorded.get(p) === r)) return { listing: recorded, changed: false }
+  const listing = new Map(recorded)
+  for (const [p, r] of report.records) listing.set(p, r)
+  return { listing: without(listing, gone), changed: true }
 }
 
 export interface Delta {
@@ -214,6 +209,40 @@ function without(listing: RemoteListing, paths: string[]): RemoteListing {
   const out: RemoteListing = new Map()
   for (const [p, r] of listing) if (!gone.has(p) && !ancestors(p).some(a => gone.has(a))) out.set(p, r)
   return out
+}
+
+/** Beyond this many argv bytes of paths, the tree is listed since the last listing instead. */
+const LISTED_ARGV_MAX = 64 * 1024
+
+/** The sent paths, the directories above them (the extraction wrote them) and those of removed paths, or undefined past LISTED_ARGV_MAX. */
+function listedAfter(sent: string[], removed: string[]): string[] | undefined {
+  const paths = new Set<string>()
+  let bytes = 0
+  const add = (p: string): void => {
+    if (paths.has(p)) return
+    paths.add(p)
+    bytes += p.length + 3
+  }
+  for (const p of sent) {
+    for (const a of ancestors(p)) add(a)
+    add(p)
+    if (bytes > LISTED_ARGV_MAX) return undefined
+  }
+  for (const p of removed) {
+    for (const a of ancestors(p)) add(a)
+    if (bytes > LISTED_ARGV_MAX) return undefined
+  }
+  return [...paths]
+}
+
+/** `listing` with the records of `given` paths replaced by what the remote listed (one it did not list is gone, with all below it). */
+function withGiven(listing: RemoteListing, given: string[], records: RemoteListing): RemoteListing {
+  const out = new Map(listing)
+  for (const [p, r] of records) out.set(p, r)
+  return without(
+    out,
+    given.filter(p => !records.has(p))
+  )
 }
 
 // ---- the manifest file ----
@@ -301,6 +330,16 @@ async function listRemote(shell: RemoteShell, remoteDir: string, since: string |
   const stdout = new ListingSink()
   const stderr = new TailBuffer()
   const argv = ['sh', '-c', RESYNC_LIST_SCRIPT, 'offload-list', remoteDir, since ?? '-']
+  const { exitCode } = await shell.exec({ argv, stdout, stderr, signal })
+  if (exitCode !== 0) return `listing the remote tree failed (exit ${exitCode}): ${redact(stderr.text().trim()) || 'no output'}`
+  return parseListing(stdout.bytes(), stdout.overflowed)
+}
+
+/** The records of `given` paths (relative), as they are now. */
+async function listGiven(shell: RemoteShell, remoteDir: string, given: string[], signal?: AbortSignal): Promise<ListingReport | string> {
+  const stdout = new ListingSink()
+  const stderr = new TailBuffer()
+  const argv = ['sh', '-c', RESYNC_LIST_GIVEN_SCRIPT, 'offload-list', remoteDir, ...given.map(p => `./${p}`)]
   const { exitCode } = await shell.exec({ argv, stdout, stderr, signal })
   if (exitCode !== 0) return `listing the remote tree failed (exit ${exitCode}): ${redact(stderr.text().trim()) || 'no output'}`
   return parseListing(stdout.bytes(), stdout.overflowed)
@@ -418,21 +457,26 @@ export class LeaseSync {
     }
     let listed = without(now, delta.remove)
     let since = report.next
-    if (delta.send.length) {
-      const subset = subsetPlan(this.plan, delta.send, scan.manifest)
-      result.fileBytes = subset.bytes
-      const archive = createArchive(subset, { codec })
-      // Checked like a full sync (staged, swapped in only when count and hash match), merged over the tree.
-      await syncArchive(shell, archive, this.remoteDir, codec, signal, { mode: 'merge', label: 're-sync' })
-      result.archiveBytes = archive.bytes()
-      stages.mark('send')
-      // What the extraction (and the removal) changed, listed since the listing above began.
-      const after = await listRemote(shell, this.remoteDir, report.next, signal)
-      const merged = typeof after === 'string' ? after : currentListing(listed, after)
+    if (delta.send.length || delta.remove.length) {
+      if (delta.send.length) {
+        const subset = subsetPlan(this.plan, delta.send, scan.manifest)
+        result.fileBytes = subset.bytes
+        const archive = createArchive(subset, { codec })
+        // Checked like a full sync (staged, swapped in only when count and hash match), merged over the tree.
+        await syncArchive(shell, archive, this.remoteDir, codec, signal, { mode: 'merge', label: 're-sync' })
+        result.archiveBytes = archive.bytes()
+        stages.mark('send')
+      }
+      // What the extraction and the removal changed: the entries they wrote or whose directory they
+      // changed, listed one by one; the base keeps the time of the listing above, so the next
+      // re-sync also sees whatever else changed since. Past LISTED_ARGV_MAX, the tree since then.
+      const given = listedAfter(delta.send, delta.remove)
+      const after = given ? await listGiven(shell, this.remoteDir, given, signal) : await listRemote(shell, this.remoteDir, report.next, signal)
+      const merged = typeof after === 'string' ? after : given ? { listing: withGiven(listed, given, after.records) } : currentListing(listed, after)
       stages.mark('listing after')
       if (typeof after === 'string' || typeof merged === 'string') return result // synced; without a listing the next step syncs in full
       listed = merged.listing
-      since = after.next
+      if (!given) since = after.next
     }
     writeBase(this.leaseId, { remoteDir: this.remoteDir, since, local: scan.manifest, remote: listed })
     stages.mark('record')

@@ -192,10 +192,14 @@ describe('the remote lists only what changed since the last sync', () => {
     const fresh = path.join(tmp(), 'ws')
     await fullSync(ws, fresh, 'zstd')
     expect(snapshotTree(remote)).toEqual(snapshotTree(fresh))
-    // Recorded again after sending: nothing is listed as changed since.
+    // The base keeps the time of the re-sync's first listing: the next lists what this one wrote
+    // (recorded as written), and sends nothing.
     const after = await listSince(remote, leaseId)
-    expect(typeof after === 'object' && after.records.size).toBe(0)
-    expect((await resync(ws, remote, 'zstd', leaseId)).sent).toBe(0)
+    if (typeof after === 'string') throw new Error(after)
+    expect([...after.records.keys()].sort()).toEqual([...r.sentPaths, 'deep', 'deep/a', 'deep/a/b', 'deep/x', 'graft', 'graft/inner'].sort())
+    const again = await resync(ws, remote, 'zstd', leaseId)
+    expect([again.sent, again.removed]).toEqual([0, 0])
+    expect(snapshotTree(remote)).toEqual(snapshotTree(fresh))
   })
 
   it('a directory the listing names that neither the record nor the listing holds means the tree changed while it was listed', () => {
@@ -327,6 +331,8 @@ describe('the remote listing is untrusted input', () => {
     const delta = parseListing(since([rec(ok, 'a/b.txt')], ['./a', './a/b.txt']))
     if (typeof delta === 'string') throw new Error(delta)
     expect([delta.kind, delta.codec, delta.next, [...delta.children]]).toEqual(['since', 'gzip', undefined, ['a', 'a/b.txt']])
+    const given = parseListing(Buffer.from(`given\n${rec(ok, './a/b.txt')}`))
+    expect(typeof given === 'object' && [given.kind, [...given.records.keys()]]).toEqual(['given', ['a/b.txt']])
     expect(parseListing(Buffer.from('missing\n'))).toBe('the remote directory is missing')
     expect(parseListing(Buffer.from('no-printf\n'))).toMatch(/no -printf/)
     for (const bad of [
@@ -343,6 +349,7 @@ describe('the remote listing is untrusted input', () => {
       since([rec(ok, 'a')], ['a']),
       since([rec(ok, 'a')], ['./../x']),
       Buffer.from(`since zstd 1\n${rec(ok, 'a')}`),
+      Buffer.from(`given\n${rec(ok, 'a')}`),
       Buffer.from('something else\n')
     ])
       expect(parseListing(bad)).toBe('the remote listing is malformed')
