@@ -310,7 +310,9 @@ function readBase(leaseId: string): { header: ManifestHeader; body: () => Pick<S
 
 function writeBase(leaseId: string, base: SyncBase): void {
   const header: ManifestHeader = { version: 2, remoteDir: base.remoteDir, since: base.since ?? null }
-  const body: ManifestBody = { local: storeManifest(base.local), remote: [...base.remote].flat().join('\0') }
+  const remote: string[] = []
+  for (const [p, r] of base.remote) remote.push(p, r)
+  const body: ManifestBody = { local: storeManifest(base.local), remote: remote.join('\0') }
   const target = manifestFileOf(leaseId)
   fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 })
   const tmp = `${target}.${process.pid}.tmp`
