@@ -423,7 +423,11 @@ async function rssRows({ rig }: Ctx): Promise<void> {
 
 async function coldRow(): Promise<void> {
   progress('cold start: dist/main to its first provider request vs node -e 0')
-  const cold = await alternate(ROUNDS, () => coldStart(), () => sh(`${process.execPath} -e 0`))
+  const cold = await alternate(
+    ROUNDS,
+    () => coldStart(),
+    () => sh(`${process.execPath} -e 0`)
+  )
   const delta = median(cold[0]) - median(cold[1])
   rows.push({
     pair: 'Cold start to first provider request',
