@@ -14,6 +14,8 @@ import * as path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { safeExtract } from '../src/remote/safe-extract'
+import { DOWNLOAD_SCRIPT } from '../src/remote/scripts'
 import { createArchive } from '../src/workspace/archive'
 import { listWorkspaceFiles } from '../src/workspace/files'
 import { planArchive } from '../src/workspace/plan'
@@ -203,14 +205,63 @@ async function downloadRow({ rig, ws200, listFile, size200 }: Ctx): Promise<void
     return ms
   }
   const r = await alternate(ROUNDS, offloadSide, baselineSide)
+  const target = 1.2
   rows.push({
     pair: 'Download of a 200 MB / 20k-file result tree (SSH)',
     a: r[0],
     b: r[1],
     compare: 'ratio',
-    target: 1.2,
-    baseline: `\`${rig.sshShown} 'tar -cf - -C dir results \\| zstd -1' \\| zstd -d \\| tar -xf -\``
+    target,
+    baseline: `\`${rig.sshShown} 'tar -cf - -C dir results \\| zstd -1' \\| zstd -d \\| tar -xf -\``,
+    cause: median(r[0]) / median(r[1]) > target ? await downloadCause(rig, remote, median(r[0]) - median(r[1])) : undefined
   })
+}
+
+/**
+ * Where a download's extra time goes, stage by stage: the remote program (tar | zstd with the
+ * count and SHA-256 beside it) against plain tar | zstd, both into /dev/null; and the extraction
+ * alone (safe-extract in process, from a file) against `tar -xf` of the same tar. What is left is
+ * the runner's one Node thread relaying the stream (ssh2, SHA-256, zstd -d's pipe).
+ */
+async function downloadCause(rig: Rig, remote: string, gapMs: number): Promise<string> {
+  const script = path.join(rig.remoteBase, 'download-script.sh')
+  fs.writeFileSync(script, DOWNLOAD_SCRIPT)
+  const remoteSide = await alternate(
+    ROUNDS,
+    () => sh(`${rig.ssh} 'sh ${script} ${remote} zstd results' > /dev/null 2>&1`),
+    () => sh(`${rig.ssh} 'tar -cf - -C ${remote} results | zstd -1 -q' > /dev/null`)
+  )
+  const tarFile = path.join(rig.remoteBase, 'download-results.tar')
+  execFileSync('tar', ['-cf', tarFile, '-C', remote, 'results'])
+  const into = (): string => fs.mkdtempSync(path.join(rig.remoteBase, 'download-extract-'))
+  const extraction = await alternate(
+    ROUNDS,
+    async () => {
+      const dir = into()
+      const t0 = performance.now()
+      const { unpack, finish } = safeExtract({ cwd: dir, paths: ['results'] })
+      await pipeline(fs.createReadStream(tarFile, { highWaterMark: 256 * 1024 }), unpack)
+      finish()
+      const ms = performance.now() - t0
+      fs.rmSync(dir, { recursive: true, force: true })
+      return ms
+    },
+    async () => {
+      const dir = into()
+      const ms = await sh(`tar -xf ${tarFile} -C ${dir}`)
+      fs.rmSync(dir, { recursive: true, force: true })
+      return ms
+    }
+  )
+  fs.rmSync(tarFile, { force: true })
+  const remoteMs = median(remoteSide[0]) - median(remoteSide[1])
+  const extractMs = median(extraction[0]) - median(extraction[1])
+  const ms = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(0)} ms`
+  return (
+    `of the ${gapMs.toFixed(0)} ms gap: the remote program's count and SHA-256 ${ms(remoteMs)} (${median(remoteSide[0]).toFixed(0)} against ${median(remoteSide[1]).toFixed(0)} ms for tar \\| zstd > /dev/null); ` +
+    `extraction alone ${ms(extractMs)} (safe-extract ${median(extraction[0]).toFixed(0)} ms against tar -xf ${median(extraction[1]).toFixed(0)} ms, from a file); ` +
+    `the rest, ${ms(gapMs - remoteMs - extractMs)}, is the runner's one Node thread doing in series what ssh, zstd and tar do on separate cores: ssh2's decryption (a Decipheriv per packet; with its GC, about half of main's CPU in a profile), the SHA-256 and the relay through zstd -d`
+  )
 }
 
 /**
@@ -235,16 +286,18 @@ async function resyncRows({ rig, ws200 }: Ctx): Promise<void> {
     const b: number[] = []
     const sent: number[] = []
     const full: number[] = []
+    const stages = new Map<string, number[]>()
     for (let round = 0; round <= ROUNDS; round++) {
       const runnerTemp = newRunnerTemp()
       const ownerInputs = rig.vastInputs('resync-ws', { run: 'true', 'lease-scope': 'job' })
       const owner = await rig.offload(ownerInputs, ws, { runnerTemp, noPost: true, action: 'owner' })
       try {
         mutate()
-        const again = await rig.offload({ lease: owner.outputs['lease-id'], run: 'true', 'sync-mode': 'auto' }, ws, { runnerTemp, action: 'resync' })
+        const again = await rig.offload({ lease: owner.outputs['lease-id'], run: 'true', 'sync-mode': 'auto' }, ws, { runnerTemp, action: 'resync', log: true })
         if (round === 0) continue // warm-up
         a.push(syncMs(again))
         b.push(syncMs(owner))
+        for (const [name, ms] of resyncStages(again)) stages.set(name, [...(stages.get(name) ?? []), ms])
         sent.push(Number(again.timings.archiveBytes))
         full.push(Number(owner.timings.archiveBytes))
       } finally {
@@ -260,9 +313,26 @@ async function resyncRows({ rig, ws200 }: Ctx): Promise<void> {
       compare: 'ratio',
       target,
       baseline: "the lease's first, full sync (`lease-scope: job` step)",
-      cause: `the \`lease:\` step sent ${(median(sent) / MB).toFixed(1)} MiB, ${(share * 100).toFixed(0)} % of the full archive (${(median(full) / MB).toFixed(0)} MiB)${share > 0.5 ? ': it re-sent everything (no incremental re-sync)' : ': the time is not transfer but deciding what changed'}`
+      cause: `the \`lease:\` step sent ${(median(sent) / MB).toFixed(1)} MiB, ${(share * 100).toFixed(0)} % of the full archive (${(median(full) / MB).toFixed(0)} MiB)${share > 0.5 ? ': it re-sent everything (no incremental re-sync)' : `; its ${median(a).toFixed(0)} ms (medians): ${stageCause(stages, median(a))}`}`
     })
   }
+}
+
+/** The re-sync's own stage timings (src/remote/resync.ts logs them as a debug line). */
+function resyncStages(r: OffloadRun): Array<[string, number]> {
+  const m = /::debug::re-sync stages \(ms\): (.*)/.exec(r.stdout)
+  if (!m) throw new Error(`re-sync row: no "re-sync stages" debug line in the step's log: ${r.stdout.slice(-1500)}`)
+  return m[1].split(', ').map(part => {
+    const at = part.lastIndexOf(' ')
+    return [part.slice(0, at), Number(part.slice(at + 1))]
+  })
+}
+
+/** "manifest 40, local scan 12, …, the rest (sessions, logging) 30" from per-round stage timings. */
+function stageCause(stages: Map<string, number[]>, total: number): string {
+  const parts = [...stages].map(([name, ms]) => [name, median(ms)] as const)
+  const rest = total - parts.reduce((sum, [, ms]) => sum + ms, 0)
+  return [...parts.map(([name, ms]) => `${name} ${ms.toFixed(0)}`), `the rest (exec sessions, logging) ${rest.toFixed(0)}`].join(', ')
 }
 
 /**

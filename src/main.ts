@@ -86,7 +86,13 @@ async function prepare(input: InputReader, env: NodeJS.ProcessEnv): Promise<Step
     void (await import('./transfer/tools')).runnerTools()
     plan = (
       await phase('Offload: plan the workspace archive', () =>
-        planArchive(settings.workspace, { exclude: settings.syncExclude, includeGit: settings.syncGit, maxBytes: settings.syncMaxSizeBytes })
+        planArchive(settings.workspace, {
+          exclude: settings.syncExclude,
+          includeGit: settings.syncGit,
+          maxBytes: settings.syncMaxSizeBytes,
+          // On a lease, the re-sync manifest reuses the plan's lstat of every file (one walk per step).
+          keepStats: settings.leaseScope === 'job' || attachTo !== undefined
+        })
       )
     ).value
     core.info(`Archive plan: ${plan.files.length} files, ${formatBytes(plan.bytes)} before compression, from ${plan.root}`)
@@ -231,13 +237,15 @@ async function sync(shell: RemoteShell, step: Step, lease: LeaseState, out: Step
   const { ms } = await phase(`Offload: sync ${plan.files.length} files to ${settings.remoteDir}`, async () => {
     // Epoch ms, for bench/run.ts's provisioning row (remote reachable → sync starts).
     core.debug(`sync starts at ${Date.now()}`)
-    codec = await remoteCodec(shell, signal)
-    const delta = step.attachTo && settings.syncMode === 'auto' ? await onLease?.incremental(shell, codec, signal) : undefined
+    // A re-sync learns the codec from its listing exec: one round trip fewer.
+    const delta = step.attachTo && settings.syncMode === 'auto' ? await onLease?.incremental(shell, signal) : undefined
     if (typeof delta === 'object') {
+      codec = delta.codec
       out.archiveBytes = () => delta.archiveBytes
       out.archiveFiles = delta.sent
       return
     }
+    codec = await remoteCodec(shell, signal)
     const local = onLease?.beforeFullSync()
     const { createArchive } = await import('./workspace/archive')
     const archive = createArchive(plan, { codec })

@@ -1,29 +1,62 @@
+import { CODEC_PROBE_SCRIPT, SYNC_STAGING } from './scripts'
+
 /**
  * The POSIX sh programs of an incremental re-sync (src/remote/resync.ts). The listing needs a find
- * with -printf (GNU findutils); a remote without one is re-synced in full.
+ * with -printf and -newerct (GNU findutils); a remote without them is re-synced in full.
  */
 
 /**
- * One NUL-terminated record triple per entry below the current directory: "type size mtime mode
- * ctime", path, link target. The ctime catches a rewrite whose mtime was put back.
+ * One NUL-terminated record triple per entry: "type size mtime mode ctime inode", path, link
+ * target. The ctime catches a rewrite whose mtime was put back, the inode a directory replaced by
+ * another one (whose entries may be older than the last listing).
  */
-const LISTING = `find . -mindepth 1 -printf '%y %s %T@ %m %C@\\0%P\\0%l\\0'`
+const RECORD = `%y %s %T@ %m %C@ %i\\0%P\\0%l\\0`
 
 /**
- * $1 = dir, then the paths to list (each as ./<path>), or none for the whole tree below the
- * directory. Prints a status line, then (status `listing`) the records (a given path's record
- * names it as given; one find cannot list is left out): `missing` when there is no such
- * directory, `no-printf` when find cannot print the listing.
+ * The remote clock's "now" as its file system stamps it: the mtime of a probe file, printed only
+ * once a second probe is stamped later (a coarse clock or a 1 s / 2 s file system stamps several
+ * writes alike). Every change made after this script lists an entry then gets a ctime above the
+ * printed time, which the next listing's -newerct compares with. `-` when the tree takes no probe
+ * (the next re-sync then lists the whole tree).
+ */
+const REMOTE_NOW = `p=./${SYNC_STAGING}-probe
+rm -rf -- "$p.a" "$p.b"
+t=-
+if touch -- "$p.a" 2>/dev/null; then
+  t=$(find "$p.a" -maxdepth 0 -printf '%T@')
+  n=0
+  until touch -- "$p.b" && [ -n "$(find "$p.b" -maxdepth 0 -newer "$p.a" -printf x)" ]; do
+    n=$((n + 1))
+    if [ "$n" -ge 300 ]; then t=-; break; fi
+    sleep 0.01
+  done
+fi
+rm -f -- "$p.a" "$p.b"`
+
+/**
+ * $1 = dir, $2 = the time the last listing printed, or `-` for none. Prints a status line, then
+ * the records: `missing` when there is no such directory, `no-printf` when find cannot list;
+ * else `listing <codec> <now>` and the whole tree's records (when $2 is `-`), or `since <codec>
+ * <now>` and the records of the entries whose ctime is after $2 (changed, created, renamed,
+ * chmodded: any change moves the ctime, and nothing but the clock can set it back), then the field
+ * `=children` and, as ./<path> fields, the entries directly inside the top directory and inside
+ * every directory listed (a deletion moves its directory's ctime: what is no longer there is gone).
+ * <codec> is what CODEC_PROBE_SCRIPT prints (src/remote/scripts.ts), <now> is REMOTE_NOW.
  */
 export const RESYNC_LIST_SCRIPT = `cd -- "$1" 2>/dev/null || { echo missing; exit 0; }
-find . -maxdepth 0 -printf '' 2>/dev/null || { echo no-printf; exit 0; }
-echo listing
-shift
-if [ $# -gt 0 ]; then
-  find "$@" -maxdepth 0 -printf '%y %s %T@ %m %C@\\0%p\\0%l\\0' 2>/dev/null
-  exit 0
+find . -maxdepth 0 -newerct @1.5 -printf '' 2>/dev/null || { echo no-printf; exit 0; }
+c=$(${CODEC_PROBE_SCRIPT})
+${REMOTE_NOW}
+if [ "$2" = - ]; then
+  echo "listing $c $t"
+  exec find . -mindepth 1 -printf '${RECORD}'
 fi
-exec ${LISTING}`
+echo "since $c $t"
+find . -mindepth 1 -newerct "@$2" -printf '${RECORD}' || exit 1
+printf '=children\\0'
+{ printf '.\\0'; find . -mindepth 1 -newerct "@$2" -type d -print0; } |
+  xargs -0 sh -c 'exec find "$@" -mindepth 1 -maxdepth 1 -printf "%p\\\\0"' offload-children 2>/dev/null
+exit 0`
 
 /** $1 = dir. Removes the NUL-separated relative paths on stdin (recursively) from the directory. */
 export const RESYNC_REMOVE_SCRIPT = `cd -- "$1" || exit 1

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import { performance } from 'node:perf_hooks'
 import { Readable, Writable } from 'node:stream'
 import { z } from 'zod'
 import { manifestFileOf } from '../lease-file'
@@ -20,22 +21,43 @@ import { TailBuffer } from './sink'
  *
  * The runner keeps the manifest of the last sync on a lease in `$RUNNER_TEMP/offload/<lease-id>.manifest.json`
  * (0600, beside the lease file, deleted with it): what it sent (LocalEntry per planned path) and
- * the remote's own listing of the tree taken right after that sync. The runner's record is the
- * base; the remote is never asked what was synced. A re-sync lists the remote tree again and sends
+ * the remote's own listing of the tree taken right after that sync, with the remote time that
+ * listing printed. The runner's record is the base; the remote is never asked what was synced. A
+ * re-sync asks the remote what changed since that time (src/remote/resync-scripts.ts: the entries
+ * whose ctime is later, and what is left in the directories whose ctime is later, which is how a
+ * deletion shows), lays that over the recorded listing, and sends
  *   - every planned entry that changed locally since the base (src/workspace/manifest.ts),
- *   - every planned entry whose remote listing (type, size, mtime, mode, ctime, link target) differs from
- *     the one taken after the last sync, or that is missing: a step's command changed it,
+ *   - every planned entry whose remote listing (type, size, mtime, mode, ctime, inode, link target)
+ *     differs from the one taken after the last sync, or that is missing: a step's command changed it,
  * and first removes every remote entry a fresh full sync would not leave there (not planned, not
  * a directory above a planned entry, of another type than planned, or a directory the last sync
- * did not leave or whose mode changed). The tree then equals what a full sync would make. The
- * remote listing is untrusted input: anything malformed, oversized or not UTF-8 means a full sync.
+ * did not leave, another inode or whose mode changed). The tree then equals what a full sync would
+ * make. The remote listing is untrusted input: anything malformed, oversized or not UTF-8 means a
+ * full sync. A remote that lies about what changed (a clock set back, a listing that leaves
+ * entries out) can only keep its own tree from being repaired: what it says decides what the
+ * runner sends and what is removed inside the remote directory, never anything on the runner.
  */
 
-/** The remote's listing: path → "type size mtime mode ctime" NUL link target, compared only for equality. */
+/** The remote's listing: path → "type size mtime mode ctime inode" NUL link target, compared only for equality. */
 export type RemoteListing = Map<string, string>
 
+/** What one run of RESYNC_LIST_SCRIPT reported. */
+export interface ListingReport {
+  /** The whole tree (listing), or only what changed since the time given (since). */
+  kind: 'listing' | 'since'
+  codec: ArchiveCodec
+  /** The remote time to ask the next listing from; undefined when the remote could not tell. */
+  next?: string
+  records: RemoteListing
+  /** since: the entries found directly inside the top directory and inside every directory listed. */
+  children: Set<string>
+}
+
 const LISTING_MAX_BYTES = 64 * 1024 * 1024
-const LISTING_HEADER = /^[a-zA-Z] \d+ \d+(?:\.\d+)? [0-7]{1,6} \d+(?:\.\d+)?$/
+const LISTING_HEADER = /^[a-zA-Z] \d+ \d+(?:\.\d+)? [0-7]{1,6} \d+(?:\.\d+)? \d+$/
+const REMOTE_TIME = /^\d{1,12}(?:\.\d{1,10})?$/
+const STATUS = /^(listing|since) (zstd|gzip) (\S+)$/
+const CHILDREN = '=children'
 
 /** Keeps what a listing script prints, up to LISTING_MAX_BYTES (beyond: overflowed, the rest dropped). */
 class ListingSink extends Writable {
@@ -59,14 +81,16 @@ function isSafeRelative(p: string): boolean {
   return p !== '' && !p.startsWith('/') && p.split('/').every(c => c !== '' && c !== '.' && c !== '..')
 }
 
-/** The listing a script printed after its status line, or why it cannot be used. */
-export function parseListing(out: Buffer, overflowed = false, prefix = ''): RemoteListing | string {
+/** What a listing script printed, or why it cannot be used. */
+export function parseListing(out: Buffer, overflowed = false): ListingReport | string {
   if (overflowed) return `the remote listing is over ${LISTING_MAX_BYTES / 1024 / 1024} MiB`
   const nl = out.indexOf(0x0a)
   const status = out.subarray(0, nl < 0 ? out.length : nl).toString('utf8')
   if (status === 'missing') return 'the remote directory is missing'
-  if (status === 'no-printf') return "the remote's find cannot print a listing (no -printf)"
-  if (status !== 'listing' || nl < 0) return 'the remote listing is malformed'
+  if (status === 'no-printf') return "the remote's find cannot list the tree (no -printf or -newerct)"
+  const m = STATUS.exec(status)
+  if (!m || nl < 0 || (m[3] !== '-' && !REMOTE_TIME.test(m[3]))) return 'the remote listing is malformed'
+  const kind = m[1] as ListingReport['kind']
   let text: string
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(out.subarray(nl + 1))
@@ -74,25 +98,62 @@ export function parseListing(out: Buffer, overflowed = false, prefix = ''): Remo
     return 'the remote tree holds a name that is not UTF-8'
   }
   const fields = text.split('\0')
-  if (fields.pop() !== '' || fields.length % 3 !== 0) return 'the remote listing is malformed'
-  const listing: RemoteListing = new Map()
-  for (let i = 0; i < fields.length; i += 3) {
-    const [header, given, target] = [fields[i], fields[i + 1], fields[i + 2]]
-    if (!given.startsWith(prefix)) return 'the remote listing is malformed'
-    const name = given.slice(prefix.length)
-    if (!LISTING_HEADER.test(header) || !isSafeRelative(name) || listing.has(name)) return 'the remote listing is malformed'
-    listing.set(name, `${header}\0${target}`)
+  if (fields.pop() !== '') return 'the remote listing is malformed'
+  const split = kind === 'since' ? fields.indexOf(CHILDREN) : fields.length
+  if (split < 0 || split % 3 !== 0) return 'the remote listing is malformed'
+  const records: RemoteListing = new Map()
+  for (let i = 0; i < split; i += 3) {
+    const [header, name, target] = [fields[i], fields[i + 1], fields[i + 2]]
+    if (!LISTING_HEADER.test(header) || !isSafeRelative(name) || records.has(name)) return 'the remote listing is malformed'
+    records.set(name, `${header}\0${target}`)
   }
-  return listing
+  const children = new Set<string>()
+  for (let i = split + 1; i < fields.length; i++) {
+    const given = fields[i]
+    const name = given.slice(2)
+    if (!given.startsWith('./') || !isSafeRelative(name)) return 'the remote listing is malformed'
+    children.add(name)
+  }
+  return { kind, codec: m[2] as ArchiveCodec, next: m[3] === '-' ? undefined : m[3], records, children }
 }
 
 const typeOf = (record: string): string => record[0]
-const modeOf = (record: string): string => record.slice(0, record.indexOf('\0')).split(' ')[3]
+const headerField = (record: string, n: number): string => record.slice(0, record.indexOf('\0')).split(' ')[n]
+const parentOf = (p: string): string => p.slice(0, Math.max(0, p.lastIndexOf('/')))
 
 function ancestors(p: string): string[] {
   const out: string[] = []
   for (let i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) out.push(p.slice(0, i))
   return out
+}
+
+/**
+ * The tree as it is now: a whole listing as given, a since-listing laid over the recorded one.
+ * Changed: whether it differs from `recorded`. A string when the two passes of the listing
+ * disagree (something changed the tree while it was listed).
+ */
+export function currentListing(recorded: RemoteListing, report: ListingReport): { listing: RemoteListing; changed: boolean } | string {
+  if (report.kind === 'listing') return { listing: report.records, changed: !sameListing(report.records, recorded) }
+  for (const c of report.children) if (!recorded.has(c) && !report.records.has(c)) return 'the remote tree changed while it was listed'
+  if (!report.records.size && !anyGone(recorded, report)) return { listing: recorded, changed: false }
+  const listing = new Map(recorded)
+  let changed = false
+  for (const [p, r] of report.records) {
+    changed ||= listing.get(p) !== r
+    listing.set(p, r)
+  }
+  // An entry whose directory was listed and that is not in it is gone, with all below it.
+  const listed = new Set([''])
+  for (const [p, r] of report.records) if (typeOf(r) === 'd') listed.add(p)
+  const gone: string[] = []
+  for (const p of listing.keys()) if (listed.has(parentOf(p)) && !report.children.has(p)) gone.push(p)
+  return gone.length ? { listing: without(listing, gone), changed: true } : { listing, changed }
+}
+
+/** Whether a since-listing without records leaves out an entry of a directory it listed (only the top one, then). */
+function anyGone(recorded: RemoteListing, report: ListingReport): boolean {
+  for (const p of recorded.keys()) if (!p.includes('/') && !report.children.has(p)) return true
+  return false
 }
 
 export interface Delta {
@@ -102,10 +163,23 @@ export interface Delta {
   remove: string[]
 }
 
-/** What a re-sync sends and removes (the rule is in this file's header comment). */
-export function planDelta(local: LocalManifest, changed: Iterable<string>, before: RemoteListing, now: RemoteListing): Delta {
+/**
+ * What a re-sync sends and removes (the rule is in this file's header comment). `recordedLocal`
+ * (the manifest the last sync recorded) allows the common case's shortcut: the remote tree is as
+ * recorded (`now` is `before`) and the same paths are planned, so the recorded tree is what a full
+ * sync of this plan makes apart from the changed entries: only those are sent, and removed first
+ * where they changed type.
+ */
+export function planDelta(local: LocalManifest, changed: string[], before: RemoteListing, now: RemoteListing, recordedLocal?: LocalManifest): Delta {
+  if (now === before && recordedLocal?.size === local.size && changed.every(p => recordedLocal.has(p))) {
+    const wanted = (p: string): string => (local.get(p)?.type === 'link' ? 'l' : 'f')
+    const remove = changed.filter(p => now.has(p) && typeOf(now.get(p) as string) !== wanted(p))
+    const send = new Set(changed)
+    for (const p of local.keys()) if (!now.has(p)) send.add(p)
+    return { send: send.size === changed.length ? changed : [...local.keys()].filter(p => send.has(p)), remove }
+  }
   const dirs = new Set<string>()
-  for (const p of local.keys()) for (const a of ancestors(p)) dirs.add(a)
+  for (const p of local.keys()) for (let i = p.lastIndexOf('/'); i > 0 && !dirs.has(p.slice(0, i)); i = p.lastIndexOf('/', i - 1)) dirs.add(p.slice(0, i))
   const removed = new Set<string>()
   const covered = (p: string): boolean => removed.size > 0 && (removed.has(p) || ancestors(p).some(a => removed.has(a)))
   for (const [p, record] of now) {
@@ -113,7 +187,10 @@ export function planDelta(local: LocalManifest, changed: Iterable<string>, befor
     const entry = local.get(p)
     const want = entry ? (entry.type === 'file' ? 'f' : 'l') : dirs.has(p) ? 'd' : undefined
     const prev = before.get(p)
-    const keep = want !== undefined && typeOf(record) === want && (want !== 'd' || (prev !== undefined && modeOf(prev) === modeOf(record)))
+    const keep =
+      want !== undefined &&
+      typeOf(record) === want &&
+      (want !== 'd' || (prev !== undefined && headerField(prev, 3) === headerField(record, 3) && headerField(prev, 5) === headerField(record, 5)))
     if (!keep) removed.add(p)
   }
   const send = new Set(changed)
@@ -124,27 +201,6 @@ export function planDelta(local: LocalManifest, changed: Iterable<string>, befor
   return { send: [...local.keys()].filter(p => send.has(p)), remove: [...removed] }
 }
 
-/** Beyond this many argv bytes of paths, the tree is listed whole after extracting instead. */
-const LISTED_ARGV_MAX = 64 * 1024
-
-/**
- * What to list after extracting `sent` (as ./<path> arguments): the sent paths and the directories
- * above them (tar may have made them), or undefined when they are too many for argv.
- */
-function listedAfter(sent: string[]): string[] | undefined {
-  const paths = new Set<string>()
-  let bytes = 0
-  for (const p of sent) {
-    for (const q of [...ancestors(p), p]) {
-      if (paths.has(q)) continue
-      paths.add(q)
-      bytes += q.length + 3
-    }
-    if (bytes > LISTED_ARGV_MAX) return undefined
-  }
-  return [...paths].map(p => `./${p}`)
-}
-
 function sameListing(a: RemoteListing, b: RemoteListing): boolean {
   if (a.size !== b.size) return false
   for (const [p, r] of a) if (b.get(p) !== r) return false
@@ -153,6 +209,7 @@ function sameListing(a: RemoteListing, b: RemoteListing): boolean {
 
 /** The listing after removing `paths` (each with everything below it). */
 function without(listing: RemoteListing, paths: string[]): RemoteListing {
+  if (!paths.length) return listing
   const gone = new Set(paths)
   const out: RemoteListing = new Map()
   for (const [p, r] of listing) if (!gone.has(p) && !ancestors(p).some(a => gone.has(a))) out.set(p, r)
@@ -161,56 +218,73 @@ function without(listing: RemoteListing, paths: string[]): RemoteListing {
 
 // ---- the manifest file ----
 
-interface ManifestFile {
-  version: 1
+/**
+ * Two lines of JSON: a short header first, so the listing exec can start (it needs `since`)
+ * before the body of tens of thousands of entries is parsed.
+ */
+interface ManifestHeader {
+  version: 2
   remoteDir: string
+  /** The remote time the listing of the last sync printed (null: it could not tell). */
+  since: string | null
+}
+
+interface ManifestBody {
   local: StoredEntry[]
   /** path, record, path, record, … */
   remote: string[]
 }
 
-/** The file's shape; its tens of thousands of local entries are checked one by one as they load (loadManifest). */
-const manifestSchema = z.object({
-  version: z.literal(1),
-  remoteDir: z.string(),
-  local: z.array(z.unknown()),
-  remote: z.array(z.string())
-})
+const headerSchema = z.object({ version: z.literal(2), remoteDir: z.string(), since: z.string().regex(REMOTE_TIME).nullable() })
+/** Its tens of thousands of local entries are checked one by one as they load (loadManifest). */
+const bodySchema = z.object({ local: z.array(z.unknown()), remote: z.array(z.string()) })
 
 interface SyncBase {
   remoteDir: string
+  since?: string
   local: LocalManifest
   remote: RemoteListing
 }
 
-function readBase(leaseId: string): SyncBase | string {
+const DAMAGED = 'the manifest of the last sync is damaged'
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+/** The header at once; the body when called (the caller overlaps that with the listing exec). */
+function readBase(leaseId: string): { header: ManifestHeader; body: () => Pick<SyncBase, 'local' | 'remote'> | string } | string {
   let text: string
   try {
     text = fs.readFileSync(manifestFileOf(leaseId), 'utf8')
   } catch {
     return 'no manifest of an earlier sync on this lease'
   }
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch {
-    json = undefined
+  const nl = text.indexOf('\n')
+  const header = headerSchema.safeParse(parseJson(text.slice(0, Math.max(0, nl))))
+  if (nl < 0 || !header.success) return DAMAGED
+  const body = (): Pick<SyncBase, 'local' | 'remote'> | string => {
+    const parsed = bodySchema.safeParse(parseJson(text.slice(nl + 1)))
+    if (!parsed.success || parsed.data.remote.length % 2 !== 0) return DAMAGED
+    const f = parsed.data
+    const remote: RemoteListing = new Map()
+    for (let i = 0; i < f.remote.length; i += 2) remote.set(f.remote[i], f.remote[i + 1])
+    return { local: loadManifest(f.local), remote }
   }
-  const parsed = manifestSchema.safeParse(json)
-  if (!parsed.success) return 'the manifest of the last sync is damaged'
-  const f = parsed.data
-  if (f.remote.length % 2 !== 0) return 'the manifest of the last sync is damaged'
-  const remote: RemoteListing = new Map()
-  for (let i = 0; i < f.remote.length; i += 2) remote.set(f.remote[i], f.remote[i + 1])
-  return { remoteDir: f.remoteDir, local: loadManifest(f.local), remote }
+  return { header: header.data, body }
 }
 
 function writeBase(leaseId: string, base: SyncBase): void {
-  const file: ManifestFile = { version: 1, remoteDir: base.remoteDir, local: storeManifest(base.local), remote: [...base.remote].flat() }
+  const header: ManifestHeader = { version: 2, remoteDir: base.remoteDir, since: base.since ?? null }
+  const body: ManifestBody = { local: storeManifest(base.local), remote: [...base.remote].flat() }
   const target = manifestFileOf(leaseId)
   fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 })
   const tmp = `${target}.${process.pid}.tmp`
-  fs.writeFileSync(tmp, JSON.stringify(file), { mode: 0o600 })
+  fs.writeFileSync(tmp, `${JSON.stringify(header)}\n${JSON.stringify(body)}`, { mode: 0o600 })
   fs.renameSync(tmp, target)
 }
 
@@ -221,14 +295,14 @@ function dropBase(leaseId: string): void {
 
 // ---- the remote side ----
 
-/** The whole tree's listing, or only that of `given` paths (as listedAfter makes them). */
-async function listRemote(shell: RemoteShell, remoteDir: string, signal?: AbortSignal, given?: string[]): Promise<RemoteListing | string> {
+/** The whole tree's listing (since undefined), or what changed since that remote time. */
+async function listRemote(shell: RemoteShell, remoteDir: string, since: string | undefined, signal?: AbortSignal): Promise<ListingReport | string> {
   const stdout = new ListingSink()
   const stderr = new TailBuffer()
-  const argv = ['sh', '-c', RESYNC_LIST_SCRIPT, 'offload-list', remoteDir, ...(given ?? [])]
+  const argv = ['sh', '-c', RESYNC_LIST_SCRIPT, 'offload-list', remoteDir, since ?? '-']
   const { exitCode } = await shell.exec({ argv, stdout, stderr, signal })
   if (exitCode !== 0) return `listing the remote tree failed (exit ${exitCode}): ${redact(stderr.text().trim()) || 'no output'}`
-  return parseListing(stdout.bytes(), stdout.overflowed, given ? './' : '')
+  return parseListing(stdout.bytes(), stdout.overflowed)
 }
 
 async function removeRemote(shell: RemoteShell, remoteDir: string, paths: string[], signal?: AbortSignal): Promise<void> {
@@ -256,6 +330,21 @@ export interface ResyncResult {
   archiveBytes: number
   /** File bytes sent, before compression. */
   fileBytes: number
+  /** The codec the remote reported with its listing (what the delta was packed with). */
+  codec: ArchiveCodec
+  /** Milliseconds per stage, in order (logged as a debug line: where a re-sync's time goes). */
+  stages: Array<[string, number]>
+}
+
+/** Milliseconds per named stage, each from the end of the one before. */
+class Stages {
+  readonly list: Array<[string, number]> = []
+  private last = performance.now()
+  mark(name: string): void {
+    const now = performance.now()
+    this.list.push([name, Math.round(now - this.last)])
+    this.last = now
+  }
 }
 
 /**
@@ -264,35 +353,50 @@ export interface ResyncResult {
  * afterFullSync() to record the base the next step re-syncs against.
  */
 export class LeaseSync {
+  /** `codec` fixes the delta's codec instead of the one the remote reports (tests of both codecs). */
   constructor(
     private readonly leaseId: string,
     private readonly remoteDir: string,
-    private readonly plan: ArchivePlan
+    private readonly plan: ArchivePlan,
+    private readonly codec?: ArchiveCodec
   ) {}
 
   /** Sends only what changed and logs what it did; a string (why, logged) when there is no usable base and a full sync must run. */
-  async incremental(shell: RemoteShell, codec: ArchiveCodec, signal?: AbortSignal): Promise<ResyncResult | string> {
-    const result = await this.delta(shell, codec, signal)
+  async incremental(shell: RemoteShell, signal?: AbortSignal): Promise<ResyncResult | string> {
+    const result = await this.delta(shell, signal)
     if (typeof result === 'string') core.info(`Re-sync: syncing in full instead: ${result}`)
-    else
+    else {
       core.info(`Re-sync (sync-mode: auto): ${result.sent} sent (${formatBytes(result.fileBytes)}), ${result.removed} removed, ${result.unchanged} unchanged`)
+      core.debug(`re-sync stages (ms): ${result.stages.map(([name, ms]) => `${name} ${ms}`).join(', ')}`)
+    }
     return result
   }
 
-  private async delta(shell: RemoteShell, codec: ArchiveCodec, signal?: AbortSignal): Promise<ResyncResult | string> {
+  private async delta(shell: RemoteShell, signal?: AbortSignal): Promise<ResyncResult | string> {
+    const stages = new Stages()
     const base = readBase(this.leaseId)
     if (typeof base === 'string') return base
-    if (base.remoteDir !== this.remoteDir) return `the last sync went to ${base.remoteDir}`
-    const now = await listRemote(shell, this.remoteDir, signal)
-    if (typeof now === 'string') return now
-    const scan = scanLocal(this.plan, base.local)
-    const delta = planDelta(scan.manifest, scan.changed, base.remote, now)
-    const unchanged = { sentPaths: [], removedPaths: [], sent: 0, removed: 0, unchanged: this.plan.files.length, archiveBytes: 0, fileBytes: 0 }
-    // Nothing to do and nothing to record: the base stays as it is (no rewrite of a large file).
-    if (!delta.send.length && !delta.remove.length && !scan.differs && sameListing(now, base.remote)) return unchanged
-    dropBase(this.leaseId)
-    if (delta.remove.length) await removeRemote(shell, this.remoteDir, delta.remove, signal)
-    let listing = without(now, delta.remove)
+    if (base.header.remoteDir !== this.remoteDir) return `the last sync went to ${base.header.remoteDir}`
+    // The remote lists while the runner parses the manifest and compares its own files.
+    const listing = listRemote(shell, this.remoteDir, base.header.since ?? undefined, signal)
+    listing.catch(() => undefined)
+    const recorded = base.body()
+    stages.mark('manifest')
+    if (typeof recorded === 'string') {
+      await listing.catch(() => undefined)
+      return recorded
+    }
+    const scan = scanLocal(this.plan, recorded.local)
+    stages.mark('local scan')
+    const report = await listing
+    stages.mark('remote listing (wait)')
+    if (typeof report === 'string') return report
+    const current = currentListing(recorded.remote, report)
+    if (typeof current === 'string') return current
+    const now = current.listing
+    const delta = planDelta(scan.manifest, scan.changed, recorded.remote, now, recorded.local)
+    stages.mark('plan')
+    const codec = this.codec ?? report.codec
     const result: ResyncResult = {
       sentPaths: delta.send,
       removedPaths: delta.remove,
@@ -300,8 +404,19 @@ export class LeaseSync {
       removed: delta.remove.length,
       unchanged: this.plan.files.length - delta.send.length,
       archiveBytes: 0,
-      fileBytes: 0
+      fileBytes: 0,
+      codec,
+      stages: stages.list
     }
+    // Nothing to do and nothing to record: the base stays as it is (no rewrite of a large file).
+    if (!delta.send.length && !delta.remove.length && !scan.differs && !current.changed) return result
+    dropBase(this.leaseId)
+    if (delta.remove.length) {
+      await removeRemote(shell, this.remoteDir, delta.remove, signal)
+      stages.mark('remove')
+    }
+    let listed = without(now, delta.remove)
+    let since = report.next
     if (delta.send.length) {
       const subset = subsetPlan(this.plan, delta.send, scan.manifest)
       result.fileBytes = subset.bytes
@@ -309,13 +424,17 @@ export class LeaseSync {
       // Checked like a full sync (staged, swapped in only when count and hash match), merged over the tree.
       await syncArchive(shell, archive, this.remoteDir, codec, signal, { mode: 'merge', label: 're-sync' })
       result.archiveBytes = archive.bytes()
-      const given = listedAfter(delta.send)
-      const after = await listRemote(shell, this.remoteDir, signal, given)
-      if (typeof after === 'string') return result // synced; without a listing the next step syncs in full
-      if (given) for (const [p, r] of after) listing.set(p, r)
-      else listing = after
+      stages.mark('send')
+      // What the extraction (and the removal) changed, listed since the listing above began.
+      const after = await listRemote(shell, this.remoteDir, report.next, signal)
+      const merged = typeof after === 'string' ? after : currentListing(listed, after)
+      stages.mark('listing after')
+      if (typeof after === 'string' || typeof merged === 'string') return result // synced; without a listing the next step syncs in full
+      listed = merged.listing
+      since = after.next
     }
-    writeBase(this.leaseId, { remoteDir: this.remoteDir, local: scan.manifest, remote: listing })
+    writeBase(this.leaseId, { remoteDir: this.remoteDir, since, local: scan.manifest, remote: listed })
+    stages.mark('record')
     return result
   }
 
@@ -327,12 +446,12 @@ export class LeaseSync {
 
   /** Records the base after a full sync; a remote that cannot list its tree leaves none (the next step syncs in full). */
   async afterFullSync(shell: RemoteShell, local: LocalManifest, signal?: AbortSignal): Promise<string | undefined> {
-    const listing = await listRemote(shell, this.remoteDir, signal)
-    if (typeof listing === 'string') {
-      core.info(`Re-sync: a later lease: step will sync in full: ${listing}`)
-      return listing
+    const report = await listRemote(shell, this.remoteDir, undefined, signal)
+    if (typeof report === 'string') {
+      core.info(`Re-sync: a later lease: step will sync in full: ${report}`)
+      return report
     }
-    writeBase(this.leaseId, { remoteDir: this.remoteDir, local, remote: listing })
+    writeBase(this.leaseId, { remoteDir: this.remoteDir, since: report.next, local, remote: report.records })
     return undefined
   }
 }

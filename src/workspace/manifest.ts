@@ -1,5 +1,4 @@
 import * as fs from 'node:fs'
-import * as path from 'node:path'
 import { fileSha256 } from '../util/file-hash'
 import type { ArchivePlan } from './plan'
 
@@ -38,6 +37,9 @@ function isRacy(entry: LocalEntry, takenAtMs: number): boolean {
   return entry.ctimeMs >= takenAtMs - RACY_WINDOW_MS
 }
 
+/** Joined only for the few calls that need it (path.join per entry costs more than the comparison). */
+const absolute = (plan: ArchivePlan, rel: string): string => `${plan.root}/${rel}`
+
 export interface LocalScan {
   manifest: LocalManifest
   /** Entries that differ from `base` (all of them without a base), in plan order. */
@@ -51,30 +53,33 @@ export interface LocalScan {
  * lease). Changed: new, another type, size, mode, mtime or link target, or a substituted file.
  * Same size and mtime but another ctime or inode (rewritten and its mtime put back, replaced by a
  * rename) or a racy base entry: the content hash decides, and without a base hash it counts as
- * changed. Synchronous file calls: see walk() in files.ts.
+ * changed. The stats are the plan's own when it kept them (one walk per step: planning already
+ * lstat'ed every file; a file changed since then differs next time), else taken here. Synchronous
+ * file calls: see walk() in files.ts.
  */
 export function scanLocal(plan: ArchivePlan, base?: LocalManifest, takenAtMs = Date.now()): LocalScan {
   const manifest: LocalManifest = new Map()
   const changed: string[] = []
   let differs = base === undefined || base.size !== plan.files.length
-  for (const rel of plan.files) {
-    const absolute = path.join(plan.root, rel)
-    const st = fs.lstatSync(absolute)
+  for (let i = 0; i < plan.files.length; i++) {
+    const rel = plan.files[i]
+    const st = plan.stats?.[i] ?? fs.lstatSync(absolute(plan, rel))
     const link = st.isSymbolicLink()
     const entry: LocalEntry = { type: link ? 'link' : 'file', size: st.size, mode: st.mode & 0o7777, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, inode: st.ino }
-    if (link) entry.target = fs.readlinkSync(absolute)
+    if (link) entry.target = fs.readlinkSync(absolute(plan, rel))
     if (plan.contents?.has(rel)) entry.substituted = true
     const prev = base?.get(rel)
     let isChanged: boolean
+    let sha256: string | undefined
     if (!prev || entry.substituted || prev.substituted) isChanged = true
     else if (prev.type !== entry.type || prev.size !== entry.size || prev.mode !== entry.mode || prev.mtimeMs !== entry.mtimeMs || prev.target !== entry.target)
       isChanged = true
     else if (entry.type === 'file' && (prev.ctimeMs !== entry.ctimeMs || prev.inode !== entry.inode || prev.sha256 !== undefined)) {
-      entry.sha256 = fileSha256(absolute)
-      isChanged = prev.sha256 !== entry.sha256
+      sha256 = fileSha256(absolute(plan, rel))
+      isChanged = prev.sha256 !== sha256
     } else isChanged = false
-    if (entry.type === 'file' && !entry.substituted && isRacy(entry, takenAtMs)) entry.sha256 ??= fileSha256(absolute)
-    else delete entry.sha256
+    // Set only when kept (a delete would turn every entry into a slow dictionary object).
+    if (entry.type === 'file' && !entry.substituted && isRacy(entry, takenAtMs)) entry.sha256 = sha256 ?? fileSha256(absolute(plan, rel))
     manifest.set(rel, entry)
     if (isChanged) changed.push(rel)
     differs ||= isChanged || !prev || prev.ctimeMs !== entry.ctimeMs || prev.inode !== entry.inode || prev.sha256 !== entry.sha256

@@ -13,12 +13,16 @@ export interface ArchivePlan {
   bytes: number
   /** Files archived with this content instead of what is on disk (git config without credentials). */
   contents?: Map<string, Buffer>
+  /** Each planned file's lstat as planning took it (with PlanOptions.keepStats), index for index with `files`. */
+  stats?: fs.Stats[]
 }
 
 export interface PlanOptions {
   exclude: string[]
   includeGit: boolean
   maxBytes: number
+  /** Keep every file's lstat: a re-sync compares them with its manifest without a second walk (src/workspace/manifest.ts). */
+  keepStats?: boolean
 }
 
 /** Lists and measures the workspace before any remote is touched; refuses one over the limit. */
@@ -27,9 +31,11 @@ export async function planArchive(root: string, opts: PlanOptions): Promise<Arch
   const contents = opts.includeGit ? await credentialFreeConfigs(root, files) : new Map<string, Buffer>()
   files = files.filter(f => !isGitConfigFile(f) || contents.has(f))
   let bytes = 0
+  const stats: fs.Stats[] | undefined = opts.keepStats ? [] : undefined
   for (const f of files) {
     const st = fs.lstatSync(path.join(root, f)) // synchronous: see walk() in files.ts
     if (st.isFile()) bytes += contents.get(f)?.length ?? st.size
+    stats?.push(st)
   }
   if (bytes > opts.maxBytes) {
     throw new InputError(
@@ -37,7 +43,7 @@ export async function planArchive(root: string, opts: PlanOptions): Promise<Arch
       `the workspace holds ${files.length} files, ${formatBytes(bytes)}, over the limit of ${formatBytes(opts.maxBytes)}: leave files out with sync-exclude, or raise sync-max-size`
     )
   }
-  return { root, files, bytes, contents }
+  return { root, files, bytes, contents, stats }
 }
 
 /**

@@ -6,7 +6,8 @@ import { makeWorkspace, newRunnerTemp, ROOT, runAction } from '../support/runner
 
 /**
  * What dist/main has parsed when it sends its first provider request (bench/: cold start): the
- * main bundle and the Nomad provider's chunk, nothing that only later phases or other runs need.
+ * main bundle and the Nomad provider's chunk, nothing that only later phases or other runs need,
+ * and not Node's internal undici either (what a global fetch() loads: src/util/http.ts).
  * Each chunk is recognised by what it holds, not by its number (ncc renumbers them).
  */
 const HOOK = path.join(ROOT, 'test', 'support', 'first-connect-modules.cjs')
@@ -30,7 +31,9 @@ afterEach(async () => {
   emu = undefined
 })
 
-async function loadedAtFirstRequest(extraInputs: Record<string, string>): Promise<{ files: string[]; code: number | null; stdout: string }> {
+async function loadedAtFirstRequest(
+  extraInputs: Record<string, string>
+): Promise<{ files: string[]; undiciInternals: string[]; code: number | null; stdout: string }> {
   emu = await startNomadEmulator({ pendingMs: 50 })
   const runnerTemp = newRunnerTemp()
   const out = path.join(runnerTemp, 'loaded.json')
@@ -49,8 +52,13 @@ async function loadedAtFirstRequest(extraInputs: Record<string, string>): Promis
     }
   })
   expect(post.code).toBe(0)
-  const loaded = JSON.parse(fs.readFileSync(out, 'utf8')) as string[]
-  return { files: loaded.filter(f => f.startsWith(DIST_MAIN + path.sep)).map(f => path.basename(f)), code: main.code, stdout: main.stdout }
+  const loaded = JSON.parse(fs.readFileSync(out, 'utf8')) as { files: string[]; undiciInternals: string[] }
+  return {
+    files: loaded.files.filter(f => f.startsWith(DIST_MAIN + path.sep)).map(f => path.basename(f)),
+    undiciInternals: loaded.undiciInternals,
+    code: main.code,
+    stdout: main.stdout
+  }
 }
 
 function holding(files: string[]): string[] {
@@ -61,18 +69,21 @@ function holding(files: string[]): string[] {
 
 describe('cold start: what dist/main loads before its first Nomad request', () => {
   it('sync: false: the main bundle and one chunk, without npm undici, node-tar, OIDC or ssh2; the run still execs', async () => {
-    const { files, code, stdout } = await loadedAtFirstRequest({ sync: 'false' })
+    const { files, undiciInternals, code, stdout } = await loadedAtFirstRequest({ sync: 'false' })
     expect(files).toContain('index.js')
     expect(files).toHaveLength(2)
     expect(holding(files)).toEqual([])
+    // The first request went out over node:http, not through a global fetch().
+    expect(undiciInternals).toEqual([])
     // The exec WebSocket (npm undici, loaded after the first request) works.
     expect(code).toBe(0)
     expect(stdout).toContain('ran-on-nomad')
   })
 
   it('a run that syncs has planned its archive (workspace listing) but not loaded the archive writer', async () => {
-    const { files, code, stdout } = await loadedAtFirstRequest({})
+    const { files, undiciInternals, code, stdout } = await loadedAtFirstRequest({})
     expect(holding(files)).toEqual([])
+    expect(undiciInternals).toEqual([])
     expect(code).toBe(0)
     expect(stdout).toContain('ran-on-nomad')
   })

@@ -20,6 +20,9 @@ let issuer: OidcIssuer | undefined
 
 afterEach(async () => {
   const jobs = emu?.jobs().map(j => j.job.ID) ?? []
+  // A purged job's task is killed after the purge answers (up to its KillTimeout, as on Nomad):
+  // post can be done before it has ended (test/e2e/nomad.test.ts waits the same way).
+  for (const until = Date.now() + 6000; (emu?.liveProcesses() ?? 0) > 0 && Date.now() < until;) await new Promise(r => setTimeout(r, 50))
   const live = emu?.liveProcesses() ?? 0
   await emu?.close()
   await issuer?.close()

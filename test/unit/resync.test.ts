@@ -1,9 +1,11 @@
+import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { Transform } from 'node:stream'
 import { manifestFileOf } from '../../src/lease-file'
-import { LeaseSync, parseListing, planDelta, type RemoteListing } from '../../src/remote/resync'
+import { currentListing, LeaseSync, parseListing, planDelta, type ListingReport, type RemoteListing } from '../../src/remote/resync'
+import { RESYNC_LIST_SCRIPT } from '../../src/remote/resync-scripts'
 import type { RemoteShell } from '../../src/remote/shell'
 import { syncArchive } from '../../src/remote/workspace-ops'
 import { createArchive, type ArchiveCodec } from '../../src/workspace/archive'
@@ -45,7 +47,7 @@ async function fullSync(ws: string, dir: string, codec: ArchiveCodec, leaseId?: 
 }
 
 async function resync(ws: string, dir: string, codec: ArchiveCodec, leaseId: string) {
-  const result = await new LeaseSync(leaseId, dir, await plan(ws)).incremental(shell, codec)
+  const result = await new LeaseSync(leaseId, dir, await plan(ws), codec).incremental(shell)
   if (typeof result === 'string') throw new Error(`expected an incremental re-sync, got: ${result}`)
   return result
 }
@@ -122,7 +124,7 @@ describe.each<ArchiveCodec>(['zstd', 'gzip'])('incremental re-sync (%s) equals a
   })
 })
 
-it('a re-sync of more paths than fit in 64 KiB of argv lists the whole tree after extracting, and the next one sends nothing', async () => {
+it('a re-sync of 600 files in new directories records them all: the next one sends nothing', async () => {
   const ws = workspace()
   const leaseId = newLeaseId()
   const remote = path.join(tmp(), 'ws')
@@ -138,28 +140,140 @@ it('a re-sync of more paths than fit in 64 KiB of argv lists the whole tree afte
   expect(snapshotTree(remote)).toEqual(snapshotTree(fresh))
 })
 
+/** What the listing script prints for `dir` since `since` (the manifest's, by default). */
+async function listSince(dir: string, leaseId: string, on: RemoteShell = shell): Promise<ListingReport | string> {
+  const header = JSON.parse(fs.readFileSync(manifestFileOf(leaseId), 'utf8').split('\n')[0]) as { since: string }
+  const out = collect()
+  await on.exec({ argv: ['sh', '-c', RESYNC_LIST_SCRIPT, 'offload-list', dir, header.since], stdout: out, stderr: collect() })
+  return parseListing(Buffer.from(out.text(), 'utf8'))
+}
+
+describe('the remote lists only what changed since the last sync', () => {
+  it('nothing after a sync; then a nested edit that keeps size and mtime, nested deletions and a directory moved in from outside are all caught', async () => {
+    const ws = workspace()
+    const write = (rel: string, content: string): void => {
+      fs.mkdirSync(path.dirname(path.join(ws, rel)), { recursive: true })
+      fs.writeFileSync(path.join(ws, rel), content)
+    }
+    write('deep/a/b/kept-mtime.txt', 'AAAA\n')
+    write('deep/a/b/deleted.txt', 'deleted remotely\n')
+    write('deep/x/y.txt', 'in a directory deleted remotely\n')
+    write('graft/inner/f.txt', 'the runner wrote this\n')
+    write('graft/inner/g.txt', 'the runner wrote this too\n')
+    // Older than the sync: moved into the tree later, its entries keep their ctimes.
+    const outside = tmp()
+    fs.mkdirSync(path.join(outside, 'inner'))
+    fs.writeFileSync(path.join(outside, 'inner', 'f.txt'), 'an older tree moved in\n')
+    const leaseId = newLeaseId()
+    const remote = path.join(tmp(), 'ws')
+    await fullSync(ws, remote, 'zstd', leaseId)
+    const quiet = await listSince(remote, leaseId)
+    if (typeof quiet === 'string') throw new Error(quiet)
+    expect([quiet.kind, quiet.records.size]).toEqual(['since', 0])
+    expect([...quiet.children].sort()).toEqual(fs.readdirSync(remote).sort())
+
+    await runIn(
+      remote,
+      [
+        'set -e',
+        'touch -r deep/a/b/kept-mtime.txt ref.$$ && printf "BBBB\\n" > deep/a/b/kept-mtime.txt && touch -r ref.$$ deep/a/b/kept-mtime.txt && rm ref.$$',
+        'rm deep/a/b/deleted.txt',
+        'rm -rf deep/x',
+        `rm -rf graft/inner && mv ${outside}/inner graft/inner`
+      ].join('\n')
+    )
+    const changed = await listSince(remote, leaseId)
+    if (typeof changed === 'string') throw new Error(changed)
+    // The moved-in directory is listed (a rename moves its ctime), its older entries are not.
+    expect([...changed.records.keys()].sort()).toEqual(['deep', 'deep/a/b', 'deep/a/b/kept-mtime.txt', 'graft', 'graft/inner'])
+    const r = await resync(ws, remote, 'zstd', leaseId)
+    expect(r.sentPaths).toEqual(['deep/a/b/deleted.txt', 'deep/a/b/kept-mtime.txt', 'deep/x/y.txt', 'graft/inner/f.txt', 'graft/inner/g.txt'])
+    expect(r.removedPaths).toEqual(['graft/inner'])
+    const fresh = path.join(tmp(), 'ws')
+    await fullSync(ws, fresh, 'zstd')
+    expect(snapshotTree(remote)).toEqual(snapshotTree(fresh))
+    // Recorded again after sending: nothing is listed as changed since.
+    const after = await listSince(remote, leaseId)
+    expect(typeof after === 'object' && after.records.size).toBe(0)
+    expect((await resync(ws, remote, 'zstd', leaseId)).sent).toBe(0)
+  })
+
+  it('a directory the listing names that neither the record nor the listing holds means the tree changed while it was listed', () => {
+    const recorded: RemoteListing = new Map([['a', 'f 1 1 644 1 5\0']])
+    const report = (children: string[]): ListingReport => ({ kind: 'since', codec: 'gzip', records: new Map(), children: new Set(children) })
+    expect(currentListing(recorded, report(['a']))).toEqual({ listing: recorded, changed: false })
+    expect(currentListing(recorded, report([]))).toEqual({ listing: new Map(), changed: true })
+    expect(currentListing(recorded, report(['a', 'b']))).toBe('the remote tree changed while it was listed')
+  })
+
+  it('a remote whose find cannot list (busybox) is synced in full, to the same tree', async () => {
+    const bin = tmp()
+    execFileSync('busybox', ['--install', '-s', bin])
+    const busybox = new LocalShell({ ...process.env, PATH: bin })
+    const ws = workspace()
+    const leaseId = newLeaseId()
+    const remote = path.join(tmp(), 'ws')
+    // The owner's full sync on GNU find records a base; the remote then lists with busybox only.
+    await fullSync(ws, remote, 'gzip', leaseId)
+    expect(typeof (await listSince(remote, leaseId, busybox))).toBe('string')
+    fs.appendFileSync(path.join(ws, 'README.md'), 'changed\n')
+    const p = await plan(ws)
+    const tracked = new LeaseSync(leaseId, remote, p, 'gzip')
+    expect(await tracked.incremental(busybox)).toBe("the remote's find cannot list the tree (no -printf or -newerct)")
+    // What main then does: a full sync, whose listing busybox cannot take either: no base is left.
+    const local = tracked.beforeFullSync()
+    await syncArchive(busybox, createArchive(p, { codec: 'gzip' }), remote, 'gzip')
+    expect(await tracked.afterFullSync(busybox, local)).toMatch(/no -printf/)
+    expect(fs.existsSync(manifestFileOf(leaseId))).toBe(false)
+    const fresh = path.join(tmp(), 'ws')
+    await fullSync(ws, fresh, 'gzip')
+    expect(snapshotTree(remote)).toEqual(snapshotTree(fresh))
+  })
+})
+
+it('with the remote as recorded and the same paths planned, a file turned symlink is removed first, then sent', async () => {
+  const ws = workspace()
+  fs.mkdirSync(path.join(ws, 'swap'))
+  fs.writeFileSync(path.join(ws, 'swap', 'was-file'), 'a file\n')
+  fs.writeFileSync(path.join(ws, 'swap', 'mode.sh'), 'echo\n')
+  const leaseId = newLeaseId()
+  const remote = path.join(tmp(), 'ws')
+  await fullSync(ws, remote, 'zstd', leaseId)
+  fs.rmSync(path.join(ws, 'swap', 'was-file'))
+  fs.symlinkSync('mode.sh', path.join(ws, 'swap', 'was-file'))
+  fs.chmodSync(path.join(ws, 'swap', 'mode.sh'), 0o755)
+  const r = await resync(ws, remote, 'zstd', leaseId)
+  expect([r.sentPaths, r.removedPaths]).toEqual([['swap/mode.sh', 'swap/was-file'], ['swap/was-file']])
+  const fresh = path.join(tmp(), 'ws')
+  await fullSync(ws, fresh, 'zstd')
+  expect(snapshotTree(remote)).toEqual(snapshotTree(fresh))
+})
+
 describe('when a re-sync falls back to a full sync', () => {
   it('no manifest (first sync on the lease), a damaged one, another remote directory, a remote directory that is gone', async () => {
     const ws = workspace()
     const p = await plan(ws)
     const leaseId = newLeaseId()
     const remote = path.join(tmp(), 'ws')
-    expect(await new LeaseSync(leaseId, remote, p).incremental(shell, 'gzip')).toBe('no manifest of an earlier sync on this lease')
+    expect(await new LeaseSync(leaseId, remote, p, 'gzip').incremental(shell)).toBe('no manifest of an earlier sync on this lease')
     await fullSync(ws, remote, 'gzip', leaseId)
-    expect(await new LeaseSync(leaseId, '/elsewhere', p).incremental(shell, 'gzip')).toBe(`the last sync went to ${remote}`)
+    expect(await new LeaseSync(leaseId, '/elsewhere', p, 'gzip').incremental(shell)).toBe(`the last sync went to ${remote}`)
     // A damaged entry makes only its own path count as changed; a damaged file means a full sync.
     const file = manifestFileOf(leaseId)
-    const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { local: unknown[] }
+    const [header, body] = fs.readFileSync(file, 'utf8').split('\n')
+    const stored = JSON.parse(body) as { local: unknown[] }
     const readme = stored.local.findIndex(e => Array.isArray(e) && e[0] === 'README.md')
     stored.local[readme] = { not: 'an entry' }
-    fs.writeFileSync(file, JSON.stringify(stored))
-    const r = await new LeaseSync(leaseId, remote, p).incremental(shell, 'gzip')
+    fs.writeFileSync(file, `${header}\n${JSON.stringify(stored)}`)
+    const r = await new LeaseSync(leaseId, remote, p, 'gzip').incremental(shell)
     expect(typeof r === 'object' && r.sentPaths).toEqual(['README.md'])
-    fs.writeFileSync(file, '{"version":1,"remoteDir":')
-    expect(await new LeaseSync(leaseId, remote, p).incremental(shell, 'gzip')).toBe('the manifest of the last sync is damaged')
+    for (const damaged of ['{"version":2,"remoteDir":', `${header}\n{"local":[`, `${header.replace('"since":"', '"since":"x')}\n${body}`]) {
+      fs.writeFileSync(file, damaged)
+      expect(await new LeaseSync(leaseId, remote, p, 'gzip').incremental(shell)).toBe('the manifest of the last sync is damaged')
+    }
     await fullSync(ws, remote, 'gzip', leaseId)
     fs.rmSync(remote, { recursive: true })
-    expect(await new LeaseSync(leaseId, remote, p).incremental(shell, 'gzip')).toBe('the remote directory is missing')
+    expect(await new LeaseSync(leaseId, remote, p, 'gzip').incremental(shell)).toBe('the remote directory is missing')
   })
 
   it('a re-sync that fails half-way leaves no manifest: the next step syncs in full', async () => {
@@ -185,22 +299,28 @@ describe('when a re-sync falls back to a full sync', () => {
       },
       close: () => shell.close()
     }
-    await expect(new LeaseSync(leaseId, remote, await plan(ws)).incremental(cutting, 'gzip')).rejects.toThrow(/re-sync archive/)
+    await expect(new LeaseSync(leaseId, remote, await plan(ws), 'gzip').incremental(cutting)).rejects.toThrow(/re-sync archive/)
     expect(snapshotTree(remote)).toEqual(before)
     expect(fs.existsSync(manifestFileOf(leaseId))).toBe(false)
-    expect(await new LeaseSync(leaseId, remote, await plan(ws)).incremental(shell, 'gzip')).toBe('no manifest of an earlier sync on this lease')
+    expect(await new LeaseSync(leaseId, remote, await plan(ws), 'gzip').incremental(shell)).toBe('no manifest of an earlier sync on this lease')
   })
 })
 
 describe('the remote listing is untrusted input', () => {
   const rec = (header: string, name: string, target = ''): string => `${header}\0${name}\0${target}\0`
-  const listing = (...records: string[]): Buffer => Buffer.from(`listing\n${records.join('')}`)
-  const ok = 'f 3 1700000000.5 644 1700000000.5'
+  const listing = (...records: string[]): Buffer => Buffer.from(`listing zstd 1700000001.25\n${records.join('')}`)
+  const since = (records: string[], children: string[]): Buffer =>
+    Buffer.from(`since gzip -\n${records.join('')}=children\0${children.map(c => `${c}\0`).join('')}`)
+  const ok = 'f 3 1700000000.5 644 1700000000.5 12'
 
   it('parses records and refuses anything malformed, escaping, duplicated, oversized or not UTF-8', () => {
-    const parsed = parseListing(listing(rec(ok, 'a/b.txt'), rec('l 3 1700000000 777 1700000000', 'l', 'x/y')))
-    expect(parsed).toBeInstanceOf(Map)
-    expect([...(parsed as RemoteListing).keys()]).toEqual(['a/b.txt', 'l'])
+    const parsed = parseListing(listing(rec(ok, 'a/b.txt'), rec('l 3 1700000000 777 1700000000 13', 'l', 'x/y')))
+    if (typeof parsed === 'string') throw new Error(parsed)
+    expect([...parsed.records.keys()]).toEqual(['a/b.txt', 'l'])
+    expect([parsed.kind, parsed.codec, parsed.next]).toEqual(['listing', 'zstd', '1700000001.25'])
+    const delta = parseListing(since([rec(ok, 'a/b.txt')], ['./a', './a/b.txt']))
+    if (typeof delta === 'string') throw new Error(delta)
+    expect([delta.kind, delta.codec, delta.next, [...delta.children]]).toEqual(['since', 'gzip', undefined, ['a', 'a/b.txt']])
     expect(parseListing(Buffer.from('missing\n'))).toBe('the remote directory is missing')
     expect(parseListing(Buffer.from('no-printf\n'))).toMatch(/no -printf/)
     for (const bad of [
@@ -209,20 +329,26 @@ describe('the remote listing is untrusted input', () => {
       listing(rec(ok, 'a//b')),
       listing(rec(ok, 'a/./b')),
       listing(rec(ok, 'a'), rec(ok, 'a')),
-      listing(rec('f 3 x 644 1', 'a')),
+      listing(rec('f 3 x 644 1 12', 'a')),
+      listing(rec('f 3 1 644 1', 'a')),
       listing(rec(ok, 'a').slice(0, -1)),
+      Buffer.from(`listing zstd now\n`),
+      Buffer.from(`listing brotli 1\n`),
+      since([rec(ok, 'a')], ['a']),
+      since([rec(ok, 'a')], ['./../x']),
+      Buffer.from(`since zstd 1\n${rec(ok, 'a')}`),
       Buffer.from('something else\n')
     ])
       expect(parseListing(bad)).toBe('the remote listing is malformed')
-    expect(parseListing(Buffer.concat([Buffer.from(`listing\n${ok}\0`), Buffer.from([0xff, 0xfe]), Buffer.from('\0\0')]))).toMatch(/not UTF-8/)
+    expect(parseListing(Buffer.concat([Buffer.from(`listing zstd -\n${ok}\0`), Buffer.from([0xff, 0xfe]), Buffer.from('\0\0')]))).toMatch(/not UTF-8/)
     expect(parseListing(Buffer.alloc(0), true)).toMatch(/over 64 MiB/)
   })
 
   it('removes whatever a full sync would not leave, keeps directories above planned entries', () => {
     const ws = workspace()
     const local = scanLocal({ root: ws, files: ['README.md', 'src/deep/nested/file.txt'], bytes: 0 }).manifest
-    const file = 'f 3 1 644 1\0'
-    const dir = 'd 4096 1 755 1\0'
+    const file = 'f 3 1 644 1 10\0'
+    const dir = 'd 4096 1 755 1 11\0'
     const before: RemoteListing = new Map([
       ['README.md', file],
       ['src', dir],
@@ -232,7 +358,7 @@ describe('the remote listing is untrusted input', () => {
     ])
     const now: RemoteListing = new Map([
       ['README.md', file],
-      ['src', 'd 4096 1 700 1\0'], // chmodded by a command: replaced
+      ['src', 'd 4096 1 700 1 11\0'], // chmodded by a command: replaced
       ['src/deep', dir],
       ['src/deep/nested', dir],
       ['src/deep/nested/file.txt', file],

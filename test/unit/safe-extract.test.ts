@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process'
+import { createHash, randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -20,6 +22,26 @@ function reasons(report: ExtractReport): Record<string, string> {
 /** Every path under dir (relative), links not followed. */
 function tree(dir: string): string[] {
   return (fs.readdirSync(dir, { recursive: true }) as string[]).filter(p => !p.startsWith('.git')).sort()
+}
+
+/** What a tree holds, as a listing to compare: type, mode, content hash or link target, mtime (links not followed). */
+function snapshot(dir: string): string[] {
+  const walk = (rel: string): string[] =>
+    fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap(d => {
+      const r = rel ? `${rel}/${d.name}` : d.name
+      return d.isDirectory() ? [r, ...walk(r)] : [r]
+    })
+  return walk('')
+    .sort()
+    .map(rel => {
+      const abs = path.join(dir, rel)
+      const st = fs.lstatSync(abs)
+      const mode = (st.mode & 0o7777).toString(8)
+      if (st.isSymbolicLink()) return `${rel} link -> ${fs.readlinkSync(abs)}`
+      const mtime = Math.floor(st.mtimeMs / 1000)
+      if (st.isDirectory()) return `${rel} dir ${mode} ${mtime}`
+      return `${rel} file ${mode} ${mtime} ${st.size} ${createHash('sha256').update(fs.readFileSync(abs)).digest('hex').slice(0, 16)}`
+    })
 }
 
 describe('safe extraction of a downloaded archive', () => {
@@ -237,5 +259,110 @@ describe('safe extraction of a downloaded archive', () => {
     const line = `download: refused ${printableName(name)}: ${report.refused[0].reason}`
     expect(line.split(/[\r\n\u2028\u2029]/)).toHaveLength(1)
     expect(printableName(name)).toBe('"evil\\n::error::forged\\r\\n##\\[group]x\\u202e"')
+  })
+
+  it('writes an honest archive as the system tar would: names with spaces and unicode, modes, empty dirs, links, mtimes', async () => {
+    // Modes the umask (022) leaves alone, so both extractions must give exactly these.
+    const src = fs.mkdtempSync(path.join(os.tmpdir(), 'offload-honest-'))
+    const put = (rel: string, content: string | Buffer, mode = 0o644): void => {
+      fs.mkdirSync(path.dirname(path.join(src, rel)), { recursive: true })
+      fs.writeFileSync(path.join(src, rel), content)
+      fs.chmodSync(path.join(src, rel), mode)
+    }
+    put('results/junit.xml', '<testsuite/>\n')
+    put('results/with space/données ✓.txt', 'unicode\n')
+    put('results/bin/run.sh', '#!/bin/sh\n', 0o755)
+    put('results/private/key.txt', 'k', 0o600)
+    put('results/big.bin', randomBytes(3 * 1024 * 1024 + 17))
+    put('results/empty.txt', '')
+    for (let i = 0; i < 300; i++) put(`results/many/${i % 7}/f${i}.txt`, `file ${i}\n`, i % 2 ? 0o644 : 0o640)
+    fs.mkdirSync(path.join(src, 'results/empty-dir/nested-empty'), { recursive: true })
+    fs.chmodSync(path.join(src, 'results/private'), 0o750)
+    fs.symlinkSync('junit.xml', path.join(src, 'results/latest'))
+    fs.symlinkSync('../junit.xml', path.join(src, 'results/bin/up'))
+    fs.symlinkSync('many/3', path.join(src, 'results/dir-link'))
+    // Times in the past, directories last (writing into a directory moves its mtime).
+    const old = new Date('2024-02-03T04:05:06Z')
+    const entries = (fs.readdirSync(src, { recursive: true }) as string[]).map(rel => path.join(src, rel))
+    for (const abs of entries.sort((a, b) => b.length - a.length)) if (!fs.lstatSync(abs).isSymbolicLink()) fs.utimesSync(abs, old, old)
+    fs.utimesSync(path.join(src, 'results'), old, old)
+    const archive = execFileSync('tar', ['-cf', '-', '-C', src, 'results'], { maxBuffer: 64 << 20 })
+
+    const bySystemTar = fs.mkdtempSync(path.join(os.tmpdir(), 'offload-systar-'))
+    execFileSync('tar', ['-xf', '-', '-C', bySystemTar, '--no-same-owner'], { input: archive })
+    const { unpack, finish } = safeExtract({ cwd: ws, paths: ['results'] })
+    // In small pieces: entries and file bodies arrive split across writes, as from a socket.
+    const pieces = Array.from({ length: Math.ceil(archive.length / 7919) }, (_, i) => archive.subarray(i * 7919, (i + 1) * 7919))
+    await pipeline(Readable.from(pieces), unpack)
+    const report = finish()
+    expect(report.refused).toEqual([])
+    expect(report.written).toBe(snapshot(path.join(bySystemTar, 'results')).length + 1)
+    expect(snapshot(path.join(ws, 'results'))).toEqual(snapshot(path.join(bySystemTar, 'results')))
+    expect(snapshot(path.join(ws, 'results'))).toContain(`private dir 750 ${old.getTime() / 1000}`)
+  })
+
+  it('replaces what is already on disk where an entry goes, never writing through it', async () => {
+    const victim = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'offload-victim-')), 'victim.txt')
+    fs.writeFileSync(victim, 'victim\n')
+    fs.mkdirSync(path.join(ws, 'results/empty-dir'), { recursive: true })
+    fs.mkdirSync(path.join(ws, 'results/full-dir'))
+    fs.writeFileSync(path.join(ws, 'results/full-dir/keep.txt'), 'keep')
+    fs.writeFileSync(path.join(ws, 'results/old.txt'), 'a longer old content\n')
+    fs.symlinkSync(victim, path.join(ws, 'results/link-to-victim'))
+    fs.symlinkSync(path.dirname(victim), path.join(ws, 'results/dir-link'))
+    fs.linkSync(path.join(ws, 'README.md'), path.join(ws, 'results/hard.txt'))
+    const report = await extract(
+      ws,
+      ['results'],
+      [
+        { name: 'results/old.txt', content: 'new\n' },
+        { name: 'results/link-to-victim', content: 'replaced the link\n' },
+        { name: 'results/dir-link', type: '5' },
+        { name: 'results/dir-link/inside.txt', content: 'in a real directory\n' },
+        { name: 'results/hard.txt', content: 'own copy\n' },
+        { name: 'results/empty-dir', content: 'was an empty directory\n' },
+        { name: 'results/full-dir', type: '2', linkname: 'old.txt' },
+        { name: 'results/twice.txt', content: 'first\n' },
+        { name: 'results/twice.txt', content: 'second\n' }
+      ]
+    )
+    expect(report.refused.map(r => r.name)).toEqual(['results/full-dir'])
+    expect(report.refused[0].reason).toMatch(/^could not be written: ENOTEMPTY/)
+    expect(report.written).toBe(8)
+    expect(fs.readFileSync(victim, 'utf8')).toBe('victim\n')
+    expect(fs.readdirSync(path.dirname(victim))).toEqual(['victim.txt'])
+    const content = (rel: string): string => fs.readFileSync(path.join(ws, rel), 'utf8')
+    expect(content('results/old.txt')).toBe('new\n')
+    expect(fs.lstatSync(path.join(ws, 'results/link-to-victim')).isFile()).toBe(true)
+    expect(content('results/link-to-victim')).toBe('replaced the link\n')
+    expect(fs.lstatSync(path.join(ws, 'results/dir-link')).isDirectory()).toBe(true)
+    expect(content('results/dir-link/inside.txt')).toBe('in a real directory\n')
+    expect(content('README.md')).toBe('# test workspace\n')
+    expect(content('results/hard.txt')).toBe('own copy\n')
+    expect(fs.statSync(path.join(ws, 'results/hard.txt')).nlink).toBe(1)
+    expect(content('results/empty-dir')).toBe('was an empty directory\n')
+    expect(content('results/full-dir/keep.txt')).toBe('keep')
+    expect(content('results/twice.txt')).toBe('second\n')
+  })
+
+  it('refuses a name deeper than 1024 segments and fails on an archive cut short', async () => {
+    const src = fs.mkdtempSync(path.join(os.tmpdir(), 'offload-deep-'))
+    const deep = path.join('results', ...Array.from({ length: 1024 }, () => 'd'))
+    fs.mkdirSync(path.join(src, deep), { recursive: true })
+    fs.writeFileSync(path.join(src, deep, 'too-deep.txt'), 'x')
+    fs.writeFileSync(path.join(src, 'results/ok.txt'), 'ok')
+    const archive = execFileSync('tar', ['-cf', '-', '-C', src, 'results/ok.txt', `${deep}/too-deep.txt`])
+    const { unpack, finish } = safeExtract({ cwd: ws, paths: ['results'] })
+    await pipeline(Readable.from([archive]), unpack)
+    expect(reasons(finish())).toEqual({ [`${deep}/too-deep.txt`]: 'name deeper than 1024 segments' })
+    expect(fs.readdirSync(path.join(ws, 'results'))).toEqual(['ok.txt'])
+
+    const whole = craftTar([{ name: 'results/cut.bin', content: Buffer.alloc(4096, 1) }])
+    const cut = safeExtract({ cwd: ws, paths: ['results'] })
+    await expect(pipeline(Readable.from([whole.subarray(0, 512 + 1000)]), cut.unpack)).rejects.toThrow(/Truncated input/)
+  })
+
+  it('refuses a target that is not a directory before anything is read', () => {
+    expect(() => safeExtract({ cwd: path.join(ws, 'README.md'), paths: ['results'] })).toThrow(/is not a directory/)
   })
 })

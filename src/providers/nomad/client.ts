@@ -1,6 +1,7 @@
 import type * as net from 'node:net'
 import type { Agent, buildConnector, Dispatcher } from 'undici'
 import { ProviderError } from '../../util/errors'
+import { httpRequest, type HttpAnswer } from '../../util/http'
 import { redact, redactRegistered } from '../../util/redact'
 import { isConnectionError, withRetry, type RetryOptions } from '../../util/retry'
 import type { NomadTlsSettings } from './settings'
@@ -78,14 +79,6 @@ export function permissionHint(token: string, capability: string | undefined, au
     : `no nomad-token was given (nor $NOMAD_TOKEN), so the anonymous policy applied; set nomad-token to a token whose ACL policy grants ${cap} in the job's namespace`
 }
 
-/** One HTTP answer, whichever transport carried it. */
-interface HttpAnswer {
-  status: number
-  header(name: string): string | undefined
-  text(): Promise<string>
-  discard(): Promise<void>
-}
-
 interface HttpRequest {
   method: string
   headers: Record<string, string>
@@ -98,13 +91,13 @@ interface HttpRequest {
  * region/namespace parameters, TLS (CA, client cert, server name, skip-verify) through the
  * agent's connect options, unix sockets through socketPath, same-origin redirects only, and
  * retries with capped, jittered backoff for idempotent calls. Calls that need no agent of their
- * own go through Node's global fetch (see ./undici.ts for why).
+ * own go through node:http / node:https (src/util/http.ts says why).
  */
 export class NomadClient {
   readonly origin: string
   readonly socketPath?: string
   private agent?: Promise<Agent>
-  /** Custom TLS material or a unix socket: Node's fetch cannot take these without a dispatcher. */
+  /** Custom TLS material or a unix socket: these go through an npm undici Agent, loaded only then. */
   private readonly needsAgent: boolean
   private readonly connectOptions: buildConnector.BuildOptions
   private minted?: { mint: TokenMinter; renewAt?: number; pending?: Promise<void> }
@@ -159,14 +152,9 @@ export class NomadClient {
         discard: () => res.body.dump()
       }
     }
-    // `manual`: Node's fetch hands back the 3xx itself (with its Location), so redirects stay ours to judge.
-    const res = await fetch(url, { ...req, redirect: 'manual' })
-    return {
-      status: res.status,
-      header: name => res.headers.get(name) ?? undefined,
-      text: () => res.text(),
-      discard: async () => void (await res.arrayBuffer())
-    }
+    // node:http, not fetch: see src/util/http.ts (start-up cost). It never follows a redirect,
+    // so the 3xx comes back to callOnce to judge.
+    return httpRequest(url, { ...req, connectTimeoutMs: this.connectOptions.timeout ?? undefined })
   }
 
   /** A client whose token comes from `mint` (a login), minted now and again shortly before it expires. */

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
-import { request } from 'undici'
 import { z } from 'zod'
 import { ProviderError } from '../../util/errors'
+import { httpRequest } from '../../util/http'
 import { maskSecret, redact } from '../../util/redact'
 import { isConnectionError, withRetry } from '../../util/retry'
 import type { VastSettings, VastTuning } from './settings'
@@ -76,11 +76,9 @@ function isRetryable(err: unknown): boolean {
   return isConnectionError(err) || isTimeout(err)
 }
 
+/** The request's own deadline (an idle socket is ETIMEDOUT, a connection error). */
 function isTimeout(err: unknown): boolean {
-  const name = (err as { name?: string })?.name
-  return (
-    name === 'TimeoutError' || (err as { code?: string })?.code === 'UND_ERR_HEADERS_TIMEOUT' || (err as { code?: string })?.code === 'UND_ERR_BODY_TIMEOUT'
-  )
+  return (err as { name?: string })?.name === 'TimeoutError'
 }
 
 // ---------- lenient response decoding ----------
@@ -273,16 +271,10 @@ export class VastClient {
     let status: number
     let text: string
     try {
-      const res = await request(url, {
-        method: method as 'GET',
-        headers,
-        body,
-        signal,
-        headersTimeout: this.tuning.requestTimeoutMs,
-        bodyTimeout: this.tuning.requestTimeoutMs
-      })
-      status = res.statusCode
-      text = await readCapped(res.body)
+      // node:http, not npm undici: see src/util/http.ts (start-up cost).
+      const res = await httpRequest(url, { method, headers, body, signal, idleTimeoutMs: this.tuning.requestTimeoutMs, maxBodyBytes: MAX_BODY })
+      status = res.status
+      text = await res.text()
     } catch (err) {
       if (this.signal?.aborted) throw err
       const reason = timeout.aborted
@@ -464,18 +456,4 @@ export class VastClient {
 function shortReason(err: unknown): string {
   if (err instanceof VastApiError) return err.status === undefined ? err.detail : `${err.status}${err.code ? ` ${err.code}` : ''}`
   return (err as Error)?.message ?? String(err)
-}
-
-async function readCapped(body: AsyncIterable<Buffer | Uint8Array> & { destroy?: (e?: Error) => void }): Promise<string> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of body) {
-    size += chunk.length
-    if (size > MAX_BODY) {
-      body.destroy?.()
-      throw Object.assign(new Error(`response larger than ${MAX_BODY} bytes`), { code: 'BODY_TOO_LARGE' })
-    }
-    chunks.push(Buffer.from(chunk))
-  }
-  return Buffer.concat(chunks).toString('utf8')
 }
