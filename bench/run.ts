@@ -115,8 +115,8 @@ async function sshSync({ rig, ws200 }: Ctx): Promise<number> {
  * --cpu-prof of dist/main on this row, after the fixes it led to (CHANGELOG: SSH sync).
  */
 const SSH_SYNC_CAUSE =
-  "both ends share the runner's 2 cores, so CPU is time. ssh2 encrypts on the main thread (Node's AES-GCM per 32 KiB packet, ~0.7 s of CPU for the 158 MiB archive where OpenSSH's ssh needs ~0.3 s); " +
-  "the checks: the runner's SHA-256 (~0.13 s of main thread) and the remote's tee into openssl and wc (~0.45 s of CPU beside the extraction); " +
+  "both ends share the runner's 2 cores, so CPU is time. ssh2 encrypts on the main thread (Node's AES-GCM per 32 KiB packet, 0.5-0.85 s of CPU to send the 158 MiB archive where OpenSSH's ssh takes 0.3 s); " +
+  "the checks: the runner's SHA-256 (0.11-0.15 s of main thread) and the remote's tee into openssl and wc (~0.5 s of CPU beside the extraction); " +
   'the codec probe and the swap exec ~10 ms on loopback. Fixed here: AES-GCM key objects (0.55 s), openssl before sha256sum (0.5 s of remote CPU), one mv per find batch (0.5-1 s on a busy machine)'
 
 async function sshSyncRows(ctx: Ctx): Promise<void> {
