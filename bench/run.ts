@@ -22,6 +22,7 @@ import { planArchive } from '../src/workspace/plan'
 import { newRunnerTemp, ROOT, runStep } from '../test/support/runner'
 import { FAST_TUNING } from '../test/support/vast/context'
 import { DIST, MB, sh, SSHD_LATE_MS, startRig, WORK, type OffloadRun, type Rig } from './rig'
+import { nomadRelayCause, nomadRssCause, nomadSyncCause } from './nomad-cause'
 import { writeResults } from './results'
 import { scalingSection, SCALING_SIZES } from './scaling'
 import { alternate, median, range, repeat } from './stats'
@@ -163,7 +164,16 @@ async function nomadSyncRow(ctx: Ctx): Promise<void> {
     async () => syncMs(await rig.offload(rig.nomadInputs('nomad-ws', { run: 'true' }), ws200)),
     () => sshSync(ctx)
   )
-  rows.push({ pair: 'Nomad exec sync vs SSH sync, 200 MB', a: r[0], b: r[1], compare: 'ratio', target: 1.1, baseline: "Offload's SSH sync (rows above)" })
+  const cause = median(r[0]) / median(r[1]) > 1.1 ? await nomadSyncCause(rig, ws200, ROUNDS) : undefined
+  rows.push({
+    pair: 'Nomad exec sync vs SSH sync, 200 MB',
+    a: r[0],
+    b: r[1],
+    compare: 'ratio',
+    target: 1.1,
+    baseline: "Offload's SSH sync (rows above)",
+    cause
+  })
 }
 
 const RELAY = `head -c ${200 * MB} /dev/zero`
@@ -179,13 +189,15 @@ async function relayRows({ rig, ws200 }: Ctx): Promise<void> {
       async () => Number((await rig.offload(inputsFor(`${name}-relay`, { run: RELAY, sync: 'false' }), ws200)).timings.commandMs),
       () => sh(`${rig.ssh} '${RELAY}' > /dev/null`)
     )
+    const missed = median(r[0]) / median(r[1]) > 1.0
     rows.push({
       pair: `${name} output relay, 200 MB`,
       a: r[0],
       b: r[1],
       compare: 'ratio',
       target: 1.0,
-      baseline: `\`${rig.sshShown} 'head -c 200M /dev/zero' > /dev/null\``
+      baseline: `\`${rig.sshShown} 'head -c 200M /dev/zero' > /dev/null\``,
+      cause: name === 'Nomad' && missed ? await nomadRelayCause(rig, ws200, RELAY, 200 * MB, ROUNDS) : undefined
     })
   }
 }
@@ -428,8 +440,9 @@ async function rssRows({ rig }: Ctx): Promise<void> {
     const worst = (runs: OffloadRun[]): number => Math.max(...mib(runs))
     const seconds = median(sync.map(syncMs)) / 1000
     const holds = worst(sync) <= RSS_TARGET_MIB && worst(out) <= RSS_TARGET_MIB
+    const cause = holds ? '–' : name === 'Nomad' ? await nomadRssCause(rig, ws1g, worst(sync), worst(out)) : sshRssCause(worst(idle), worst(sync), worst(out))
     rssLines.push(
-      `| ${name} | ${worst(sync).toFixed(0)} MiB (${range(mib(sync))}; sync ${(size1g.bytes / MB).toFixed(0)} MiB in ${seconds.toFixed(1)} s) | ${worst(out).toFixed(0)} MiB (${range(mib(out))}) | ≤ ${RSS_TARGET_MIB} MiB | ${holds ? 'yes' : '**no**'} | ${holds ? '–' : name === 'SSH' ? sshRssCause(worst(idle), worst(sync), worst(out)) : 'not measured yet'} |`
+      `| ${name} | ${worst(sync).toFixed(0)} MiB (${range(mib(sync))}; sync ${(size1g.bytes / MB).toFixed(0)} MiB in ${seconds.toFixed(1)} s) | ${worst(out).toFixed(0)} MiB (${range(mib(out))}) | ≤ ${RSS_TARGET_MIB} MiB | ${holds ? 'yes' : '**no**'} | ${cause} |`
     )
   }
 }
