@@ -1,9 +1,9 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { z } from 'zod'
 import { isProviderName } from './providers'
 import type { ProviderName } from './settings'
+import type { ZodType } from 'zod'
 import type { LeaseState, RunStatus } from './state'
 import { errorMessage, InputError } from './util/errors'
 import { maskSecret } from './util/redact'
@@ -41,18 +41,28 @@ export interface LeaseStep {
   exitCode: number
 }
 
-const fileSchema = z.looseObject({
-  version: z.literal(1),
-  leaseId: z.string(),
-  provider: z.string().refine(isProviderName),
-  owner: z.object({ repository: z.string(), runId: z.string(), runAttempt: z.string(), job: z.string() }),
-  lease: z.looseObject({ leaseId: z.string(), data: z.record(z.string(), z.unknown()) }),
-  remoteDir: z.string(),
-  providerSettings: z.unknown(),
-  mask: z.array(z.string()),
-  secrets: z.record(z.string(), z.string()),
-  steps: z.array(z.looseObject({ step: z.string(), runStatus: z.string(), exitCode: z.number() }))
-})
+/**
+ * zod loads here, on the first read of a lease file (a `lease:` step, a lease owner's report and
+ * post), not when the main bundle starts: evaluating it costs ~15–20 ms of CPU and ~8–12 MiB
+ * before the first request of every run (bench/: cold start).
+ */
+let fileSchema: Promise<ZodType> | undefined
+function leaseFileSchema(): Promise<ZodType> {
+  return (fileSchema ??= import('zod').then(({ z }) =>
+    z.looseObject({
+      version: z.literal(1),
+      leaseId: z.string(),
+      provider: z.string().refine(isProviderName),
+      owner: z.object({ repository: z.string(), runId: z.string(), runAttempt: z.string(), job: z.string() }),
+      lease: z.looseObject({ leaseId: z.string(), data: z.record(z.string(), z.unknown()) }),
+      remoteDir: z.string(),
+      providerSettings: z.unknown(),
+      mask: z.array(z.string()),
+      secrets: z.record(z.string(), z.string()),
+      steps: z.array(z.looseObject({ step: z.string(), runStatus: z.string(), exitCode: z.number() }))
+    })
+  ))
+}
 
 const LEASE_ID = /^ofl_[0-9a-f]{12}$/
 
@@ -92,7 +102,7 @@ export function writeLeaseFile(file: LeaseFile, env: NodeJS.ProcessEnv = process
  * Reads and checks the lease a `lease:` step names, masking its secrets before anything can print
  * them. Every refusal is an InputError naming `lease` and saying what happened.
  */
-export function readLeaseFile(leaseId: string, env: NodeJS.ProcessEnv = process.env): LeaseFile {
+export async function readLeaseFile(leaseId: string, env: NodeJS.ProcessEnv = process.env): Promise<LeaseFile> {
   if (!LEASE_ID.test(leaseId)) {
     throw new InputError(
       'lease',
@@ -109,9 +119,10 @@ export function readLeaseFile(leaseId: string, env: NodeJS.ProcessEnv = process.
       `no lease file for ${leaseId} (${target}): it is an unknown lease, its owner ran with lease-scope: step (the default; set lease-scope: job), or it belongs to another job (lease files live in that job's RUNNER_TEMP)`
     )
   }
+  const schema = await leaseFileSchema()
   let parsed: LeaseFile
   try {
-    const checked = fileSchema.safeParse(JSON.parse(fs.readFileSync(target, 'utf8')))
+    const checked = schema.safeParse(JSON.parse(fs.readFileSync(target, 'utf8')))
     if (!checked.success) throw new Error(checked.error.issues[0]?.message ?? 'invalid')
     parsed = checked.data as unknown as LeaseFile
   } catch (err) {
@@ -130,17 +141,17 @@ export function readLeaseFile(leaseId: string, env: NodeJS.ProcessEnv = process.
 }
 
 /** The lease file when it exists (the owner's post), without the checks a `lease:` step needs. */
-export function findLeaseFile(leaseId: string, env: NodeJS.ProcessEnv = process.env): LeaseFile | undefined {
+export async function findLeaseFile(leaseId: string, env: NodeJS.ProcessEnv = process.env): Promise<LeaseFile | undefined> {
   try {
-    return readLeaseFile(leaseId, env)
+    return await readLeaseFile(leaseId, env)
   } catch {
     return undefined
   }
 }
 
 /** Appends a step's outcome (re-read first: an earlier step may have written since). */
-export function recordLeaseStep(leaseId: string, step: LeaseStep, env: NodeJS.ProcessEnv = process.env): void {
-  const file = findLeaseFile(leaseId, env)
+export async function recordLeaseStep(leaseId: string, step: LeaseStep, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const file = await findLeaseFile(leaseId, env)
   if (!file) return
   file.steps.push(step)
   writeLeaseFile(file, env)

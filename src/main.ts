@@ -11,7 +11,7 @@ import { runAttempts } from './remote/attempts'
 import { stepControlDir } from './remote/control'
 import type { RemoteShell } from './remote/shell'
 import { TailBuffer } from './remote/sink'
-import { downloadPaths, remoteCodec, runScript, syncArchive, type RunOutcome } from './remote/workspace-ops'
+import type { RunOutcome } from './remote/workspace-ops'
 import { teeCommandOutput } from './report/command-tail'
 import { CommandFence } from './report/fence'
 import { classify, emptyTimings, type Timings } from './report/timings'
@@ -22,6 +22,12 @@ import { redact } from './util/redact'
 import { formatBytes } from './util/units'
 import type { ArchiveCodec } from './workspace/archive'
 import type { ArchivePlan } from './workspace/plan'
+
+/**
+ * Sync, run and download (with node:child_process, node:zlib and the transfer checks) load once
+ * the remote is up, not before the first provider request (bench/: cold start).
+ */
+const workspaceOps = () => import('./remote/workspace-ops')
 
 /**
  * The main step, as a sequence of phases over one lease:
@@ -71,7 +77,7 @@ interface Step<P extends Provider = Provider> {
 /** Every input validated and the archive planned, before anything remote happens. */
 async function prepare(input: InputReader, env: NodeJS.ProcessEnv): Promise<Step> {
   const leaseId = input('lease')
-  const attachTo = leaseId ? readLeaseFile(leaseId, env) : undefined
+  const attachTo = leaseId ? await readLeaseFile(leaseId, env) : undefined
   const settings = attachTo ? readAttachSettings(input, env, attachTo) : readSettings(input, env)
   const provider = await providerFor(settings.provider)
   if (!settings.remoteDir) settings.remoteDir = provider.defaultRemoteDir(settings)
@@ -245,6 +251,7 @@ async function sync(shell: RemoteShell, step: Step, lease: LeaseState, out: Step
       out.archiveFiles = delta.sent
       return
     }
+    const { remoteCodec, syncArchive } = await workspaceOps()
     codec = await remoteCodec(shell, signal)
     const local = onLease?.beforeFullSync()
     const { createArchive } = await import('./workspace/archive')
@@ -263,6 +270,7 @@ async function command(shell: RemoteShell, step: Step, lease: LeaseState, out: S
   const cwd = path.posix.join(settings.remoteDir, settings.workingDirectory)
   core.info(`Running the script in ${cwd}`)
   const t0 = Date.now()
+  const { runScript } = await workspaceOps()
   out.fence.open(writeOut)
   try {
     return await runScript(shell, {
@@ -287,6 +295,7 @@ async function command(shell: RemoteShell, step: Step, lease: LeaseState, out: S
 async function download(shell: RemoteShell, settings: Settings, signal: AbortSignal): Promise<void> {
   const list = settings.download.join(', ')
   try {
+    const { downloadPaths, remoteCodec } = await workspaceOps()
     const { value, ms } = await phase(`Offload: download ${list}`, async () =>
       downloadPaths(shell, settings.remoteDir, settings.download, settings.workspace, signal, { codec: await remoteCodec(shell, signal) })
     )
@@ -358,7 +367,7 @@ async function report(step: Step, lease: LeaseState, out: StepOutcome, canceledB
     saveLease(lease)
   }
   // keep: on-failure on the owner's post judges every step that ran on the lease.
-  recordLeaseStep(lease.leaseId, { step: process.env.GITHUB_ACTION ?? '', runStatus: timings.runStatus, exitCode: timings.exitCode })
+  await recordLeaseStep(lease.leaseId, { step: process.env.GITHUB_ACTION ?? '', runStatus: timings.runStatus, exitCode: timings.exitCode })
   core.setOutput('exit-code', timings.exitCode < 0 ? '' : String(timings.exitCode))
   core.setOutput('resource-id', timings.resourceId)
   core.setOutput('timings', JSON.stringify(timings))

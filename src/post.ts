@@ -25,7 +25,7 @@ export async function run(input: InputReader = actionInputs, env: NodeJS.Process
   }
   let lease: LeaseState | undefined
   try {
-    lease = loadLease()
+    lease = await loadLease()
   } catch (err) {
     failUnreadable(err)
     return
@@ -62,7 +62,7 @@ async function release(lease: LeaseState, input: InputReader, env: NodeJS.Proces
   const provider: Provider = await spec.load()
 
   // With lease-scope: job, every step that ran on the lease counts (each recorded its outcome).
-  const steps = findLeaseFile(lease.leaseId, env)?.steps ?? []
+  const steps = (await findLeaseFile(lease.leaseId, env))?.steps ?? []
   const failed = timings.runStatus !== 'succeeded' || steps.some(st => st.runStatus !== 'succeeded')
   if (steps.length > 1) core.info(`Lease ${lease.leaseId} served ${steps.length} steps: ${steps.map(st => `${st.step || '?'} ${st.runStatus}`).join(', ')}`)
   if (keep === 'always' || (keep === 'on-failure' && failed)) {

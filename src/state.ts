@@ -1,8 +1,8 @@
 import * as core from '@actions/core'
-import { z } from 'zod'
 import { isProviderName } from './providers'
 import type { LeaseHint } from './providers/types'
 import type { ProviderName } from './settings'
+import type { ZodType } from 'zod'
 import { errorMessage } from './util/errors'
 
 export type RunStatus = 'succeeded' | 'failed' | 'timed-out' | 'canceled' | 'cost-cap'
@@ -48,20 +48,29 @@ export function saveLease(lease: LeaseState): void {
   core.saveState(KEY, JSON.stringify(lease))
 }
 
-/** The fields post cannot do without; the rest is read leniently where it is used. */
-const leaseSchema = z.looseObject({
-  version: z.literal(1),
-  provider: z.string().refine(isProviderName, 'not a provider this version of Offload knows'),
-  leaseId: z.string().regex(/^ofl_[0-9a-f]{12}$/),
-  remoteName: z.string().min(1),
-  resourceId: z.string().optional(),
-  createdAt: z.string(),
-  expiresAt: z.string(),
-  runStatus: z.enum(['succeeded', 'failed', 'timed-out', 'canceled', 'cost-cap']).optional(),
-  exitCode: z.number().optional(),
-  timings: z.record(z.string(), z.unknown()).optional(),
-  data: z.record(z.string(), z.unknown())
-})
+/**
+ * The fields post cannot do without; the rest is read leniently where it is used. Built in post
+ * only: main saves the lease but never reads it, and zod costs ~15–20 ms of CPU and ~8–12 MiB
+ * before main's first request (bench/: cold start).
+ */
+let leaseSchema: Promise<ZodType> | undefined
+function leaseRecordSchema(): Promise<ZodType> {
+  return (leaseSchema ??= import('zod').then(({ z }) =>
+    z.looseObject({
+      version: z.literal(1),
+      provider: z.string().refine(isProviderName, 'not a provider this version of Offload knows'),
+      leaseId: z.string().regex(/^ofl_[0-9a-f]{12}$/),
+      remoteName: z.string().min(1),
+      resourceId: z.string().optional(),
+      createdAt: z.string(),
+      expiresAt: z.string(),
+      runStatus: z.enum(['succeeded', 'failed', 'timed-out', 'canceled', 'cost-cap']).optional(),
+      exitCode: z.number().optional(),
+      timings: z.record(z.string(), z.unknown()).optional(),
+      data: z.record(z.string(), z.unknown())
+    })
+  ))
+}
 
 /** State that is there but is not a lease record post can act on (truncated, edited, foreign). */
 export class UnreadableLeaseError extends Error {
@@ -76,7 +85,7 @@ export class UnreadableLeaseError extends Error {
 }
 
 /** The saved lease, undefined when main saved none; throws UnreadableLeaseError for anything else. */
-export function loadLease(): LeaseState | undefined {
+export async function loadLease(): Promise<LeaseState | undefined> {
   const raw = core.getState(KEY)
   if (!raw) return undefined
   let parsed: unknown
@@ -85,7 +94,7 @@ export function loadLease(): LeaseState | undefined {
   } catch (err) {
     throw new UnreadableLeaseError(`not JSON (${errorMessage(err)})`, hintFrom(raw, undefined))
   }
-  const checked = leaseSchema.safeParse(parsed)
+  const checked = (await leaseRecordSchema()).safeParse(parsed)
   if (!checked.success) {
     const issue = checked.error.issues[0]
     throw new UnreadableLeaseError(`${issue?.path.join('.') || 'record'}: ${issue?.message ?? 'invalid'}`, hintFrom(raw, parsed))

@@ -1,4 +1,4 @@
-import { CODEC_PROBE_SCRIPT, SYNC_STAGING } from './scripts'
+import { SYNC_STAGING } from './scripts'
 
 /**
  * The POSIX sh programs of an incremental re-sync (src/remote/resync.ts). The listing needs a find
@@ -12,6 +12,10 @@ import { CODEC_PROBE_SCRIPT, SYNC_STAGING } from './scripts'
  */
 const RECORD = `%y %s %T@ %m %C@ %i\\0%P\\0%l\\0`
 
+/** The listing's own scratch files, in the top directory (so stamped by its file system), left out of every listing. */
+const PROBE = `${SYNC_STAGING}-probe`
+const NOT_PROBE = `! -path "./${PROBE}.*"`
+
 /**
  * The remote clock's "now" as its file system stamps it: the mtime of a probe file, printed only
  * once a second probe is stamped later (a coarse clock or a 1 s / 2 s file system stamps several
@@ -19,9 +23,7 @@ const RECORD = `%y %s %T@ %m %C@ %i\\0%P\\0%l\\0`
  * printed time, which the next listing's -newerct compares with. `-` when the tree takes no probe
  * (the next re-sync then lists the whole tree).
  */
-const REMOTE_NOW = `p=./${SYNC_STAGING}-probe
-rm -rf -- "$p.a" "$p.b"
-t=-
+const REMOTE_NOW = `t=-
 if touch -- "$p.a" 2>/dev/null; then
   t=$(find "$p.a" -maxdepth 0 -printf '%T@')
   n=0
@@ -30,8 +32,7 @@ if touch -- "$p.a" 2>/dev/null; then
     if [ "$n" -ge 300 ]; then t=-; break; fi
     sleep 0.01
   done
-fi
-rm -f -- "$p.a" "$p.b"`
+fi`
 
 /**
  * $1 = dir, $2 = the time the last listing printed, or `-` for none. Prints a status line, then
@@ -41,21 +42,23 @@ rm -f -- "$p.a" "$p.b"`
  * chmodded: any change moves the ctime, and nothing but the clock can set it back), then the field
  * `=children` and, as ./<path> fields, the entries directly inside the top directory and inside
  * every directory listed (a deletion moves its directory's ctime: what is no longer there is gone).
- * <codec> is what CODEC_PROBE_SCRIPT prints (src/remote/scripts.ts), <now> is REMOTE_NOW.
+ * <codec> is what CODEC_PROBE_SCRIPT would print (src/remote/scripts.ts), <now> is REMOTE_NOW.
  */
 export const RESYNC_LIST_SCRIPT = `cd -- "$1" 2>/dev/null || { echo missing; exit 0; }
 find . -maxdepth 0 -newerct @1.5 -printf '' 2>/dev/null || { echo no-printf; exit 0; }
-c=$(${CODEC_PROBE_SCRIPT})
+if command -v zstd >/dev/null 2>&1; then c=zstd; else c=gzip; fi
+p=./${PROBE}
+trap 'rm -f -- "$p.a" "$p.b" "$p.dirs"' EXIT
 ${REMOTE_NOW}
 if [ "$2" = - ]; then
   echo "listing $c $t"
-  exec find . -mindepth 1 -printf '${RECORD}'
+  find . -mindepth 1 ${NOT_PROBE} -printf '${RECORD}'
+  exit
 fi
 echo "since $c $t"
-find . -mindepth 1 -newerct "@$2" -printf '${RECORD}' || exit 1
+find . -mindepth 1 ${NOT_PROBE} -newerct "@$2" -printf '${RECORD}' -type d -fprint0 "$p.dirs" || exit 1
 printf '=children\\0'
-{ printf '.\\0'; find . -mindepth 1 -newerct "@$2" -type d -print0; } |
-  xargs -0 sh -c 'exec find "$@" -mindepth 1 -maxdepth 1 -printf "%p\\\\0"' offload-children 2>/dev/null
+xargs -0 -a "$p.dirs" sh -c 'exec find . "$@" -mindepth 1 -maxdepth 1 ${NOT_PROBE} -printf "%p\\0"' offload-children 2>/dev/null
 exit 0`
 
 /** $1 = dir. Removes the NUL-separated relative paths on stdin (recursively) from the directory. */

@@ -9,7 +9,7 @@ import { ProviderError } from '../util/errors'
 import { redact } from '../util/redact'
 import { formatBytes } from '../util/units'
 import { createArchive, type ArchiveCodec } from '../workspace/archive'
-import { loadManifest, scanLocal, storeManifest, subsetPlan, type LocalManifest, type StoredEntry } from '../workspace/manifest'
+import { loadManifest, scanLocal, storeManifest, subsetPlan, type LocalManifest, type StoredManifest } from '../workspace/manifest'
 import type { ArchivePlan } from '../workspace/plan'
 import { RESYNC_LIST_SCRIPT, RESYNC_REMOVE_SCRIPT } from './resync-scripts'
 import { syncArchive } from './workspace-ops'
@@ -230,14 +230,14 @@ interface ManifestHeader {
 }
 
 interface ManifestBody {
-  local: StoredEntry[]
-  /** path, record, path, record, … */
-  remote: string[]
+  local: StoredManifest
+  /** path NUL record NUL path NUL record …, each record itself "header NUL link target". */
+  remote: string
 }
 
 const headerSchema = z.object({ version: z.literal(2), remoteDir: z.string(), since: z.string().regex(REMOTE_TIME).nullable() })
 /** Its tens of thousands of local entries are checked one by one as they load (loadManifest). */
-const bodySchema = z.object({ local: z.array(z.unknown()), remote: z.array(z.string()) })
+const bodySchema = z.object({ local: z.unknown(), remote: z.string() })
 
 interface SyncBase {
   remoteDir: string
@@ -269,18 +269,19 @@ function readBase(leaseId: string): { header: ManifestHeader; body: () => Pick<S
   if (nl < 0 || !header.success) return DAMAGED
   const body = (): Pick<SyncBase, 'local' | 'remote'> | string => {
     const parsed = bodySchema.safeParse(parseJson(text.slice(nl + 1)))
-    if (!parsed.success || parsed.data.remote.length % 2 !== 0) return DAMAGED
-    const f = parsed.data
+    const fields = parsed.success && parsed.data.remote !== '' ? parsed.data.remote.split('\0') : []
+    const local = parsed.success ? loadManifest(parsed.data.local) : undefined
+    if (!local || fields.length % 3 !== 0) return DAMAGED
     const remote: RemoteListing = new Map()
-    for (let i = 0; i < f.remote.length; i += 2) remote.set(f.remote[i], f.remote[i + 1])
-    return { local: loadManifest(f.local), remote }
+    for (let i = 0; i < fields.length; i += 3) remote.set(fields[i], `${fields[i + 1]}\0${fields[i + 2]}`)
+    return { local, remote }
   }
   return { header: header.data, body }
 }
 
 function writeBase(leaseId: string, base: SyncBase): void {
   const header: ManifestHeader = { version: 2, remoteDir: base.remoteDir, since: base.since ?? null }
-  const body: ManifestBody = { local: storeManifest(base.local), remote: [...base.remote].flat() }
+  const body: ManifestBody = { local: storeManifest(base.local), remote: [...base.remote].flat().join('\0') }
   const target = manifestFileOf(leaseId)
   fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 })
   const tmp = `${target}.${process.pid}.tmp`

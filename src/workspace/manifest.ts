@@ -87,26 +87,77 @@ export function scanLocal(plan: ArchivePlan, base?: LocalManifest, takenAtMs = D
   return { manifest, changed, differs }
 }
 
-/** A manifest entry as stored: [path, type, size, mode, mtimeMs, ctimeMs, inode, target, sha256, substituted] (half the JSON of objects). */
-export type StoredEntry = [string, 'file' | 'link', number, number, number, number, number, string | null, string | null, 0 | 1]
+/**
+ * A manifest as stored: one column per field (paths NUL-joined, numbers as arrays, the rare link
+ * targets, hashes and substituted entries by index), which JSON parses and writes several times
+ * faster than an object or a tuple per entry (bench/: 20k entries).
+ */
+export interface StoredManifest {
+  paths: string
+  /** f (file) or l (link), one character per entry. */
+  types: string
+  size: number[]
+  mode: number[]
+  mtimeMs: number[]
+  ctimeMs: number[]
+  inode: number[]
+  targets: Record<string, string>
+  sha256: Record<string, string>
+  substituted: number[]
+}
 
-export function storeManifest(manifest: LocalManifest): StoredEntry[] {
-  const out: StoredEntry[] = []
-  for (const [p, e] of manifest) out.push([p, e.type, e.size, e.mode, e.mtimeMs, e.ctimeMs, e.inode, e.target ?? null, e.sha256 ?? null, e.substituted ? 1 : 0])
+export function storeManifest(manifest: LocalManifest): StoredManifest {
+  const out: StoredManifest = { paths: '', types: '', size: [], mode: [], mtimeMs: [], ctimeMs: [], inode: [], targets: {}, sha256: {}, substituted: [] }
+  const paths: string[] = []
+  const types: string[] = []
+  for (const [p, e] of manifest) {
+    const i = paths.length
+    paths.push(p)
+    types.push(e.type === 'file' ? 'f' : 'l')
+    out.size.push(e.size)
+    out.mode.push(e.mode)
+    out.mtimeMs.push(e.mtimeMs)
+    out.ctimeMs.push(e.ctimeMs)
+    out.inode.push(e.inode)
+    if (e.target !== undefined) out.targets[i] = e.target
+    if (e.sha256 !== undefined) out.sha256[i] = e.sha256
+    if (e.substituted) out.substituted.push(i)
+  }
+  out.paths = paths.join('\0')
+  out.types = types.join('')
   return out
 }
 
-/** The stored manifest back; an entry that is not what storeManifest wrote is left out, so its path counts as changed. */
-export function loadManifest(stored: unknown[]): LocalManifest {
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
+
+/**
+ * The stored manifest back, or undefined when its columns do not line up. An entry with a value
+ * that is not what storeManifest writes is left out, so its path counts as changed.
+ */
+export function loadManifest(stored: unknown): LocalManifest | undefined {
+  if (typeof stored !== 'object' || stored === null) return undefined
+  const s = stored as Partial<Record<keyof StoredManifest, unknown>>
+  if (typeof s.paths !== 'string' || typeof s.types !== 'string') return undefined
+  const paths = s.paths === '' ? [] : s.paths.split('\0')
+  const n = paths.length
+  const columns = [s.size, s.mode, s.mtimeMs, s.ctimeMs, s.inode]
+  if (s.types.length !== n || !columns.every(c => Array.isArray(c) && c.length === n)) return undefined
+  const [size, mode, mtimeMs, ctimeMs, inode] = columns as unknown[][]
+  const targets = typeof s.targets === 'object' && s.targets !== null ? (s.targets as Record<string, unknown>) : {}
+  const hashes = typeof s.sha256 === 'object' && s.sha256 !== null ? (s.sha256 as Record<string, unknown>) : {}
+  const substituted = new Set(Array.isArray(s.substituted) ? s.substituted : [])
   const manifest: LocalManifest = new Map()
-  for (const row of stored) {
-    if (!Array.isArray(row) || row.length !== 10 || typeof row[0] !== 'string' || (row[1] !== 'file' && row[1] !== 'link')) continue
-    const [p, type, size, mode, mtimeMs, ctimeMs, inode, target, sha256, substituted] = row as StoredEntry
-    const entry: LocalEntry = { type, size, mode, mtimeMs, ctimeMs, inode }
+  for (let i = 0; i < n; i++) {
+    const t = s.types[i]
+    const [sz, md, mt, ct, ino] = [size[i], mode[i], mtimeMs[i], ctimeMs[i], inode[i]]
+    if ((t !== 'f' && t !== 'l') || !isNumber(sz) || !isNumber(md) || !isNumber(mt) || !isNumber(ct) || !isNumber(ino)) continue
+    const entry: LocalEntry = { type: t === 'f' ? 'file' : 'link', size: sz, mode: md, mtimeMs: mt, ctimeMs: ct, inode: ino }
+    const target = targets[i]
     if (typeof target === 'string') entry.target = target
+    const sha256 = hashes[i]
     if (typeof sha256 === 'string') entry.sha256 = sha256
-    if (substituted) entry.substituted = true
-    manifest.set(p, entry)
+    if (substituted.has(i)) entry.substituted = true
+    manifest.set(paths[i], entry)
   }
   return manifest
 }

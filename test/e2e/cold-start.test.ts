@@ -22,7 +22,9 @@ const MARKERS: Record<string, string> = {
   ssh2: 'ssh2',
   '@actions/exec': 'toolrunner',
   // The cache-paths chunk (src/cache/session.ts): only runs with cache-paths load it.
-  '@actions/cache': 'restoreCacheV2'
+  '@actions/cache': 'restoreCacheV2',
+  // Read lease files and post's lease record load it (src/lease-file.ts, src/state.ts).
+  zod: '$ZodType'
 }
 
 let emu: NomadEmulator | undefined
@@ -68,7 +70,7 @@ function holding(files: string[]): string[] {
 }
 
 describe('cold start: what dist/main loads before its first Nomad request', () => {
-  it('sync: false: the main bundle and one chunk, without npm undici, node-tar, OIDC or ssh2; the run still execs', async () => {
+  it('sync: false: the main bundle and one chunk, without npm undici, node-tar, OIDC, ssh2 or zod; the run still execs', async () => {
     const { files, undiciInternals, code, stdout } = await loadedAtFirstRequest({ sync: 'false' })
     expect(files).toContain('index.js')
     expect(files).toHaveLength(2)

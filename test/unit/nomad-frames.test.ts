@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { Writable } from 'node:stream'
-import { encodeBase64Into, OutputBatcher, parseFrame, stdinFrame } from '../../src/providers/nomad/frames'
+import { PassThrough, Writable } from 'node:stream'
+import { clientFrame, jsonFrame, OutputBatcher, parseFrame, stdinFrame } from '../../src/providers/nomad/frames'
+import { ServerWebSocket, type WsMessage } from '../support/nomad/websocket'
 
 class Collect extends Writable {
   chunks: Buffer[] = []
@@ -11,23 +12,48 @@ class Collect extends Writable {
 }
 
 describe('Nomad exec frames', () => {
-  it('encodes base64 exactly as Node does, for every padding case and offset', () => {
-    for (const len of [0, 1, 2, 3, 4, 5, 47, 48, 49, 4095, 4096, 4097, 49_152]) {
-      const src = randomBytes(len)
-      const dst = Buffer.alloc(len * 2 + 16, 0x2a)
-      const end = encodeBase64Into(src, dst, 7)
-      expect(dst.toString('latin1', 7, end)).toBe(src.toString('base64'))
-      expect(dst[6]).toBe(0x2a)
-      expect(dst[end]).toBe(0x2a)
+  /** What the emulator's RFC 6455 server side (test/support/nomad/websocket.ts) reads from `wire`. */
+  function serverReads(wire: Buffer[], splitAt = 0): WsMessage[] {
+    const ws = new ServerWebSocket(new PassThrough())
+    const got: WsMessage[] = []
+    ws.on('message', (m: WsMessage) => got.push(m))
+    const all = Buffer.concat(wire)
+    // Also across TCP reads that cut a frame anywhere.
+    if (splitAt > 0) for (let off = 0; off < all.length; off += splitAt) ws.feed(all.subarray(off, off + splitAt))
+    else ws.feed(all)
+    return got
+  }
+
+  it('masks client frames of every length form so that a WebSocket server reads the payload back', () => {
+    const lengths = [0, 1, 2, 3, 4, 5, 7, 125, 126, 127, 4093, 65_535, 65_536, 70_001]
+    const payloads = lengths.map(n => randomBytes(n))
+    const frames = payloads.map(p => clientFrame(0x1, p.length, dst => p.copy(dst)))
+    for (const [i, f] of frames.entries()) {
+      expect(f[0]).toBe(0x81)
+      expect(f[1] & 0x80).toBe(0x80)
+      // The payload on the wire is masked, not the bytes themselves.
+      if (payloads[i].length >= 16) expect(f.subarray(f.length - payloads[i].length).equals(payloads[i])).toBe(false)
+    }
+    for (const split of [0, 1000, 7]) {
+      const got = serverReads(frames, split)
+      expect(got.map(m => m.opcode)).toEqual(lengths.map(() => 0x1))
+      expect(got.map(m => m.data.toString('hex'))).toEqual(payloads.map(p => p.toString('hex')))
     }
   })
 
-  it('builds stdin frames that are the JSON Nomad decodes', () => {
-    const data = randomBytes(1000)
-    const frame = stdinFrame(data)
-    const parsed = JSON.parse(frame.toString('utf8')) as { stdin: { data: string } }
-    expect(Buffer.from(parsed.stdin.data, 'base64').equals(data)).toBe(true)
-    expect(JSON.parse(stdinFrame(Buffer.alloc(0)).toString('utf8'))).toEqual({ stdin: { data: '' } })
+  it('draws a fresh mask key for every frame', () => {
+    const keyOf = (f: Buffer): string => f.subarray(f.length - 64 - 4, f.length - 64).toString('hex')
+    const keys = new Set(Array.from({ length: 3000 }, () => keyOf(clientFrame(0x1, 64, dst => dst.fill(0)))))
+    expect(keys.size).toBeGreaterThan(2990)
+  })
+
+  it('builds stdin frames that are the JSON Nomad decodes, for every padding case', () => {
+    const chunks = [0, 1, 2, 3, 1000, 49_152, 49_153].map(n => randomBytes(n))
+    const got = serverReads([...chunks.map(c => stdinFrame(c)), jsonFrame({ stdin: { close: true } }), jsonFrame({})])
+    const parsed = got.map(m => JSON.parse(m.data.toString('utf8')) as { stdin?: { data?: string; close?: boolean } })
+    expect(parsed.slice(0, chunks.length).map(p => Buffer.from(p.stdin!.data!, 'base64').toString('hex'))).toEqual(chunks.map(c => c.toString('hex')))
+    expect(parsed.slice(0, chunks.length).map(p => p.stdin!.data)).toEqual(chunks.map(c => c.toString('base64')))
+    expect(parsed.slice(chunks.length)).toEqual([{ stdin: { close: true } }, {}])
   })
 
   it('reads output frames by their shape and everything else with JSON.parse', () => {

@@ -261,13 +261,19 @@ describe('when a re-sync falls back to a full sync', () => {
     // A damaged entry makes only its own path count as changed; a damaged file means a full sync.
     const file = manifestFileOf(leaseId)
     const [header, body] = fs.readFileSync(file, 'utf8').split('\n')
-    const stored = JSON.parse(body) as { local: unknown[] }
-    const readme = stored.local.findIndex(e => Array.isArray(e) && e[0] === 'README.md')
-    stored.local[readme] = { not: 'an entry' }
+    const stored = JSON.parse(body) as { local: { paths: string; size: unknown[] } }
+    const readme = stored.local.paths.split('\0').indexOf('README.md')
+    stored.local.size[readme] = 'not a size'
     fs.writeFileSync(file, `${header}\n${JSON.stringify(stored)}`)
     const r = await new LeaseSync(leaseId, remote, p, 'gzip').incremental(shell)
     expect(typeof r === 'object' && r.sentPaths).toEqual(['README.md'])
-    for (const damaged of ['{"version":2,"remoteDir":', `${header}\n{"local":[`, `${header.replace('"since":"', '"since":"x')}\n${body}`]) {
+    const columnsOff = JSON.stringify({ ...stored, local: { ...stored.local, size: stored.local.size.slice(1) } })
+    for (const damaged of [
+      '{"version":2,"remoteDir":',
+      `${header}\n{"local":[`,
+      `${header}\n${columnsOff}`,
+      `${header.replace('"since":"', '"since":"x')}\n${body}`
+    ]) {
       fs.writeFileSync(file, damaged)
       expect(await new LeaseSync(leaseId, remote, p, 'gzip').incremental(shell)).toBe('the manifest of the last sync is damaged')
     }

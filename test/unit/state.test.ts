@@ -14,7 +14,7 @@ describe('lease state', () => {
     process.env = { ...saved }
   })
 
-  it('is written to GITHUB_STATE at every change and read back by post from STATE_lease', () => {
+  it('is written to GITHUB_STATE at every change and read back by post from STATE_lease', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'offload-state-')), 'state')
     fs.writeFileSync(file, '')
     process.env.GITHUB_STATE = file
@@ -34,13 +34,13 @@ describe('lease state', () => {
     recordLease(lease, { data: { extra: 1 } })
     const after = parseFileCommands(fs.readFileSync(file, 'utf8'))
     process.env.STATE_lease = after.lease
-    expect(loadLease()).toMatchObject({ leaseId: lease.leaseId, resourceId: 'job-1', data: { addr: 'http://127.0.0.1:4646', extra: 1 } })
+    expect(await loadLease()).toMatchObject({ leaseId: lease.leaseId, resourceId: 'job-1', data: { addr: 'http://127.0.0.1:4646', extra: 1 } })
   })
 
-  it('returns nothing when main saved no lease, and refuses a foreign record', () => {
+  it('returns nothing when main saved no lease, and refuses a foreign record', async () => {
     delete process.env.STATE_lease
-    expect(loadLease()).toBeUndefined()
+    expect(await loadLease()).toBeUndefined()
     process.env.STATE_lease = JSON.stringify({ version: 9 })
-    expect(() => loadLease()).toThrow(/not a lease record/)
+    await expect(loadLease()).rejects.toThrow(/not a lease record/)
   })
 })

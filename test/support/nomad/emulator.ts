@@ -16,6 +16,7 @@ import * as path from 'node:path'
 import type { Duplex } from 'node:stream'
 import { AclHttpError, createAclLogin, type AclLogin, type AclLoginOptions } from './acl-login'
 import { processesWithEnv } from '../sshd'
+import { OUTPUT_FRAME, outputFrames, parseClientFrame } from './exec-frames'
 import { acceptUpgrade, writeHttpError, type ServerWebSocket, type WsMessage } from './websocket'
 
 export interface AclToken {
@@ -123,6 +124,8 @@ export interface ExecLog {
   token: string
   heartbeats: number
   stdinBytes: number
+  /** stdin data frames received (their count shows the client's frame size). */
+  stdinFrames: number
   stdinClosed: boolean
   /** Which stream cutNextExec shortened in this exec. */
   cut?: 'stdin' | 'stdout'
@@ -944,7 +947,16 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
     const q = url.searchParams
     const token = tokenOf(req)
     const origin = req.headers.origin
-    const log: ExecLog = { allocId: decodeURIComponent(m[1]), argv: undefined, token: token ?? '', heartbeats: 0, stdinBytes: 0, stdinClosed: false, origin }
+    const log: ExecLog = {
+      allocId: decodeURIComponent(m[1]),
+      argv: undefined,
+      token: token ?? '',
+      heartbeats: 0,
+      stdinBytes: 0,
+      stdinFrames: 0,
+      stdinClosed: false,
+      origin
+    }
     execs.push(log)
     // Faults aimed at the exec path answer before the upgrade (a proxy, a FIPS build, Nomad ≤2.0.2 errors).
     const fault = faults.find(f => f.count > 0 && f.match?.('GET', url.pathname))
@@ -1064,37 +1076,36 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
           killGroup(child, 'SIGKILL')
           return
         }
-        // The frames of one pipe read go out in one writev: Node pays far more per socket write
-        // than Nomad's Go server does, and the benchmark measures the client, not this emulator.
-        // Each frame still carries ≤4 KiB, as Nomad's executor sends them.
-        ws.socket.cork()
-        process.nextTick(() => ws.socket.uncork())
         if (cut?.stream === 'stdout' && name === 'stdout') {
           // The tail is lost on the way: the command wrote it, the client never gets it.
           chunk = chunk.subarray(0, Math.max(0, cut.afterBytes - stdoutRelayed))
           stdoutRelayed += chunk.length
         }
-        for (let off = 0; off < chunk.length; off += 4096) {
-          const part = chunk.subarray(off, off + 4096)
-          const ok = ws.sendJson({ [name]: { data: part.toString('base64') } })
-          sentBytes += part.length
-          if (dropAfter !== undefined && name === 'stdout' && sentBytes >= dropAfter) {
-            dropAfter = undefined
-            log.closeMode = 'dropped mid-run'
-            disconnected = true
-            ws.drop()
-            return
-          }
-          if (!ok && !waitingDrain) {
-            waitingDrain = true
-            child.stdout!.pause()
-            child.stderr!.pause()
-            ws.socket.once('drain', () => {
-              waitingDrain = false
-              child.stdout!.resume()
-              child.stderr!.resume()
-            })
-          }
+        let end = chunk.length
+        let drop = false
+        if (dropAfter !== undefined && name === 'stdout' && sentBytes + chunk.length >= dropAfter) {
+          // The frame that reaches the mark is the last one sent.
+          end = Math.min(chunk.length, Math.ceil((dropAfter - sentBytes) / OUTPUT_FRAME) * OUTPUT_FRAME)
+          drop = true
+        }
+        const ok = ws.sendRaw(outputFrames(name, chunk.subarray(0, end)))
+        sentBytes += end
+        if (drop) {
+          dropAfter = undefined
+          log.closeMode = 'dropped mid-run'
+          disconnected = true
+          ws.drop()
+          return
+        }
+        if (!ok && !waitingDrain) {
+          waitingDrain = true
+          child.stdout!.pause()
+          child.stderr!.pause()
+          ws.socket.once('drain', () => {
+            waitingDrain = false
+            child.stdout!.resume()
+            child.stderr!.resume()
+          })
         }
       })
       stream.on('end', () => {
@@ -1129,11 +1140,11 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
     ws.on('message', (msg: WsMessage) => {
       let frame: Record<string, unknown>
       try {
-        frame = JSON.parse(msg.data.toString('utf8')) as Record<string, unknown>
+        frame = parseClientFrame(msg.data)
       } catch {
         return
       }
-      const stdin = frame.stdin as { data?: string; close?: boolean } | undefined
+      const stdin = frame.stdin as { data?: string | Buffer; close?: boolean } | undefined
       if (frame.tty_size) {
         // "attempted to resize a non-tty session": stdin handling stops.
         stdinDead = true
@@ -1144,9 +1155,10 @@ export async function startNomadEmulator(opts: EmulatorOptions = {}): Promise<No
         return
       }
       if (stdinDead || stdinClosed) return
-      if (stdin.data) {
-        let buf = Buffer.from(stdin.data, 'base64')
+      if (stdin.data?.length) {
+        let buf = typeof stdin.data === 'string' ? Buffer.from(stdin.data, 'base64') : stdin.data
         log.stdinBytes += buf.length
+        log.stdinFrames++
         if (cut?.stream === 'stdin') {
           buf = buf.subarray(0, Math.max(0, cut.afterBytes - stdinTaken))
           stdinTaken += buf.length
