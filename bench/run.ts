@@ -22,6 +22,7 @@ import { planArchive } from '../src/workspace/plan'
 import { newRunnerTemp, ROOT, runStep } from '../test/support/runner'
 import { FAST_TUNING } from '../test/support/vast/context'
 import { DIST, MB, sh, SSHD_LATE_MS, startRig, WORK, type OffloadRun, type Rig } from './rig'
+import { nomadRelayCause, nomadRssCause, nomadSyncCause } from './nomad-cause'
 import { writeResults } from './results'
 import { scalingSection, SCALING_SIZES } from './scaling'
 import { alternate, median, range, repeat } from './stats'
@@ -110,6 +111,15 @@ async function sshSync({ rig, ws200 }: Ctx): Promise<number> {
   return syncMs(await rig.offload(rig.vastInputs('vast-ws', { run: 'true' }), ws200))
 }
 
+/**
+ * Measured with bench/ssh-stages.ts (each stage alone, ssh2 without its binding as in dist/) and
+ * --cpu-prof of dist/main on this row, after the fixes it led to (CHANGELOG: SSH sync).
+ */
+const SSH_SYNC_CAUSE =
+  "both ends share the runner's 2 cores, so CPU is time. ssh2 encrypts on the main thread (Node's AES-GCM per 32 KiB packet, 0.5-0.85 s of CPU to send the 158 MiB archive where OpenSSH's ssh takes 0.3 s); " +
+  "the checks: the runner's SHA-256 (0.11-0.15 s of main thread) and the remote's tee into openssl and wc (~0.5 s of CPU beside the extraction); " +
+  'the codec probe and the swap exec ~10 ms on loopback. Fixed here: AES-GCM key objects (0.55 s), openssl before sha256sum (0.5 s of remote CPU), one mv per find batch (0.5-1 s on a busy machine)'
+
 async function sshSyncRows(ctx: Ctx): Promise<void> {
   const { rig, ws200, listFile, size200 } = ctx
   const dir = path.join(rig.remoteBase, 'baseline-ws')
@@ -127,7 +137,8 @@ async function sshSyncRows(ctx: Ctx): Promise<void> {
     compare: 'ratio',
     target: 1.2,
     goal: 1.0,
-    baseline: `\`tar -cf - -C ws --null -T list \\| zstd -1 \\| ${rig.sshShown} 'zstd -d \\| tar -xf - -C dir'\``
+    baseline: `\`tar -cf - -C ws --null -T list \\| zstd -1 \\| ${rig.sshShown} 'zstd -d \\| tar -xf - -C dir'\``,
+    cause: SSH_SYNC_CAUSE
   })
   progress('SSH sync vs tar -czf | ssh (round 1, for continuity)')
   const gzip = await alternate(
@@ -153,7 +164,16 @@ async function nomadSyncRow(ctx: Ctx): Promise<void> {
     async () => syncMs(await rig.offload(rig.nomadInputs('nomad-ws', { run: 'true' }), ws200)),
     () => sshSync(ctx)
   )
-  rows.push({ pair: 'Nomad exec sync vs SSH sync, 200 MB', a: r[0], b: r[1], compare: 'ratio', target: 1.1, baseline: "Offload's SSH sync (rows above)" })
+  const cause = median(r[0]) / median(r[1]) > 1.1 ? await nomadSyncCause(rig, ws200, ROUNDS) : undefined
+  rows.push({
+    pair: 'Nomad exec sync vs SSH sync, 200 MB',
+    a: r[0],
+    b: r[1],
+    compare: 'ratio',
+    target: 1.1,
+    baseline: "Offload's SSH sync (rows above)",
+    cause
+  })
 }
 
 const RELAY = `head -c ${200 * MB} /dev/zero`
@@ -169,13 +189,15 @@ async function relayRows({ rig, ws200 }: Ctx): Promise<void> {
       async () => Number((await rig.offload(inputsFor(`${name}-relay`, { run: RELAY, sync: 'false' }), ws200)).timings.commandMs),
       () => sh(`${rig.ssh} '${RELAY}' > /dev/null`)
     )
+    const missed = median(r[0]) / median(r[1]) > 1.0
     rows.push({
       pair: `${name} output relay, 200 MB`,
       a: r[0],
       b: r[1],
       compare: 'ratio',
       target: 1.0,
-      baseline: `\`${rig.sshShown} 'head -c 200M /dev/zero' > /dev/null\``
+      baseline: `\`${rig.sshShown} 'head -c 200M /dev/zero' > /dev/null\``,
+      cause: name === 'Nomad' && missed ? await nomadRelayCause(rig, ws200, RELAY, 200 * MB, ROUNDS) : undefined
     })
   }
 }
@@ -408,28 +430,81 @@ async function rssRows({ rig }: Ctx): Promise<void> {
   ] as const) {
     const sync: OffloadRun[] = []
     const out: OffloadRun[] = []
+    // SSH's cause cell: the same step transferring nothing, to tell start-up from streaming.
+    const idle: OffloadRun[] = []
     for (let i = 0; i < RSS_RUNS; i++) {
       sync.push(await rig.offload(inputsFor(`${name}-1g`, { run: 'true' }), ws1g, { rss: true }))
       out.push(await rig.offload(inputsFor(`${name}-relay`, { run: RELAY, sync: 'false' }), ws1g, { rss: true }))
+      if (name === 'SSH') idle.push(await rig.offload(inputsFor(`${name}-idle`, { run: 'true', sync: 'false' }), ws1g, { rss: true }))
     }
     const mib = (runs: OffloadRun[]): number[] => runs.map(r => r.rssBytes! / MB)
     const worst = (runs: OffloadRun[]): number => Math.max(...mib(runs))
     const seconds = median(sync.map(syncMs)) / 1000
     const holds = worst(sync) <= RSS_TARGET_MIB && worst(out) <= RSS_TARGET_MIB
+    const cause = holds ? '–' : name === 'Nomad' ? await nomadRssCause(rig, ws1g, worst(sync), worst(out)) : sshRssCause(worst(idle), worst(sync), worst(out))
     rssLines.push(
-      `| ${name} | ${worst(sync).toFixed(0)} MiB (${range(mib(sync))}; sync ${(size1g.bytes / MB).toFixed(0)} MiB in ${seconds.toFixed(1)} s) | ${worst(out).toFixed(0)} MiB (${range(mib(out))}) | ≤ ${RSS_TARGET_MIB} MiB | ${holds ? 'yes' : '**no**'} | ${holds ? '–' : 'not measured yet'} |`
+      `| ${name} | ${worst(sync).toFixed(0)} MiB (${range(mib(sync))}; sync ${(size1g.bytes / MB).toFixed(0)} MiB in ${seconds.toFixed(1)} s) | ${worst(out).toFixed(0)} MiB (${range(mib(out))}) | ≤ ${RSS_TARGET_MIB} MiB | ${holds ? 'yes' : '**no**'} | ${cause} |`
     )
   }
 }
 
+/** Peak RSS of the SSH rows against a step that transfers nothing (measured causes: src/providers/vast/ssh.ts COPIES_IN). */
+function sshRssCause(idle: number, sync: number, relay: number): string {
+  return (
+    `the same step transferring nothing peaks at ${idle.toFixed(0)} MiB (Node and the bundle: the cold-start share); streaming adds ${(sync - idle).toFixed(0)} MiB (sync) and ${(relay - idle).toFixed(0)} MiB (relay): ` +
+    "mostly malloc's heap, not live data (at the sync's peak V8 reports ~8 MiB of ArrayBuffers and its heap 4 MiB above idle; with GLIBC_TUNABLES=glibc.malloc.mmap_threshold=16384 the sync peaks ~20 MiB lower): " +
+    'the 32-64 KiB buffers ssh2 allocates per packet (socket reads, plain packets, ciphertext) and frees only at each collection; counting them toward the collections took 6-8 MiB off both'
+  )
+}
+
 async function coldRow(): Promise<void> {
   progress('cold start: dist/main to its first provider request vs node -e 0')
-  const cold = await alternate(ROUNDS, coldStart, () => sh(`${process.execPath} -e 0`))
-  rows.push({ pair: 'Cold start to first provider request', a: cold[0], b: cold[1], compare: 'delta', target: 50, baseline: '`node -e 0` (same Node 24)' })
+  const cold = await alternate(
+    ROUNDS,
+    () => coldStart(),
+    () => sh(`${process.execPath} -e 0`)
+  )
+  const delta = median(cold[0]) - median(cold[1])
+  rows.push({
+    pair: 'Cold start to first provider request',
+    a: cold[0],
+    b: cold[1],
+    compare: 'delta',
+    target: 50,
+    baseline: '`node -e 0` (same Node 24)',
+    cause: delta > 50 ? await coldCause(delta) : undefined
+  })
+}
+
+/**
+ * How much of the cold start delta is work in dist/main: its CPU time up to the first request
+ * (bench/first-request-probe.cjs) against node -e 0's, alternating; the rest of the wall time is
+ * waiting for a CPU on a loaded machine.
+ */
+async function coldCause(delta: number): Promise<string> {
+  const probes: Array<{ cpuMs: number; rssBytes: number }> = []
+  const bare: number[] = []
+  const bareCpu = `${process.execPath} -e "const u = process.cpuUsage(); console.log((u.user + u.system) / 1000)"`
+  for (let i = 0; i < Math.max(3, ROUNDS); i++) {
+    probes.push(await coldStart(true).then(r => r.probe))
+    bare.push(Number(execFileSync('sh', ['-c', bareCpu], { encoding: 'utf8' }).trim()))
+  }
+  const cpu = median(probes.map(p => p.cpuMs))
+  const cpu0 = median(bare)
+  const rss = median(probes.map(p => p.rssBytes)) / MB
+  const load = os.loadavg()[0].toFixed(1)
+  const mainKb = fs.statSync(path.join(DIST, 'main', 'index.js')).size / 1024
+  return (
+    `CPU time to the first request ${cpu.toFixed(0)} ms against ${cpu0.toFixed(0)} ms for \`node -e 0\` (+${(cpu - cpu0).toFixed(0)} ms: ` +
+    `evaluating the ${mainKb.toFixed(0)} KB main bundle, @actions/core with node:crypto, the input checks, the Nomad chunk and node:http; RSS then ${rss.toFixed(0)} MiB); ` +
+    `the other ${Math.max(0, delta - (cpu - cpu0)).toFixed(0)} ms of the +${delta.toFixed(0)} ms is waiting for a CPU (load average ${load} on ${os.cpus().length} cores)`
+  )
 }
 
 /** Spawns dist/main against a local HTTP listener and returns ms from spawn to the first request. */
-async function coldStart(): Promise<number> {
+async function coldStart(): Promise<number>
+async function coldStart(probe: true): Promise<{ ms: number; probe: { cpuMs: number; rssBytes: number } }>
+async function coldStart(probe?: true): Promise<number | { ms: number; probe: { cpuMs: number; rssBytes: number } }> {
   let t0 = 0
   let resolveFirst: (ms: number) => void = () => undefined
   const first = new Promise<number>(r => (resolveFirst = r))
@@ -440,19 +515,22 @@ async function coldStart(): Promise<number> {
   await new Promise<void>(r => server.listen(0, '127.0.0.1', () => r()))
   const port = (server.address() as { port: number }).port
   const runnerTemp = newRunnerTemp()
+  const probeFile = path.join(runnerTemp, 'first-request.json')
   t0 = performance.now()
   const step = runStep('main', {
     workspace: os.tmpdir(),
     runnerTemp,
     inputs: { provider: 'nomad', run: 'true', sync: 'false', 'nomad-addr': `http://127.0.0.1:${port}`, 'remote-dir': '/tmp/offload-bench-cold' },
+    env: probe ? { NODE_OPTIONS: `--require ${path.join(ROOT, 'bench', 'first-request-probe.cjs')}`, OFFLOAD_BENCH_PROBE_FILE: probeFile } : {},
     discardStdout: true,
     distDir: DIST
   })
   const ms = await first
   await step
   server.close()
+  const measured = probe ? { ms, probe: JSON.parse(fs.readFileSync(probeFile, 'utf8')) as { cpuMs: number; rssBytes: number } } : ms
   fs.rmSync(runnerTemp, { recursive: true, force: true })
-  return ms
+  return measured
 }
 
 async function flueRow({ rig, ws200 }: Ctx): Promise<void> {

@@ -4,6 +4,8 @@
  * run it with `npx tsx bench/ssh-stages.ts [rounds]` (src/, not dist/). The 200 MB tree comes from
  * bench/.work (ws-200m and its NUL-separated list).
  */
+// First: dist/ runs ssh2 without its native binding (scripts/build.sh); so does this, unless STAGES_BINDING=1.
+import './no-ssh-binding'
 import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
@@ -42,7 +44,12 @@ async function main(): Promise<void> {
   }
   const shell = new SshShell([endpoint], opts, await connectSsh(endpoint, opts))
   const exec = (argv: string[], stdin?: PassThrough) => shell.exec({ argv, stdin, stdout: new TailBuffer(), stderr: new TailBuffer() })
+  // The archive once, as a file: the transports alone, fed the same bytes.
+  const zst = path.join(remoteBase, 'ws.tar.zst')
+  execFileSync('bash', ['-c', `tar -cf - -C ${ws} --null -T ${list} | zstd -1 -q > ${zst}`])
   const stages: Record<string, () => Promise<number>> = {
+    'archive file | ssh cat > /dev/null': () => sh(`${ssh} 'cat > /dev/null' < ${zst}`),
+    'archive file | ssh2 cat > /dev/null': () => timeIt(() => exec(['sh', '-c', 'cat > /dev/null'], fs.createReadStream(zst) as unknown as PassThrough)),
     'plan (walk + lstat 20k files)': () => timeIt(() => planArchive(ws, { exclude: [], includeGit: false, maxBytes: 8 * 1024 ** 3 })),
     'codec probe exec': () => timeIt(() => remoteCodec(shell)),
     'empty exec (true)': () => timeIt(() => exec(['true'])),

@@ -16,7 +16,7 @@ describe('Nomad exec frames', () => {
   function serverReads(wire: Buffer[], splitAt = 0): WsMessage[] {
     const ws = new ServerWebSocket(new PassThrough())
     const got: WsMessage[] = []
-    ws.on('message', (m: WsMessage) => got.push(m))
+    ws.on('message', (m: WsMessage) => got.push({ opcode: m.opcode, data: Buffer.from(m.data) }))
     const all = Buffer.concat(wire)
     // Also across TCP reads that cut a frame anywhere.
     if (splitAt > 0) for (let off = 0; off < all.length; off += splitAt) ws.feed(all.subarray(off, off + splitAt))
