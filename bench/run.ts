@@ -452,7 +452,7 @@ async function rssRows({ rig }: Ctx): Promise<void> {
 function sshRssCause(idle: number, sync: number, relay: number): string {
   return (
     `the same step transferring nothing peaks at ${idle.toFixed(0)} MiB (Node and the bundle: the cold-start share); streaming adds ${(sync - idle).toFixed(0)} MiB (sync) and ${(relay - idle).toFixed(0)} MiB (relay): ` +
-    "mostly malloc's heap, not live data (at the sync's peak V8 reports ~8 MiB of ArrayBuffers and its heap 4 MiB above idle; with GLIBC_TUNABLES=glibc.malloc.mmap_threshold=16384 the sync peaks ~20 MiB lower): " +
+    "mostly malloc's heap, not live data (at the sync's peak V8 reports 2-8 MiB of ArrayBuffers and a heap within 4 MiB of idle; with GLIBC_TUNABLES=glibc.malloc.mmap_threshold=16384, which maps each such buffer on its own, the sync peaked ~20 MiB lower): " +
     'the 32-64 KiB buffers ssh2 allocates per packet (socket reads, plain packets, ciphertext) and frees only at each collection; counting them toward the collections took 6-8 MiB off both'
   )
 }
