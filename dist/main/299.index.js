@@ -13,9 +13,11 @@ exports.modules = {
 /* harmony export */ });
 /* unused harmony export defaultRetry */
 /* harmony import */ var _util_errors__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(70017);
-/* harmony import */ var _util_redact__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(50767);
-/* harmony import */ var _util_retry__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4266);
-/* harmony import */ var _undici__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(98456);
+/* harmony import */ var _util_http__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(44098);
+/* harmony import */ var _util_redact__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(50767);
+/* harmony import */ var _util_retry__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4266);
+/* harmony import */ var _undici__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(98456);
+
 
 
 
@@ -52,7 +54,7 @@ function permissionHint(token, capability, authMethod) {
  * region/namespace parameters, TLS (CA, client cert, server name, skip-verify) through the
  * agent's connect options, unix sockets through socketPath, same-origin redirects only, and
  * retries with capped, jittered backoff for idempotent calls. Calls that need no agent of their
- * own go through Node's global fetch (see ./undici.ts for why).
+ * own go through node:http / node:https (src/util/http.ts says why).
  */
 class NomadClient {
     config;
@@ -60,7 +62,7 @@ class NomadClient {
     origin;
     socketPath;
     agent;
-    /** Custom TLS material or a unix socket: Node's fetch cannot take these without a dispatcher. */
+    /** Custom TLS material or a unix socket: these go through an npm undici Agent, loaded only then. */
     needsAgent;
     connectOptions;
     minted;
@@ -95,12 +97,12 @@ class NomadClient {
         this.needsAgent = this.socketPath !== undefined || customTls;
     }
     ownAgent() {
-        this.agent ??= (0,_undici__WEBPACK_IMPORTED_MODULE_3__/* .loadUndici */ .b)().then(u => new u.Agent({ connect: this.connectOptions, allowH2: false }));
+        this.agent ??= (0,_undici__WEBPACK_IMPORTED_MODULE_4__/* .loadUndici */ .b)().then(u => new u.Agent({ connect: this.connectOptions, allowH2: false }));
         return this.agent;
     }
     async send(url, req) {
         if (this.needsAgent) {
-            const { request } = await (0,_undici__WEBPACK_IMPORTED_MODULE_3__/* .loadUndici */ .b)();
+            const { request } = await (0,_undici__WEBPACK_IMPORTED_MODULE_4__/* .loadUndici */ .b)();
             const res = await request(url, { ...req, method: req.method, dispatcher: await this.ownAgent() });
             return {
                 status: res.statusCode,
@@ -112,14 +114,9 @@ class NomadClient {
                 discard: () => res.body.dump()
             };
         }
-        // `manual`: Node's fetch hands back the 3xx itself (with its Location), so redirects stay ours to judge.
-        const res = await fetch(url, { ...req, redirect: 'manual' });
-        return {
-            status: res.status,
-            header: name => res.headers.get(name) ?? undefined,
-            text: () => res.text(),
-            discard: async () => void (await res.arrayBuffer())
-        };
+        // node:http, not fetch: see src/util/http.ts (start-up cost). It never follows a redirect,
+        // so the 3xx comes back to callOnce to judge.
+        return (0,_util_http__WEBPACK_IMPORTED_MODULE_1__/* .httpRequest */ .a)(url, { ...req, connectTimeoutMs: this.connectOptions.timeout ?? undefined });
     }
     /** A client whose token comes from `mint` (a login), minted now and again shortly before it expires. */
     static async withMintedToken(config, mint, retry, signal) {
@@ -155,7 +152,7 @@ class NomadClient {
      * for closing our side) and the HTTP answer of a refused upgrade (status and body text).
      */
     async webSocketDispatcher() {
-        const { Agent, buildConnector } = await (0,_undici__WEBPACK_IMPORTED_MODULE_3__/* .loadUndici */ .b)();
+        const { Agent, buildConnector } = await (0,_undici__WEBPACK_IMPORTED_MODULE_4__/* .loadUndici */ .b)();
         const connector = buildConnector(this.connectOptions);
         let captured;
         const refused = { body: [] };
@@ -247,7 +244,7 @@ class NomadClient {
         const once = () => this.callOnce(method, path, what, opts);
         if (!opts.idempotent)
             return once();
-        return (0,_util_retry__WEBPACK_IMPORTED_MODULE_2__/* .withRetry */ .bD)(once, {
+        return (0,_util_retry__WEBPACK_IMPORTED_MODULE_3__/* .withRetry */ .bD)(once, {
             ...this.retry,
             signal: opts.signal,
             retryable: err => {
@@ -256,7 +253,7 @@ class NomadClient {
                         return err.retryAfterMs !== undefined ? { afterMs: err.retryAfterMs } : true;
                     return false;
                 }
-                return (0,_util_retry__WEBPACK_IMPORTED_MODULE_2__/* .isConnectionError */ .Rk)(err) || (0,_util_retry__WEBPACK_IMPORTED_MODULE_2__/* .isConnectionError */ .Rk)(err?.cause);
+                return (0,_util_retry__WEBPACK_IMPORTED_MODULE_3__/* .isConnectionError */ .Rk)(err) || (0,_util_retry__WEBPACK_IMPORTED_MODULE_3__/* .isConnectionError */ .Rk)(err?.cause);
             }
         });
     }
@@ -278,7 +275,7 @@ class NomadClient {
             catch (err) {
                 if (opts.signal?.aborted)
                     throw err;
-                const e = new _util_errors__WEBPACK_IMPORTED_MODULE_0__/* .ProviderError */ .mZ(`Nomad ${what} at ${this.config.addr} failed: ${(0,_util_redact__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(err.message)}${describeCause(err)}`, { cause: err });
+                const e = new _util_errors__WEBPACK_IMPORTED_MODULE_0__/* .ProviderError */ .mZ(`Nomad ${what} at ${this.config.addr} failed: ${(0,_util_redact__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(err.message)}${describeCause(err)}`, { cause: err });
                 e.code = err.code ?? err.cause?.code;
                 throw e;
             }
@@ -304,13 +301,13 @@ class NomadClient {
                     data = (text ? JSON.parse(text) : undefined);
                 }
                 catch {
-                    throw new NomadApiError(what, res.status, (0,_util_redact__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(text.slice(0, 300)), 'the answer is not JSON; is nomad-addr a Nomad agent?');
+                    throw new NomadApiError(what, res.status, (0,_util_redact__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(text.slice(0, 300)), 'the answer is not JSON; is nomad-addr a Nomad agent?');
                 }
                 return { status: res.status, data, index };
             }
             if (opts.accept?.includes(res.status))
                 return { status: res.status, data: undefined, index };
-            const msg = (opts.errorBodyHasNoUnregisteredSecret ? _util_redact__WEBPACK_IMPORTED_MODULE_1__/* .redactRegistered */ .uM : _util_redact__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(text.trim().slice(0, 2000));
+            const msg = (opts.errorBodyHasNoUnregisteredSecret ? _util_redact__WEBPACK_IMPORTED_MODULE_2__/* .redactRegistered */ .uM : _util_redact__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(text.trim().slice(0, 2000));
             let hint;
             if (res.status === 403 || res.status === 401)
                 hint = permissionHint(this.config.token, opts.capability, this.config.authMethod);
@@ -338,7 +335,7 @@ function describeCause(err) {
     const c = err.cause;
     if (!c)
         return '';
-    const msg = c.message ? (0,_util_redact__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(c.message) : '';
+    const msg = c.message ? (0,_util_redact__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(c.message) : '';
     const code = c.code ? ` [${c.code}]` : '';
     return msg || code ? ` (${msg}${code})` : '';
 }
@@ -378,45 +375,69 @@ var memory = __webpack_require__(11045);
 // EXTERNAL MODULE: ./src/util/redact.ts
 var redact = __webpack_require__(50767);
 ;// CONCATENATED MODULE: ./src/providers/nomad/frames.ts
-const ALPHABET = Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 'latin1');
-/** The two base64 characters of every 12-bit value, first character in the low byte. */
-const PAIRS = new Uint16Array(4096);
-for (let i = 0; i < 4096; i++)
-    PAIRS[i] = ALPHABET[i >> 6] | (ALPHABET[i & 63] << 8);
-const PAD = 0x3d;
-/** Standard padded base64 of `src` written into `dst` at `at`; returns the end offset. */
-function encodeBase64Into(src, dst, at) {
-    const whole = src.length - (src.length % 3);
-    let o = at;
-    for (let i = 0; i < whole; i += 3) {
-        const v = (src[i] << 16) | (src[i + 1] << 8) | src[i + 2];
-        const hi = PAIRS[v >>> 12];
-        const lo = PAIRS[v & 4095];
-        dst[o] = hi & 255;
-        dst[o + 1] = hi >>> 8;
-        dst[o + 2] = lo & 255;
-        dst[o + 3] = lo >>> 8;
-        o += 4;
+
+/** Mask keys, drawn 2048 at a time as undici does; RFC 6455 §5.3 wants each one unpredictable. */
+const keys = Buffer.allocUnsafeSlow(8192);
+let keyAt = keys.length;
+/**
+ * A complete masked client frame (RFC 6455 §5.2, FIN set) whose `length`-byte payload `fill`
+ * writes in place. undici's WebSocket masks byte by byte in JavaScript, which was the largest
+ * CPU cost of a Nomad sync (bench/: 4.4 s of a 1 GiB sync's 7 s of client CPU); here the
+ * payload is XORed 32 bits at a time. The buffer is laid out so that the payload starts on a
+ * 4-byte boundary of its own ArrayBuffer.
+ */
+function clientFrame(opcode, length, fill) {
+    const head = 2 + (length > 0xffff ? 8 : length > 125 ? 2 : 0) + 4;
+    const pad = (4 - (head % 4)) % 4;
+    const whole = Buffer.allocUnsafeSlow(pad + head + length);
+    const frame = whole.subarray(pad);
+    frame[0] = 0x80 | opcode;
+    if (length > 0xffff) {
+        frame[1] = 0x80 | 127;
+        frame.writeBigUInt64BE(BigInt(length), 2);
     }
-    const rest = src.length - whole;
-    if (rest > 0) {
-        const v = (src[whole] << 16) | (rest === 2 ? src[whole + 1] << 8 : 0);
-        dst[o++] = ALPHABET[v >>> 18];
-        dst[o++] = ALPHABET[(v >>> 12) & 63];
-        dst[o++] = rest === 2 ? ALPHABET[(v >>> 6) & 63] : PAD;
-        dst[o++] = PAD;
+    else if (length > 125) {
+        frame[1] = 0x80 | 126;
+        frame.writeUInt16BE(length, 2);
     }
-    return o;
+    else
+        frame[1] = 0x80 | length;
+    if (keyAt === keys.length) {
+        (0,external_node_crypto_.randomFillSync)(keys);
+        keyAt = 0;
+    }
+    keys.copy(frame, head - 4, keyAt, keyAt + 4);
+    // The key in native byte order, so that word i of the payload XORs with bytes 4i..4i+3 of it.
+    const key = new Uint32Array(keys.buffer, keyAt, 1)[0];
+    keyAt += 4;
+    const payload = frame.subarray(head);
+    fill(payload);
+    const words = new Uint32Array(whole.buffer, pad + head, length >>> 2);
+    for (let i = 0; i < words.length; i++)
+        words[i] ^= key;
+    for (let i = words.length * 4; i < length; i++)
+        payload[i] ^= frame[head - 4 + (i & 3)];
+    return frame;
 }
+const TEXT = 0x1;
 const STDIN_HEAD = Buffer.from('{"stdin":{"data":"', 'latin1');
 const STDIN_TAIL = Buffer.from('"}}', 'latin1');
-/** `{"stdin":{"data":"<base64>"}}` as bytes. Nomad reads frames with ReadJSON, which takes binary frames as well as text. */
+/**
+ * `{"stdin":{"data":"<base64>"}}` as a masked text frame, ready for the socket. The base64 is
+ * Node's own (native; a JavaScript encoder was 7 times slower) and written straight into the frame.
+ */
 function stdinFrame(chunk) {
-    const frame = Buffer.allocUnsafe(STDIN_HEAD.length + Math.ceil(chunk.length / 3) * 4 + STDIN_TAIL.length);
-    STDIN_HEAD.copy(frame, 0);
-    const end = encodeBase64Into(chunk, frame, STDIN_HEAD.length);
-    STDIN_TAIL.copy(frame, end);
-    return frame;
+    const b64 = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString('base64');
+    return clientFrame(TEXT, STDIN_HEAD.length + b64.length + STDIN_TAIL.length, payload => {
+        STDIN_HEAD.copy(payload, 0);
+        payload.write(b64, STDIN_HEAD.length, 'latin1');
+        STDIN_TAIL.copy(payload, STDIN_HEAD.length + b64.length);
+    });
+}
+/** Any other client frame (`{}`, `{"stdin":{"close":true}}`) as a masked text frame. */
+function jsonFrame(value) {
+    const text = Buffer.from(JSON.stringify(value), 'utf8');
+    return clientFrame(TEXT, text.length, payload => text.copy(payload));
 }
 const DATA_HEADS = [
     ['{"stdout":{"data":"', 'stdout'],
@@ -483,8 +504,16 @@ var undici = __webpack_require__(98456);
 
 /** stdin bytes per frame (base64 in JSON); Nomad's own executor reads 4 KiB at a time, any size decodes. */
 const STDIN_CHUNK = 48 * 1024;
-/** Stop reading stdin while this much is queued on the socket. */
+/** Stop reading stdin while this much is queued on the socket (its writableLength). */
 const SEND_HIGH_WATER = 1024 * 1024;
+/**
+ * What each frame allocates besides the bytes the packer or the output sink already count for
+ * util/memory.ts: a stdin frame is its buffer and its base64 string; an output frame the socket
+ * read it came in and the string undici decodes it to. Counting only the archive or the decoded
+ * output let ~15 MiB of garbage pile up between collections (bench/: Nomad relay of 200 MB peaked
+ * at 117-123 MiB, 100-104 MiB when collected four times as often).
+ */
+const FRAME_COPIES = 2;
 /** As the Go client and the UI do (api/allocations_exec.go heartbeatInterval). */
 const HEARTBEAT_MS = 10_000;
 /**
@@ -608,16 +637,19 @@ class NomadExecShell {
                     output.flush();
                 });
             };
+            // Our frames go to the socket whole, masked by frames.ts (undici's ws.send masks byte by
+            // byte); undici keeps the handshake, the receiving side and the close. Every write is one
+            // complete frame, so they never interleave with a pong or close frame undici writes.
             const send = (frame) => {
-                if (ws.readyState !== WebSocket.OPEN || settled)
+                if (ws.readyState !== WebSocket.OPEN || settled || weClosed || !sock || sock.destroyed)
                     return false;
-                ws.send(Buffer.isBuffer(frame) ? frame : JSON.stringify(frame));
+                sock.write(frame);
                 return true;
             };
             const waitForRoom = async () => {
-                while (!settled && ws.bufferedAmount > SEND_HIGH_WATER) {
+                while (!settled && sock && !sock.destroyed && sock.writableLength > SEND_HIGH_WATER) {
                     await new Promise(r => {
-                        const s = socket();
+                        const s = sock;
                         const t = setTimeout(done, 25);
                         function done() {
                             clearTimeout(t);
@@ -636,7 +668,9 @@ class NomadExecShell {
                                 return;
                             const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
                             for (let off = 0; off < buf.length; off += STDIN_CHUNK) {
-                                if (!send(stdinFrame(buf.subarray(off, off + STDIN_CHUNK))))
+                                const frame = stdinFrame(buf.subarray(off, off + STDIN_CHUNK));
+                                (0,memory/* noteStreamed */.W)(FRAME_COPIES * frame.length);
+                                if (!send(frame))
                                     return;
                                 await waitForRoom();
                             }
@@ -649,7 +683,7 @@ class NomadExecShell {
                     return;
                 }
                 // Always close stdin: Nomad sends `exited` only after it (reference §6.3).
-                send({ stdin: { close: true } });
+                send(jsonFrame({ stdin: { close: true } }));
             };
             // Field note §10.6: after an error close frame Nomad may keep TCP open; close our side.
             const checkClosing = () => {
@@ -662,13 +696,14 @@ class NomadExecShell {
                 opened = true;
                 sock = socket();
                 sock?.on('data', () => setImmediate(checkClosing));
-                heartbeat = setInterval(() => send({}), this.opts.heartbeatMs ?? HEARTBEAT_MS);
+                heartbeat = setInterval(() => send(jsonFrame({})), this.opts.heartbeatMs ?? HEARTBEAT_MS);
                 void pumpStdin();
             };
             ws.onmessage = ev => {
                 if (settled)
                     return;
                 const text = typeof ev.data === 'string' ? ev.data : Buffer.from(ev.data).toString('utf8');
+                (0,memory/* noteStreamed */.W)(FRAME_COPIES * text.length);
                 let frame;
                 try {
                     frame = parseFrame(text);
@@ -1438,6 +1473,119 @@ function inert(text) {
 
 /***/ }),
 
+/***/ 44098:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   a: () => (/* binding */ httpRequest)
+/* harmony export */ });
+/* unused harmony export HttpError */
+/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(37067);
+/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_http__WEBPACK_IMPORTED_MODULE_0__);
+
+/** undici's own defaults (connect 10 s, headers and body 300 s), so callers keep what fetch gave them. */
+const CONNECT_TIMEOUT_MS = 10_000;
+const IDLE_TIMEOUT_MS = 300_000;
+class HttpError extends Error {
+    code;
+    constructor(message, code) {
+        super(message);
+        this.code = code;
+        this.name = 'HttpError';
+    }
+}
+function httpRequest(url, req) {
+    const u = typeof url === 'string' ? new URL(url) : url;
+    const secure = u.protocol === 'https:';
+    if (!secure && u.protocol !== 'http:')
+        return Promise.reject(new HttpError(`unsupported URL scheme ${u.protocol}`, 'ERR_INVALID_URL_SCHEME'));
+    const signal = req.signal;
+    if (signal?.aborted)
+        return Promise.reject(signal.reason);
+    const connectMs = req.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
+    const idleMs = req.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
+    const headers = { ...req.headers };
+    if (req.body !== undefined)
+        headers['content-length'] = Buffer.byteLength(req.body);
+    return new Promise((resolve, reject) => {
+        const transport = secure ? process.getBuiltinModule('node:https') : node_http__WEBPACK_IMPORTED_MODULE_0__;
+        const cr = transport.request(u, { method: req.method, headers, agent: transport.globalAgent });
+        let connected = false;
+        /** Why we destroyed the request ourselves: what every pending read rejects with. */
+        let ended;
+        const end = (err) => {
+            ended ??= err;
+            cr.destroy(ended);
+        };
+        let onFailure = reject;
+        const onAbort = () => end(signal.reason);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        const finish = () => signal?.removeEventListener('abort', onAbort);
+        cr.setTimeout(connectMs);
+        cr.on('socket', socket => {
+            const up = () => {
+                connected = true;
+                cr.setTimeout(idleMs);
+            };
+            // A kept-alive socket from the agent is connected already.
+            if (!socket.connecting)
+                up();
+            else
+                socket.once(secure ? 'secureConnect' : 'connect', up);
+        });
+        cr.on('timeout', () => end(new HttpError(connected ? `no answer from ${u.host} for ${idleMs} ms` : `connecting to ${u.host} timed out after ${connectMs} ms`, 'ETIMEDOUT')));
+        cr.on('error', err => {
+            finish();
+            onFailure(ended ?? err);
+        });
+        cr.on('response', res => {
+            let body;
+            const read = () => (body ??= new Promise((ok, fail) => {
+                onFailure = err => fail(ended ?? err);
+                // A reset mid-body: the response errs (ECONNRESET "aborted"), the request may not.
+                res.once('error', err => {
+                    finish();
+                    fail(ended ?? err);
+                });
+                const chunks = [];
+                let size = 0;
+                res.on('data', (chunk) => {
+                    size += chunk.length;
+                    if (req.maxBodyBytes !== undefined && size > req.maxBodyBytes)
+                        end(new HttpError(`response larger than ${req.maxBodyBytes} bytes`, 'BODY_TOO_LARGE'));
+                    else
+                        chunks.push(chunk);
+                });
+                res.once('end', () => {
+                    finish();
+                    if (ended)
+                        fail(ended);
+                    else
+                        ok(Buffer.concat(chunks));
+                });
+            }));
+            // Until the body is read, a failure has no one to tell: the read that comes reports it.
+            onFailure = err => {
+                body ??= Promise.reject(ended ?? err);
+                body.catch(() => undefined);
+            };
+            resolve({
+                status: res.statusCode ?? 0,
+                header: name => {
+                    const v = res.headers[name.toLowerCase()];
+                    return Array.isArray(v) ? v[0] : v;
+                },
+                text: async () => (await read()).toString('utf8'),
+                discard: async () => void (await read())
+            });
+        });
+        cr.end(req.body);
+    });
+}
+
+
+/***/ }),
+
 /***/ 11045:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -1553,6 +1701,52 @@ function isConnectionError(err) {
             'UND_ERR_BODY_TIMEOUT',
             'UND_ERR_CLOSED'
         ].includes(code));
+}
+
+
+/***/ }),
+
+/***/ 63472:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   mD: () => (/* binding */ longTimeout)
+/* harmony export */ });
+/* unused harmony exports MAX_TIMER_MS, sleepLong */
+/**
+ * Node's setTimeout holds at most 2^31-1 ms (about 24.8 days): a longer delay fires after 1 ms.
+ * Durations here go up to the inputs' bound (30 days), so every timer made from an input goes
+ * through these, which chain timers of at most MAX_TIMER_MS.
+ */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Calls fn once after ms (any finite length). */
+function longTimeout(fn, ms) {
+    const due = Date.now() + Math.max(0, ms);
+    let timer;
+    const arm = () => {
+        const left = due - Date.now();
+        if (left <= 0)
+            return fn();
+        timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
+    };
+    timer = setTimeout(arm, Math.min(Math.max(0, ms), MAX_TIMER_MS));
+    return { clear: () => clearTimeout(timer) };
+}
+/** Resolves after ms (any finite length); rejects with the signal's reason when it aborts first. */
+function sleepLong(ms, signal) {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(signal.reason);
+        const onAbort = () => {
+            timer.clear();
+            reject(signal.reason);
+        };
+        const timer = longTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        signal?.addEventListener('abort', onAbort, { once: true });
+    });
 }
 
 

@@ -1,6 +1,6 @@
 "use strict";
 exports.id = 622;
-exports.ids = [622,984,413];
+exports.ids = [622,413];
 exports.modules = {
 
 /***/ 12622:
@@ -32,8 +32,8 @@ var inputs = __webpack_require__(70781);
 var lifecycle = __webpack_require__(66367);
 // EXTERNAL MODULE: ./src/remote/sink.ts
 var sink = __webpack_require__(90187);
-// EXTERNAL MODULE: ./src/remote/workspace-ops.ts + 4 modules
-var workspace_ops = __webpack_require__(5307);
+// EXTERNAL MODULE: ./src/remote/workspace-ops.ts + 3 modules
+var workspace_ops = __webpack_require__(60092);
 // EXTERNAL MODULE: ./src/report/markup.ts
 var markup = __webpack_require__(68132);
 // EXTERNAL MODULE: ./src/util/errors.ts
@@ -298,7 +298,7 @@ class RemoteCache {
                 if (!got.dir || !got.manifest)
                     return;
                 const targets = await this.targets(shell, signal);
-                const codec = await (0,workspace_ops/* remoteCodec */.Bj)(shell, signal);
+                const codec = await (0,workspace_ops.remoteCodec)(shell, signal);
                 let pushed = true;
                 this.restoredBytes = 0;
                 for (const [i, p] of this.settings.paths.entries()) {
@@ -313,7 +313,7 @@ class RemoteCache {
                     }
                     const plan = await planOf(tree);
                     const archive = (0,workspace_archive.createArchive)(plan, { codec });
-                    await (0,workspace_ops/* syncArchive */.qq)(shell, archive, t.abs, codec, signal, { label: `cache restore of ${p.input}` });
+                    await (0,workspace_ops.syncArchive)(shell, archive, t.abs, codec, signal, { label: `cache restore of ${p.input}` });
                     this.restoredBytes += plan.bytes;
                     core.info(`Restored ${p.input} (${plan.files.length} entries, ${(0,units/* formatBytes */.z3)(plan.bytes)}) to ${t.abs}`);
                 }
@@ -352,7 +352,7 @@ class RemoteCache {
                 const dir = external_node_path_.join(root, this.entryName);
                 external_node_fs_.mkdirSync(dir);
                 const targets = await this.targets(shell, signal);
-                const codec = await (0,workspace_ops/* remoteCodec */.Bj)(shell, signal);
+                const codec = await (0,workspace_ops.remoteCodec)(shell, signal);
                 let any = false;
                 for (const [i, p] of this.settings.paths.entries()) {
                     const t = targets[i];
@@ -366,7 +366,7 @@ class RemoteCache {
                     }
                     const local = external_node_path_.join(dir, String(i));
                     external_node_fs_.mkdirSync(local);
-                    await (0,workspace_ops/* downloadPaths */.PG)(shell, external_node_path_.posix.dirname(t.abs), [external_node_path_.posix.basename(t.abs)], local, signal, { codec, label: `cache save of ${p.input}` });
+                    await (0,workspace_ops.downloadPaths)(shell, external_node_path_.posix.dirname(t.abs), [external_node_path_.posix.basename(t.abs)], local, signal, { codec, label: `cache save of ${p.input}` });
                     any = true;
                 }
                 if (!any) {
@@ -518,31 +518,98 @@ function requestedRoots(paths) {
         return parts.join('/');
     });
 }
+/** Entries with more segments are refused (node-tar's own limit): each is checked parent by parent. */
+const MAX_SEGMENTS = 1024;
+/** Small files are written with one writev; a larger one in steps of this many bytes. */
+const FLUSH_BYTES = 1 << 20;
+const { O_WRONLY, O_CREAT, O_EXCL, O_TRUNC } = node_fs__WEBPACK_IMPORTED_MODULE_0__.constants;
+const O_NOFOLLOW = node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NOFOLLOW ?? 0;
+const CREATE = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW;
+const REWRITE = O_WRONLY | O_TRUNC | O_NOFOLLOW;
+/** node-tar's Unpack rule: a damaged or truncated archive is an error when extracting, not a warning. */
+class ArchiveParser extends tar__WEBPACK_IMPORTED_MODULE_2__/* .Parser */ .iX {
+    warn(code, message, data = {}) {
+        if (code === 'TAR_BAD_ARCHIVE' || code === 'TAR_ABORT')
+            data.recoverable = false;
+        super.warn(code, message, data);
+    }
+}
+function errorCode(err) {
+    return err?.code;
+}
+/** Writes every byte of chunks at the file's position (writev may write less than asked). */
+function writeAll(fd, chunks) {
+    let rest = chunks;
+    while (rest.length) {
+        let n = node_fs__WEBPACK_IMPORTED_MODULE_0__.writevSync(fd, rest);
+        const left = [];
+        for (const c of rest) {
+            if (n >= c.length)
+                n -= c.length;
+            else {
+                left.push(n ? c.subarray(n) : c);
+                n = 0;
+            }
+        }
+        rest = left;
+    }
+}
 function safeExtract(opts) {
     const cwd = node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(opts.cwd);
     const roots = requestedRoots(opts.paths);
+    if (!node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync(cwd, { throwIfNoEntry: false })?.isDirectory())
+        throw new Error(`download target ${cwd} is not a directory`);
     const gitAllowed = roots.some(r => hasGitSegment(r.split('/')));
     /** Every symlink name the archive carried (kept or not), folded: nothing is written below one. */
     const archiveLinks = new Set();
     const createdLinks = [];
+    /**
+     * Relative names known to be real directories (made here, or found so by lstat), exactly as
+     * spelled: a parent listed here needs no further check. A symlink only appears where an
+     * archive symlink went (archiveLinks, checked first) or where one was already on disk (found by
+     * the lstat that would have listed it); an emptied and removed directory is dropped (forget).
+     */
+    const dirs = new Set();
+    const dirTimes = [];
     const refused = [];
-    const accepted = new WeakSet();
     let written = 0;
-    const linkOnDisk = (rel) => {
-        try {
-            return node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync(node_path__WEBPACK_IMPORTED_MODULE_1__.join(cwd, rel)).isSymbolicLink();
+    const abs = (rel) => `${cwd}/${rel}`;
+    /** Why a parent of an entry may not be written below, or undefined (unknown parents are looked at once). */
+    const parentVerdict = (parts) => {
+        let parent = '';
+        let onDisk = true;
+        for (let i = 0; i < parts.length - 1; i++) {
+            parent = i ? `${parent}/${parts[i]}` : parts[i];
+            if (archiveLinks.size && archiveLinks.has(fold(parent)))
+                return `would be written through the symlink ${printableName(parent)} from the archive`;
+            if (!onDisk || dirs.has(parent))
+                continue;
+            let st;
+            try {
+                st = node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync(abs(parent), { throwIfNoEntry: false });
+            }
+            catch {
+                // ENOTDIR and the like: the write below fails and says why.
+            }
+            if (!st)
+                onDisk = false;
+            else if (st.isSymbolicLink())
+                return `would be written through the symlink ${printableName(parent)} on the runner`;
+            else if (st.isDirectory())
+                dirs.add(parent);
+            else
+                return `would be written below ${printableName(parent)}, which is not a directory on the runner`;
         }
-        catch {
-            return false;
-        }
+        return undefined;
     };
     /** Why the entry may not be written, or undefined when it may. */
-    const verdict = (entry) => {
+    const verdict = (entry, parts) => {
         if (entry.path.startsWith('/') || (process.platform === 'win32' && /^[a-zA-Z]:/.test(entry.path)))
             return 'absolute name';
-        const parts = segmentsOf(entry.path);
         if (!parts)
             return "name with '..', a backslash or NUL";
+        if (parts.length > MAX_SEGMENTS)
+            return `name deeper than ${MAX_SEGMENTS} segments`;
         const rel = parts.join('/');
         if (!rel || !isInside(rel, roots))
             return 'outside the requested paths';
@@ -550,13 +617,9 @@ function safeExtract(opts) {
             return 'inside a .git directory';
         if (!WRITABLE_TYPES.has(entry.type))
             return entry.type === 'Link' ? 'hard link' : `unsupported entry type ${entry.type}`;
-        for (let i = 1; i < parts.length; i++) {
-            const parent = parts.slice(0, i).join('/');
-            if (archiveLinks.has(fold(parent)))
-                return `would be written through the symlink ${printableName(parent)} from the archive`;
-            if (linkOnDisk(parent))
-                return `would be written through the symlink ${printableName(parent)} on the runner`;
-        }
+        const parentWhy = parentVerdict(parts);
+        if (parentWhy)
+            return parentWhy;
         if (entry.type === 'SymbolicLink') {
             const target = String(entry.linkpath ?? '');
             if (!target || target.includes('\0'))
@@ -569,47 +632,189 @@ function safeExtract(opts) {
         }
         return undefined;
     };
-    const unpack = new tar__WEBPACK_IMPORTED_MODULE_2__/* .Unpack */ .dX({
-        cwd,
-        preservePaths: false,
-        preserveOwner: false,
-        unlink: false,
-        filter: (_name, entry) => {
-            const e = entry;
-            if (e.type === 'SymbolicLink')
-                archiveLinks.add(fold(segmentsOf(e.path)?.join('/') ?? e.path));
-            const why = verdict(e);
-            if (why) {
-                refused.push({ name: e.path, reason: why });
-                return false;
+    /** After a directory was removed: it and everything below it (by folded name, to be safe) are unknown again. */
+    const forget = (rel) => {
+        const key = fold(rel);
+        for (const d of dirs) {
+            const f = fold(d);
+            if (f === key || f.startsWith(`${key}/`))
+                dirs.delete(d);
+        }
+    };
+    /** Removes what is at rel (a directory only when empty) so that an entry can take its place. */
+    const clear = (rel) => {
+        if (node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync(abs(rel)).isDirectory()) {
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.rmdirSync(abs(rel));
+            forget(rel);
+        }
+        else
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.unlinkSync(abs(rel));
+    };
+    /** Creates the parents parentVerdict did not find (the umask applies, as for any new directory). */
+    const makeParents = (parts) => {
+        let parent = '';
+        for (let i = 0; i < parts.length - 1; i++) {
+            parent = i ? `${parent}/${parts[i]}` : parts[i];
+            if (dirs.has(parent))
+                continue;
+            try {
+                node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync(abs(parent), 0o777);
             }
-            if (typeof e.mode === 'number')
-                e.mode &= 0o777;
-            accepted.add(e);
+            catch (err) {
+                if (errorCode(err) !== 'EEXIST' || !node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync(abs(parent)).isDirectory())
+                    throw err;
+            }
+            dirs.add(parent);
+        }
+    };
+    const writeDirectory = (entry, rel) => {
+        const mode = (typeof entry.mode === 'number' ? entry.mode & 0o777 : 0o777) | 0o700;
+        try {
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync(abs(rel), mode);
+        }
+        catch (err) {
+            if (errorCode(err) !== 'EEXIST')
+                throw err;
+            if (!node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync(abs(rel)).isDirectory()) {
+                node_fs__WEBPACK_IMPORTED_MODULE_0__.unlinkSync(abs(rel));
+                node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync(abs(rel), mode);
+            }
+        }
+        dirs.add(rel);
+        if (entry.mtime)
+            dirTimes.push({ rel, atime: entry.atime ?? entry.mtime, mtime: entry.mtime });
+    };
+    const writeSymlink = (entry, rel) => {
+        const target = String(entry.linkpath);
+        try {
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.symlinkSync(target, abs(rel));
+        }
+        catch (err) {
+            if (errorCode(err) !== 'EEXIST')
+                throw err;
+            clear(rel);
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.symlinkSync(target, abs(rel));
+        }
+        createdLinks.push(rel);
+    };
+    /** Opens rel for writing, never through a link, never into a file that has other hard links. */
+    const openFile = (rel, mode) => {
+        try {
+            return node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync(abs(rel), CREATE, mode);
+        }
+        catch (err) {
+            if (errorCode(err) !== 'EEXIST')
+                throw err;
+        }
+        const st = node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync(abs(rel));
+        if (st.isFile() && st.nlink <= 1)
+            return node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync(abs(rel), REWRITE);
+        clear(rel);
+        return node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync(abs(rel), CREATE, mode);
+    };
+    const fail = (entry, err) => {
+        refused.push({ name: entry.path, reason: printable(`could not be written: ${err.message}`) });
+    };
+    const writeFile = (entry, rel) => {
+        // Counted as written (or refused) once its content is on disk.
+        const fd = openFile(rel, typeof entry.mode === 'number' ? entry.mode & 0o777 : 0o666);
+        let pending = [];
+        let pendingBytes = 0;
+        let failed = false;
+        const flush = () => {
+            if (pending.length)
+                writeAll(fd, pending);
+            pending = [];
+            pendingBytes = 0;
+        };
+        const close = (err) => {
+            failed = true;
+            try {
+                node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync(fd);
+            }
+            catch (closeErr) {
+                err ??= closeErr;
+            }
+            if (err)
+                fail(entry, err);
+            else
+                written++;
+        };
+        entry.on('data', (chunk) => {
+            if (failed)
+                return;
+            pending.push(chunk);
+            pendingBytes += chunk.length;
+            try {
+                if (pendingBytes >= FLUSH_BYTES)
+                    flush();
+            }
+            catch (err) {
+                close(err);
+            }
+        });
+        entry.on('end', () => {
+            if (failed)
+                return;
+            try {
+                flush();
+                if (entry.mtime)
+                    node_fs__WEBPACK_IMPORTED_MODULE_0__.futimesSync(fd, entry.atime ?? new Date(), entry.mtime);
+            }
+            catch (err) {
+                return close(err);
+            }
+            close();
+        });
+    };
+    const onEntry = (entry) => {
+        const parts = segmentsOf(entry.path);
+        if (entry.type === 'SymbolicLink')
+            archiveLinks.add(fold(parts?.join('/') ?? entry.path));
+        const why = verdict(entry, parts);
+        if (why) {
+            refused.push({ name: entry.path, reason: why });
+            entry.resume();
+            return;
+        }
+        const rel = parts.join('/');
+        try {
+            makeParents(parts);
+            if (entry.type === 'Directory')
+                writeDirectory(entry, rel);
+            else if (entry.type === 'SymbolicLink')
+                writeSymlink(entry, rel);
+            else
+                return writeFile(entry, rel);
             written++;
-            if (e.type === 'SymbolicLink')
-                createdLinks.push(segmentsOf(e.path).join('/'));
-            return true;
-        },
-        // What node-tar itself refuses or fails to write (its checks run after this filter).
+        }
+        catch (err) {
+            fail(entry, err);
+        }
+        entry.resume();
+    };
+    const unpack = new ArchiveParser({
+        onReadEntry: onEntry,
+        // What the parser skips or finds damaged (a bad checksum, an unknown entry type).
         onwarn: (code, message, data) => {
             if (code === 'TAR_ENTRY_INFO')
                 return;
-            const entry = data?.entry;
-            if (entry && accepted.delete(entry))
-                written--;
-            const name = entry?.path ?? data?.path ?? '';
+            const d = data;
+            const name = d?.entry?.path ?? d?.header?.path ?? d?.path ?? '';
             refused.push({ name, reason: printable(`${code}: ${typeof message === 'string' ? message : message.message}`) });
         }
+    });
+    unpack.on('ignoredEntry', (entry) => {
+        if (!entry.meta)
+            refused.push({ name: entry.path, reason: `unsupported entry type ${entry.type}` });
     });
     const finish = () => {
         const realCwd = node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(cwd);
         const allowed = roots.map(r => `${realCwd}/${r}`);
         for (const rel of createdLinks) {
-            const abs = node_path__WEBPACK_IMPORTED_MODULE_1__.join(cwd, rel);
             let st;
             try {
-                st = node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync(abs);
+                st = node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync(abs(rel));
             }
             catch {
                 continue;
@@ -618,10 +823,10 @@ function safeExtract(opts) {
                 continue;
             let why;
             try {
-                const real = resolveOnDisk(abs);
+                const real = resolveOnDisk(abs(rel));
                 const inside = allowed.some(a => real === a || real.startsWith(`${a}/`));
                 if (!inside)
-                    why = `symlink to ${printableName(node_fs__WEBPACK_IMPORTED_MODULE_0__.readlinkSync(abs))} leads outside the requested paths through other links; removed`;
+                    why = `symlink to ${printableName(node_fs__WEBPACK_IMPORTED_MODULE_0__.readlinkSync(abs(rel)))} leads outside the requested paths through other links; removed`;
                 else if (!gitAllowed && hasGitSegment(node_path__WEBPACK_IMPORTED_MODULE_1__.relative(realCwd, real).split('/')))
                     why = 'symlink leads into a .git directory; removed';
             }
@@ -629,9 +834,20 @@ function safeExtract(opts) {
                 why = printable(`symlink could not be resolved (${err.message}); removed`);
             }
             if (why) {
-                node_fs__WEBPACK_IMPORTED_MODULE_0__.unlinkSync(abs);
+                node_fs__WEBPACK_IMPORTED_MODULE_0__.unlinkSync(abs(rel));
                 written--;
                 refused.push({ name: rel, reason: why });
+            }
+        }
+        // Only directories still known (none was replaced since): their parents are real directories.
+        for (const { rel, atime, mtime } of dirTimes) {
+            if (!dirs.has(rel))
+                continue;
+            try {
+                node_fs__WEBPACK_IMPORTED_MODULE_0__.lutimesSync(abs(rel), atime, mtime);
+            }
+            catch {
+                // A directory's time is not worth failing the download over.
             }
         }
         return { written, refused };
@@ -1063,9 +1279,9 @@ function createArchive(plan, opts = {}) {
     let tarCount = 0;
     let packer;
     const out = new external_node_stream_.PassThrough();
-    const choice = opts.packer && opts.packer !== 'auto' ? opts.packer : (0,transfer_tools/* packerChoice */.wH)();
+    const choice = opts.packer && opts.packer !== 'auto' ? opts.packer : (0,transfer_tools.packerChoice)();
     const done = (async () => {
-        const tools = choice === 'in-process' || opts.level !== undefined ? undefined : await (0,transfer_tools/* runnerTools */.Ue)();
+        const tools = choice === 'in-process' || opts.level !== undefined ? undefined : await (0,transfer_tools.runnerTools)();
         const native = !!tools && canPackNatively(tools, codec, plan);
         if (choice === 'native' && !native)
             throw new Error(`OFFLOAD_ARCHIVE_PACKER=native, but the runner has no GNU tar and ${codec} program for this archive`);

@@ -237,15 +237,17 @@ async function planArchive(root, opts) {
     const contents = opts.includeGit ? await credentialFreeConfigs(root, files) : new Map();
     files = files.filter(f => !isGitConfigFile(f) || contents.has(f));
     let bytes = 0;
+    const stats = opts.keepStats ? [] : undefined;
     for (const f of files) {
         const st = external_node_fs_.lstatSync(external_node_path_.join(root, f)); // synchronous: see walk() in files.ts
         if (st.isFile())
             bytes += contents.get(f)?.length ?? st.size;
+        stats?.push(st);
     }
     if (bytes > opts.maxBytes) {
         throw new errors/* InputError */.dz('sync-max-size', `the workspace holds ${files.length} files, ${(0,units/* formatBytes */.z3)(bytes)}, over the limit of ${(0,units/* formatBytes */.z3)(opts.maxBytes)}: leave files out with sync-exclude, or raise sync-max-size`);
     }
-    return { root, files, bytes, contents };
+    return { root, files, bytes, contents, stats };
 }
 /**
  * The git config files of a `sync-git` archive without their credentials (src/workspace/git-credentials.ts).

@@ -11,10 +11,10 @@ var zlib__WEBPACK_IMPORTED_MODULE_10___namespace_cache;
 /* harmony export */   EJ: () => (/* binding */ de),
 /* harmony export */   XO: () => (/* binding */ ni),
 /* harmony export */   Y9: () => (/* binding */ F),
-/* harmony export */   dX: () => (/* binding */ Xt),
+/* harmony export */   iX: () => (/* binding */ rt),
 /* harmony export */   un: () => (/* binding */ ft)
 /* harmony export */ });
-/* unused harmony exports Pack, PackJob, PackSync, Parser, ReadEntry, UnpackSync, WriteEntryTar, c, create, extract, filesFilter, list, r, replace, t, types, u, update, x */
+/* unused harmony exports Pack, PackJob, PackSync, ReadEntry, Unpack, UnpackSync, WriteEntryTar, c, create, extract, filesFilter, list, r, replace, t, types, u, update, x */
 /* harmony import */ var events__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(24434);
 /* harmony import */ var fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(79896);
 /* harmony import */ var node_events__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(78474);

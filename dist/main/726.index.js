@@ -184,21 +184,21 @@ async function stopGroups(groups, graceMs) {
     return alive();
 }
 
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
-var schemas = __webpack_require__(38816);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js
+var schemas = __webpack_require__(55156);
 ;// CONCATENATED MODULE: ./src/providers/flue/protocol.ts
 
-const responseSchema = schemas/* object */.Ikc({
-    protocolVersion: schemas/* literal */.euz(1),
-    operation: schemas/* string */.YjP().optional(),
-    exitCode: schemas/* number */.aig().int(),
-    stdout: schemas/* string */.YjP().optional(),
-    stderr: schemas/* string */.YjP().optional(),
-    timing: schemas/* object */.Ikc({ totalMs: schemas/* number */.aig().nonnegative().optional(), runMs: schemas/* number */.aig().nonnegative().optional() }).partial().optional(),
-    error: schemas/* string */.YjP().optional(),
+const responseSchema = schemas.object({
+    protocolVersion: schemas.literal(1),
+    operation: schemas.string().optional(),
+    exitCode: schemas.number().int(),
+    stdout: schemas.string().optional(),
+    stderr: schemas.string().optional(),
+    timing: schemas.object({ totalMs: schemas.number().nonnegative().optional(), runMs: schemas.number().nonnegative().optional() }).partial().optional(),
+    error: schemas.string().optional(),
     /** Offload's runners echo the command's output live on stderr; then it is not replayed. */
-    streamed: schemas/* boolean */.zMY().optional(),
-    truncated: schemas/* object */.Ikc({ stdout: schemas/* boolean */.zMY().optional(), stderr: schemas/* boolean */.zMY().optional() }).partial().optional()
+    streamed: schemas.boolean().optional(),
+    truncated: schemas.object({ stdout: schemas.boolean().optional(), stderr: schemas.boolean().optional() }).partial().optional()
 })
     .passthrough();
 /**
@@ -450,6 +450,52 @@ function cliEnv() {
     env.NO_COLOR = '1';
     env.FORCE_COLOR = '0';
     return env;
+}
+
+
+/***/ }),
+
+/***/ 63472:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   mD: () => (/* binding */ longTimeout)
+/* harmony export */ });
+/* unused harmony exports MAX_TIMER_MS, sleepLong */
+/**
+ * Node's setTimeout holds at most 2^31-1 ms (about 24.8 days): a longer delay fires after 1 ms.
+ * Durations here go up to the inputs' bound (30 days), so every timer made from an input goes
+ * through these, which chain timers of at most MAX_TIMER_MS.
+ */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Calls fn once after ms (any finite length). */
+function longTimeout(fn, ms) {
+    const due = Date.now() + Math.max(0, ms);
+    let timer;
+    const arm = () => {
+        const left = due - Date.now();
+        if (left <= 0)
+            return fn();
+        timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
+    };
+    timer = setTimeout(arm, Math.min(Math.max(0, ms), MAX_TIMER_MS));
+    return { clear: () => clearTimeout(timer) };
+}
+/** Resolves after ms (any finite length); rejects with the signal's reason when it aborts first. */
+function sleepLong(ms, signal) {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(signal.reason);
+        const onAbort = () => {
+            timer.clear();
+            reject(signal.reason);
+        };
+        const timer = longTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        signal?.addEventListener('abort', onAbort, { once: true });
+    });
 }
 
 

@@ -1,6 +1,6 @@
 "use strict";
 exports.id = 941;
-exports.ids = [941,984];
+exports.ids = [941];
 exports.modules = {
 
 /***/ 88941:
@@ -12,6 +12,7 @@ __webpack_require__.r(__webpack_exports__);
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
   LeaseSync: () => (/* binding */ LeaseSync),
+  currentListing: () => (/* binding */ currentListing),
   parseListing: () => (/* binding */ parseListing),
   planDelta: () => (/* binding */ planDelta)
 });
@@ -22,10 +23,12 @@ var core = __webpack_require__(37484);
 var external_node_fs_ = __webpack_require__(73024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(76760);
+// EXTERNAL MODULE: external "node:perf_hooks"
+var external_node_perf_hooks_ = __webpack_require__(643);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __webpack_require__(57075);
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
-var schemas = __webpack_require__(38816);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js
+var schemas = __webpack_require__(55156);
 // EXTERNAL MODULE: ./src/lease-file.ts
 var lease_file = __webpack_require__(27840);
 // EXTERNAL MODULE: ./src/util/errors.ts
@@ -41,7 +44,6 @@ var file_hash = __webpack_require__(81881);
 ;// CONCATENATED MODULE: ./src/workspace/manifest.ts
 
 
-
 /**
  * A file whose ctime is this close to (or after) the moment the manifest was taken can still change
  * without its size or times changing (a write in the same timestamp tick: coarse clocks, 1 s or 2 s
@@ -51,42 +53,46 @@ const RACY_WINDOW_MS = 2000;
 function isRacy(entry, takenAtMs) {
     return entry.ctimeMs >= takenAtMs - RACY_WINDOW_MS;
 }
+/** Joined only for the few calls that need it (path.join per entry costs more than the comparison). */
+const absolute = (plan, rel) => `${plan.root}/${rel}`;
 /**
  * Stats every planned entry and compares it with `base` (the manifest of the last sync on this
  * lease). Changed: new, another type, size, mode, mtime or link target, or a substituted file.
  * Same size and mtime but another ctime or inode (rewritten and its mtime put back, replaced by a
  * rename) or a racy base entry: the content hash decides, and without a base hash it counts as
- * changed. Synchronous file calls: see walk() in files.ts.
+ * changed. The stats are the plan's own when it kept them (one walk per step: planning already
+ * lstat'ed every file; a file changed since then differs next time), else taken here. Synchronous
+ * file calls: see walk() in files.ts.
  */
 function scanLocal(plan, base, takenAtMs = Date.now()) {
     const manifest = new Map();
     const changed = [];
     let differs = base === undefined || base.size !== plan.files.length;
-    for (const rel of plan.files) {
-        const absolute = external_node_path_.join(plan.root, rel);
-        const st = external_node_fs_.lstatSync(absolute);
+    for (let i = 0; i < plan.files.length; i++) {
+        const rel = plan.files[i];
+        const st = plan.stats?.[i] ?? external_node_fs_.lstatSync(absolute(plan, rel));
         const link = st.isSymbolicLink();
         const entry = { type: link ? 'link' : 'file', size: st.size, mode: st.mode & 0o7777, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, inode: st.ino };
         if (link)
-            entry.target = external_node_fs_.readlinkSync(absolute);
+            entry.target = external_node_fs_.readlinkSync(absolute(plan, rel));
         if (plan.contents?.has(rel))
             entry.substituted = true;
         const prev = base?.get(rel);
         let isChanged;
+        let sha256;
         if (!prev || entry.substituted || prev.substituted)
             isChanged = true;
         else if (prev.type !== entry.type || prev.size !== entry.size || prev.mode !== entry.mode || prev.mtimeMs !== entry.mtimeMs || prev.target !== entry.target)
             isChanged = true;
         else if (entry.type === 'file' && (prev.ctimeMs !== entry.ctimeMs || prev.inode !== entry.inode || prev.sha256 !== undefined)) {
-            entry.sha256 = (0,file_hash/* fileSha256 */.s)(absolute);
-            isChanged = prev.sha256 !== entry.sha256;
+            sha256 = (0,file_hash/* fileSha256 */.s)(absolute(plan, rel));
+            isChanged = prev.sha256 !== sha256;
         }
         else
             isChanged = false;
+        // Set only when kept (a delete would turn every entry into a slow dictionary object).
         if (entry.type === 'file' && !entry.substituted && isRacy(entry, takenAtMs))
-            entry.sha256 ??= (0,file_hash/* fileSha256 */.s)(absolute);
-        else
-            delete entry.sha256;
+            entry.sha256 = sha256 ?? (0,file_hash/* fileSha256 */.s)(absolute(plan, rel));
         manifest.set(rel, entry);
         if (isChanged)
             changed.push(rel);
@@ -95,26 +101,65 @@ function scanLocal(plan, base, takenAtMs = Date.now()) {
     return { manifest, changed, differs };
 }
 function storeManifest(manifest) {
-    const out = [];
-    for (const [p, e] of manifest)
-        out.push([p, e.type, e.size, e.mode, e.mtimeMs, e.ctimeMs, e.inode, e.target ?? null, e.sha256 ?? null, e.substituted ? 1 : 0]);
+    const out = { paths: '', types: '', size: [], mode: [], mtimeMs: [], ctimeMs: [], inode: [], targets: {}, sha256: {}, substituted: [] };
+    const paths = [];
+    const types = [];
+    for (const [p, e] of manifest) {
+        const i = paths.length;
+        paths.push(p);
+        types.push(e.type === 'file' ? 'f' : 'l');
+        out.size.push(e.size);
+        out.mode.push(e.mode);
+        out.mtimeMs.push(e.mtimeMs);
+        out.ctimeMs.push(e.ctimeMs);
+        out.inode.push(e.inode);
+        if (e.target !== undefined)
+            out.targets[i] = e.target;
+        if (e.sha256 !== undefined)
+            out.sha256[i] = e.sha256;
+        if (e.substituted)
+            out.substituted.push(i);
+    }
+    out.paths = paths.join('\0');
+    out.types = types.join('');
     return out;
 }
-/** The stored manifest back; an entry that is not what storeManifest wrote is left out, so its path counts as changed. */
+const isNumber = (v) => typeof v === 'number' && Number.isFinite(v);
+/**
+ * The stored manifest back, or undefined when its columns do not line up. An entry with a value
+ * that is not what storeManifest writes is left out, so its path counts as changed.
+ */
 function loadManifest(stored) {
+    if (typeof stored !== 'object' || stored === null)
+        return undefined;
+    const s = stored;
+    if (typeof s.paths !== 'string' || typeof s.types !== 'string')
+        return undefined;
+    const paths = s.paths === '' ? [] : s.paths.split('\0');
+    const n = paths.length;
+    const columns = [s.size, s.mode, s.mtimeMs, s.ctimeMs, s.inode];
+    if (s.types.length !== n || !columns.every(c => Array.isArray(c) && c.length === n))
+        return undefined;
+    const [size, mode, mtimeMs, ctimeMs, inode] = columns;
+    const targets = typeof s.targets === 'object' && s.targets !== null ? s.targets : {};
+    const hashes = typeof s.sha256 === 'object' && s.sha256 !== null ? s.sha256 : {};
+    const substituted = new Set(Array.isArray(s.substituted) ? s.substituted : []);
     const manifest = new Map();
-    for (const row of stored) {
-        if (!Array.isArray(row) || row.length !== 10 || typeof row[0] !== 'string' || (row[1] !== 'file' && row[1] !== 'link'))
+    for (let i = 0; i < n; i++) {
+        const t = s.types[i];
+        const [sz, md, mt, ct, ino] = [size[i], mode[i], mtimeMs[i], ctimeMs[i], inode[i]];
+        if ((t !== 'f' && t !== 'l') || !isNumber(sz) || !isNumber(md) || !isNumber(mt) || !isNumber(ct) || !isNumber(ino))
             continue;
-        const [p, type, size, mode, mtimeMs, ctimeMs, inode, target, sha256, substituted] = row;
-        const entry = { type, size, mode, mtimeMs, ctimeMs, inode };
+        const entry = { type: t === 'f' ? 'file' : 'link', size: sz, mode: md, mtimeMs: mt, ctimeMs: ct, inode: ino };
+        const target = targets[i];
         if (typeof target === 'string')
             entry.target = target;
+        const sha256 = hashes[i];
         if (typeof sha256 === 'string')
             entry.sha256 = sha256;
-        if (substituted)
+        if (substituted.has(i))
             entry.substituted = true;
-        manifest.set(p, entry);
+        manifest.set(paths[i], entry);
     }
     return manifest;
 }
@@ -129,37 +174,81 @@ function subsetPlan(plan, files, manifest) {
     return { root: plan.root, files, bytes, contents: plan.contents };
 }
 
+// EXTERNAL MODULE: ./src/remote/scripts.ts
+var scripts = __webpack_require__(8738);
 ;// CONCATENATED MODULE: ./src/remote/resync-scripts.ts
+
 /**
  * The POSIX sh programs of an incremental re-sync (src/remote/resync.ts). The listing needs a find
- * with -printf (GNU findutils); a remote without one is re-synced in full.
+ * with -printf and -newerct (GNU findutils); a remote without them is re-synced in full.
  */
 /**
- * One NUL-terminated record triple per entry below the current directory: "type size mtime mode
- * ctime", path, link target. The ctime catches a rewrite whose mtime was put back.
+ * One NUL-terminated record triple per entry: "type size mtime mode ctime inode", path, link
+ * target. The ctime catches a rewrite whose mtime was put back, the inode a directory replaced by
+ * another one (whose entries may be older than the last listing).
  */
-const LISTING = `find . -mindepth 1 -printf '%y %s %T@ %m %C@\\0%P\\0%l\\0'`;
+const RECORD = `%y %s %T@ %m %C@ %i\\0%P\\0%l\\0`;
+/** The listing's own scratch files, in the top directory (so stamped by its file system), left out of every listing. */
+const PROBE = `${scripts/* SYNC_STAGING */.Wg}-probe`;
+const NOT_PROBE = `! -path "./${PROBE}.*"`;
 /**
- * $1 = dir, then the paths to list (each as ./<path>), or none for the whole tree below the
- * directory. Prints a status line, then (status `listing`) the records (a given path's record
- * names it as given; one find cannot list is left out): `missing` when there is no such
- * directory, `no-printf` when find cannot print the listing.
+ * The remote clock's "now" as its file system stamps it: the mtime of a probe file, printed only
+ * once a second probe is stamped later (a coarse clock or a 1 s / 2 s file system stamps several
+ * writes alike). Every change made after this script lists an entry then gets a ctime above the
+ * printed time, which the next listing's -newerct compares with. `-` when the tree takes no probe
+ * (the next re-sync then lists the whole tree).
+ */
+const REMOTE_NOW = `t=-
+if touch -- "$p.a" 2>/dev/null; then
+  t=$(find "$p.a" -maxdepth 0 -printf '%T@')
+  n=0
+  until touch -- "$p.b" && [ -n "$(find "$p.b" -maxdepth 0 -newer "$p.a" -printf x)" ]; do
+    n=$((n + 1))
+    if [ "$n" -ge 300 ]; then t=-; break; fi
+    sleep 0.01
+  done
+fi`;
+/**
+ * $1 = dir, $2 = the time the last listing printed, or `-` for none. Prints a status line, then
+ * the records: `missing` when there is no such directory, `no-printf` when find cannot list;
+ * else `listing <codec> <now>` and the whole tree's records (when $2 is `-`), or `since <codec>
+ * <now>` and the records of the entries whose ctime is after $2 (changed, created, renamed,
+ * chmodded: any change moves the ctime, and nothing but the clock can set it back), then the field
+ * `=children` and, as ./<path> fields, the entries directly inside the top directory and inside
+ * every directory listed (a deletion moves its directory's ctime: what is no longer there is gone).
+ * <codec> is what CODEC_PROBE_SCRIPT would print (src/remote/scripts.ts), <now> is REMOTE_NOW.
  */
 const RESYNC_LIST_SCRIPT = `cd -- "$1" 2>/dev/null || { echo missing; exit 0; }
-find . -maxdepth 0 -printf '' 2>/dev/null || { echo no-printf; exit 0; }
-echo listing
-shift
-if [ $# -gt 0 ]; then
-  find "$@" -maxdepth 0 -printf '%y %s %T@ %m %C@\\0%p\\0%l\\0' 2>/dev/null
-  exit 0
+find . -maxdepth 0 -newerct @1.5 -printf '' 2>/dev/null || { echo no-printf; exit 0; }
+if command -v zstd >/dev/null 2>&1; then c=zstd; else c=gzip; fi
+p=./${PROBE}
+trap 'rm -f -- "$p.a" "$p.b" "$p.dirs"' EXIT
+${REMOTE_NOW}
+if [ "$2" = - ]; then
+  echo "listing $c $t"
+  find . -mindepth 1 ${NOT_PROBE} -printf '${RECORD}'
+  exit
 fi
-exec ${LISTING}`;
+echo "since $c $t"
+find . -mindepth 1 ${NOT_PROBE} -newerct "@$2" -printf '${RECORD}' -type d -fprint0 "$p.dirs" || exit 1
+printf '=children\\0'
+xargs -0 -a "$p.dirs" sh -c 'exec find . "$@" -mindepth 1 -maxdepth 1 ${NOT_PROBE} -printf "%p\\0"' offload-children 2>/dev/null
+exit 0`;
+/**
+ * $1 = dir, then paths as ./<path>: prints `given`, then the record of each (named as given; one
+ * that is not there is left out).
+ */
+const RESYNC_LIST_GIVEN_SCRIPT = `cd -- "$1" || exit 1
+shift
+echo given
+find "$@" -maxdepth 0 -printf '${RECORD.replace('%P', '%p')}' 2>/dev/null
+exit 0`;
 /** $1 = dir. Removes the NUL-separated relative paths on stdin (recursively) from the directory. */
 const RESYNC_REMOVE_SCRIPT = `cd -- "$1" || exit 1
 exec xargs -0 rm -rf --`;
 
-// EXTERNAL MODULE: ./src/remote/workspace-ops.ts + 4 modules
-var workspace_ops = __webpack_require__(5307);
+// EXTERNAL MODULE: ./src/remote/workspace-ops.ts + 3 modules
+var workspace_ops = __webpack_require__(60092);
 // EXTERNAL MODULE: ./src/remote/sink.ts
 var sink = __webpack_require__(90187);
 ;// CONCATENATED MODULE: ./src/remote/resync.ts
@@ -177,8 +266,12 @@ var sink = __webpack_require__(90187);
 
 
 
+
 const LISTING_MAX_BYTES = 64 * 1024 * 1024;
-const LISTING_HEADER = /^[a-zA-Z] \d+ \d+(?:\.\d+)? [0-7]{1,6} \d+(?:\.\d+)?$/;
+const LISTING_HEADER = /^[a-zA-Z] \d+ \d+(?:\.\d+)? [0-7]{1,6} \d+(?:\.\d+)? \d+$/;
+const REMOTE_TIME = /^\d{1,12}(?:\.\d{1,10})?$/;
+const STATUS = /^(listing|since) (zstd|gzip) (\S+)$|^(given)$/;
+const CHILDREN = '=children';
 /** Keeps what a listing script prints, up to LISTING_MAX_BYTES (beyond: overflowed, the rest dropped). */
 class ListingSink extends external_node_stream_.Writable {
     chunks = [];
@@ -200,8 +293,8 @@ class ListingSink extends external_node_stream_.Writable {
 function isSafeRelative(p) {
     return p !== '' && !p.startsWith('/') && p.split('/').every(c => c !== '' && c !== '.' && c !== '..');
 }
-/** The listing a script printed after its status line, or why it cannot be used. */
-function parseListing(out, overflowed = false, prefix = '') {
+/** What a listing script printed, or why it cannot be used. */
+function parseListing(out, overflowed = false) {
     if (overflowed)
         return `the remote listing is over ${LISTING_MAX_BYTES / 1024 / 1024} MiB`;
     const nl = out.indexOf(0x0a);
@@ -209,9 +302,12 @@ function parseListing(out, overflowed = false, prefix = '') {
     if (status === 'missing')
         return 'the remote directory is missing';
     if (status === 'no-printf')
-        return "the remote's find cannot print a listing (no -printf)";
-    if (status !== 'listing' || nl < 0)
+        return "the remote's find cannot list the tree (no -printf or -newerct)";
+    const m = STATUS.exec(status);
+    if (!m || nl < 0 || (m[3] !== undefined && m[3] !== '-' && !REMOTE_TIME.test(m[3])))
         return 'the remote listing is malformed';
+    const kind = (m[1] ?? m[4]);
+    const prefix = kind === 'given' ? './' : '';
     let text;
     try {
         text = new TextDecoder('utf-8', { fatal: true }).decode(out.subarray(nl + 1));
@@ -220,34 +316,90 @@ function parseListing(out, overflowed = false, prefix = '') {
         return 'the remote tree holds a name that is not UTF-8';
     }
     const fields = text.split('\0');
-    if (fields.pop() !== '' || fields.length % 3 !== 0)
+    if (fields.pop() !== '')
         return 'the remote listing is malformed';
-    const listing = new Map();
-    for (let i = 0; i < fields.length; i += 3) {
+    const split = kind === 'since' ? fields.indexOf(CHILDREN) : fields.length;
+    if (split < 0 || split % 3 !== 0)
+        return 'the remote listing is malformed';
+    const records = new Map();
+    for (let i = 0; i < split; i += 3) {
         const [header, given, target] = [fields[i], fields[i + 1], fields[i + 2]];
-        if (!given.startsWith(prefix))
-            return 'the remote listing is malformed';
         const name = given.slice(prefix.length);
-        if (!LISTING_HEADER.test(header) || !isSafeRelative(name) || listing.has(name))
+        if (!given.startsWith(prefix) || !LISTING_HEADER.test(header) || !isSafeRelative(name) || records.has(name))
             return 'the remote listing is malformed';
-        listing.set(name, `${header}\0${target}`);
+        records.set(name, `${header}\0${target}`);
     }
-    return listing;
+    const children = new Set();
+    for (let i = split + 1; i < fields.length; i++) {
+        const given = fields[i];
+        const name = given.slice(2);
+        if (!given.startsWith('./') || !isSafeRelative(name))
+            return 'the remote listing is malformed';
+        children.add(name);
+    }
+    return { kind, codec: (m[2] ?? 'gzip'), next: m[3] === '-' ? undefined : m[3], records, children };
 }
 const typeOf = (record) => record[0];
-const modeOf = (record) => record.slice(0, record.indexOf('\0')).split(' ')[3];
+const headerField = (record, n) => record.slice(0, record.indexOf('\0')).split(' ')[n];
+const parentOf = (p) => p.slice(0, Math.max(0, p.lastIndexOf('/')));
 function ancestors(p) {
     const out = [];
     for (let i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1))
         out.push(p.slice(0, i));
     return out;
 }
-/** What a re-sync sends and removes (the rule is in this file's header comment). */
-function planDelta(local, changed, before, now) {
+/**
+ * The tree as it is now: a whole listing as given, a since-listing laid over the recorded one.
+ * Changed: whether it differs from `recorded` (when it does not, `recorded` itself is returned). A
+ * string when the two passes of the listing disagree (something changed the tree while it was
+ * listed).
+ */
+function currentListing(recorded, report) {
+    if (report.kind === 'listing')
+        return { listing: report.records, changed: !sameListing(report.records, recorded) };
+    if (report.kind !== 'since')
+        return 'the remote listing is malformed';
+    for (const c of report.children)
+        if (!recorded.has(c) && !report.records.has(c))
+            return 'the remote tree changed while it was listed';
+    // An entry whose directory was listed and that is not in it is gone, with all below it.
+    const listed = new Set(['']);
+    for (const [p, r] of report.records)
+        if (typeOf(r) === 'd')
+            listed.add(p);
+    const isGone = (p) => listed.has(parentOf(p)) && !report.children.has(p);
+    const gone = [...recorded.keys()].filter(isGone);
+    for (const p of report.records.keys())
+        if (!recorded.has(p) && isGone(p))
+            gone.push(p);
+    if (!gone.length && [...report.records].every(([p, r]) => recorded.get(p) === r))
+        return { listing: recorded, changed: false };
+    const listing = new Map(recorded);
+    for (const [p, r] of report.records)
+        listing.set(p, r);
+    return { listing: without(listing, gone), changed: true };
+}
+/**
+ * What a re-sync sends and removes (the rule is in this file's header comment). `recordedLocal`
+ * (the manifest the last sync recorded) allows the common case's shortcut: the remote tree is as
+ * recorded (`now` is `before`) and the same paths are planned, so the recorded tree is what a full
+ * sync of this plan makes apart from the changed entries: only those are sent, and removed first
+ * where they changed type.
+ */
+function planDelta(local, changed, before, now, recordedLocal) {
+    if (now === before && recordedLocal?.size === local.size && changed.every(p => recordedLocal.has(p))) {
+        const wanted = (p) => (local.get(p)?.type === 'link' ? 'l' : 'f');
+        const remove = changed.filter(p => now.has(p) && typeOf(now.get(p)) !== wanted(p));
+        const send = new Set(changed);
+        for (const p of local.keys())
+            if (!now.has(p))
+                send.add(p);
+        return { send: send.size === changed.length ? changed : [...local.keys()].filter(p => send.has(p)), remove };
+    }
     const dirs = new Set();
     for (const p of local.keys())
-        for (const a of ancestors(p))
-            dirs.add(a);
+        for (let i = p.lastIndexOf('/'); i > 0 && !dirs.has(p.slice(0, i)); i = p.lastIndexOf('/', i - 1))
+            dirs.add(p.slice(0, i));
     const removed = new Set();
     const covered = (p) => removed.size > 0 && (removed.has(p) || ancestors(p).some(a => removed.has(a)));
     for (const [p, record] of now) {
@@ -256,7 +408,9 @@ function planDelta(local, changed, before, now) {
         const entry = local.get(p);
         const want = entry ? (entry.type === 'file' ? 'f' : 'l') : dirs.has(p) ? 'd' : undefined;
         const prev = before.get(p);
-        const keep = want !== undefined && typeOf(record) === want && (want !== 'd' || (prev !== undefined && modeOf(prev) === modeOf(record)));
+        const keep = want !== undefined &&
+            typeOf(record) === want &&
+            (want !== 'd' || (prev !== undefined && headerField(prev, 3) === headerField(record, 3) && headerField(prev, 5) === headerField(record, 5)));
         if (!keep)
             removed.add(p);
     }
@@ -268,27 +422,6 @@ function planDelta(local, changed, before, now) {
     }
     return { send: [...local.keys()].filter(p => send.has(p)), remove: [...removed] };
 }
-/** Beyond this many argv bytes of paths, the tree is listed whole after extracting instead. */
-const LISTED_ARGV_MAX = 64 * 1024;
-/**
- * What to list after extracting `sent` (as ./<path> arguments): the sent paths and the directories
- * above them (tar may have made them), or undefined when they are too many for argv.
- */
-function listedAfter(sent) {
-    const paths = new Set();
-    let bytes = 0;
-    for (const p of sent) {
-        for (const q of [...ancestors(p), p]) {
-            if (paths.has(q))
-                continue;
-            paths.add(q);
-            bytes += q.length + 3;
-        }
-        if (bytes > LISTED_ARGV_MAX)
-            return undefined;
-    }
-    return [...paths].map(p => `./${p}`);
-}
 function sameListing(a, b) {
     if (a.size !== b.size)
         return false;
@@ -299,6 +432,8 @@ function sameListing(a, b) {
 }
 /** The listing after removing `paths` (each with everything below it). */
 function without(listing, paths) {
+    if (!paths.length)
+        return listing;
     const gone = new Set(paths);
     const out = new Map();
     for (const [p, r] of listing)
@@ -306,13 +441,53 @@ function without(listing, paths) {
             out.set(p, r);
     return out;
 }
-/** The file's shape; its tens of thousands of local entries are checked one by one as they load (loadManifest). */
-const manifestSchema = schemas/* object */.Ikc({
-    version: schemas/* literal */.euz(1),
-    remoteDir: schemas/* string */.YjP(),
-    local: schemas/* array */.YOg(schemas/* unknown */.L5J()),
-    remote: schemas/* array */.YOg(schemas/* string */.YjP())
-});
+/** Beyond this many argv bytes of paths, the tree is listed since the last listing instead. */
+const LISTED_ARGV_MAX = 64 * 1024;
+/** The sent paths, the directories above them (the extraction wrote them) and those of removed paths, or undefined past LISTED_ARGV_MAX. */
+function listedAfter(sent, removed) {
+    const paths = new Set();
+    let bytes = 0;
+    const add = (p) => {
+        if (paths.has(p))
+            return;
+        paths.add(p);
+        bytes += p.length + 3;
+    };
+    for (const p of sent) {
+        for (const a of ancestors(p))
+            add(a);
+        add(p);
+        if (bytes > LISTED_ARGV_MAX)
+            return undefined;
+    }
+    for (const p of removed) {
+        for (const a of ancestors(p))
+            add(a);
+        if (bytes > LISTED_ARGV_MAX)
+            return undefined;
+    }
+    return [...paths];
+}
+/** `listing` with the records of `given` paths replaced by what the remote listed (one it did not list is gone, with all below it). */
+function withGiven(listing, given, records) {
+    const out = new Map(listing);
+    for (const [p, r] of records)
+        out.set(p, r);
+    return without(out, given.filter(p => !records.has(p)));
+}
+const headerSchema = schemas.object({ version: schemas.literal(2), remoteDir: schemas.string(), since: schemas.string().regex(REMOTE_TIME).nullable() });
+/** Its tens of thousands of local entries are checked one by one as they load (loadManifest). */
+const bodySchema = schemas.object({ local: schemas.unknown(), remote: schemas.string() });
+const DAMAGED = 'the manifest of the last sync is damaged';
+function parseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The header at once; the body when called (the caller overlaps that with the listing exec). */
 function readBase(leaseId) {
     let text;
     try {
@@ -321,30 +496,33 @@ function readBase(leaseId) {
     catch {
         return 'no manifest of an earlier sync on this lease';
     }
-    let json;
-    try {
-        json = JSON.parse(text);
-    }
-    catch {
-        json = undefined;
-    }
-    const parsed = manifestSchema.safeParse(json);
-    if (!parsed.success)
-        return 'the manifest of the last sync is damaged';
-    const f = parsed.data;
-    if (f.remote.length % 2 !== 0)
-        return 'the manifest of the last sync is damaged';
-    const remote = new Map();
-    for (let i = 0; i < f.remote.length; i += 2)
-        remote.set(f.remote[i], f.remote[i + 1]);
-    return { remoteDir: f.remoteDir, local: loadManifest(f.local), remote };
+    const nl = text.indexOf('\n');
+    const header = headerSchema.safeParse(parseJson(text.slice(0, Math.max(0, nl))));
+    if (nl < 0 || !header.success)
+        return DAMAGED;
+    const body = () => {
+        const parsed = bodySchema.safeParse(parseJson(text.slice(nl + 1)));
+        const fields = parsed.success && parsed.data.remote !== '' ? parsed.data.remote.split('\0') : [];
+        const local = parsed.success ? loadManifest(parsed.data.local) : undefined;
+        if (!local || fields.length % 3 !== 0)
+            return DAMAGED;
+        const remote = new Map();
+        for (let i = 0; i < fields.length; i += 3)
+            remote.set(fields[i], `${fields[i + 1]}\0${fields[i + 2]}`);
+        return { local, remote };
+    };
+    return { header: header.data, body };
 }
 function writeBase(leaseId, base) {
-    const file = { version: 1, remoteDir: base.remoteDir, local: storeManifest(base.local), remote: [...base.remote].flat() };
+    const header = { version: 2, remoteDir: base.remoteDir, since: base.since ?? null };
+    const remote = [];
+    for (const [p, r] of base.remote)
+        remote.push(p, r);
+    const body = { local: storeManifest(base.local), remote: remote.join('\0') };
     const target = (0,lease_file/* manifestFileOf */.dr)(leaseId);
     external_node_fs_.mkdirSync(external_node_path_.dirname(target), { recursive: true, mode: 0o700 });
     const tmp = `${target}.${process.pid}.tmp`;
-    external_node_fs_.writeFileSync(tmp, JSON.stringify(file), { mode: 0o600 });
+    external_node_fs_.writeFileSync(tmp, `${JSON.stringify(header)}\n${JSON.stringify(body)}`, { mode: 0o600 });
     external_node_fs_.renameSync(tmp, target);
 }
 /** A sync that fails half-way leaves no base: the next step on the lease syncs in full. */
@@ -352,15 +530,25 @@ function dropBase(leaseId) {
     external_node_fs_.rmSync((0,lease_file/* manifestFileOf */.dr)(leaseId), { force: true });
 }
 // ---- the remote side ----
-/** The whole tree's listing, or only that of `given` paths (as listedAfter makes them). */
-async function listRemote(shell, remoteDir, signal, given) {
+/** The whole tree's listing (since undefined), or what changed since that remote time. */
+async function listRemote(shell, remoteDir, since, signal) {
     const stdout = new ListingSink();
     const stderr = new sink/* TailBuffer */.v();
-    const argv = ['sh', '-c', RESYNC_LIST_SCRIPT, 'offload-list', remoteDir, ...(given ?? [])];
+    const argv = ['sh', '-c', RESYNC_LIST_SCRIPT, 'offload-list', remoteDir, since ?? '-'];
     const { exitCode } = await shell.exec({ argv, stdout, stderr, signal });
     if (exitCode !== 0)
         return `listing the remote tree failed (exit ${exitCode}): ${(0,redact/* redact */.E$)(stderr.text().trim()) || 'no output'}`;
-    return parseListing(stdout.bytes(), stdout.overflowed, given ? './' : '');
+    return parseListing(stdout.bytes(), stdout.overflowed);
+}
+/** The records of `given` paths (relative), as they are now. */
+async function listGiven(shell, remoteDir, given, signal) {
+    const stdout = new ListingSink();
+    const stderr = new sink/* TailBuffer */.v();
+    const argv = ['sh', '-c', RESYNC_LIST_GIVEN_SCRIPT, 'offload-list', remoteDir, ...given.map(p => `./${p}`)];
+    const { exitCode } = await shell.exec({ argv, stdout, stderr, signal });
+    if (exitCode !== 0)
+        return `listing the remote tree failed (exit ${exitCode}): ${(0,redact/* redact */.E$)(stderr.text().trim()) || 'no output'}`;
+    return parseListing(stdout.bytes(), stdout.overflowed);
 }
 async function removeRemote(shell, remoteDir, paths, signal) {
     const stderr = new sink/* TailBuffer */.v();
@@ -375,6 +563,16 @@ async function removeRemote(shell, remoteDir, paths, signal) {
     if (exitCode !== 0)
         throw new errors/* ProviderError */.mZ(`removing ${paths.length} entries from ${remoteDir} failed (exit ${exitCode}): ${(0,redact/* redact */.E$)(stderr.text().trim()) || 'no output'}`);
 }
+/** Milliseconds per named stage, each from the end of the one before. */
+class Stages {
+    list = [];
+    last = external_node_perf_hooks_.performance.now();
+    mark(name) {
+        const now = external_node_perf_hooks_.performance.now();
+        this.list.push([name, Math.round(now - this.last)]);
+        this.last = now;
+    }
+}
 /**
  * The sync manifest of one lease. A `lease:` step with `sync-mode: auto` calls incremental();
  * every full sync on a lease (the owner's, or `sync-mode: full`) calls beforeFullSync() then
@@ -384,39 +582,54 @@ class LeaseSync {
     leaseId;
     remoteDir;
     plan;
-    constructor(leaseId, remoteDir, plan) {
+    codec;
+    /** `codec` fixes the delta's codec instead of the one the remote reports (tests of both codecs). */
+    constructor(leaseId, remoteDir, plan, codec) {
         this.leaseId = leaseId;
         this.remoteDir = remoteDir;
         this.plan = plan;
+        this.codec = codec;
     }
     /** Sends only what changed and logs what it did; a string (why, logged) when there is no usable base and a full sync must run. */
-    async incremental(shell, codec, signal) {
-        const result = await this.delta(shell, codec, signal);
+    async incremental(shell, signal) {
+        const result = await this.delta(shell, signal);
         if (typeof result === 'string')
             core.info(`Re-sync: syncing in full instead: ${result}`);
-        else
+        else {
             core.info(`Re-sync (sync-mode: auto): ${result.sent} sent (${(0,units/* formatBytes */.z3)(result.fileBytes)}), ${result.removed} removed, ${result.unchanged} unchanged`);
+            core.debug(`re-sync stages (ms): ${result.stages.map(([name, ms]) => `${name} ${ms}`).join(', ')}`);
+        }
         return result;
     }
-    async delta(shell, codec, signal) {
+    async delta(shell, signal) {
+        const stages = new Stages();
         const base = readBase(this.leaseId);
         if (typeof base === 'string')
             return base;
-        if (base.remoteDir !== this.remoteDir)
-            return `the last sync went to ${base.remoteDir}`;
-        const now = await listRemote(shell, this.remoteDir, signal);
-        if (typeof now === 'string')
-            return now;
-        const scan = scanLocal(this.plan, base.local);
-        const delta = planDelta(scan.manifest, scan.changed, base.remote, now);
-        const unchanged = { sentPaths: [], removedPaths: [], sent: 0, removed: 0, unchanged: this.plan.files.length, archiveBytes: 0, fileBytes: 0 };
-        // Nothing to do and nothing to record: the base stays as it is (no rewrite of a large file).
-        if (!delta.send.length && !delta.remove.length && !scan.differs && sameListing(now, base.remote))
-            return unchanged;
-        dropBase(this.leaseId);
-        if (delta.remove.length)
-            await removeRemote(shell, this.remoteDir, delta.remove, signal);
-        let listing = without(now, delta.remove);
+        if (base.header.remoteDir !== this.remoteDir)
+            return `the last sync went to ${base.header.remoteDir}`;
+        // The remote lists while the runner parses the manifest and compares its own files.
+        const listing = listRemote(shell, this.remoteDir, base.header.since ?? undefined, signal);
+        listing.catch(() => undefined);
+        const recorded = base.body();
+        stages.mark('manifest');
+        if (typeof recorded === 'string') {
+            await listing.catch(() => undefined);
+            return recorded;
+        }
+        const scan = scanLocal(this.plan, recorded.local);
+        stages.mark('local scan');
+        const report = await listing;
+        stages.mark('remote listing (wait)');
+        if (typeof report === 'string')
+            return report;
+        const current = currentListing(recorded.remote, report);
+        if (typeof current === 'string')
+            return current;
+        const now = current.listing;
+        const delta = planDelta(scan.manifest, scan.changed, recorded.remote, now, recorded.local);
+        stages.mark('plan');
+        const codec = this.codec ?? report.codec;
         const result = {
             sentPaths: delta.send,
             removedPaths: delta.remove,
@@ -424,26 +637,45 @@ class LeaseSync {
             removed: delta.remove.length,
             unchanged: this.plan.files.length - delta.send.length,
             archiveBytes: 0,
-            fileBytes: 0
+            fileBytes: 0,
+            codec,
+            stages: stages.list
         };
-        if (delta.send.length) {
-            const subset = subsetPlan(this.plan, delta.send, scan.manifest);
-            result.fileBytes = subset.bytes;
-            const archive = (0,workspace_archive.createArchive)(subset, { codec });
-            // Checked like a full sync (staged, swapped in only when count and hash match), merged over the tree.
-            await (0,workspace_ops/* syncArchive */.qq)(shell, archive, this.remoteDir, codec, signal, { mode: 'merge', label: 're-sync' });
-            result.archiveBytes = archive.bytes();
-            const given = listedAfter(delta.send);
-            const after = await listRemote(shell, this.remoteDir, signal, given);
-            if (typeof after === 'string')
-                return result; // synced; without a listing the next step syncs in full
-            if (given)
-                for (const [p, r] of after)
-                    listing.set(p, r);
-            else
-                listing = after;
+        // Nothing to do and nothing to record: the base stays as it is (no rewrite of a large file).
+        if (!delta.send.length && !delta.remove.length && !scan.differs && !current.changed)
+            return result;
+        dropBase(this.leaseId);
+        if (delta.remove.length) {
+            await removeRemote(shell, this.remoteDir, delta.remove, signal);
+            stages.mark('remove');
         }
-        writeBase(this.leaseId, { remoteDir: this.remoteDir, local: scan.manifest, remote: listing });
+        let listed = without(now, delta.remove);
+        let since = report.next;
+        if (delta.send.length || delta.remove.length) {
+            if (delta.send.length) {
+                const subset = subsetPlan(this.plan, delta.send, scan.manifest);
+                result.fileBytes = subset.bytes;
+                const archive = (0,workspace_archive.createArchive)(subset, { codec });
+                // Checked like a full sync (staged, swapped in only when count and hash match), merged over the tree.
+                await (0,workspace_ops.syncArchive)(shell, archive, this.remoteDir, codec, signal, { mode: 'merge', label: 're-sync' });
+                result.archiveBytes = archive.bytes();
+                stages.mark('send');
+            }
+            // What the extraction and the removal changed: the entries they wrote or whose directory they
+            // changed, listed one by one; the base keeps the time of the listing above, so the next
+            // re-sync also sees whatever else changed since. Past LISTED_ARGV_MAX, the tree since then.
+            const given = listedAfter(delta.send, delta.remove);
+            const after = given ? await listGiven(shell, this.remoteDir, given, signal) : await listRemote(shell, this.remoteDir, report.next, signal);
+            const merged = typeof after === 'string' ? after : given ? { listing: withGiven(listed, given, after.records) } : currentListing(listed, after);
+            stages.mark('listing after');
+            if (typeof after === 'string' || typeof merged === 'string')
+                return result; // synced; without a listing the next step syncs in full
+            listed = merged.listing;
+            if (!given)
+                since = after.next;
+        }
+        writeBase(this.leaseId, { remoteDir: this.remoteDir, since, local: scan.manifest, remote: listed });
+        stages.mark('record');
         return result;
     }
     /** The local manifest, taken before the archive is packed (a file changed meanwhile is sent again next time). */
@@ -453,12 +685,12 @@ class LeaseSync {
     }
     /** Records the base after a full sync; a remote that cannot list its tree leaves none (the next step syncs in full). */
     async afterFullSync(shell, local, signal) {
-        const listing = await listRemote(shell, this.remoteDir, signal);
-        if (typeof listing === 'string') {
-            core.info(`Re-sync: a later lease: step will sync in full: ${listing}`);
-            return listing;
+        const report = await listRemote(shell, this.remoteDir, undefined, signal);
+        if (typeof report === 'string') {
+            core.info(`Re-sync: a later lease: step will sync in full: ${report}`);
+            return report;
         }
-        writeBase(this.leaseId, { remoteDir: this.remoteDir, local, remote: listing });
+        writeBase(this.leaseId, { remoteDir: this.remoteDir, since: report.next, local, remote: report.records });
         return undefined;
     }
 }
@@ -778,9 +1010,9 @@ function createArchive(plan, opts = {}) {
     let tarCount = 0;
     let packer;
     const out = new external_node_stream_.PassThrough();
-    const choice = opts.packer && opts.packer !== 'auto' ? opts.packer : (0,transfer_tools/* packerChoice */.wH)();
+    const choice = opts.packer && opts.packer !== 'auto' ? opts.packer : (0,transfer_tools.packerChoice)();
     const done = (async () => {
-        const tools = choice === 'in-process' || opts.level !== undefined ? undefined : await (0,transfer_tools/* runnerTools */.Ue)();
+        const tools = choice === 'in-process' || opts.level !== undefined ? undefined : await (0,transfer_tools.runnerTools)();
         const native = !!tools && canPackNatively(tools, codec, plan);
         if (choice === 'native' && !native)
             throw new Error(`OFFLOAD_ARCHIVE_PACKER=native, but the runner has no GNU tar and ${codec} program for this archive`);

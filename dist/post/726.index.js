@@ -184,21 +184,21 @@ async function stopGroups(groups, graceMs) {
     return alive();
 }
 
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
-var schemas = __webpack_require__(8816);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js
+var schemas = __webpack_require__(5156);
 ;// CONCATENATED MODULE: ./src/providers/flue/protocol.ts
 
-const responseSchema = schemas/* object */.Ikc({
-    protocolVersion: schemas/* literal */.euz(1),
-    operation: schemas/* string */.YjP().optional(),
-    exitCode: schemas/* number */.aig().int(),
-    stdout: schemas/* string */.YjP().optional(),
-    stderr: schemas/* string */.YjP().optional(),
-    timing: schemas/* object */.Ikc({ totalMs: schemas/* number */.aig().nonnegative().optional(), runMs: schemas/* number */.aig().nonnegative().optional() }).partial().optional(),
-    error: schemas/* string */.YjP().optional(),
+const responseSchema = schemas.object({
+    protocolVersion: schemas.literal(1),
+    operation: schemas.string().optional(),
+    exitCode: schemas.number().int(),
+    stdout: schemas.string().optional(),
+    stderr: schemas.string().optional(),
+    timing: schemas.object({ totalMs: schemas.number().nonnegative().optional(), runMs: schemas.number().nonnegative().optional() }).partial().optional(),
+    error: schemas.string().optional(),
     /** Offload's runners echo the command's output live on stderr; then it is not replayed. */
-    streamed: schemas/* boolean */.zMY().optional(),
-    truncated: schemas/* object */.Ikc({ stdout: schemas/* boolean */.zMY().optional(), stderr: schemas/* boolean */.zMY().optional() }).partial().optional()
+    streamed: schemas.boolean().optional(),
+    truncated: schemas.object({ stdout: schemas.boolean().optional(), stderr: schemas.boolean().optional() }).partial().optional()
 })
     .passthrough();
 /**

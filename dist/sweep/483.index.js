@@ -84,8 +84,6 @@ __webpack_require__.d(__webpack_exports__, {
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ../../node_modules/zod/v4/classic/schemas.js + 17 modules
-var schemas = __webpack_require__(8476);
 // EXTERNAL MODULE: ../../src/input-parsers.ts + 1 modules
 var input_parsers = __webpack_require__(4227);
 // EXTERNAL MODULE: ../../src/util/errors.ts
@@ -167,15 +165,7 @@ function isLoopbackHost(hostname) {
 
 
 
-
 const DRIVERS = ['docker', 'exec', 'raw_exec', 'podman'];
-const positiveInt = schemas/* string */.YjP()
-    .regex(/^\d+$/)
-    .transform(Number)
-    .pipe(schemas/* number */.aig()
-    .int()
-    .positive()
-    .max(2 ** 31 - 1));
 /**
  * Validates NOMAD_ADDR-style addresses: http(s)://host[:port] or unix:///abs/path.sock.
  * No userinfo (the token goes in X-Nomad-Token), no query, no fragment, no path prefix.
@@ -266,10 +256,11 @@ function readNomadSettings(input, env) {
         const v = get(name);
         if (v === '')
             return dflt;
-        const r = positiveInt.safeParse(v);
-        if (!r.success)
+        // Not zod: see isFilterOps in ../vast/inputs.ts (start-up cost of evaluating it).
+        const n = /^\d+$/.test(v) ? Number(v) : NaN;
+        if (!(n >= 1 && n <= 2 ** 31 - 1))
             throw new errors/* InputError */.dz(name, `'${v}' is not accepted; a positive whole number of ${unit}`);
-        return r.data;
+        return n;
     };
     const cpu = int('nomad-cpu', 1000, 'MHz');
     const memoryMB = int('nomad-memory', 2048, 'MB');

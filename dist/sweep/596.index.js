@@ -47,10 +47,10 @@ __webpack_require__.d(__webpack_exports__, {
 var errors = __webpack_require__(4911);
 // EXTERNAL MODULE: ../../node_modules/@actions/core/lib/core.js
 var lib_core = __webpack_require__(7184);
-// EXTERNAL MODULE: ../../node_modules/undici/index.js
-var undici = __webpack_require__(1684);
 // EXTERNAL MODULE: ../../node_modules/zod/v4/classic/schemas.js + 17 modules
 var schemas = __webpack_require__(8476);
+// EXTERNAL MODULE: ../../src/util/http.ts
+var http = __webpack_require__(6028);
 // EXTERNAL MODULE: ../../src/util/redact.ts
 var redact = __webpack_require__(3705);
 // EXTERNAL MODULE: ../../src/util/retry.ts
@@ -133,9 +133,9 @@ function isRetryable(err) {
     }
     return (0,retry/* isConnectionError */.Rk)(err) || isTimeout(err);
 }
+/** The request's own deadline (an idle socket is ETIMEDOUT, a connection error). */
 function isTimeout(err) {
-    const name = err?.name;
-    return (name === 'TimeoutError' || err?.code === 'UND_ERR_HEADERS_TIMEOUT' || err?.code === 'UND_ERR_BODY_TIMEOUT');
+    return err?.name === 'TimeoutError';
 }
 // ---------- lenient response decoding ----------
 const num = schemas/* preprocess */.vkY(v => (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : v), schemas/* number */.aig());
@@ -275,16 +275,10 @@ class client_VastClient {
         let status;
         let text;
         try {
-            const res = await (0,undici.request)(url, {
-                method: method,
-                headers,
-                body,
-                signal,
-                headersTimeout: this.tuning.requestTimeoutMs,
-                bodyTimeout: this.tuning.requestTimeoutMs
-            });
-            status = res.statusCode;
-            text = await readCapped(res.body);
+            // node:http, not npm undici: see src/util/http.ts (start-up cost).
+            const res = await (0,http/* httpRequest */.a)(url, { method, headers, body, signal, idleTimeoutMs: this.tuning.requestTimeoutMs, maxBodyBytes: MAX_BODY });
+            status = res.status;
+            text = await res.text();
         }
         catch (err) {
             if (this.signal?.aborted)
@@ -477,19 +471,6 @@ function shortReason(err) {
     if (err instanceof VastApiError)
         return err.status === undefined ? err.detail : `${err.status}${err.code ? ` ${err.code}` : ''}`;
     return err?.message ?? String(err);
-}
-async function readCapped(body) {
-    const chunks = [];
-    let size = 0;
-    for await (const chunk of body) {
-        size += chunk.length;
-        if (size > MAX_BODY) {
-            body.destroy?.();
-            throw Object.assign(new Error(`response larger than ${MAX_BODY} bytes`), { code: 'BODY_TOO_LARGE' });
-        }
-        chunks.push(Buffer.from(chunk));
-    }
-    return Buffer.concat(chunks).toString('utf8');
 }
 
 ;// CONCATENATED MODULE: ../../src/providers/vast/release.ts
@@ -738,6 +719,119 @@ function vastSweeper(vs) {
         cleanupCommand: r => manualDestroy([r.id], vs.apiUrl),
         close: async () => undefined
     };
+}
+
+
+/***/ }),
+
+/***/ 6028:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   a: () => (/* binding */ httpRequest)
+/* harmony export */ });
+/* unused harmony export HttpError */
+/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7067);
+/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_http__WEBPACK_IMPORTED_MODULE_0__);
+
+/** undici's own defaults (connect 10 s, headers and body 300 s), so callers keep what fetch gave them. */
+const CONNECT_TIMEOUT_MS = 10_000;
+const IDLE_TIMEOUT_MS = 300_000;
+class HttpError extends Error {
+    code;
+    constructor(message, code) {
+        super(message);
+        this.code = code;
+        this.name = 'HttpError';
+    }
+}
+function httpRequest(url, req) {
+    const u = typeof url === 'string' ? new URL(url) : url;
+    const secure = u.protocol === 'https:';
+    if (!secure && u.protocol !== 'http:')
+        return Promise.reject(new HttpError(`unsupported URL scheme ${u.protocol}`, 'ERR_INVALID_URL_SCHEME'));
+    const signal = req.signal;
+    if (signal?.aborted)
+        return Promise.reject(signal.reason);
+    const connectMs = req.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
+    const idleMs = req.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
+    const headers = { ...req.headers };
+    if (req.body !== undefined)
+        headers['content-length'] = Buffer.byteLength(req.body);
+    return new Promise((resolve, reject) => {
+        const transport = secure ? process.getBuiltinModule('node:https') : node_http__WEBPACK_IMPORTED_MODULE_0__;
+        const cr = transport.request(u, { method: req.method, headers, agent: transport.globalAgent });
+        let connected = false;
+        /** Why we destroyed the request ourselves: what every pending read rejects with. */
+        let ended;
+        const end = (err) => {
+            ended ??= err;
+            cr.destroy(ended);
+        };
+        let onFailure = reject;
+        const onAbort = () => end(signal.reason);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        const finish = () => signal?.removeEventListener('abort', onAbort);
+        cr.setTimeout(connectMs);
+        cr.on('socket', socket => {
+            const up = () => {
+                connected = true;
+                cr.setTimeout(idleMs);
+            };
+            // A kept-alive socket from the agent is connected already.
+            if (!socket.connecting)
+                up();
+            else
+                socket.once(secure ? 'secureConnect' : 'connect', up);
+        });
+        cr.on('timeout', () => end(new HttpError(connected ? `no answer from ${u.host} for ${idleMs} ms` : `connecting to ${u.host} timed out after ${connectMs} ms`, 'ETIMEDOUT')));
+        cr.on('error', err => {
+            finish();
+            onFailure(ended ?? err);
+        });
+        cr.on('response', res => {
+            let body;
+            const read = () => (body ??= new Promise((ok, fail) => {
+                onFailure = err => fail(ended ?? err);
+                // A reset mid-body: the response errs (ECONNRESET "aborted"), the request may not.
+                res.once('error', err => {
+                    finish();
+                    fail(ended ?? err);
+                });
+                const chunks = [];
+                let size = 0;
+                res.on('data', (chunk) => {
+                    size += chunk.length;
+                    if (req.maxBodyBytes !== undefined && size > req.maxBodyBytes)
+                        end(new HttpError(`response larger than ${req.maxBodyBytes} bytes`, 'BODY_TOO_LARGE'));
+                    else
+                        chunks.push(chunk);
+                });
+                res.once('end', () => {
+                    finish();
+                    if (ended)
+                        fail(ended);
+                    else
+                        ok(Buffer.concat(chunks));
+                });
+            }));
+            // Until the body is read, a failure has no one to tell: the read that comes reports it.
+            onFailure = err => {
+                body ??= Promise.reject(ended ?? err);
+                body.catch(() => undefined);
+            };
+            resolve({
+                status: res.statusCode ?? 0,
+                header: name => {
+                    const v = res.headers[name.toLowerCase()];
+                    return Array.isArray(v) ? v[0] : v;
+                },
+                text: async () => (await read()).toString('utf8'),
+                discard: async () => void (await read())
+            });
+        });
+        cr.end(req.body);
+    });
 }
 
 

@@ -1147,12 +1147,12 @@ const RetryAgent = __webpack_require__(3927)
 const errors = __webpack_require__(852)
 const util = __webpack_require__(9315)
 const { InvalidArgumentError } = errors
-const api = __webpack_require__(3547)
-const buildConnector = __webpack_require__(9718)
+const api = __webpack_require__(5928)
+const buildConnector = __webpack_require__(7337)
 const MockClient = __webpack_require__(8116)
 const MockAgent = __webpack_require__(7146)
 const MockPool = __webpack_require__(121)
-const mockErrors = __webpack_require__(4487)
+const mockErrors = __webpack_require__(6868)
 const RetryHandler = __webpack_require__(1883)
 const { getGlobalDispatcher, setGlobalDispatcher } = __webpack_require__(7052)
 const DecoratorHandler = __webpack_require__(9288)
@@ -2312,7 +2312,7 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 3547:
+/***/ 5928:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -2820,7 +2820,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9718:
+/***/ 7337:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -5721,7 +5721,7 @@ async function lazyllhttp () {
 
   let mod
   try {
-    mod = await WebAssembly.compile(__webpack_require__(1602))
+    mod = await WebAssembly.compile(__webpack_require__(9221))
   } catch (e) {
     /* istanbul ignore next */
 
@@ -7987,7 +7987,7 @@ const {
   InformationalError,
   ClientDestroyedError
 } = __webpack_require__(852)
-const buildConnector = __webpack_require__(9718)
+const buildConnector = __webpack_require__(7337)
 const {
   kUrl,
   kServerName,
@@ -9443,7 +9443,7 @@ const {
 } = __webpack_require__(852)
 const util = __webpack_require__(9315)
 const { kUrl, kInterceptors } = __webpack_require__(3806)
-const buildConnector = __webpack_require__(9718)
+const buildConnector = __webpack_require__(7337)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -9551,7 +9551,7 @@ const Agent = __webpack_require__(1464)
 const Pool = __webpack_require__(3251)
 const DispatcherBase = __webpack_require__(1680)
 const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __webpack_require__(852)
-const buildConnector = __webpack_require__(9718)
+const buildConnector = __webpack_require__(7337)
 const Client = __webpack_require__(6990)
 
 const kAgent = Symbol('proxy agent')
@@ -11541,7 +11541,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 1602:
+/***/ 9221:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -11811,7 +11811,7 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 4487:
+/***/ 6868:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -12166,7 +12166,7 @@ module.exports = {
 "use strict";
 
 
-const { MockNotMatchedError } = __webpack_require__(4487)
+const { MockNotMatchedError } = __webpack_require__(6868)
 const {
   kDispatches,
   kMockAgent,
@@ -27710,7 +27710,7 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 6986:
+/***/ 4605:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -28734,7 +28734,7 @@ const {
   fireEvent
 } = __webpack_require__(4224)
 const { establishWebSocketConnection, closeWebSocketConnection } = __webpack_require__(6804)
-const { ByteParser } = __webpack_require__(6986)
+const { ByteParser } = __webpack_require__(4605)
 const { kEnumerableProperty, isBlobLike } = __webpack_require__(9315)
 const { getGlobalDispatcher } = __webpack_require__(7052)
 const { types } = __webpack_require__(7975)
@@ -37808,7 +37808,7 @@ module.exports = {
 
 
 const { parseSetCookie } = __webpack_require__(980)
-const { stringify } = __webpack_require__(6048)
+const { stringify } = __webpack_require__(3667)
 const { webidl } = __webpack_require__(5199)
 const { Headers } = __webpack_require__(8826)
 
@@ -37999,7 +37999,7 @@ module.exports = {
 
 
 const { maxNameValuePairSize, maxAttributeValueSize } = __webpack_require__(2974)
-const { isCTLExcludingHtab } = __webpack_require__(6048)
+const { isCTLExcludingHtab } = __webpack_require__(3667)
 const { collectASequenceOfCodePointsFast } = __webpack_require__(537)
 const assert = __webpack_require__(2613)
 
@@ -38317,7 +38317,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6048:
+/***/ 3667:
 /***/ ((module) => {
 
 "use strict";
@@ -50877,7 +50877,7 @@ const {
 } = __webpack_require__(3998)
 const MockClient = __webpack_require__(8772)
 const MockPool = __webpack_require__(1561)
-const { matchValue, buildMockOptions } = __webpack_require__(5353)
+const { matchValue, buildMockOptions } = __webpack_require__(7734)
 const { InvalidArgumentError, UndiciError } = __webpack_require__(4260)
 const Dispatcher = __webpack_require__(4422)
 const Pluralizer = __webpack_require__(5498)
@@ -51043,7 +51043,7 @@ module.exports = MockAgent
 
 const { promisify } = __webpack_require__(9023)
 const Client = __webpack_require__(5972)
-const { buildMockDispatch } = __webpack_require__(5353)
+const { buildMockDispatch } = __webpack_require__(7734)
 const {
   kDispatches,
   kMockAgent,
@@ -51133,7 +51133,7 @@ module.exports = {
 "use strict";
 
 
-const { getResponseData, buildKey, addMockDispatch } = __webpack_require__(5353)
+const { getResponseData, buildKey, addMockDispatch } = __webpack_require__(7734)
 const {
   kDispatches,
   kDispatchKey,
@@ -51349,7 +51349,7 @@ module.exports.MockScope = MockScope
 
 const { promisify } = __webpack_require__(9023)
 const Pool = __webpack_require__(6569)
-const { buildMockDispatch } = __webpack_require__(5353)
+const { buildMockDispatch } = __webpack_require__(7734)
 const {
   kDispatches,
   kMockAgent,
@@ -51439,7 +51439,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5353:
+/***/ 7734:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -55084,7 +55084,7 @@ exports.getUserAgent = getUserAgent;
 
 /***/ }),
 
-/***/ 6011:
+/***/ 8392:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -55231,7 +55231,7 @@ function isPlainObject(value) {
 }
 
 // pkg/dist-src/fetch-wrapper.js
-var import_request_error = __webpack_require__(6011);
+var import_request_error = __webpack_require__(8392);
 
 // pkg/dist-src/get-buffer-response.js
 function getBufferResponse(response) {

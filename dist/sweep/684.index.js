@@ -10,15 +10,15 @@ exports.modules = {
 
 const Client = __webpack_require__(1313)
 const Dispatcher = __webpack_require__(3415)
-const Pool = __webpack_require__(5928)
+const Pool = __webpack_require__(3547)
 const BalancedPool = __webpack_require__(6681)
 const RoundRobinPool = __webpack_require__(3108)
 const Agent = __webpack_require__(1745)
 const ProxyAgent = __webpack_require__(7508)
 const Socks5ProxyAgent = __webpack_require__(6395)
-const EnvHttpProxyAgent = __webpack_require__(9221)
+const EnvHttpProxyAgent = __webpack_require__(1602)
 const RetryAgent = __webpack_require__(334)
-const H2CClient = __webpack_require__(3667)
+const H2CClient = __webpack_require__(6048)
 const errors = __webpack_require__(3959)
 const util = __webpack_require__(9500)
 const { InvalidArgumentError } = errors
@@ -53,7 +53,7 @@ module.exports.RetryHandler = RetryHandler
 module.exports.DecoratorHandler = DecoratorHandler
 module.exports.RedirectHandler = RedirectHandler
 module.exports.interceptors = {
-  redirect: __webpack_require__(7734),
+  redirect: __webpack_require__(5353),
   responseError: __webpack_require__(330),
   retry: __webpack_require__(5486),
   dump: __webpack_require__(5376),
@@ -4861,7 +4861,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6868:
+/***/ 4487:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -5043,7 +5043,7 @@ const { EventEmitter: EE } = __webpack_require__(8474)
 const timers = __webpack_require__(4591)
 const { InvalidArgumentError, ConnectTimeoutError } = __webpack_require__(3959)
 const { headerNameLowerCasedRecord } = __webpack_require__(2371)
-const { tree } = __webpack_require__(6868)
+const { tree } = __webpack_require__(4487)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.', 2).map(v => Number(v))
 
@@ -6056,7 +6056,7 @@ module.exports = {
 const { InvalidArgumentError, MaxOriginsReachedError } = __webpack_require__(3959)
 const { kClients, kRunning, kClose, kDestroy, kDispatch, kUrl } = __webpack_require__(8031)
 const DispatcherBase = __webpack_require__(1517)
-const Pool = __webpack_require__(5928)
+const Pool = __webpack_require__(3547)
 const Client = __webpack_require__(1313)
 const util = __webpack_require__(9500)
 
@@ -6234,7 +6234,7 @@ const {
   kRemoveClient,
   kGetDispatcher
 } = __webpack_require__(7292)
-const Pool = __webpack_require__(5928)
+const Pool = __webpack_require__(3547)
 const { kUrl } = __webpack_require__(8031)
 const util = __webpack_require__(9500)
 const kFactory = Symbol('factory')
@@ -10218,7 +10218,7 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 9221:
+/***/ 1602:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -10513,7 +10513,7 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 3667:
+/***/ 6048:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -10792,7 +10792,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5928:
+/***/ 3547:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -10924,7 +10924,7 @@ module.exports = Pool
 
 const { kProxy, kClose, kDestroy, kDispatch } = __webpack_require__(8031)
 const Agent = __webpack_require__(1745)
-const Pool = __webpack_require__(5928)
+const Pool = __webpack_require__(3547)
 const DispatcherBase = __webpack_require__(1517)
 const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __webpack_require__(3959)
 const buildConnector = __webpack_require__(1332)
@@ -11441,7 +11441,7 @@ const DispatcherBase = __webpack_require__(1517)
 const { InvalidArgumentError } = __webpack_require__(3959)
 const { Socks5Client, STATES } = __webpack_require__(3158)
 const { kDispatch, kClose, kDestroy } = __webpack_require__(8031)
-const Pool = __webpack_require__(5928)
+const Pool = __webpack_require__(3547)
 const buildConnector = __webpack_require__(1332)
 const { debuglog } = __webpack_require__(7975)
 
@@ -11696,7 +11696,7 @@ module.exports = Socks5ProxyAgent
 
 /***/ }),
 
-/***/ 8392:
+/***/ 6011:
 /***/ ((module) => {
 
 
@@ -12990,7 +12990,7 @@ module.exports = CacheHandler
 
 /***/ }),
 
-/***/ 7337:
+/***/ 9718:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -14732,7 +14732,7 @@ const { Readable } = __webpack_require__(7075)
 const util = __webpack_require__(9500)
 const CacheHandler = __webpack_require__(9372)
 const MemoryCacheStore = __webpack_require__(1101)
-const CacheRevalidationHandler = __webpack_require__(7337)
+const CacheRevalidationHandler = __webpack_require__(9718)
 const {
   assertCacheStore,
   assertCacheMethods,
@@ -15484,7 +15484,7 @@ const { createInflate, createGunzip, createBrotliDecompress, createZstdDecompres
 const { pipeline, Transform: TransformStream } = __webpack_require__(7075)
 const { InvalidArgumentError, ResponseExceededMaxSizeError } = __webpack_require__(3959)
 const DecoratorHandler = __webpack_require__(9151)
-const { runtimeFeatures } = __webpack_require__(4605)
+const { runtimeFeatures } = __webpack_require__(6986)
 
 /** @typedef {import('node:stream').Transform} Transform */
 /** @typedef {import('node:stream').Transform} Controller */
@@ -16857,7 +16857,7 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 7734:
+/***/ 5353:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -18443,7 +18443,7 @@ module.exports.MockScope = MockScope
 
 
 const { promisify } = __webpack_require__(7975)
-const Pool = __webpack_require__(5928)
+const Pool = __webpack_require__(3547)
 const { buildMockDispatch } = __webpack_require__(5574)
 const {
   kDispatches,
@@ -20055,7 +20055,7 @@ module.exports = { SnapshotRecorder, formatRequestKey, createRequestHash, filter
 
 
 const { InvalidArgumentError } = __webpack_require__(3959)
-const { runtimeFeatures } = __webpack_require__(4605)
+const { runtimeFeatures } = __webpack_require__(6986)
 
 /**
  * @typedef {Object} HeaderFilters
@@ -21642,7 +21642,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4605:
+/***/ 6986:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -25403,8 +25403,8 @@ const { serializeAMimeType } = __webpack_require__(192)
 const { multipartFormDataParser } = __webpack_require__(8016)
 const { createDeferredPromise } = __webpack_require__(7936)
 const { parseJSONFromBytes } = __webpack_require__(8696)
-const { utf8DecodeBytes } = __webpack_require__(8392)
-const { runtimeFeatures } = __webpack_require__(4605)
+const { utf8DecodeBytes } = __webpack_require__(6011)
+const { runtimeFeatures } = __webpack_require__(6986)
 
 const random = runtimeFeatures.has('crypto')
   ? (__webpack_require__(7598).randomInt)
@@ -28351,7 +28351,7 @@ const { STATUS_CODES } = __webpack_require__(7067)
 const { bytesMatch } = __webpack_require__(4550)
 const { createDeferredPromise } = __webpack_require__(7936)
 const { isomorphicEncode } = __webpack_require__(8696)
-const { runtimeFeatures } = __webpack_require__(4605)
+const { runtimeFeatures } = __webpack_require__(6986)
 
 // Node.js v23.8.0+ and v22.15.0+ supports Zstandard
 const hasZstd = runtimeFeatures.has('zstd')
@@ -34005,7 +34005,7 @@ module.exports = {
 
 
 const assert = __webpack_require__(4589)
-const { utf8DecodeBytes } = __webpack_require__(8392)
+const { utf8DecodeBytes } = __webpack_require__(6011)
 
 /**
  * @param {(char: string) => boolean} condition
@@ -34255,7 +34255,7 @@ module.exports = {
 
 
 const assert = __webpack_require__(4589)
-const { runtimeFeatures } = __webpack_require__(4605)
+const { runtimeFeatures } = __webpack_require__(6986)
 const { asciiLowercase } = __webpack_require__(8696)
 
 /**
@@ -34570,7 +34570,7 @@ module.exports = {
 
 const assert = __webpack_require__(4589)
 const { types, inspect } = __webpack_require__(7975)
-const { runtimeFeatures } = __webpack_require__(4605)
+const { runtimeFeatures } = __webpack_require__(6986)
 
 const UNDEFINED = 1
 const BOOLEAN = 2
@@ -35589,7 +35589,7 @@ const { Headers, getHeadersList } = __webpack_require__(3408)
 const { getDecodeSplit } = __webpack_require__(1204)
 const { WebsocketFrameSend } = __webpack_require__(9676)
 const assert = __webpack_require__(4589)
-const { runtimeFeatures } = __webpack_require__(4605)
+const { runtimeFeatures } = __webpack_require__(6986)
 
 const crypto = runtimeFeatures.has('crypto')
   ? __webpack_require__(7598)
@@ -36398,7 +36398,7 @@ module.exports = {
 
 
 
-const { runtimeFeatures } = __webpack_require__(4605)
+const { runtimeFeatures } = __webpack_require__(6986)
 const { maxUnsigned16Bit, opcodes } = __webpack_require__(7119)
 
 const BUFFER_SIZE = 8 * 1024
@@ -37415,7 +37415,7 @@ const { WebsocketFrameSend } = __webpack_require__(9676)
 const { ByteParser } = __webpack_require__(1872)
 const { WebSocketError, createUnvalidatedWebSocketError } = __webpack_require__(8067)
 const { kEnumerableProperty } = __webpack_require__(9500)
-const { utf8DecodeBytes } = __webpack_require__(8392)
+const { utf8DecodeBytes } = __webpack_require__(6011)
 
 let emittedExperimentalWarning = false
 

@@ -44,6 +44,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ../../src/util/errors.ts
 var errors = __webpack_require__(4911);
+// EXTERNAL MODULE: ../../src/util/http.ts
+var http = __webpack_require__(6028);
 // EXTERNAL MODULE: ../../src/util/redact.ts
 var redact = __webpack_require__(3705);
 // EXTERNAL MODULE: ../../src/util/retry.ts
@@ -55,6 +57,7 @@ function loadUndici() {
 }
 
 ;// CONCATENATED MODULE: ../../src/providers/nomad/client.ts
+
 
 
 
@@ -91,7 +94,7 @@ function permissionHint(token, capability, authMethod) {
  * region/namespace parameters, TLS (CA, client cert, server name, skip-verify) through the
  * agent's connect options, unix sockets through socketPath, same-origin redirects only, and
  * retries with capped, jittered backoff for idempotent calls. Calls that need no agent of their
- * own go through Node's global fetch (see ./undici.ts for why).
+ * own go through node:http / node:https (src/util/http.ts says why).
  */
 class NomadClient {
     config;
@@ -99,7 +102,7 @@ class NomadClient {
     origin;
     socketPath;
     agent;
-    /** Custom TLS material or a unix socket: Node's fetch cannot take these without a dispatcher. */
+    /** Custom TLS material or a unix socket: these go through an npm undici Agent, loaded only then. */
     needsAgent;
     connectOptions;
     minted;
@@ -151,14 +154,9 @@ class NomadClient {
                 discard: () => res.body.dump()
             };
         }
-        // `manual`: Node's fetch hands back the 3xx itself (with its Location), so redirects stay ours to judge.
-        const res = await fetch(url, { ...req, redirect: 'manual' });
-        return {
-            status: res.status,
-            header: name => res.headers.get(name) ?? undefined,
-            text: () => res.text(),
-            discard: async () => void (await res.arrayBuffer())
-        };
+        // node:http, not fetch: see src/util/http.ts (start-up cost). It never follows a redirect,
+        // so the 3xx comes back to callOnce to judge.
+        return (0,http/* httpRequest */.a)(url, { ...req, connectTimeoutMs: this.connectOptions.timeout ?? undefined });
     }
     /** A client whose token comes from `mint` (a login), minted now and again shortly before it expires. */
     static async withMintedToken(config, mint, retry, signal) {
@@ -457,6 +455,119 @@ function nomadSweeper(s) {
         cleanupCommand: r => `NOMAD_ADDR=${s.addr} nomad job stop -purge${flags} ${r.id}`,
         close: () => client.close()
     };
+}
+
+
+/***/ }),
+
+/***/ 6028:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   a: () => (/* binding */ httpRequest)
+/* harmony export */ });
+/* unused harmony export HttpError */
+/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7067);
+/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_http__WEBPACK_IMPORTED_MODULE_0__);
+
+/** undici's own defaults (connect 10 s, headers and body 300 s), so callers keep what fetch gave them. */
+const CONNECT_TIMEOUT_MS = 10_000;
+const IDLE_TIMEOUT_MS = 300_000;
+class HttpError extends Error {
+    code;
+    constructor(message, code) {
+        super(message);
+        this.code = code;
+        this.name = 'HttpError';
+    }
+}
+function httpRequest(url, req) {
+    const u = typeof url === 'string' ? new URL(url) : url;
+    const secure = u.protocol === 'https:';
+    if (!secure && u.protocol !== 'http:')
+        return Promise.reject(new HttpError(`unsupported URL scheme ${u.protocol}`, 'ERR_INVALID_URL_SCHEME'));
+    const signal = req.signal;
+    if (signal?.aborted)
+        return Promise.reject(signal.reason);
+    const connectMs = req.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
+    const idleMs = req.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
+    const headers = { ...req.headers };
+    if (req.body !== undefined)
+        headers['content-length'] = Buffer.byteLength(req.body);
+    return new Promise((resolve, reject) => {
+        const transport = secure ? process.getBuiltinModule('node:https') : node_http__WEBPACK_IMPORTED_MODULE_0__;
+        const cr = transport.request(u, { method: req.method, headers, agent: transport.globalAgent });
+        let connected = false;
+        /** Why we destroyed the request ourselves: what every pending read rejects with. */
+        let ended;
+        const end = (err) => {
+            ended ??= err;
+            cr.destroy(ended);
+        };
+        let onFailure = reject;
+        const onAbort = () => end(signal.reason);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        const finish = () => signal?.removeEventListener('abort', onAbort);
+        cr.setTimeout(connectMs);
+        cr.on('socket', socket => {
+            const up = () => {
+                connected = true;
+                cr.setTimeout(idleMs);
+            };
+            // A kept-alive socket from the agent is connected already.
+            if (!socket.connecting)
+                up();
+            else
+                socket.once(secure ? 'secureConnect' : 'connect', up);
+        });
+        cr.on('timeout', () => end(new HttpError(connected ? `no answer from ${u.host} for ${idleMs} ms` : `connecting to ${u.host} timed out after ${connectMs} ms`, 'ETIMEDOUT')));
+        cr.on('error', err => {
+            finish();
+            onFailure(ended ?? err);
+        });
+        cr.on('response', res => {
+            let body;
+            const read = () => (body ??= new Promise((ok, fail) => {
+                onFailure = err => fail(ended ?? err);
+                // A reset mid-body: the response errs (ECONNRESET "aborted"), the request may not.
+                res.once('error', err => {
+                    finish();
+                    fail(ended ?? err);
+                });
+                const chunks = [];
+                let size = 0;
+                res.on('data', (chunk) => {
+                    size += chunk.length;
+                    if (req.maxBodyBytes !== undefined && size > req.maxBodyBytes)
+                        end(new HttpError(`response larger than ${req.maxBodyBytes} bytes`, 'BODY_TOO_LARGE'));
+                    else
+                        chunks.push(chunk);
+                });
+                res.once('end', () => {
+                    finish();
+                    if (ended)
+                        fail(ended);
+                    else
+                        ok(Buffer.concat(chunks));
+                });
+            }));
+            // Until the body is read, a failure has no one to tell: the read that comes reports it.
+            onFailure = err => {
+                body ??= Promise.reject(ended ?? err);
+                body.catch(() => undefined);
+            };
+            resolve({
+                status: res.statusCode ?? 0,
+                header: name => {
+                    const v = res.headers[name.toLowerCase()];
+                    return Array.isArray(v) ? v[0] : v;
+                },
+                text: async () => (await read()).toString('utf8'),
+                discard: async () => void (await read())
+            });
+        });
+        cr.end(req.body);
+    });
 }
 
 
