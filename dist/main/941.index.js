@@ -530,25 +530,22 @@ function dropBase(leaseId) {
     external_node_fs_.rmSync((0,lease_file/* manifestFileOf */.dr)(leaseId), { force: true });
 }
 // ---- the remote side ----
-/** The whole tree's listing (since undefined), or what changed since that remote time. */
-async function listRemote(shell, remoteDir, since, signal) {
+/** Runs one of the listing scripts and parses what it printed (or says why it cannot be used). */
+async function runListing(shell, argv, signal) {
     const stdout = new ListingSink();
     const stderr = new sink/* TailBuffer */.v();
-    const argv = ['sh', '-c', RESYNC_LIST_SCRIPT, 'offload-list', remoteDir, since ?? '-'];
     const { exitCode } = await shell.exec({ argv, stdout, stderr, signal });
     if (exitCode !== 0)
         return `listing the remote tree failed (exit ${exitCode}): ${(0,redact/* redact */.E$)(stderr.text().trim()) || 'no output'}`;
     return parseListing(stdout.bytes(), stdout.overflowed);
 }
+/** The whole tree's listing (since undefined), or what changed since that remote time. */
+function listRemote(shell, remoteDir, since, signal) {
+    return runListing(shell, ['sh', '-c', RESYNC_LIST_SCRIPT, 'offload-list', remoteDir, since ?? '-'], signal);
+}
 /** The records of `given` paths (relative), as they are now. */
-async function listGiven(shell, remoteDir, given, signal) {
-    const stdout = new ListingSink();
-    const stderr = new sink/* TailBuffer */.v();
-    const argv = ['sh', '-c', RESYNC_LIST_GIVEN_SCRIPT, 'offload-list', remoteDir, ...given.map(p => `./${p}`)];
-    const { exitCode } = await shell.exec({ argv, stdout, stderr, signal });
-    if (exitCode !== 0)
-        return `listing the remote tree failed (exit ${exitCode}): ${(0,redact/* redact */.E$)(stderr.text().trim()) || 'no output'}`;
-    return parseListing(stdout.bytes(), stdout.overflowed);
+function listGiven(shell, remoteDir, given, signal) {
+    return runListing(shell, ['sh', '-c', RESYNC_LIST_GIVEN_SCRIPT, 'offload-list', remoteDir, ...given.map(p => `./${p}`)], signal);
 }
 async function removeRemote(shell, remoteDir, paths, signal) {
     const stderr = new sink/* TailBuffer */.v();

@@ -327,24 +327,23 @@ function dropBase(leaseId: string): void {
 
 // ---- the remote side ----
 
-/** The whole tree's listing (since undefined), or what changed since that remote time. */
-async function listRemote(shell: RemoteShell, remoteDir: string, since: string | undefined, signal?: AbortSignal): Promise<ListingReport | string> {
+/** Runs one of the listing scripts and parses what it printed (or says why it cannot be used). */
+async function runListing(shell: RemoteShell, argv: string[], signal?: AbortSignal): Promise<ListingReport | string> {
   const stdout = new ListingSink()
   const stderr = new TailBuffer()
-  const argv = ['sh', '-c', RESYNC_LIST_SCRIPT, 'offload-list', remoteDir, since ?? '-']
   const { exitCode } = await shell.exec({ argv, stdout, stderr, signal })
   if (exitCode !== 0) return `listing the remote tree failed (exit ${exitCode}): ${redact(stderr.text().trim()) || 'no output'}`
   return parseListing(stdout.bytes(), stdout.overflowed)
 }
 
+/** The whole tree's listing (since undefined), or what changed since that remote time. */
+function listRemote(shell: RemoteShell, remoteDir: string, since: string | undefined, signal?: AbortSignal): Promise<ListingReport | string> {
+  return runListing(shell, ['sh', '-c', RESYNC_LIST_SCRIPT, 'offload-list', remoteDir, since ?? '-'], signal)
+}
+
 /** The records of `given` paths (relative), as they are now. */
-async function listGiven(shell: RemoteShell, remoteDir: string, given: string[], signal?: AbortSignal): Promise<ListingReport | string> {
-  const stdout = new ListingSink()
-  const stderr = new TailBuffer()
-  const argv = ['sh', '-c', RESYNC_LIST_GIVEN_SCRIPT, 'offload-list', remoteDir, ...given.map(p => `./${p}`)]
-  const { exitCode } = await shell.exec({ argv, stdout, stderr, signal })
-  if (exitCode !== 0) return `listing the remote tree failed (exit ${exitCode}): ${redact(stderr.text().trim()) || 'no output'}`
-  return parseListing(stdout.bytes(), stdout.overflowed)
+function listGiven(shell: RemoteShell, remoteDir: string, given: string[], signal?: AbortSignal): Promise<ListingReport | string> {
+  return runListing(shell, ['sh', '-c', RESYNC_LIST_GIVEN_SCRIPT, 'offload-list', remoteDir, ...given.map(p => `./${p}`)], signal)
 }
 
 async function removeRemote(shell: RemoteShell, remoteDir: string, paths: string[], signal?: AbortSignal): Promise<void> {
