@@ -27,12 +27,16 @@ export interface Azurite {
   close(): Promise<void>
 }
 
-/** azurite-blob on a random loopback port, in memory (run in a temporary directory, so nothing lands in the checkout). */
+/**
+ * azurite-blob on a random loopback port, in memory (run in a temporary directory, so nothing lands
+ * in the checkout). Telemetry off: with it on, Azurite's SIGTERM shutdown waits on a telemetry send
+ * that cannot reach the internet (12 s here, past the 120 s hook limit in CI).
+ */
 export async function startAzurite(): Promise<Azurite> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'offload-azurite-'))
   const child: ChildProcess = spawn(
     path.join(ROOT, 'node_modules/.bin/azurite-blob'),
-    ['--blobHost', '127.0.0.1', '--blobPort', '0', '--inMemoryPersistence', '--skipApiVersionCheck', '--loose'],
+    ['--blobHost', '127.0.0.1', '--blobPort', '0', '--inMemoryPersistence', '--skipApiVersionCheck', '--loose', '--disableTelemetry'],
     { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }
   )
   let log = ''
@@ -59,7 +63,10 @@ export async function startAzurite(): Promise<Azurite> {
       if (child.exitCode === null) {
         const gone = new Promise(r => child.once('exit', r))
         child.kill('SIGTERM')
+        // Its data is in memory only, so a shutdown that stalls loses nothing to SIGKILL.
+        const stalled = setTimeout(() => child.kill('SIGKILL'), 10_000)
         await gone
+        clearTimeout(stalled)
       }
       fs.rmSync(dir, { recursive: true, force: true })
     }
