@@ -99,6 +99,29 @@ export function parseFrame(text: string): ExecFrame {
   return JSON.parse(text) as ExecFrame
 }
 
+const HEAD_LEN = DATA_HEADS[0][0].length
+/** Where an output frame's base64 starts, and how many bytes follow it (`"}}`). */
+export const DATA_START = HEAD_LEN
+export const DATA_END = DATA_TAIL.length
+const STDOUT_HEAD = Buffer.from(DATA_HEADS[0][0], 'latin1')
+const STDERR_HEAD = Buffer.from(DATA_HEADS[1][0], 'latin1')
+const QUOTE = 0x22
+const BRACE = 0x7d
+
+/**
+ * The receive fast path: which stream an output frame's payload bytes are for, when they have
+ * exactly the shape Nomad sends (`{"stdout":{"data":"…"}}` or stderr, no other quote before the
+ * tail); undefined for anything else. OutputBatcher.addEncoded then proves the base64 itself.
+ */
+export function outputFrameStream(payload: Buffer): 'stdout' | 'stderr' | undefined {
+  const end = payload.length - DATA_TAIL.length
+  if (end < HEAD_LEN || payload[end] !== QUOTE || payload[end + 1] !== BRACE || payload[end + 2] !== BRACE) return undefined
+  if (payload.indexOf(QUOTE, HEAD_LEN) !== end) return undefined
+  if (STDOUT_HEAD.compare(payload, 0, HEAD_LEN) === 0) return 'stdout'
+  if (STDERR_HEAD.compare(payload, 0, HEAD_LEN) === 0) return 'stderr'
+  return undefined
+}
+
 /** Decoded output is gathered into blocks of this size: one write per ~16 Nomad frames (≤4 KiB each) instead of one per frame. */
 const BLOCK = 64 * 1024
 
@@ -125,6 +148,29 @@ export class OutputBatcher {
     this.used += this.block.write(base64, this.used, 'base64')
   }
 
+  /**
+   * The fast path's decode of `payload[start, end)`, base64 as bytes: true when it decoded to
+   * exactly the size its length promises, which only the base64 alphabet (padding at the end)
+   * does: Node's decoder skips any other byte, so a quote escape, a non-ASCII or control byte,
+   * or misplaced padding decodes short. Then nothing is kept and false sends the caller down the
+   * JSON path, whose result for such a frame is the reference (test/unit/nomad-frames.test.ts
+   * checks both give the same bytes). The latin1 string is a byte-for-byte copy: no UTF-8 decode.
+   */
+  addEncoded(w: Writable, payload: Buffer, start: number, end: number): boolean {
+    const n = end - start
+    if (n % 4 !== 0) return false
+    const pad = n === 0 ? 0 : payload[end - 2] === 0x3d ? 2 : payload[end - 1] === 0x3d ? 1 : 0
+    const size = (n / 4) * 3 - pad
+    if (size === 0) return n === 0
+    if (size > BLOCK) return false
+    if (this.used > 0 && (w !== this.target || this.used + size > BLOCK)) this.flush()
+    const wrote = this.block.write(payload.toString('latin1', start, end), this.used, 'base64')
+    if (wrote !== size) return false
+    this.target = w
+    this.used += wrote
+    return true
+  }
+
   flush(): void {
     if (this.used === 0 || !this.target) return
     const out = this.block.subarray(0, this.used)
@@ -133,3 +179,6 @@ export class OutputBatcher {
     this.write(this.target, out)
   }
 }
+
+/** The JSON path's decoder: a text frame that is not UTF-8 is a broken frame, as for JSON.parse in Go. */
+export const utf8 = new TextDecoder('utf-8', { fatal: true })
