@@ -3,7 +3,7 @@ import { TransportError, type ExecRequest, type ExecResult, type RemoteShell } f
 import { noteStreamed } from '../../util/memory'
 import { redact } from '../../util/redact'
 import { permissionHint, type NomadClient } from './client'
-import { DATA_END, DATA_START, jsonFrame, OutputBatcher, outputFrameStream, parseFrame, stdinFrame, utf8, type ExecFrame } from './frames'
+import { jsonFrame, OutputBatcher, receiveFrame, stdinFrame, type ExecFrame } from './frames'
 import { openWebSocket, type ClientWebSocket, type WebSocketEnd } from './websocket'
 
 /** stdin bytes per frame (base64 in JSON); Nomad's own executor reads 4 KiB at a time, any size decodes. */
@@ -169,20 +169,14 @@ export class NomadExecShell implements RemoteShell {
         if (settled) return
         // The socket read and the base64 string (or the decoded text) each frame makes.
         noteStreamed(FRAME_COPIES * data.length)
-        // Fast path: Nomad's output frame, its base64 decoded from the frame's bytes.
-        const stream = outputFrameStream(data)
-        if (stream && output.addEncoded(stream === 'stdout' ? req.stdout : req.stderr, data, DATA_START, data.length - DATA_END)) return flushSoon()
-        let frame: ExecFrame
+        let frame: ExecFrame | null
         try {
-          frame = parseFrame(utf8.decode(data))
+          frame = receiveFrame(data, output, req.stdout, req.stderr)
         } catch {
           return badFrame(data)
         }
-        if (frame === null || typeof frame !== 'object') return badFrame(data)
-        if (typeof frame.stdout?.data === 'string' && frame.stdout.data) output.add(req.stdout, frame.stdout.data)
-        if (typeof frame.stderr?.data === 'string' && frame.stderr.data) output.add(req.stderr, frame.stderr.data)
         flushSoon()
-        if (frame.exited) {
+        if (frame?.exited) {
           output.flush()
           // Exit 0 arrives as result:{} (omitempty), reference §6.4.
           const code = frame.result?.exit_code

@@ -80,33 +80,16 @@ export function jsonFrame(value: unknown): Buffer {
   return clientFrame(TEXT, text.length, payload => text.copy(payload))
 }
 
-const DATA_HEADS = [
-  ['{"stdout":{"data":"', 'stdout'],
-  ['{"stderr":{"data":"', 'stderr']
-] as const
 const DATA_TAIL = '"}}'
-
-/**
- * Parses a server frame. Output frames (almost all of them) are recognised by their fixed shape
- * and the base64 is sliced out instead of going through JSON.parse; anything else, or anything
- * with an escape in it, takes the general path.
- */
-export function parseFrame(text: string): ExecFrame {
-  for (const [head, stream] of DATA_HEADS) {
-    if (text.startsWith(head) && text.endsWith(DATA_TAIL) && text.indexOf('\\', head.length) === -1 && text.indexOf('"', head.length) === text.length - 3)
-      return { [stream]: { data: text.slice(head.length, text.length - DATA_TAIL.length) } }
-  }
-  return JSON.parse(text) as ExecFrame
-}
-
-const HEAD_LEN = DATA_HEADS[0][0].length
+const STDOUT_HEAD = Buffer.from('{"stdout":{"data":"', 'latin1')
+const STDERR_HEAD = Buffer.from('{"stderr":{"data":"', 'latin1')
+const HEAD_LEN = STDOUT_HEAD.length
 /** Where an output frame's base64 starts, and how many bytes follow it (`"}}`). */
-export const DATA_START = HEAD_LEN
-export const DATA_END = DATA_TAIL.length
-const STDOUT_HEAD = Buffer.from(DATA_HEADS[0][0], 'latin1')
-const STDERR_HEAD = Buffer.from(DATA_HEADS[1][0], 'latin1')
+const DATA_START = HEAD_LEN
+const DATA_END = DATA_TAIL.length
 const QUOTE = 0x22
 const BRACE = 0x7d
+const EQUALS = 0x3d
 
 /**
  * The receive fast path: which stream an output frame's payload bytes are for, when they have
@@ -159,7 +142,7 @@ export class OutputBatcher {
   addEncoded(w: Writable, payload: Buffer, start: number, end: number): boolean {
     const n = end - start
     if (n % 4 !== 0) return false
-    const pad = n === 0 ? 0 : payload[end - 2] === 0x3d ? 2 : payload[end - 1] === 0x3d ? 1 : 0
+    const pad = n === 0 || payload[end - 1] !== EQUALS ? 0 : payload[end - 2] === EQUALS ? 2 : 1
     const size = (n / 4) * 3 - pad
     if (size === 0) return n === 0
     if (size > BLOCK) return false
@@ -180,5 +163,20 @@ export class OutputBatcher {
   }
 }
 
-/** The JSON path's decoder: a text frame that is not UTF-8 is a broken frame, as for JSON.parse in Go. */
-export const utf8 = new TextDecoder('utf-8', { fatal: true })
+/** The JSON path's decoder: a text frame that is not UTF-8 is a broken frame. */
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * One server message: its output goes into `out` for `stdout` / `stderr`. Returns null when the
+ * fast path took it (an output frame of exactly Nomad's shape), else the parsed frame (for
+ * `exited`). Throws for a frame that is not UTF-8 JSON of an object.
+ */
+export function receiveFrame(data: Buffer, out: OutputBatcher, stdout: Writable, stderr: Writable): ExecFrame | null {
+  const stream = outputFrameStream(data)
+  if (stream && out.addEncoded(stream === 'stdout' ? stdout : stderr, data, DATA_START, data.length - DATA_END)) return null
+  const frame = JSON.parse(utf8.decode(data)) as ExecFrame | null
+  if (frame === null || typeof frame !== 'object') throw new TypeError('not a JSON object')
+  if (typeof frame.stdout?.data === 'string' && frame.stdout.data) out.add(stdout, frame.stdout.data)
+  if (typeof frame.stderr?.data === 'string' && frame.stderr.data) out.add(stderr, frame.stderr.data)
+  return frame
+}

@@ -212,6 +212,8 @@ export class ClientWebSocket {
   private fragmentText = false
   private fragmented = false
   private closeSent = false
+  /** Paused by the caller (receive backpressure). */
+  private held = false
   private closing?: NodeJS.Timeout
   private ended = false
   /** What the server's close frame said, reported when it comes. */
@@ -235,7 +237,8 @@ export class ClientWebSocket {
       this.end({ kind: 'closed', code: info?.code ?? 1006, reason: info?.reason ?? '' })
     })
     if (head.length) this.read(head)
-    s.resume()
+    // The head's messages may have paused us already.
+    if (!this.held) s.resume()
   }
 
   /** Writes one complete frame (frames.ts clientFrame); false when it cannot be sent any more. */
@@ -255,10 +258,12 @@ export class ClientWebSocket {
 
   /** Receive backpressure: no reads while paused (a frame already read is still delivered). */
   pause(): void {
+    this.held = true
     this.socket.pause()
   }
 
   resume(): void {
+    this.held = false
     if (!this.ended) this.socket.resume()
   }
 
