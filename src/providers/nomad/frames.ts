@@ -6,8 +6,8 @@ import type { Writable } from 'node:stream'
  * obvious `JSON.stringify({stdin: {data: buf.toString('base64')}})` and `JSON.parse` of every
  * output frame make: a 1 GiB sync pushed ~2.7 GB of strings through V8's young generation, which
  * then grew to its maximum and stayed there (bench/: the Nomad sync peaked at 217 MiB RSS). Now a
- * stdin frame makes one string (its base64) and an output frame one slice of the text undici
- * hands over.
+ * stdin frame makes one string (its base64), and an output frame of Nomad's usual shape is decoded
+ * from its bytes (one latin1 string, no UTF-8 decode, no JSON.parse: receiveFrame).
  */
 
 export interface ExecFrame {
