@@ -100,61 +100,56 @@ function scanLocal(plan, base, takenAtMs = Date.now()) {
     }
     return { manifest, changed, differs };
 }
+const COLUMNS = ['size', 'mode', 'mtimeMs', 'ctimeMs', 'inode'];
 function storeManifest(manifest) {
-    const out = { paths: '', types: '', size: [], mode: [], mtimeMs: [], ctimeMs: [], inode: [], targets: {}, sha256: {}, substituted: [] };
+    const n = manifest.size;
+    const out = { paths: '', types: '', numbers: new Float64Array(COLUMNS.length * n), targets: {}, sha256: {}, substituted: [] };
     const paths = [];
-    const types = [];
+    let types = '';
+    const x = out.numbers;
+    let i = 0;
     for (const [p, e] of manifest) {
-        const i = paths.length;
         paths.push(p);
-        types.push(e.type === 'file' ? 'f' : 'l');
-        out.size.push(e.size);
-        out.mode.push(e.mode);
-        out.mtimeMs.push(e.mtimeMs);
-        out.ctimeMs.push(e.ctimeMs);
-        out.inode.push(e.inode);
+        types += e.type === 'file' ? 'f' : 'l';
+        x[i] = e.size;
+        x[n + i] = e.mode;
+        x[2 * n + i] = e.mtimeMs;
+        x[3 * n + i] = e.ctimeMs;
+        x[4 * n + i] = e.inode;
         if (e.target !== undefined)
             out.targets[i] = e.target;
         if (e.sha256 !== undefined)
             out.sha256[i] = e.sha256;
         if (e.substituted)
             out.substituted.push(i);
+        i++;
     }
     out.paths = paths.join('\0');
-    out.types = types.join('');
+    out.types = types;
     return out;
 }
-const isNumber = (v) => typeof v === 'number' && Number.isFinite(v);
 /**
  * The stored manifest back, or undefined when its columns do not line up. An entry with a value
- * that is not what storeManifest writes is left out, so its path counts as changed.
+ * that is not what storeManifest writes (not finite) is left out, so its path counts as changed.
  */
-function loadManifest(stored) {
-    if (typeof stored !== 'object' || stored === null)
-        return undefined;
-    const s = stored;
-    if (typeof s.paths !== 'string' || typeof s.types !== 'string')
-        return undefined;
+function loadManifest(s) {
     const paths = s.paths === '' ? [] : s.paths.split('\0');
     const n = paths.length;
-    const columns = [s.size, s.mode, s.mtimeMs, s.ctimeMs, s.inode];
-    if (s.types.length !== n || !columns.every(c => Array.isArray(c) && c.length === n))
+    if (s.types.length !== n || s.numbers.length !== COLUMNS.length * n)
         return undefined;
-    const [size, mode, mtimeMs, ctimeMs, inode] = columns;
-    const targets = typeof s.targets === 'object' && s.targets !== null ? s.targets : {};
-    const hashes = typeof s.sha256 === 'object' && s.sha256 !== null ? s.sha256 : {};
-    const substituted = new Set(Array.isArray(s.substituted) ? s.substituted : []);
+    const x = s.numbers;
+    const substituted = new Set(s.substituted);
     const manifest = new Map();
     for (let i = 0; i < n; i++) {
         const t = s.types[i];
-        const [sz, md, mt, ct, ino] = [size[i], mode[i], mtimeMs[i], ctimeMs[i], inode[i]];
-        if ((t !== 'f' && t !== 'l') || !isNumber(sz) || !isNumber(md) || !isNumber(mt) || !isNumber(ct) || !isNumber(ino))
+        const [sz, md, mt, ct, ino] = [x[i], x[n + i], x[2 * n + i], x[3 * n + i], x[4 * n + i]];
+        if ((t !== 'f' && t !== 'l') || !Number.isFinite(sz + md + mt + ct + ino))
             continue;
         const entry = { type: t === 'f' ? 'file' : 'link', size: sz, mode: md, mtimeMs: mt, ctimeMs: ct, inode: ino };
-        const target = targets[i];
+        const target = s.targets[i];
         if (typeof target === 'string')
             entry.target = target;
-        const sha256 = hashes[i];
+        const sha256 = s.sha256[i];
         if (typeof sha256 === 'string')
             entry.sha256 = sha256;
         if (substituted.has(i))
@@ -475,9 +470,17 @@ function withGiven(listing, given, records) {
         out.set(p, r);
     return without(out, given.filter(p => !records.has(p)));
 }
-const headerSchema = schemas.object({ version: schemas.literal(2), remoteDir: schemas.string(), since: schemas.string().regex(REMOTE_TIME).nullable() });
-/** Its tens of thousands of local entries are checked one by one as they load (loadManifest). */
-const bodySchema = schemas.object({ local: schemas.unknown(), remote: schemas.string() });
+const headerSchema = schemas.object({ version: schemas.literal(3), remoteDir: schemas.string(), since: schemas.string().regex(REMOTE_TIME).nullable() });
+const byteCount = schemas.number().int().nonnegative();
+const metaSchema = schemas.object({
+    types: schemas.string(),
+    targets: schemas.record(schemas.string(), schemas.string()),
+    sha256: schemas.record(schemas.string(), schemas.string()),
+    substituted: schemas.array(schemas.number().int().nonnegative()),
+    numbersBytes: byteCount.multipleOf(8),
+    pathsBytes: byteCount,
+    remoteBytes: byteCount
+});
 const DAMAGED = 'the manifest of the last sync is damaged';
 function parseJson(text) {
     try {
@@ -489,21 +492,32 @@ function parseJson(text) {
 }
 /** The header at once; the body when called (the caller overlaps that with the listing exec). */
 function readBase(leaseId) {
-    let text;
+    let file;
     try {
-        text = external_node_fs_.readFileSync((0,lease_file/* manifestFileOf */.dr)(leaseId), 'utf8');
+        file = external_node_fs_.readFileSync((0,lease_file/* manifestFileOf */.dr)(leaseId));
     }
     catch {
         return 'no manifest of an earlier sync on this lease';
     }
-    const nl = text.indexOf('\n');
-    const header = headerSchema.safeParse(parseJson(text.slice(0, Math.max(0, nl))));
+    const nl = file.indexOf(0x0a);
+    const header = headerSchema.safeParse(parseJson(file.toString('utf8', 0, Math.max(0, nl))));
     if (nl < 0 || !header.success)
         return DAMAGED;
     const body = () => {
-        const parsed = bodySchema.safeParse(parseJson(text.slice(nl + 1)));
-        const fields = parsed.success && parsed.data.remote !== '' ? parsed.data.remote.split('\0') : [];
-        const local = parsed.success ? loadManifest(parsed.data.local) : undefined;
+        const nl2 = file.indexOf(0x0a, nl + 1);
+        const parsed = metaSchema.safeParse(parseJson(file.toString('utf8', nl + 1, Math.max(nl + 1, nl2))));
+        if (nl2 < 0 || !parsed.success)
+            return DAMAGED;
+        const meta = parsed.data;
+        const at = nl2 + 1;
+        if (at + meta.numbersBytes + meta.pathsBytes + meta.remoteBytes !== file.length)
+            return DAMAGED;
+        // A copy: a Float64Array needs its offset aligned to 8 bytes.
+        const numbers = new Float64Array(file.buffer.slice(file.byteOffset + at, file.byteOffset + at + meta.numbersBytes));
+        const paths = file.toString('utf8', at + meta.numbersBytes, at + meta.numbersBytes + meta.pathsBytes);
+        const local = loadManifest({ ...meta, paths, numbers });
+        const remoteText = file.toString('utf8', file.length - meta.remoteBytes);
+        const fields = remoteText !== '' ? remoteText.split('\0') : [];
         if (!local || fields.length % 3 !== 0)
             return DAMAGED;
         const remote = new Map();
@@ -514,15 +528,28 @@ function readBase(leaseId) {
     return { header: header.data, body };
 }
 function writeBase(leaseId, base) {
-    const header = { version: 2, remoteDir: base.remoteDir, since: base.since ?? null };
-    const remote = [];
+    const header = { version: 3, remoteDir: base.remoteDir, since: base.since ?? null };
+    const remoteFields = [];
     for (const [p, r] of base.remote)
-        remote.push(p, r);
-    const body = { local: storeManifest(base.local), remote: remote.join('\0') };
+        remoteFields.push(p, r);
+    const stored = storeManifest(base.local);
+    const numbers = Buffer.from(stored.numbers.buffer, stored.numbers.byteOffset, stored.numbers.byteLength);
+    const paths = Buffer.from(stored.paths);
+    const remote = Buffer.from(remoteFields.join('\0'));
+    const meta = {
+        types: stored.types,
+        targets: stored.targets,
+        sha256: stored.sha256,
+        substituted: stored.substituted,
+        numbersBytes: numbers.length,
+        pathsBytes: paths.length,
+        remoteBytes: remote.length
+    };
     const target = (0,lease_file/* manifestFileOf */.dr)(leaseId);
     external_node_fs_.mkdirSync(external_node_path_.dirname(target), { recursive: true, mode: 0o700 });
     const tmp = `${target}.${process.pid}.tmp`;
-    external_node_fs_.writeFileSync(tmp, `${JSON.stringify(header)}\n${JSON.stringify(body)}`, { mode: 0o600 });
+    const head = Buffer.from(`${JSON.stringify(header)}\n${JSON.stringify(meta)}\n`);
+    external_node_fs_.writeFileSync(tmp, Buffer.concat([head, numbers, paths, remote]), { mode: 0o600 });
     external_node_fs_.renameSync(tmp, target);
 }
 /** A sync that fails half-way leaves no base: the next step on the lease syncs in full. */
