@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import type * as net from 'node:net'
 import { Duplex } from 'node:stream'
-import { Sender, WebSocketServer, type WebSocket } from 'ws'
+import * as wsPackage from 'ws'
+import { WebSocketServer, type WebSocket } from 'ws'
 import { jsonFrame } from '../../src/providers/nomad/frames'
 import { ClientWebSocket, openWebSocket, type WebSocketEnd } from '../../src/providers/nomad/websocket'
 
@@ -67,6 +68,9 @@ function connect(
   )
   return s
 }
+
+/** ws's frame encoder (exported by the package, absent from @types/ws). */
+const Sender = (wsPackage as unknown as { Sender: { frame(data: Buffer, options: Record<string, unknown>): Buffer[] } }).Sender
 
 const raw = (sock: WebSocket): net.Socket => (sock as unknown as { _socket: net.Socket })._socket
 
@@ -277,7 +281,7 @@ describe('Nomad exec WebSocket client: frames cut anywhere by the socket reads',
   /** Frames as ws's own Sender encodes them (server side: unmasked). */
   function frames(): { wire: Buffer; messages: Array<{ data: Buffer; text: boolean }> } {
     const f = (data: Buffer, opcode: number, fin = true): Buffer =>
-      Buffer.concat(Sender.frame(data, { fin, opcode, mask: false, readOnly: false, rsv1: false } as Parameters<typeof Sender.frame>[1]))
+      Buffer.concat(Sender.frame(data, { fin, opcode, mask: false, readOnly: false, rsv1: false }))
     const small = Buffer.from('{"stdout":{"data":"aGk="}}')
     const mid = randomBytes(300)
     const big = randomBytes(70_000)
