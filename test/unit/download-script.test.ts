@@ -1,12 +1,15 @@
+import { execFileSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { Writable } from 'node:stream'
 import { DOWNLOAD_SCRIPT } from '../../src/remote/scripts'
+import type { RemoteShell } from '../../src/remote/shell'
 import { TailBuffer } from '../../src/remote/sink'
 import { downloadPaths } from '../../src/remote/workspace-ops'
 import { parseReceipt } from '../../src/transfer/checksum'
+import { forgetRunnerTools } from '../../src/transfer/tools'
 import { LocalShell } from '../support/local-shell'
 
 /**
@@ -82,4 +85,53 @@ describe('the download program (real sh)', () => {
         expect(fs.readFileSync(path.join(back, 'results', f)).equals(fs.readFileSync(path.join(dir, 'results', f)))).toBe(true)
     })
   }
+})
+
+describe('the runner decoding a download', () => {
+  const dir = remoteResults(6, 300 * 1024)
+  afterEach(() => {
+    delete process.env.OFFLOAD_ARCHIVE_PACKER
+    forgetRunnerTools()
+  })
+  const decodedBy = async (packer: 'native' | 'in-process', shell: RemoteShell, codec: 'zstd' | 'gzip'): Promise<string> => {
+    process.env.OFFLOAD_ARCHIVE_PACKER = packer
+    forgetRunnerTools()
+    const back = tmp('offload-dl-back-')
+    await downloadPaths(shell, dir, ['results'], back, undefined, { codec })
+    return back
+  }
+
+  for (const codec of ['zstd', 'gzip'] as const)
+    it(`the ${codec} program and zlib in process give the same tree`, async () => {
+      const program = await decodedBy('native', new LocalShell(), codec)
+      const inProcess = await decodedBy('in-process', new LocalShell(), codec)
+      const files = (d: string): string[] => (fs.readdirSync(path.join(d, 'results'), { recursive: true }) as string[]).sort()
+      expect(files(program)).toEqual(files(dir))
+      expect(files(inProcess)).toEqual(files(dir))
+      for (const f of files(dir).filter(f => f.endsWith('.bin')))
+        expect(fs.readFileSync(path.join(inProcess, 'results', f)).equals(fs.readFileSync(path.join(program, 'results', f)))).toBe(true)
+    })
+
+  it('a corrupt zstd stream (sent and received intact) fails the download with the decoder’s reason, either decoder', async () => {
+    // A real archive of results/ with bytes flipped in its middle; the remote's receipt is of those bytes.
+    const bad = path.join(tmp('offload-dl-bad-'), 'bad.tar.zst')
+    fs.writeFileSync(bad, execFileSync('sh', ['-c', `tar -cf - -C '${dir}' results | zstd -1 -qc`], { maxBuffer: 1 << 26 }))
+    const bytes = fs.readFileSync(bad)
+    for (let i = 0; i < 64; i++) bytes[(bytes.length >> 1) + i] ^= 0xff
+    fs.writeFileSync(bad, bytes)
+    const sum = createHash('sha256').update(bytes).digest('hex')
+    const corrupting: RemoteShell = {
+      exec: req =>
+        new LocalShell().exec(
+          req.argv[3] === 'offload-download' ? { ...req, argv: ['sh', '-c', `cat '${bad}'; echo "offload-sent ${bytes.length} ${sum}" >&2`] } : req
+        ),
+      close: async () => undefined
+    }
+    await expect(decodedBy('native', corrupting, 'zstd')).rejects.toThrow(
+      /^downloading results from \S+ failed \(exit 0, \d+ entries written\): zstd -d failed \(exit 1\): .+/
+    )
+    await expect(decodedBy('in-process', corrupting, 'zstd')).rejects.toThrow(
+      /^downloading results from \S+ failed \(exit 0, \d+ entries written\): zstd decompression \(in process\) failed: .+/
+    )
+  })
 })
