@@ -54,7 +54,7 @@ export async function nomadRelayCause(rig: Rig, ws: string, relay: string, bytes
   const relayed = await cpuOf(rig, rig.nomadInputs('nomad-cause-relay', { run: relay, sync: 'false' }), ws, rounds)
   return (
     `CPU per run (medians of ${rounds}): the action ${ms(relayed.action - idle.action)} beyond an idle run's ${ms(idle.action)} ` +
-    `(undici parsing and UTF-8-decoding every frame, base64 into 64 KiB blocks), the Nomad agent emulator ${ms(relayed.emulator - idle.emulator)} ` +
+    `(src/providers/nomad/websocket.ts reading the 4 KiB frames where they lie in each socket read, their base64 decoded from the bytes into 64 KiB blocks for the log), the Nomad agent emulator ${ms(relayed.emulator - idle.emulator)} ` +
     `(4 KiB base64 JSON frames, as Nomad's executor sends them) on the same 2 cores; the stream is ${((bytes * WIRE_PER_BYTE) / MB).toFixed(0)} MiB ` +
     `of base64 JSON for ${(bytes / MB).toFixed(0)} MiB of output (×${WIRE_PER_BYTE.toFixed(2)}), where ssh carries binary`
   )
@@ -66,7 +66,7 @@ export async function nomadSyncCause(rig: Rig, ws: string, rounds: number): Prom
   const ssh = await cpuOf(rig, rig.vastInputs('nomad-cause-vws', { run: 'true' }), ws, rounds)
   return (
     `CPU per run (medians of ${rounds}): the action ${ms(nomad.action)} on Nomad against ${ms(ssh.action)} on SSH ` +
-    `(base64 JSON stdin frames are 1.33× the archive), plus ${ms(nomad.emulator)} in the Nomad agent emulator on the same 2 cores ` +
+    `(base64 JSON stdin frames are 1.33× the archive, masked a word at a time and written whole), plus ${ms(nomad.emulator)} in the Nomad agent emulator on the same 2 cores ` +
     `(unmasking and base64-decoding every frame into the remote's pipe), which a real agent spends on its own machine`
   )
 }
@@ -75,5 +75,5 @@ export async function nomadSyncCause(rig: Rig, ws: string, rounds: number): Prom
 export async function nomadRssCause(rig: Rig, ws: string, sync: number, relay: number): Promise<string> {
   const idle = await rig.offload(rig.nomadInputs('nomad-cause-rss', { run: 'true', sync: 'false' }), ws, { rss: true })
   const base = idle.rssBytes! / MB
-  return `a run that transfers nothing peaks at ${base.toFixed(0)} MiB (start-up: Node, the bundle, undici for the exec WebSocket); streaming adds ${(sync - base).toFixed(0)} MiB to the sync and ${(relay - base).toFixed(0)} MiB to the relay (buffers awaiting the next collection, util/memory.ts)`
+  return `a run that transfers nothing peaks at ${base.toFixed(0)} MiB (start-up: Node, the bundle and the Nomad chunk; npm undici no longer loads for the exec WebSocket, which took 72 → 57 MiB); streaming adds ${(sync - base).toFixed(0)} MiB to the sync and ${(relay - base).toFixed(0)} MiB to the relay (buffers awaiting the next collection, util/memory.ts)`
 }

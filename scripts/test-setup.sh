@@ -2,7 +2,7 @@
 # npm pretest and prebench: make `npm test` and `npm run bench` work on a fresh machine after
 # `npm ci`. Installs the example Flue projects' dependencies (the end-to-end tests and the Flue
 # benchmark run the real Flue CLI from them) and, as root on Debian/Ubuntu, the OpenSSH server,
-# openssl, zstd, pv and busybox the Vast and Nomad rigs use. Without root it only says what is missing: the
+# openssl, zstd, pv, busybox and bsdtar the Vast and Nomad rigs use. Without root it only says what is missing: the
 # tests then fail with that message; they never skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +24,8 @@ command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v pv >/dev/null 2>&1 || missing+=(pv)
 # busybox plays a slim remote whose find cannot list a tree for a re-sync (test/unit/resync.test.ts).
 command -v busybox >/dev/null 2>&1 || missing+=(busybox)
+# bsdtar (libarchive, as on macOS runners) is the native packer's second tar (test/unit/native-pack.test.ts).
+command -v bsdtar >/dev/null 2>&1 || missing+=(libarchive-tools)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test-setup: apt-get install ${missing[*]}"

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import * as path from 'node:path'
 import { checkPacing } from './pacing'
-import { declaredPacing, PROVIDER_NAMES, providerSpec, type ProviderName } from './providers'
+import { declaredPacing, PROVIDER_NAMES, PROVIDERS, providerSpec, type ProviderName } from './providers'
 import type { LeaseFile } from './lease-file'
 import type { CommonSettings, InputReader, KeepPolicy, LeaseScope, Settings, SyncMode } from './settings'
 import { InputError } from './util/errors'
@@ -80,13 +80,16 @@ export function readSettings(input: InputReader = actionInputs, env: NodeJS.Proc
   const provider = enumInput<ProviderName>(input, 'provider', PROVIDER_NAMES, undefined)
   checkPacing(env, declaredPacing())
   const common = readCommonSettings(input, env)
+  const remoteProviders = `the remote providers (${PROVIDERS.filter(p => p.kind === 'shell')
+    .map(p => p.name)
+    .join(', ')})`
   if (common.leaseScope === 'job' && providerSpec(provider).kind !== 'shell') {
-    throw new InputError('lease-scope', `job is for the remote providers (nomad, vast); ${provider} runs each step on the runner itself`)
+    throw new InputError('lease-scope', `job is for ${remoteProviders}; ${provider} runs each step on the runner itself`)
   }
   if (common.cache && providerSpec(provider).kind !== 'shell') {
     throw new InputError(
       'cache-paths',
-      `is for the remote providers (nomad, vast); ${provider} runs the command on the runner itself: cache its directories with actions/cache steps before and after this one`
+      `is for ${remoteProviders}; ${provider} runs the command on the runner itself: cache its directories with actions/cache steps before and after this one`
     )
   }
   // The provider's own inputs, under its name (Settings is a union on `provider`).

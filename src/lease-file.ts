@@ -76,7 +76,7 @@ function fileOf(leaseId: string, env: NodeJS.ProcessEnv): string {
 
 /** The manifest of the last sync on the lease (src/remote/resync.ts): what a lease: step re-syncs against. */
 export function manifestFileOf(leaseId: string, env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(leaseDir(env), `${leaseId}.manifest.json`)
+  return path.join(leaseDir(env), `${leaseId}.manifest`)
 }
 
 function tombstoneOf(leaseId: string, env: NodeJS.ProcessEnv): string {

@@ -315,7 +315,7 @@ async function delegated(step: Step<DelegatedProvider>, lease: LeaseState, out: 
   let commandStart = Date.now()
   const syncStart = Date.now()
   let staging = true
-  core.startGroup(`Offload: stage the workspace for Flue`)
+  core.startGroup(`Offload: stage the workspace for ${settings.provider}`)
   const ctx = acquireContext(settings, lease, signal, {})
   try {
     const result = await provider.run(ctx, {
@@ -327,7 +327,7 @@ async function delegated(step: Step<DelegatedProvider>, lease: LeaseState, out: 
         out.timings.syncMs = commandStart - syncStart
         core.endGroup()
         staging = false
-        core.info(`Running the script through Flue (workspace ${settings.remoteDir})`)
+        core.info(`Running the script through ${settings.provider} (workspace ${settings.remoteDir})`)
         out.fence.open(writeOut)
       }
     })

@@ -1,6 +1,6 @@
 "use strict";
 exports.id = 92;
-exports.ids = [92,292];
+exports.ids = [92,292,911];
 exports.modules = {
 
 /***/ 84414:
@@ -710,7 +710,8 @@ let found;
 /** What `prog args` prints (stdout and stderr), or undefined when it cannot be run or fails. */
 function versionOf(prog, args) {
     return new Promise(resolve => {
-        (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.execFile)(prog, args, { timeout: 5000 }, (err, stdout, stderr) => resolve(err ? undefined : `${stdout}${stderr}`));
+        // process.env as it is now (a test's PATH, say), as the packer's own spawn sees it.
+        (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.execFile)(prog, args, { timeout: 5000, env: process.env }, (err, stdout, stderr) => resolve(err ? undefined : `${stdout}${stderr}`));
     });
 }
 function runnerTools() {

@@ -100,61 +100,56 @@ function scanLocal(plan, base, takenAtMs = Date.now()) {
     }
     return { manifest, changed, differs };
 }
+const COLUMNS = ['size', 'mode', 'mtimeMs', 'ctimeMs', 'inode'];
 function storeManifest(manifest) {
-    const out = { paths: '', types: '', size: [], mode: [], mtimeMs: [], ctimeMs: [], inode: [], targets: {}, sha256: {}, substituted: [] };
+    const n = manifest.size;
+    const out = { paths: '', types: '', numbers: new Float64Array(COLUMNS.length * n), targets: {}, sha256: {}, substituted: [] };
     const paths = [];
-    const types = [];
+    let types = '';
+    const x = out.numbers;
+    let i = 0;
     for (const [p, e] of manifest) {
-        const i = paths.length;
         paths.push(p);
-        types.push(e.type === 'file' ? 'f' : 'l');
-        out.size.push(e.size);
-        out.mode.push(e.mode);
-        out.mtimeMs.push(e.mtimeMs);
-        out.ctimeMs.push(e.ctimeMs);
-        out.inode.push(e.inode);
+        types += e.type === 'file' ? 'f' : 'l';
+        x[i] = e.size;
+        x[n + i] = e.mode;
+        x[2 * n + i] = e.mtimeMs;
+        x[3 * n + i] = e.ctimeMs;
+        x[4 * n + i] = e.inode;
         if (e.target !== undefined)
             out.targets[i] = e.target;
         if (e.sha256 !== undefined)
             out.sha256[i] = e.sha256;
         if (e.substituted)
             out.substituted.push(i);
+        i++;
     }
     out.paths = paths.join('\0');
-    out.types = types.join('');
+    out.types = types;
     return out;
 }
-const isNumber = (v) => typeof v === 'number' && Number.isFinite(v);
 /**
  * The stored manifest back, or undefined when its columns do not line up. An entry with a value
- * that is not what storeManifest writes is left out, so its path counts as changed.
+ * that is not what storeManifest writes (not finite) is left out, so its path counts as changed.
  */
-function loadManifest(stored) {
-    if (typeof stored !== 'object' || stored === null)
-        return undefined;
-    const s = stored;
-    if (typeof s.paths !== 'string' || typeof s.types !== 'string')
-        return undefined;
+function loadManifest(s) {
     const paths = s.paths === '' ? [] : s.paths.split('\0');
     const n = paths.length;
-    const columns = [s.size, s.mode, s.mtimeMs, s.ctimeMs, s.inode];
-    if (s.types.length !== n || !columns.every(c => Array.isArray(c) && c.length === n))
+    if (s.types.length !== n || s.numbers.length !== COLUMNS.length * n)
         return undefined;
-    const [size, mode, mtimeMs, ctimeMs, inode] = columns;
-    const targets = typeof s.targets === 'object' && s.targets !== null ? s.targets : {};
-    const hashes = typeof s.sha256 === 'object' && s.sha256 !== null ? s.sha256 : {};
-    const substituted = new Set(Array.isArray(s.substituted) ? s.substituted : []);
+    const x = s.numbers;
+    const substituted = new Set(s.substituted);
     const manifest = new Map();
     for (let i = 0; i < n; i++) {
         const t = s.types[i];
-        const [sz, md, mt, ct, ino] = [size[i], mode[i], mtimeMs[i], ctimeMs[i], inode[i]];
-        if ((t !== 'f' && t !== 'l') || !isNumber(sz) || !isNumber(md) || !isNumber(mt) || !isNumber(ct) || !isNumber(ino))
+        const [sz, md, mt, ct, ino] = [x[i], x[n + i], x[2 * n + i], x[3 * n + i], x[4 * n + i]];
+        if ((t !== 'f' && t !== 'l') || !Number.isFinite(sz + md + mt + ct + ino))
             continue;
         const entry = { type: t === 'f' ? 'file' : 'link', size: sz, mode: md, mtimeMs: mt, ctimeMs: ct, inode: ino };
-        const target = targets[i];
+        const target = s.targets[i];
         if (typeof target === 'string')
             entry.target = target;
-        const sha256 = hashes[i];
+        const sha256 = s.sha256[i];
         if (typeof sha256 === 'string')
             entry.sha256 = sha256;
         if (substituted.has(i))
@@ -475,9 +470,17 @@ function withGiven(listing, given, records) {
         out.set(p, r);
     return without(out, given.filter(p => !records.has(p)));
 }
-const headerSchema = schemas.object({ version: schemas.literal(2), remoteDir: schemas.string(), since: schemas.string().regex(REMOTE_TIME).nullable() });
-/** Its tens of thousands of local entries are checked one by one as they load (loadManifest). */
-const bodySchema = schemas.object({ local: schemas.unknown(), remote: schemas.string() });
+const headerSchema = schemas.object({ version: schemas.literal(3), remoteDir: schemas.string(), since: schemas.string().regex(REMOTE_TIME).nullable() });
+const byteCount = schemas.number().int().nonnegative();
+const metaSchema = schemas.object({
+    types: schemas.string(),
+    targets: schemas.record(schemas.string(), schemas.string()),
+    sha256: schemas.record(schemas.string(), schemas.string()),
+    substituted: schemas.array(schemas.number().int().nonnegative()),
+    numbersBytes: byteCount.multipleOf(8),
+    pathsBytes: byteCount,
+    remoteBytes: byteCount
+});
 const DAMAGED = 'the manifest of the last sync is damaged';
 function parseJson(text) {
     try {
@@ -489,21 +492,32 @@ function parseJson(text) {
 }
 /** The header at once; the body when called (the caller overlaps that with the listing exec). */
 function readBase(leaseId) {
-    let text;
+    let file;
     try {
-        text = external_node_fs_.readFileSync((0,lease_file/* manifestFileOf */.dr)(leaseId), 'utf8');
+        file = external_node_fs_.readFileSync((0,lease_file/* manifestFileOf */.dr)(leaseId));
     }
     catch {
         return 'no manifest of an earlier sync on this lease';
     }
-    const nl = text.indexOf('\n');
-    const header = headerSchema.safeParse(parseJson(text.slice(0, Math.max(0, nl))));
+    const nl = file.indexOf(0x0a);
+    const header = headerSchema.safeParse(parseJson(file.toString('utf8', 0, Math.max(0, nl))));
     if (nl < 0 || !header.success)
         return DAMAGED;
     const body = () => {
-        const parsed = bodySchema.safeParse(parseJson(text.slice(nl + 1)));
-        const fields = parsed.success && parsed.data.remote !== '' ? parsed.data.remote.split('\0') : [];
-        const local = parsed.success ? loadManifest(parsed.data.local) : undefined;
+        const nl2 = file.indexOf(0x0a, nl + 1);
+        const parsed = metaSchema.safeParse(parseJson(file.toString('utf8', nl + 1, Math.max(nl + 1, nl2))));
+        if (nl2 < 0 || !parsed.success)
+            return DAMAGED;
+        const meta = parsed.data;
+        const at = nl2 + 1;
+        if (at + meta.numbersBytes + meta.pathsBytes + meta.remoteBytes !== file.length)
+            return DAMAGED;
+        // A copy: a Float64Array needs its offset aligned to 8 bytes.
+        const numbers = new Float64Array(file.buffer.slice(file.byteOffset + at, file.byteOffset + at + meta.numbersBytes));
+        const paths = file.toString('utf8', at + meta.numbersBytes, at + meta.numbersBytes + meta.pathsBytes);
+        const local = loadManifest({ ...meta, paths, numbers });
+        const remoteText = file.toString('utf8', file.length - meta.remoteBytes);
+        const fields = remoteText !== '' ? remoteText.split('\0') : [];
         if (!local || fields.length % 3 !== 0)
             return DAMAGED;
         const remote = new Map();
@@ -514,15 +528,28 @@ function readBase(leaseId) {
     return { header: header.data, body };
 }
 function writeBase(leaseId, base) {
-    const header = { version: 2, remoteDir: base.remoteDir, since: base.since ?? null };
-    const remote = [];
+    const header = { version: 3, remoteDir: base.remoteDir, since: base.since ?? null };
+    const remoteFields = [];
     for (const [p, r] of base.remote)
-        remote.push(p, r);
-    const body = { local: storeManifest(base.local), remote: remote.join('\0') };
+        remoteFields.push(p, r);
+    const stored = storeManifest(base.local);
+    const numbers = Buffer.from(stored.numbers.buffer, stored.numbers.byteOffset, stored.numbers.byteLength);
+    const paths = Buffer.from(stored.paths);
+    const remote = Buffer.from(remoteFields.join('\0'));
+    const meta = {
+        types: stored.types,
+        targets: stored.targets,
+        sha256: stored.sha256,
+        substituted: stored.substituted,
+        numbersBytes: numbers.length,
+        pathsBytes: paths.length,
+        remoteBytes: remote.length
+    };
     const target = (0,lease_file/* manifestFileOf */.dr)(leaseId);
     external_node_fs_.mkdirSync(external_node_path_.dirname(target), { recursive: true, mode: 0o700 });
     const tmp = `${target}.${process.pid}.tmp`;
-    external_node_fs_.writeFileSync(tmp, `${JSON.stringify(header)}\n${JSON.stringify(body)}`, { mode: 0o600 });
+    const head = Buffer.from(`${JSON.stringify(header)}\n${JSON.stringify(meta)}\n`);
+    external_node_fs_.writeFileSync(tmp, Buffer.concat([head, numbers, paths, remote]), { mode: 0o600 });
     external_node_fs_.renameSync(tmp, target);
 }
 /** A sync that fails half-way leaves no base: the next step on the lease syncs in full. */
@@ -720,416 +747,6 @@ function fileSha256(absolute) {
         node_fs__WEBPACK_IMPORTED_MODULE_1__.closeSync(fd);
     }
     return hash.digest('hex');
-}
-
-
-/***/ }),
-
-/***/ 11045:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   W: () => (/* binding */ noteStreamed)
-/* harmony export */ });
-/**
- * Streaming a workspace or a command's output allocates short-lived Buffers, several copies deep
- * (socket reads, frames, compressed blocks). V8 frees that external memory only after about 64 MB
- * of it has piled up, which alone would take the action past its memory budget (bench/: peak
- * RSS). So every RELIEF_BYTES streamed a young-generation collection (under a millisecond) hands
- * the chunks back. Chunks that sat in a queue through two young collections are promoted and wait
- * for a full collection; when those add up past MAJOR_ABOVE, the relief is a full collection
- * instead. Full collections cost ~20 ms each here, so they are not run on a fixed cadence: that
- * doubled the time of a 200 MB relay that never needed one.
- *
- * Measured on the 1 GiB Nomad sync: young collections every 8 MiB alone, 152 MiB peak; this
- * policy, 130-135 MiB.
- *
- * node:v8 and node:vm are fetched on the first relief, not imported: node:v8 alone took ~6 ms of
- * every start (bench/: cold start), and runs that stream little never need either.
- */
-const RELIEF_BYTES = 4 * 1024 * 1024;
-const MAJOR_ABOVE = 24 * 1024 * 1024;
-let streamed = 0;
-let collect;
-function noteStreamed(bytes) {
-    streamed += bytes;
-    if (streamed < RELIEF_BYTES)
-        return;
-    streamed = 0;
-    if (!collect) {
-        const v8 = process.getBuiltinModule('node:v8');
-        const vm = process.getBuiltinModule('node:vm');
-        // The young generation grows (doubling, up to 64 MiB here) whenever enough survives its
-        // collections, and a long stream always gets there; it never shrinks back while busy. V8 reads
-        // this factor when it grows the space, so setting it now keeps the size reached at start-up.
-        v8.setFlagsFromString('--semi-space-growth-factor=1');
-        v8.setFlagsFromString('--expose-gc');
-        collect = vm.runInNewContext('gc');
-    }
-    collect({ type: process.memoryUsage().arrayBuffers > MAJOR_ABOVE ? 'major' : 'minor' });
-}
-
-
-/***/ }),
-
-/***/ 19984:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-// ESM COMPAT FLAG
-__webpack_require__.r(__webpack_exports__);
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  GZIP_LEVEL: () => (/* binding */ GZIP_LEVEL),
-  createArchive: () => (/* binding */ createArchive)
-});
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(73024);
-// EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __webpack_require__(78474);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(76760);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __webpack_require__(57075);
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __webpack_require__(38522);
-// EXTERNAL MODULE: ./node_modules/tar/dist/esm/index.min.js
-var index_min = __webpack_require__(98697);
-// EXTERNAL MODULE: ./src/util/memory.ts
-var memory = __webpack_require__(11045);
-// EXTERNAL MODULE: ./src/transfer/tools.ts
-var transfer_tools = __webpack_require__(60292);
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __webpack_require__(31421);
-;// CONCATENATED MODULE: ./src/workspace/native-pack.ts
-
-
-
-/** A file of the plan changed or vanished while it was packed; names it (tar's own words). */
-class WorkspaceChangedError extends Error {
-    constructor(details) {
-        super(`the workspace changed while it was being packed: ${details.join('; ')}. Nothing was started with it: run the step again once nothing writes into the workspace, or leave the file out with sync-exclude`);
-        this.name = 'WorkspaceChangedError';
-    }
-}
-/** GNU tar's words for a file that changed or went away under it (src/create.c, src/misc.c). */
-const CHANGED = /file changed as we read it|No such file or directory|File shrank by|File removed before we read it/i;
-/** tar's records are BLOCKING_FACTOR × 512 bytes; a checkpoint line every CHECKPOINT_RECORDS of them (1000 KiB). */
-const BLOCKING_FACTOR = 20;
-const CHECKPOINT_RECORDS = 100;
-const CHECKPOINT_BYTES = CHECKPOINT_RECORDS * BLOCKING_FACTOR * 512;
-/** Whether these tools can pack this plan with this codec natively (GNU tar and the codec's program). */
-function canPackNatively(tools, codec, plan) {
-    // Files shipped with other content than on disk (sync-git's filtered config) need the in-process packer.
-    if (plan.contents?.size)
-        return false;
-    return tools.tar === 'gnu' && (codec === 'zstd' ? tools.zstd : tools.gzip || tools.pigz);
-}
-/**
- * GNU tar fed exactly the plan's names (NUL-separated on stdin, --no-recursion: nothing is
- * walked again, so nothing outside the plan can slip in), piped straight into `zstd -1 -T0` (all
- * cores) or pigz/gzip -1, whose output goes to `out`; tar's checkpoints count the tar bytes for
- * the progress lines. Owners are written as 0, hard links as regular files, as the in-process packer does.
- * `out` ends only after both programs exited 0, so a remote never sees a complete-looking archive
- * from a failed pack; tar's exit 1 ("file changed as we read it") is a failure here.
- */
-function packNatively(plan, codec, tools, out, onTarBytes, onBytes) {
-    const tar = (0,external_node_child_process_.spawn)('tar', [
-        '--create',
-        '--file=-',
-        '--format=gnu',
-        '--owner=0',
-        '--group=0',
-        '--numeric-owner',
-        '--hard-dereference',
-        `--blocking-factor=${BLOCKING_FACTOR}`,
-        `--checkpoint=${CHECKPOINT_RECORDS}`,
-        '--checkpoint-action=echo=%u',
-        '--no-recursion',
-        '--null',
-        '--files-from=-'
-    ], { cwd: plan.root, stdio: ['pipe', 'pipe', 'pipe'] });
-    const compressor = codec === 'zstd' ? ['zstd', '-1', '-T0', '-q', '-c'] : tools.pigz ? ['pigz', '-1', '-c'] : ['gzip', '-1', '-c'];
-    // tar writes straight into the compressor: the uncompressed stream never passes through Node
-    // (on the 1 GiB tree that is 1 GiB of Buffers the main thread no longer reads, writes and collects).
-    const comp = (0,external_node_child_process_.spawn)(compressor[0], compressor.slice(1), { stdio: [tar.stdout, 'pipe', 'pipe'] });
-    tar.stdout.destroy();
-    const children = [tar, comp];
-    const stderrOf = new Map([
-        [tar, ''],
-        [comp, '']
-    ]);
-    const keep = (c, text) => void stderrOf.set(c, (stderrOf.get(c) + text).slice(-16384));
-    comp.stderr.on('data', (d) => keep(comp, d.toString('utf8')));
-    // tar's checkpoint lines ("tar: N" every CHECKPOINT_RECORDS records) count its output for the
-    // progress lines; everything else it says is kept for the error.
-    let partial = '';
-    tar.stderr.on('data', (d) => {
-        const lines = (partial + d.toString('utf8')).split('\n');
-        partial = lines.pop();
-        for (const line of lines) {
-            const checkpoint = /^tar: (\d+)$/.exec(line);
-            if (checkpoint)
-                onTarBytes(CHECKPOINT_BYTES);
-            else
-                keep(tar, `${line}\n`);
-        }
-    });
-    tar.stderr.once('end', () => partial && keep(tar, partial));
-    const counted = new external_node_stream_.Transform({
-        transform(chunk, _enc, done) {
-            onBytes(chunk.length);
-            (0,memory/* noteStreamed */.W)(chunk.length);
-            done(null, chunk);
-        }
-    });
-    // The consumer failed (or finished reading a failed archive): stop both programs.
-    const stop = () => children.forEach(c => c.exitCode === null && c.signalCode === null && c.kill('SIGKILL'));
-    out.once('close', stop);
-    // EPIPE after tar died: its exit status says why.
-    tar.stdin.on('error', () => undefined);
-    comp.stdout.pipe(counted).pipe(out, { end: false });
-    const exited = (c) => new Promise((resolve, reject) => {
-        c.once('error', reject);
-        c.once('close', (code, signal) => resolve({ code, signal }));
-    });
-    const tarDone = exited(tar);
-    const compDone = exited(comp);
-    const names = Buffer.from(plan.files.map(f => `${f}\0`).join(''), 'utf8');
-    tar.stdin.end(names);
-    return (async () => {
-        const [t, z] = await Promise.all([tarDone, compDone]);
-        if (t.code !== 0) {
-            const lines = stderrOf
-                .get(tar)
-                .split('\n')
-                .map(l => l.replace(/^tar: /, '').trim())
-                .filter(l => l && !/^Exiting with failure status/.test(l));
-            if (lines.some(l => CHANGED.test(l)))
-                throw new WorkspaceChangedError(lines);
-            throw new Error(`packing the workspace with tar failed (${t.signal ?? `exit ${t.code}`}): ${lines.join('; ') || 'no output'}`);
-        }
-        if (z.code !== 0)
-            throw new Error(`compressing the workspace with ${compressor[0]} failed (${z.signal ?? `exit ${z.code}`}): ${stderrOf.get(comp).trim() || 'no output'}`);
-        // Everything the compressor wrote has been handed on before `out` ends.
-        if (!counted.writableFinished)
-            await new Promise(r => counted.once('finish', r));
-        await new Promise(r => (counted.readableEnded ? r() : counted.once('end', () => r())));
-        out.end();
-    })();
-}
-
-;// CONCATENATED MODULE: ./src/workspace/archive.ts
-
-
-
-
-
-
-
-
-
-const GZIP_LEVEL = 1;
-const ZSTD_LEVEL = 1;
-/**
- * A link cache that never remembers, so every hard link is archived as a regular file: node-tar
- * 7.5's Pack wrote after the end of an archive holding a hard link beside a symlink, and waited
- * forever on a link whose partner it had not packed yet. Copies cost bytes, not correctness.
- */
-const NO_HARDLINKS = {
-    get: () => undefined,
-    set() {
-        return this;
-    },
-    has: () => false
-};
-/** File reads of at most 256 KiB: node-tar's default (16 MiB) costs memory, not speed. */
-const READ_SIZE = 256 * 1024;
-/**
- * Files up to this size are packed with node-tar's synchronous entry writer, larger ones with its
- * streaming one. Each asynchronous file operation costs the main thread a thread-pool round trip
- * (~25 µs on the bench VM, where a synchronous lstat/open/read/close takes 2-5 µs), four per file:
- * node-tar's Pack spent 1.8-3.8 s of main-thread time on the 20,000 files of the bench's 200 MB
- * tree, this loop 0.4 s. A synchronous entry holds at most this much at once.
- */
-const SYNC_ENTRY_MAX = 1024 * 1024;
-/** The end of a tar archive: two zero blocks (as node-tar's Pack writes it). */
-const TAR_EOF = Buffer.alloc(1024);
-/**
- * The tar stream reaches the compressor in blocks of this size. node-tar would gzip in its own
- * synchronous zlib on the main thread, and Node's zlib fed many small writes makes a thread-pool
- * round trip for each; in blocks, compression runs on another core while the main thread packs
- * and sends.
- */
-const COMPRESS_BLOCK = 1024 * 1024;
-const COMPRESSED_CHUNK = 64 * 1024;
-/**
- * Gathers small writes into COMPRESS_BLOCK-sized buffers (the last one shorter). A chunk that is a
- * block's worth on its own (a big file's reads) goes on as it is, after what was gathered: no copy.
- */
-function blocks(onTarBytes) {
-    let parts = [];
-    let size = 0;
-    const take = () => {
-        const block = Buffer.concat(parts, size);
-        parts = [];
-        size = 0;
-        return block;
-    };
-    return new external_node_stream_.Transform({
-        transform(chunk, _enc, done) {
-            onTarBytes(chunk.length);
-            if (chunk.length >= COMPRESS_BLOCK / 4) {
-                if (size > 0)
-                    this.push(take());
-                return done(null, chunk);
-            }
-            parts.push(chunk);
-            size += chunk.length;
-            done(null, size >= COMPRESS_BLOCK ? take() : undefined);
-        },
-        flush(done) {
-            done(null, size > 0 ? take() : undefined);
-        }
-    });
-}
-/**
- * The plan's files as a compressed tar stream, produced as the consumer reads (an empty plan is a
- * valid empty archive). Symlinks stay links (never followed), modes are kept, owner names and ids
- * are left out, directories in the plan are entries of their own (never walked). Packed by GNU tar
- * and the zstd (or pigz/gzip) program when the runner has them, by node-tar and zlib otherwise:
- * both give the remote the same tree (test/unit/native-pack.test.ts).
- */
-function createArchive(plan, opts = {}) {
-    const codec = opts.codec ?? 'gzip';
-    let count = 0;
-    let tarCount = 0;
-    let packer;
-    const out = new external_node_stream_.PassThrough();
-    const choice = opts.packer && opts.packer !== 'auto' ? opts.packer : (0,transfer_tools.packerChoice)();
-    const done = (async () => {
-        const tools = choice === 'in-process' || opts.level !== undefined ? undefined : await (0,transfer_tools.runnerTools)();
-        const native = !!tools && canPackNatively(tools, codec, plan);
-        if (choice === 'native' && !native)
-            throw new Error(`OFFLOAD_ARCHIVE_PACKER=native, but the runner has no GNU tar and ${codec} program for this archive`);
-        packer = native ? 'native' : 'in-process';
-        if (native)
-            await packNatively(plan, codec, tools, out, n => (tarCount += n), n => (count += n));
-        else
-            await packInProcess(plan, codec, opts.level, out, n => (tarCount += n), n => (count += n));
-    })();
-    done.catch((err) => out.destroy(err));
-    const plannedTarBytes = plan.bytes + plan.files.length * (512 + 256) + TAR_EOF.length;
-    return { stream: out, bytes: () => count, tarBytes: () => tarCount, plannedTarBytes, done, packer: () => packer };
-}
-/** node-tar entries and Node's zlib (on the thread pool, in blocks) into `out`. */
-function packInProcess(plan, codec, level, out, onTarBytes, onBytes) {
-    const counter = new external_node_stream_.Transform({
-        transform(chunk, _enc, done) {
-            onBytes(chunk.length);
-            (0,memory/* noteStreamed */.W)(chunk.length);
-            done(null, chunk);
-        }
-    });
-    const compress = codec === 'zstd'
-        ? (0,external_node_zlib_.createZstdCompress)({ chunkSize: COMPRESSED_CHUNK, params: { [external_node_zlib_.constants.ZSTD_c_compressionLevel]: level ?? ZSTD_LEVEL } })
-        : (0,external_node_zlib_.createGzip)({ level: level ?? GZIP_LEVEL, chunkSize: COMPRESSED_CHUNK });
-    const block = blocks(onTarBytes);
-    return new Promise((resolve, reject) => {
-        for (const s of [block, compress, counter])
-            s.on('error', reject);
-        // A consumer that fails destroys `out`: stop packing (packFiles waits on `block`).
-        out.once('close', () => block.destroy());
-        counter.once('end', () => resolve());
-        block.pipe(compress).pipe(counter).pipe(out);
-        packFiles(plan, block).then(() => block.end(), reject);
-    });
-}
-/** A regular-file tar entry holding `content` under `name`, with the on-disk file's mode and mtime. */
-function fileEntry(name, content, stat) {
-    const fields = { path: name, mode: stat.mode & 0o7777, size: content.length, mtime: stat.mtime, type: 'File' };
-    const header = new index_min/* Header */.Y9(fields);
-    // encode() is true when the name does not fit the ustar header: a PAX header carries it first.
-    const pax = header.encode() ? [new index_min/* Pax */.un(fields).encode()] : [];
-    return Buffer.concat([...pax, header.block, content, Buffer.alloc((512 - (content.length % 512)) % 512)]);
-}
-/**
- * Writes each file's tar entry (node-tar's WriteEntry: header, PAX for long names, mode, symlink
- * target) into `to`, waiting whenever `to` is full, then the end-of-archive blocks. Stops as soon
- * as `to` is destroyed (the consumer failed).
- */
-async function packFiles(plan, to) {
-    const statCache = new Map();
-    const opts = { cwd: plan.root, portable: true, maxReadSize: READ_SIZE, linkCache: NO_HARDLINKS, statCache };
-    const closed = new Promise(resolve => to.once('close', resolve));
-    const write = (chunk) => void to.write(chunk);
-    for (const file of plan.files) {
-        if (to.destroyed)
-            return;
-        const absolute = external_node_path_.resolve(plan.root, file);
-        let stat;
-        try {
-            stat = external_node_fs_.lstatSync(absolute);
-        }
-        catch (err) {
-            throw new WorkspaceChangedError([`${file}: Cannot stat: ${reasonOf(err)}`]);
-        }
-        // The Date of the realm that loaded node-tar: its PAX writer (long or non-ASCII names) tests
-        // `instanceof Date`, and under a test runner's sandbox fs's Dates come from another realm.
-        Object.defineProperty(stat, 'mtime', { value: new Date(stat.mtimeMs) });
-        const content = plan.contents?.get(file);
-        // Handed to the entry so that it does not stat the file again; read in its constructor.
-        if (!content)
-            statCache.set(absolute, stat);
-        try {
-            if (content) {
-                to.write(fileEntry(file, content, stat));
-            }
-            else if (stat.isFile() && stat.size > SYNC_ENTRY_MAX) {
-                const entry = new index_min/* WriteEntry */.EJ(file, opts);
-                statCache.delete(absolute);
-                const ended = (0,external_node_events_.once)(entry, 'end');
-                entry.pipe(to, { end: false });
-                await Promise.race([ended, closed]);
-            }
-            else {
-                const entry = new index_min/* WriteEntrySync */.XO(file, opts);
-                statCache.delete(absolute);
-                entry.on('data', write);
-            }
-        }
-        catch (err) {
-            // node-tar's words for a file whose size moved under it (write-entry.js).
-            const changed = /did not encounter expected EOF|encountered unexpected EOF/.test(reasonOf(err));
-            throw new WorkspaceChangedError([`${file}: ${changed ? 'file changed as we read it' : reasonOf(err)}`]);
-        }
-        // As GNU tar does: a file whose size or change time moved while it was read is refused.
-        if (!content && stat.isFile() && changedSince(absolute, stat))
-            throw new WorkspaceChangedError([`${file}: file changed as we read it`]);
-        if (to.writableNeedDrain)
-            await Promise.race([(0,external_node_events_.once)(to, 'drain'), closed]);
-    }
-    if (!to.destroyed)
-        to.write(TAR_EOF);
-}
-function changedSince(absolute, before) {
-    try {
-        const now = external_node_fs_.lstatSync(absolute);
-        return now.size !== before.size || now.mtimeMs !== before.mtimeMs || now.ctimeMs !== before.ctimeMs;
-    }
-    catch {
-        return true;
-    }
-}
-/** An fs error as GNU tar words it ("No such file or directory"), else its message. */
-function reasonOf(err) {
-    const e = err;
-    if (e?.code === 'ENOENT')
-        return 'No such file or directory';
-    if (e?.code === 'EACCES')
-        return 'Permission denied';
-    return e?.message ?? String(err);
 }
 
 

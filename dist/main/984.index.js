@@ -1,54 +1,7 @@
 "use strict";
 exports.id = 984;
-exports.ids = [984,292];
+exports.ids = [984];
 exports.modules = {
-
-/***/ 60292:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-__webpack_require__.r(__webpack_exports__);
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   forgetRunnerTools: () => (/* binding */ forgetRunnerTools),
-/* harmony export */   packerChoice: () => (/* binding */ packerChoice),
-/* harmony export */   runnerTools: () => (/* binding */ runnerTools)
-/* harmony export */ });
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(31421);
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
-
-function packerChoice(env = process.env) {
-    const v = (env.OFFLOAD_ARCHIVE_PACKER ?? '').trim();
-    if (v === 'native' || v === 'in-process')
-        return v;
-    return 'auto';
-}
-let found;
-/** What `prog args` prints (stdout and stderr), or undefined when it cannot be run or fails. */
-function versionOf(prog, args) {
-    return new Promise(resolve => {
-        (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.execFile)(prog, args, { timeout: 5000 }, (err, stdout, stderr) => resolve(err ? undefined : `${stdout}${stderr}`));
-    });
-}
-function runnerTools() {
-    if (packerChoice() === 'in-process')
-        return Promise.resolve({ zstd: false, gzip: false, pigz: false });
-    return (found ??= (async () => {
-        const [tar, zstd, gzip, pigz] = await Promise.all([
-            versionOf('tar', ['--version']),
-            versionOf('zstd', ['-V']),
-            versionOf('gzip', ['--version']),
-            versionOf('pigz', ['--version'])
-        ]);
-        const kind = tar === undefined ? undefined : /GNU tar/.test(tar) ? 'gnu' : /bsdtar/.test(tar) ? 'bsd' : undefined;
-        return { tar: kind, zstd: zstd !== undefined, gzip: gzip !== undefined, pigz: pigz !== undefined };
-    })());
-}
-/** Forgets what was found (tests change PATH between cases). */
-function forgetRunnerTools() {
-    found = undefined;
-}
-
-
-/***/ }),
 
 /***/ 11045:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -131,6 +84,7 @@ var external_node_child_process_ = __webpack_require__(31421);
 
 
 
+
 /** A file of the plan changed or vanished while it was packed; names it (tar's own words). */
 class WorkspaceChangedError extends Error {
     constructor(details) {
@@ -138,43 +92,136 @@ class WorkspaceChangedError extends Error {
         this.name = 'WorkspaceChangedError';
     }
 }
-/** GNU tar's words for a file that changed or went away under it (src/create.c, src/misc.c). */
+/** GNU tar's and bsdtar's words for a file that changed or went away under it (GNU src/create.c, src/misc.c; bsdtar "Cannot stat"). */
 const CHANGED = /file changed as we read it|No such file or directory|File shrank by|File removed before we read it/i;
 /** tar's records are BLOCKING_FACTOR × 512 bytes; a checkpoint line every CHECKPOINT_RECORDS of them (1000 KiB). */
 const BLOCKING_FACTOR = 20;
 const CHECKPOINT_RECORDS = 100;
 const CHECKPOINT_BYTES = CHECKPOINT_RECORDS * BLOCKING_FACTOR * 512;
-/** Whether these tools can pack this plan with this codec natively (GNU tar and the codec's program). */
-function canPackNatively(tools, codec, plan) {
+/**
+ * How the runner's tar packs this plan with this codec, or undefined when it cannot (no tar that
+ * takes a NUL-separated list, no program for the codec, contents to substitute, or hard links
+ * bsdtar would keep as links).
+ */
+function nativePacker(tools, codec, plan) {
     // Files shipped with other content than on disk (sync-git's filtered config) need the in-process packer.
     if (plan.contents?.size)
-        return false;
-    return tools.tar === 'gnu' && (codec === 'zstd' ? tools.zstd : tools.gzip || tools.pigz);
+        return undefined;
+    if (!(codec === 'zstd' ? tools.zstd : tools.gzip || tools.pigz))
+        return undefined;
+    if (tools.tar === 'gnu')
+        return gnuTar();
+    if (tools.tar === 'bsd')
+        return bsdTar(plan);
+    return undefined;
+}
+function gnuTar() {
+    return {
+        args: [
+            '--create',
+            '--file=-',
+            '--format=gnu',
+            '--owner=0',
+            '--group=0',
+            '--numeric-owner',
+            '--hard-dereference',
+            `--blocking-factor=${BLOCKING_FACTOR}`,
+            `--checkpoint=${CHECKPOINT_RECORDS}`,
+            '--checkpoint-action=echo=%u',
+            '--no-recursion',
+            '--null',
+            '--files-from=-'
+        ],
+        // "tar: N" every CHECKPOINT_RECORDS records.
+        progress: line => (/^tar: \d+$/.test(line) ? CHECKPOINT_BYTES : undefined),
+        // GNU tar refuses a file whose size or ctime moved while it read it (exit 1).
+        verify: () => undefined
+    };
 }
 /**
- * GNU tar fed exactly the plan's names (NUL-separated on stdin, --no-recursion: nothing is
- * walked again, so nothing outside the plan can slip in), piped straight into `zstd -1 -T0` (all
- * cores) or pigz/gzip -1, whose output goes to `out`; tar's checkpoints count the tar bytes for
- * the progress lines. Owners are written as 0, hard links as regular files, as the in-process packer does.
- * `out` ends only after both programs exited 0, so a remote never sees a complete-looking archive
- * from a failed pack; tar's exit 1 ("file changed as we read it") is a failure here.
+ * bsdtar (libarchive: macOS runners). It has no checkpoints, so its verbose line per entry ("a
+ * <name>", in plan order) counts that entry's tar bytes; it has no --hard-dereference, so a plan
+ * with hard links is packed in process (which stores them as regular files, as GNU tar does here);
+ * and it archives a file that changes under it without a word, so every planned file's lstat is
+ * taken before and compared after, as the in-process packer does per file. Without metadata GNU
+ * tar does not write either (xattrs, ACLs, file flags, macOS AppleDouble files).
  */
-function packNatively(plan, codec, tools, out, onTarBytes, onBytes) {
-    const tar = (0,external_node_child_process_.spawn)('tar', [
-        '--create',
-        '--file=-',
-        '--format=gnu',
-        '--owner=0',
-        '--group=0',
-        '--numeric-owner',
-        '--hard-dereference',
-        `--blocking-factor=${BLOCKING_FACTOR}`,
-        `--checkpoint=${CHECKPOINT_RECORDS}`,
-        '--checkpoint-action=echo=%u',
-        '--no-recursion',
-        '--null',
-        '--files-from=-'
-    ], { cwd: plan.root, stdio: ['pipe', 'pipe', 'pipe'] });
+function bsdTar(plan) {
+    const before = [];
+    for (const f of plan.files) {
+        let st;
+        try {
+            st = external_node_fs_.lstatSync(`${plan.root}/${f}`);
+        }
+        catch {
+            st = undefined; // bsdtar names it ("Cannot stat")
+        }
+        if (st?.isFile() && st.nlink > 1)
+            return undefined;
+        before.push(st);
+    }
+    let next = 0;
+    return {
+        args: [
+            '-c',
+            '-f',
+            '-',
+            '-v',
+            '-n',
+            '--null',
+            '-T',
+            '-',
+            '-b',
+            String(BLOCKING_FACTOR),
+            '--uid',
+            '0',
+            '--gid',
+            '0',
+            '--numeric-owner',
+            '--no-xattrs',
+            '--no-acls',
+            '--no-fflags',
+            '--no-mac-metadata'
+        ],
+        progress: line => {
+            if (!line.startsWith('a '))
+                return undefined;
+            const st = before[next++];
+            return 512 + (st?.isFile() ? Math.ceil(st.size / 512) * 512 : 0);
+        },
+        verify: () => {
+            const changed = [];
+            plan.files.forEach((f, i) => {
+                const was = before[i];
+                if (!was?.isFile())
+                    return;
+                let now;
+                try {
+                    now = external_node_fs_.lstatSync(`${plan.root}/${f}`);
+                }
+                catch {
+                    now = undefined;
+                }
+                if (!now || now.size !== was.size || now.mtimeMs !== was.mtimeMs || now.ctimeMs !== was.ctimeMs)
+                    changed.push(`${f}: file changed as we read it`);
+            });
+            if (changed.length)
+                throw new WorkspaceChangedError(changed);
+        }
+    };
+}
+/**
+ * The runner's tar (GNU tar or bsdtar, as `invocation` says) fed exactly the plan's names
+ * (NUL-separated on stdin, no recursion: nothing is walked again, so nothing outside the plan can
+ * slip in), piped straight into `zstd -1 -T0` (all cores) or pigz/gzip -1, whose output goes to
+ * `out`; tar's stderr lines count the tar bytes for the progress lines. Owners are written as 0,
+ * hard links as regular files, as the in-process packer does. `out` ends only after both programs
+ * exited 0 (and the invocation's own checks passed), so a remote never sees a complete-looking
+ * archive from a failed pack; tar's exit 1 ("file changed as we read it") is a failure here.
+ */
+function packNatively(plan, codec, tools, invocation, out, onTarBytes, onBytes) {
+    // COPYFILE_DISABLE: macOS's bsdtar would add AppleDouble `._` entries for extended attributes.
+    const tar = (0,external_node_child_process_.spawn)('tar', invocation.args, { cwd: plan.root, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, COPYFILE_DISABLE: '1' } });
     const compressor = codec === 'zstd' ? ['zstd', '-1', '-T0', '-q', '-c'] : tools.pigz ? ['pigz', '-1', '-c'] : ['gzip', '-1', '-c'];
     // tar writes straight into the compressor: the uncompressed stream never passes through Node
     // (on the 1 GiB tree that is 1 GiB of Buffers the main thread no longer reads, writes and collects).
@@ -187,16 +234,15 @@ function packNatively(plan, codec, tools, out, onTarBytes, onBytes) {
     ]);
     const keep = (c, text) => void stderrOf.set(c, (stderrOf.get(c) + text).slice(-16384));
     comp.stderr.on('data', (d) => keep(comp, d.toString('utf8')));
-    // tar's checkpoint lines ("tar: N" every CHECKPOINT_RECORDS records) count its output for the
-    // progress lines; everything else it says is kept for the error.
+    // tar's progress lines count its output for the progress lines; everything else it says is kept for the error.
     let partial = '';
     tar.stderr.on('data', (d) => {
         const lines = (partial + d.toString('utf8')).split('\n');
         partial = lines.pop();
         for (const line of lines) {
-            const checkpoint = /^tar: (\d+)$/.exec(line);
-            if (checkpoint)
-                onTarBytes(CHECKPOINT_BYTES);
+            const bytes = invocation.progress(line);
+            if (bytes !== undefined)
+                onTarBytes(bytes);
             else
                 keep(tar, `${line}\n`);
         }
@@ -229,14 +275,15 @@ function packNatively(plan, codec, tools, out, onTarBytes, onBytes) {
             const lines = stderrOf
                 .get(tar)
                 .split('\n')
-                .map(l => l.replace(/^tar: /, '').trim())
-                .filter(l => l && !/^Exiting with failure status/.test(l));
+                .map(l => l.replace(/^(?:bs)?tar: /, '').trim())
+                .filter(l => l && !/^Exiting with failure status|^Error exit delayed/.test(l));
             if (lines.some(l => CHANGED.test(l)))
                 throw new WorkspaceChangedError(lines);
             throw new Error(`packing the workspace with tar failed (${t.signal ?? `exit ${t.code}`}): ${lines.join('; ') || 'no output'}`);
         }
         if (z.code !== 0)
             throw new Error(`compressing the workspace with ${compressor[0]} failed (${z.signal ?? `exit ${z.code}`}): ${stderrOf.get(comp).trim() || 'no output'}`);
+        invocation.verify();
         // Everything the compressor wrote has been handed on before `out` ends.
         if (!counted.writableFinished)
             await new Promise(r => counted.once('finish', r));
@@ -323,7 +370,7 @@ function blocks(onTarBytes) {
  * The plan's files as a compressed tar stream, produced as the consumer reads (an empty plan is a
  * valid empty archive). Symlinks stay links (never followed), modes are kept, owner names and ids
  * are left out, directories in the plan are entries of their own (never walked). Packed by GNU tar
- * and the zstd (or pigz/gzip) program when the runner has them, by node-tar and zlib otherwise:
+ * (or bsdtar) and the zstd (or pigz/gzip) program when the runner has them, by node-tar and zlib otherwise:
  * both give the remote the same tree (test/unit/native-pack.test.ts).
  */
 function createArchive(plan, opts = {}) {
@@ -335,12 +382,12 @@ function createArchive(plan, opts = {}) {
     const choice = opts.packer && opts.packer !== 'auto' ? opts.packer : (0,transfer_tools.packerChoice)();
     const done = (async () => {
         const tools = choice === 'in-process' || opts.level !== undefined ? undefined : await (0,transfer_tools.runnerTools)();
-        const native = !!tools && canPackNatively(tools, codec, plan);
+        const native = tools && nativePacker(tools, codec, plan);
         if (choice === 'native' && !native)
-            throw new Error(`OFFLOAD_ARCHIVE_PACKER=native, but the runner has no GNU tar and ${codec} program for this archive`);
+            throw new Error(`OFFLOAD_ARCHIVE_PACKER=native, but the runner has no GNU tar or bsdtar and ${codec} program that can pack this archive`);
         packer = native ? 'native' : 'in-process';
         if (native)
-            await packNatively(plan, codec, tools, out, n => (tarCount += n), n => (count += n));
+            await packNatively(plan, codec, tools, native, out, n => (tarCount += n), n => (count += n));
         else
             await packInProcess(plan, codec, opts.level, out, n => (tarCount += n), n => (count += n));
     })();

@@ -94,6 +94,8 @@ export interface StopVerdict {
   detail: string
   /** Interrupted with a fallback: acquires a fresh remote to re-run the step on from the start. */
   retry?: () => Promise<RemoteShell>
+  /** What the re-run goes to, for the log line, e.g. 'a new instance (vast-fallback: on-demand)'. */
+  retryOn?: string
 }
 
 /** Lives for one attempt of the command (src/remote/attempts.ts). */

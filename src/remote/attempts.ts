@@ -47,7 +47,7 @@ export async function runAttempts(
     }
     if (stop.reason === 'interrupted') interruptions++
     if (stop.retry && n === 1) {
-      core.warning(`${stop.detail}. Re-running the step from the start on a new instance (vast-fallback: on-demand).`)
+      core.warning(`${stop.detail}. Re-running the step from the start on ${stop.retryOn ?? 'a new remote'}.`)
       await shell.close().catch(() => undefined)
       shell = await reacquire(stop.retry)
       continue

@@ -9,7 +9,7 @@ import { ProviderError } from '../util/errors'
 import { redact } from '../util/redact'
 import { formatBytes } from '../util/units'
 import { createArchive, type ArchiveCodec } from '../workspace/archive'
-import { loadManifest, scanLocal, storeManifest, subsetPlan, type LocalManifest, type StoredManifest } from '../workspace/manifest'
+import { loadManifest, scanLocal, storeManifest, subsetPlan, type LocalManifest } from '../workspace/manifest'
 import type { ArchivePlan } from '../workspace/plan'
 import { RESYNC_LIST_GIVEN_SCRIPT, RESYNC_LIST_SCRIPT, RESYNC_REMOVE_SCRIPT } from './resync-scripts'
 import { syncArchive } from './workspace-ops'
@@ -19,7 +19,7 @@ import { TailBuffer } from './sink'
 /**
  * Incremental re-sync on a reused lease.
  *
- * The runner keeps the manifest of the last sync on a lease in `$RUNNER_TEMP/offload/<lease-id>.manifest.json`
+ * The runner keeps the manifest of the last sync on a lease in `$RUNNER_TEMP/offload/<lease-id>.manifest`
  * (0600, beside the lease file, deleted with it): what it sent (LocalEntry per planned path) and
  * the remote's own listing of the tree taken right after that sync, with the remote time that
  * listing printed. The runner's record is the base; the remote is never asked what was synced. A
@@ -248,25 +248,42 @@ function withGiven(listing: RemoteListing, given: string[], records: RemoteListi
 // ---- the manifest file ----
 
 /**
- * Two lines of JSON: a short header first, so the listing exec can start (it needs `since`)
- * before the body of tens of thousands of entries is parsed.
+ * A JSON header line first, so the listing exec can start (it needs `since`) before the body of
+ * tens of thousands of entries is read; then a JSON line with the manifest's small columns and
+ * the byte lengths of the three binary sections that follow: the local manifest's numbers (as
+ * doubles, in this machine's byte order: the file never leaves the runner), its NUL-joined paths
+ * and the remote listing (path NUL record NUL …, each record itself "header NUL link target").
+ * The manifest is rewritten after every sync that changed something, so a format without number
+ * formatting or string escaping keeps that off a re-sync's time (bench/: re-sync rows).
  */
 interface ManifestHeader {
-  version: 2
+  version: 3
   remoteDir: string
   /** The remote time the listing of the last sync printed (null: it could not tell). */
   since: string | null
 }
 
-interface ManifestBody {
-  local: StoredManifest
-  /** path NUL record NUL path NUL record …, each record itself "header NUL link target". */
-  remote: string
+interface ManifestMeta {
+  types: string
+  targets: Record<string, string>
+  sha256: Record<string, string>
+  substituted: number[]
+  numbersBytes: number
+  pathsBytes: number
+  remoteBytes: number
 }
 
-const headerSchema = z.object({ version: z.literal(2), remoteDir: z.string(), since: z.string().regex(REMOTE_TIME).nullable() })
-/** Its tens of thousands of local entries are checked one by one as they load (loadManifest). */
-const bodySchema = z.object({ local: z.unknown(), remote: z.string() })
+const headerSchema = z.object({ version: z.literal(3), remoteDir: z.string(), since: z.string().regex(REMOTE_TIME).nullable() })
+const byteCount = z.number().int().nonnegative()
+const metaSchema = z.object({
+  types: z.string(),
+  targets: z.record(z.string(), z.string()),
+  sha256: z.record(z.string(), z.string()),
+  substituted: z.array(z.number().int().nonnegative()),
+  numbersBytes: byteCount.multipleOf(8),
+  pathsBytes: byteCount,
+  remoteBytes: byteCount
+})
 
 interface SyncBase {
   remoteDir: string
@@ -287,19 +304,28 @@ function parseJson(text: string): unknown {
 
 /** The header at once; the body when called (the caller overlaps that with the listing exec). */
 function readBase(leaseId: string): { header: ManifestHeader; body: () => Pick<SyncBase, 'local' | 'remote'> | string } | string {
-  let text: string
+  let file: Buffer
   try {
-    text = fs.readFileSync(manifestFileOf(leaseId), 'utf8')
+    file = fs.readFileSync(manifestFileOf(leaseId))
   } catch {
     return 'no manifest of an earlier sync on this lease'
   }
-  const nl = text.indexOf('\n')
-  const header = headerSchema.safeParse(parseJson(text.slice(0, Math.max(0, nl))))
+  const nl = file.indexOf(0x0a)
+  const header = headerSchema.safeParse(parseJson(file.toString('utf8', 0, Math.max(0, nl))))
   if (nl < 0 || !header.success) return DAMAGED
   const body = (): Pick<SyncBase, 'local' | 'remote'> | string => {
-    const parsed = bodySchema.safeParse(parseJson(text.slice(nl + 1)))
-    const fields = parsed.success && parsed.data.remote !== '' ? parsed.data.remote.split('\0') : []
-    const local = parsed.success ? loadManifest(parsed.data.local) : undefined
+    const nl2 = file.indexOf(0x0a, nl + 1)
+    const parsed = metaSchema.safeParse(parseJson(file.toString('utf8', nl + 1, Math.max(nl + 1, nl2))))
+    if (nl2 < 0 || !parsed.success) return DAMAGED
+    const meta = parsed.data
+    const at = nl2 + 1
+    if (at + meta.numbersBytes + meta.pathsBytes + meta.remoteBytes !== file.length) return DAMAGED
+    // A copy: a Float64Array needs its offset aligned to 8 bytes.
+    const numbers = new Float64Array(file.buffer.slice(file.byteOffset + at, file.byteOffset + at + meta.numbersBytes))
+    const paths = file.toString('utf8', at + meta.numbersBytes, at + meta.numbersBytes + meta.pathsBytes)
+    const local = loadManifest({ ...meta, paths, numbers })
+    const remoteText = file.toString('utf8', file.length - meta.remoteBytes)
+    const fields = remoteText !== '' ? remoteText.split('\0') : []
     if (!local || fields.length % 3 !== 0) return DAMAGED
     const remote: RemoteListing = new Map()
     for (let i = 0; i < fields.length; i += 3) remote.set(fields[i], `${fields[i + 1]}\0${fields[i + 2]}`)
@@ -309,14 +335,27 @@ function readBase(leaseId: string): { header: ManifestHeader; body: () => Pick<S
 }
 
 function writeBase(leaseId: string, base: SyncBase): void {
-  const header: ManifestHeader = { version: 2, remoteDir: base.remoteDir, since: base.since ?? null }
-  const remote: string[] = []
-  for (const [p, r] of base.remote) remote.push(p, r)
-  const body: ManifestBody = { local: storeManifest(base.local), remote: remote.join('\0') }
+  const header: ManifestHeader = { version: 3, remoteDir: base.remoteDir, since: base.since ?? null }
+  const remoteFields: string[] = []
+  for (const [p, r] of base.remote) remoteFields.push(p, r)
+  const stored = storeManifest(base.local)
+  const numbers = Buffer.from(stored.numbers.buffer, stored.numbers.byteOffset, stored.numbers.byteLength)
+  const paths = Buffer.from(stored.paths)
+  const remote = Buffer.from(remoteFields.join('\0'))
+  const meta: ManifestMeta = {
+    types: stored.types,
+    targets: stored.targets,
+    sha256: stored.sha256,
+    substituted: stored.substituted,
+    numbersBytes: numbers.length,
+    pathsBytes: paths.length,
+    remoteBytes: remote.length
+  }
   const target = manifestFileOf(leaseId)
   fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 })
   const tmp = `${target}.${process.pid}.tmp`
-  fs.writeFileSync(tmp, `${JSON.stringify(header)}\n${JSON.stringify(body)}`, { mode: 0o600 })
+  const head = Buffer.from(`${JSON.stringify(header)}\n${JSON.stringify(meta)}\n`)
+  fs.writeFileSync(tmp, Buffer.concat([head, numbers, paths, remote]), { mode: 0o600 })
   fs.renameSync(tmp, target)
 }
 

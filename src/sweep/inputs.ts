@@ -1,17 +1,16 @@
 import { booleanInput, durationInput, enumInput, listInput } from '../input-parsers'
-import type { NomadSettings } from '../providers/nomad/settings'
-import type { VastSettings } from '../providers/vast/settings'
+import { SWEEPERS, type SweptProvider } from '../providers/sweepers'
 import type { InputReader } from '../settings'
 import { InputError } from '../util/errors'
 import { maskSecret } from '../util/redact'
 import { isRepository } from './marks'
+import type { ProviderSweeper } from './types'
 
-/** The providers whose remotes outlive a runner (Flue runs on the runner itself). */
-const SWEPT_PROVIDERS = ['nomad', 'vast'] as const
+const SWEPT_PROVIDERS = SWEEPERS.map(p => p.name)
 
 /** Every sweep input, validated before anything remote happens. */
 export interface SweepSettings {
-  provider: 'nomad' | 'vast'
+  provider: SweptProvider
   dryRun: boolean
   /** Lower-cased owner/name entries, or '*' for every repository. */
   repositories: string[] | '*'
@@ -19,11 +18,11 @@ export interface SweepSettings {
   githubToken: string
   /** GITHUB_API_URL, else api.github.com. */
   githubApiUrl: string
-  nomad?: NomadSettings
-  vast?: VastSettings
+  /** Opens the provider's sweeper, built from its validated inputs (nothing remote before). */
+  openSweeper: () => Promise<ProviderSweeper>
 }
 
-export async function readSweepSettings(input: InputReader, env: NodeJS.ProcessEnv): Promise<SweepSettings> {
+export function readSweepSettings(input: InputReader, env: NodeJS.ProcessEnv): SweepSettings {
   const provider = enumInput<SweepSettings['provider']>(input, 'provider', SWEPT_PROVIDERS, undefined)
   const dryRun = booleanInput(input, 'dry-run', false)
   const minAgeMs = durationInput(input, 'min-age', '15m')
@@ -38,13 +37,9 @@ export async function readSweepSettings(input: InputReader, env: NodeJS.ProcessE
 
   // The same readers (and so the same names, defaults and errors) as the main action; the inputs
   // this action does not declare read as empty and take their defaults.
-  const base = { provider, dryRun, repositories, minAgeMs, githubToken, githubApiUrl } as const
-  if (provider === 'nomad') {
-    const { readNomadSettings } = await import('../providers/nomad/inputs')
-    return { ...base, nomad: readNomadSettings(input, env) }
-  }
-  const { readVastSettings } = await import('../providers/vast/inputs')
-  return { ...base, vast: readVastSettings(input, env) }
+  // Found by construction: enumInput allowed only the listed names.
+  const spec = SWEEPERS.find(p => p.name === provider) as (typeof SWEEPERS)[number]
+  return { provider, dryRun, repositories, minAgeMs, githubToken, githubApiUrl, openSweeper: spec.readSweepSettings(input, env) }
 }
 
 /** Empty: the current repository. `*`: all. Else owner/name entries, comma or newline separated. */

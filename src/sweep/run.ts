@@ -7,11 +7,6 @@ import { logLine, summaryMarkdown, type SweepRow } from './report'
 import type { RunLookup } from './runs'
 import type { ProviderSweeper } from './types'
 
-async function sweeperFor(s: SweepSettings): Promise<ProviderSweeper> {
-  if (s.provider === 'nomad') return (await import('./nomad')).nomadSweeper(s.nomad!)
-  return (await import('./vast')).vastSweeper(s.vast!)
-}
-
 /**
  * The sweep sub-action (sweep/action.yml): list what carries Offload's marks, decide per resource
  * (src/sweep/decide.ts), remove the orphans and verify each is gone, report every resource, and
@@ -20,12 +15,12 @@ async function sweeperFor(s: SweepSettings): Promise<ProviderSweeper> {
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let settings: SweepSettings
   try {
-    settings = await readSweepSettings(name => core.getInput(name), env)
+    settings = readSweepSettings(name => core.getInput(name), env)
   } catch (err) {
     core.setFailed(err instanceof InputError ? err.message : `Offload sweep: ${redact(errorMessage(err))}`)
     return
   }
-  const sweeper = await sweeperFor(settings)
+  const sweeper = await settings.openSweeper()
   try {
     await sweep(settings, sweeper, env)
   } finally {

@@ -1,4 +1,5 @@
 import type { Ownership } from '../providers/types'
+import type { InputReader } from '../settings'
 
 /** One remote that carries Offload's ownership marks. */
 export interface SweepResource {
@@ -26,4 +27,14 @@ export interface ProviderSweeper {
   remove(r: SweepResource): Promise<RemovalResult>
   cleanupCommand(r: SweepResource): string
   close(): Promise<void>
+}
+
+/** A provider as the sweep sees it (src/providers/sweepers.ts lists them). */
+export interface SweepSpec<P extends string = string> {
+  name: P
+  /**
+   * Checks this provider's inputs with the main action's readers (throws InputError naming the
+   * input) and returns what opens its sweeper: nothing remote happens before that is called.
+   */
+  readSweepSettings(input: InputReader, env: NodeJS.ProcessEnv): () => Promise<ProviderSweeper>
 }

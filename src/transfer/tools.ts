@@ -29,7 +29,8 @@ let found: Promise<RunnerTools> | undefined
 /** What `prog args` prints (stdout and stderr), or undefined when it cannot be run or fails. */
 function versionOf(prog: string, args: string[]): Promise<string | undefined> {
   return new Promise(resolve => {
-    execFile(prog, args, { timeout: 5000 }, (err, stdout, stderr) => resolve(err ? undefined : `${stdout}${stderr}`))
+    // process.env as it is now (a test's PATH, say), as the packer's own spawn sees it.
+    execFile(prog, args, { timeout: 5000, env: process.env }, (err, stdout, stderr) => resolve(err ? undefined : `${stdout}${stderr}`))
   })
 }
 

@@ -6,7 +6,7 @@ import * as http from 'node:http'
  * global fetch() of a process loads Node's internal undici and its llhttp wasm, measured at
  * ~+50 ms and ~+16 MiB RSS over node:http on the bench machine (bench/: cold start), and npm
  * undici costs the same kind of start-up. npm undici stays for what this cannot do cheaply (Nomad
- * over custom TLS or a unix socket, the exec WebSocket: src/providers/nomad/undici.ts).
+ * over custom TLS or a unix socket: src/providers/nomad/undici.ts).
  *
  * Redirects are never followed (the caller judges a 3xx and its Location). Sockets come from
  * Node's global agents: keep-alive, and, like fetch, through HTTP(S)_PROXY only when

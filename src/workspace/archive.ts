@@ -6,7 +6,7 @@ import { constants as zlibConstants, createGzip, createZstdCompress } from 'node
 import * as tar from 'tar'
 import { noteStreamed } from '../util/memory'
 import { packerChoice, runnerTools, type PackerChoice } from '../transfer/tools'
-import { canPackNatively, packNatively, WorkspaceChangedError } from './native-pack'
+import { nativePacker, packNatively, WorkspaceChangedError } from './native-pack'
 import type { ArchivePlan } from './plan'
 
 /**
@@ -118,7 +118,7 @@ export interface ArchiveStream {
  * The plan's files as a compressed tar stream, produced as the consumer reads (an empty plan is a
  * valid empty archive). Symlinks stay links (never followed), modes are kept, owner names and ids
  * are left out, directories in the plan are entries of their own (never walked). Packed by GNU tar
- * and the zstd (or pigz/gzip) program when the runner has them, by node-tar and zlib otherwise:
+ * (or bsdtar) and the zstd (or pigz/gzip) program when the runner has them, by node-tar and zlib otherwise:
  * both give the remote the same tree (test/unit/native-pack.test.ts).
  */
 export function createArchive(plan: ArchivePlan, opts: ArchiveOptions = {}): ArchiveStream {
@@ -130,14 +130,16 @@ export function createArchive(plan: ArchivePlan, opts: ArchiveOptions = {}): Arc
   const choice = opts.packer && opts.packer !== 'auto' ? opts.packer : packerChoice()
   const done = (async () => {
     const tools = choice === 'in-process' || opts.level !== undefined ? undefined : await runnerTools()
-    const native = !!tools && canPackNatively(tools, codec, plan)
-    if (choice === 'native' && !native) throw new Error(`OFFLOAD_ARCHIVE_PACKER=native, but the runner has no GNU tar and ${codec} program for this archive`)
+    const native = tools && nativePacker(tools, codec, plan)
+    if (choice === 'native' && !native)
+      throw new Error(`OFFLOAD_ARCHIVE_PACKER=native, but the runner has no GNU tar or bsdtar and ${codec} program that can pack this archive`)
     packer = native ? 'native' : 'in-process'
     if (native)
       await packNatively(
         plan,
         codec,
         tools,
+        native,
         out,
         n => (tarCount += n),
         n => (count += n)

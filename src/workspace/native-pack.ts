@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import * as fs from 'node:fs'
 import { Transform, type PassThrough } from 'node:stream'
 import type { RunnerTools } from '../transfer/tools'
 import { noteStreamed } from '../util/memory'
@@ -15,7 +16,7 @@ export class WorkspaceChangedError extends Error {
   }
 }
 
-/** GNU tar's words for a file that changed or went away under it (src/create.c, src/misc.c). */
+/** GNU tar's and bsdtar's words for a file that changed or went away under it (GNU src/create.c, src/misc.c; bsdtar "Cannot stat"). */
 const CHANGED = /file changed as we read it|No such file or directory|File shrank by|File removed before we read it/i
 
 /** tar's records are BLOCKING_FACTOR × 512 bytes; a checkpoint line every CHECKPOINT_RECORDS of them (1000 KiB). */
@@ -23,32 +24,32 @@ const BLOCKING_FACTOR = 20
 const CHECKPOINT_RECORDS = 100
 const CHECKPOINT_BYTES = CHECKPOINT_RECORDS * BLOCKING_FACTOR * 512
 
-/** Whether these tools can pack this plan with this codec natively (GNU tar and the codec's program). */
-export function canPackNatively(tools: RunnerTools, codec: ArchiveCodec, plan: ArchivePlan): boolean {
-  // Files shipped with other content than on disk (sync-git's filtered config) need the in-process packer.
-  if (plan.contents?.size) return false
-  return tools.tar === 'gnu' && (codec === 'zstd' ? tools.zstd : tools.gzip || tools.pigz)
+/** How one tar program packs a plan: its arguments, what its stderr lines say, the checks it does not do itself. */
+export interface TarInvocation {
+  args: string[]
+  /** The tar bytes a stderr line reports (progress), or undefined for a line to keep for the error. */
+  progress(line: string): number | undefined
+  /** After tar exited 0: throws WorkspaceChangedError for a file that changed while it was read. */
+  verify(): void
 }
 
 /**
- * GNU tar fed exactly the plan's names (NUL-separated on stdin, --no-recursion: nothing is
- * walked again, so nothing outside the plan can slip in), piped straight into `zstd -1 -T0` (all
- * cores) or pigz/gzip -1, whose output goes to `out`; tar's checkpoints count the tar bytes for
- * the progress lines. Owners are written as 0, hard links as regular files, as the in-process packer does.
- * `out` ends only after both programs exited 0, so a remote never sees a complete-looking archive
- * from a failed pack; tar's exit 1 ("file changed as we read it") is a failure here.
+ * How the runner's tar packs this plan with this codec, or undefined when it cannot (no tar that
+ * takes a NUL-separated list, no program for the codec, contents to substitute, or hard links
+ * bsdtar would keep as links).
  */
-export function packNatively(
-  plan: ArchivePlan,
-  codec: ArchiveCodec,
-  tools: RunnerTools,
-  out: PassThrough,
-  onTarBytes: (n: number) => void,
-  onBytes: (n: number) => void
-): Promise<void> {
-  const tar = spawn(
-    'tar',
-    [
+export function nativePacker(tools: RunnerTools, codec: ArchiveCodec, plan: ArchivePlan): TarInvocation | undefined {
+  // Files shipped with other content than on disk (sync-git's filtered config) need the in-process packer.
+  if (plan.contents?.size) return undefined
+  if (!(codec === 'zstd' ? tools.zstd : tools.gzip || tools.pigz)) return undefined
+  if (tools.tar === 'gnu') return gnuTar()
+  if (tools.tar === 'bsd') return bsdTar(plan)
+  return undefined
+}
+
+function gnuTar(): TarInvocation {
+  return {
+    args: [
       '--create',
       '--file=-',
       '--format=gnu',
@@ -63,8 +64,99 @@ export function packNatively(
       '--null',
       '--files-from=-'
     ],
-    { cwd: plan.root, stdio: ['pipe', 'pipe', 'pipe'] }
-  )
+    // "tar: N" every CHECKPOINT_RECORDS records.
+    progress: line => (/^tar: \d+$/.test(line) ? CHECKPOINT_BYTES : undefined),
+    // GNU tar refuses a file whose size or ctime moved while it read it (exit 1).
+    verify: () => undefined
+  }
+}
+
+/**
+ * bsdtar (libarchive: macOS runners). It has no checkpoints, so its verbose line per entry ("a
+ * <name>", in plan order) counts that entry's tar bytes; it has no --hard-dereference, so a plan
+ * with hard links is packed in process (which stores them as regular files, as GNU tar does here);
+ * and it archives a file that changes under it without a word, so every planned file's lstat is
+ * taken before and compared after, as the in-process packer does per file. Without metadata GNU
+ * tar does not write either (xattrs, ACLs, file flags, macOS AppleDouble files).
+ */
+function bsdTar(plan: ArchivePlan): TarInvocation | undefined {
+  const before: Array<fs.Stats | undefined> = []
+  for (const f of plan.files) {
+    let st: fs.Stats | undefined
+    try {
+      st = fs.lstatSync(`${plan.root}/${f}`)
+    } catch {
+      st = undefined // bsdtar names it ("Cannot stat")
+    }
+    if (st?.isFile() && st.nlink > 1) return undefined
+    before.push(st)
+  }
+  let next = 0
+  return {
+    args: [
+      '-c',
+      '-f',
+      '-',
+      '-v',
+      '-n',
+      '--null',
+      '-T',
+      '-',
+      '-b',
+      String(BLOCKING_FACTOR),
+      '--uid',
+      '0',
+      '--gid',
+      '0',
+      '--numeric-owner',
+      '--no-xattrs',
+      '--no-acls',
+      '--no-fflags',
+      '--no-mac-metadata'
+    ],
+    progress: line => {
+      if (!line.startsWith('a ')) return undefined
+      const st = before[next++]
+      return 512 + (st?.isFile() ? Math.ceil(st.size / 512) * 512 : 0)
+    },
+    verify: () => {
+      const changed: string[] = []
+      plan.files.forEach((f, i) => {
+        const was = before[i]
+        if (!was?.isFile()) return
+        let now: fs.Stats | undefined
+        try {
+          now = fs.lstatSync(`${plan.root}/${f}`)
+        } catch {
+          now = undefined
+        }
+        if (!now || now.size !== was.size || now.mtimeMs !== was.mtimeMs || now.ctimeMs !== was.ctimeMs) changed.push(`${f}: file changed as we read it`)
+      })
+      if (changed.length) throw new WorkspaceChangedError(changed)
+    }
+  }
+}
+
+/**
+ * The runner's tar (GNU tar or bsdtar, as `invocation` says) fed exactly the plan's names
+ * (NUL-separated on stdin, no recursion: nothing is walked again, so nothing outside the plan can
+ * slip in), piped straight into `zstd -1 -T0` (all cores) or pigz/gzip -1, whose output goes to
+ * `out`; tar's stderr lines count the tar bytes for the progress lines. Owners are written as 0,
+ * hard links as regular files, as the in-process packer does. `out` ends only after both programs
+ * exited 0 (and the invocation's own checks passed), so a remote never sees a complete-looking
+ * archive from a failed pack; tar's exit 1 ("file changed as we read it") is a failure here.
+ */
+export function packNatively(
+  plan: ArchivePlan,
+  codec: ArchiveCodec,
+  tools: RunnerTools,
+  invocation: TarInvocation,
+  out: PassThrough,
+  onTarBytes: (n: number) => void,
+  onBytes: (n: number) => void
+): Promise<void> {
+  // COPYFILE_DISABLE: macOS's bsdtar would add AppleDouble `._` entries for extended attributes.
+  const tar = spawn('tar', invocation.args, { cwd: plan.root, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, COPYFILE_DISABLE: '1' } })
   const compressor = codec === 'zstd' ? ['zstd', '-1', '-T0', '-q', '-c'] : tools.pigz ? ['pigz', '-1', '-c'] : ['gzip', '-1', '-c']
   // tar writes straight into the compressor: the uncompressed stream never passes through Node
   // (on the 1 GiB tree that is 1 GiB of Buffers the main thread no longer reads, writes and collects).
@@ -77,15 +169,14 @@ export function packNatively(
   ])
   const keep = (c: ChildProcess, text: string): void => void stderrOf.set(c, (stderrOf.get(c)! + text).slice(-16384))
   comp.stderr!.on('data', (d: Buffer) => keep(comp, d.toString('utf8')))
-  // tar's checkpoint lines ("tar: N" every CHECKPOINT_RECORDS records) count its output for the
-  // progress lines; everything else it says is kept for the error.
+  // tar's progress lines count its output for the progress lines; everything else it says is kept for the error.
   let partial = ''
   tar.stderr!.on('data', (d: Buffer) => {
     const lines = (partial + d.toString('utf8')).split('\n')
     partial = lines.pop()!
     for (const line of lines) {
-      const checkpoint = /^tar: (\d+)$/.exec(line)
-      if (checkpoint) onTarBytes(CHECKPOINT_BYTES)
+      const bytes = invocation.progress(line)
+      if (bytes !== undefined) onTarBytes(bytes)
       else keep(tar, `${line}\n`)
     }
   })
@@ -120,13 +211,14 @@ export function packNatively(
       const lines = stderrOf
         .get(tar)!
         .split('\n')
-        .map(l => l.replace(/^tar: /, '').trim())
-        .filter(l => l && !/^Exiting with failure status/.test(l))
+        .map(l => l.replace(/^(?:bs)?tar: /, '').trim())
+        .filter(l => l && !/^Exiting with failure status|^Error exit delayed/.test(l))
       if (lines.some(l => CHANGED.test(l))) throw new WorkspaceChangedError(lines)
       throw new Error(`packing the workspace with tar failed (${t.signal ?? `exit ${t.code}`}): ${lines.join('; ') || 'no output'}`)
     }
     if (z.code !== 0)
       throw new Error(`compressing the workspace with ${compressor[0]} failed (${z.signal ?? `exit ${z.code}`}): ${stderrOf.get(comp)!.trim() || 'no output'}`)
+    invocation.verify()
     // Everything the compressor wrote has been handed on before `out` ends.
     if (!counted.writableFinished) await new Promise(r => counted.once('finish', r))
     await new Promise<void>(r => (counted.readableEnded ? r() : counted.once('end', () => r())))

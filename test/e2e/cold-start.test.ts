@@ -12,6 +12,7 @@ import { makeWorkspace, newRunnerTemp, ROOT, runAction } from '../support/runner
  */
 const HOOK = path.join(ROOT, 'test', 'support', 'first-connect-modules.cjs')
 const DIST_MAIN = path.join(ROOT, 'dist', 'main')
+const EXIT_HOOK = path.join(ROOT, 'test', 'support', 'loaded-at-exit.cjs')
 
 /** Text that only the named package's code contains. */
 const MARKERS: Record<string, string> = {
@@ -77,7 +78,7 @@ describe('cold start: what dist/main loads before its first Nomad request', () =
     expect(holding(files)).toEqual([])
     // The first request went out over node:http, not through a global fetch().
     expect(undiciInternals).toEqual([])
-    // The exec WebSocket (npm undici, loaded after the first request) works.
+    // The exec WebSocket (src/providers/nomad/websocket.ts) works.
     expect(code).toBe(0)
     expect(stdout).toContain('ran-on-nomad')
   })
@@ -88,5 +89,34 @@ describe('cold start: what dist/main loads before its first Nomad request', () =
     expect(undiciInternals).toEqual([])
     expect(code).toBe(0)
     expect(stdout).toContain('ran-on-nomad')
+  })
+
+  it('a whole Nomad run with default TLS, sync and exec included, never loads npm undici (the exec WebSocket is websocket.ts)', async () => {
+    emu = await startNomadEmulator({ pendingMs: 50 })
+    const runnerTemp = newRunnerTemp()
+    const out = path.join(runnerTemp, 'loaded.json')
+    const { main, post } = await runAction({
+      workspace: makeWorkspace(),
+      runnerTemp,
+      env: { NODE_OPTIONS: `-r ${EXIT_HOOK}`, OFFLOAD_TEST_LOADED_OUT: out },
+      postEnv: { NODE_OPTIONS: '' },
+      inputs: {
+        provider: 'nomad',
+        'nomad-addr': emu.address,
+        'nomad-driver': 'raw_exec',
+        'remote-dir': fs.mkdtempSync(path.join(os.tmpdir(), 'offload-cold-remote-')) + '/ws',
+        run: 'head -c 300000 /dev/urandom | od -An -tx1 | tail -n 1; echo ran-on-nomad'
+      }
+    })
+    expect(main.code).toBe(0)
+    expect(post.code).toBe(0)
+    expect(main.stdout).toContain('ran-on-nomad')
+    const files = (JSON.parse(fs.readFileSync(out, 'utf8')) as { files: string[] }).files
+      .filter(f => f.startsWith(DIST_MAIN + path.sep))
+      .map(f => path.basename(f))
+    // It did load the provider and the archive writer (so the hook saw the whole run) ...
+    expect(holding(files)).toContain('node-tar')
+    // ... but not npm undici.
+    expect(holding(files)).not.toContain('npm undici')
   })
 })

@@ -42,7 +42,7 @@ async function leaseJob(owner: Record<string, string>, env: Record<string, strin
   expect(build.stdout).not.toMatch(RESYNC_LINE)
   const id = build.outputs['lease-id']
   const planned = JSON.parse(build.outputs.timings).archiveFiles as number
-  const manifest = path.join(runnerTemp, 'offload', `${id}.manifest.json`)
+  const manifest = path.join(runnerTemp, 'offload', `${id}.manifest`)
   expect(fs.statSync(manifest).mode & 0o777).toBe(0o600)
   const outside = fs.readFileSync(path.join(remoteDir, 'outside-dir.txt'), 'utf8').trim()
 

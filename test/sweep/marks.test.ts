@@ -1,7 +1,8 @@
 import { ownershipMeta } from '../../src/providers/nomad/job'
 import type { Ownership } from '../../src/providers/types'
 import { vastLabel } from '../../src/providers/vast/lease-data'
-import { ownershipFromNomadMeta, ownershipFromVastLabel } from '../../src/sweep/marks'
+import { ownershipFromNomadMeta } from '../../src/providers/nomad/marks'
+import { ownershipFromVastLabel } from '../../src/providers/vast/marks'
 import { cellSafe } from '../../src/sweep/report'
 import { readRepositories } from '../../src/sweep/inputs'
 

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
@@ -9,17 +9,22 @@ import { SYNC_SCRIPT } from '../../src/remote/scripts'
 import { TailBuffer } from '../../src/remote/sink'
 import { downloadPaths, syncArchive } from '../../src/remote/workspace-ops'
 import { parseReceipt } from '../../src/transfer/checksum'
-import { runnerTools } from '../../src/transfer/tools'
+import { forgetRunnerTools, runnerTools } from '../../src/transfer/tools'
 import { createArchive, type ArchiveCodec, type Packer } from '../../src/workspace/archive'
 import type { ArchivePlan } from '../../src/workspace/plan'
 import { planArchive } from '../../src/workspace/plan'
 import { LocalShell } from '../support/local-shell'
 
 /**
- * The native packer (GNU tar + zstd/gzip as child processes) and the in-process one (node-tar +
+ * The native packer (GNU tar or bsdtar + zstd/gzip as child processes) and the in-process one (node-tar +
  * zlib) must give the remote the same tree; the remote side is the real SYNC program on a real sh.
  */
 const tmp = (prefix: string): string => fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+/** The runner tars the native packer drives (both installed by scripts/test-setup.sh). */
+const TARS = [
+  { name: 'GNU tar', kind: 'gnu', program: 'tar' },
+  { name: 'bsdtar', kind: 'bsd', program: 'bsdtar' }
+] as const
 const shell = new LocalShell()
 
 /** Every entry under root: type, mode, size, content hash, link target, mtime (seconds). */
@@ -79,9 +84,22 @@ async function syncWith(plan: ArchivePlan, packer: Packer, codec: ArchiveCodec, 
   return remote
 }
 
-describe('native and in-process packing', () => {
-  it('the runner has GNU tar, zstd and gzip (scripts/test-setup.sh installs them)', async () => {
-    expect(await runnerTools()).toMatchObject({ tar: 'gnu', zstd: true, gzip: true })
+describe.each(TARS)('native ($name) and in-process packing', ({ kind, program }) => {
+  const pathBefore = process.env.PATH
+  beforeAll(() => {
+    // The runner's `tar` is the one packNatively runs: GNU tar here, bsdtar as on macOS runners.
+    const bin = tmp('offload-tar-bin-')
+    fs.symlinkSync(execFileSync('sh', ['-c', `command -v ${program}`], { encoding: 'utf8' }).trim(), path.join(bin, 'tar'))
+    process.env.PATH = `${bin}:${pathBefore}`
+    forgetRunnerTools()
+  })
+  afterAll(() => {
+    process.env.PATH = pathBefore
+    forgetRunnerTools()
+  })
+
+  it(`the runner has ${program}, zstd and gzip (scripts/test-setup.sh installs them)`, async () => {
+    expect(await runnerTools()).toMatchObject({ tar: kind, zstd: true, gzip: true })
   })
 
   for (const codec of ['zstd', 'gzip'] as const) {
@@ -123,7 +141,7 @@ describe('native and in-process packing', () => {
     }
   })
 
-  it('refuse a file that changes while it is packed, naming it (GNU tar exit 1, "file changed as we read it")', async () => {
+  it('refuse a file that changes while it is packed, naming it (GNU tar exit 1, "file changed as we read it"; bsdtar: the lstat after)', async () => {
     for (const packer of ['native', 'in-process'] as const) {
       const { root, plan } = awkwardWorkspace()
       const grow = path.join(root, 'growing.log')
@@ -146,6 +164,28 @@ describe('native and in-process packing', () => {
     const { root } = awkwardWorkspace()
     const plan = await planArchive(root, { exclude: [], includeGit: false, maxBytes: 1e9 })
     expect(describeTree(await syncWith(plan, 'native', 'zstd'))).toEqual(describeTree(await syncWith(plan, 'in-process', 'zstd')))
+  })
+  it("count the tar bytes as they are packed (the progress lines): at least the plan's file bytes, close to the tar size", async () => {
+    const { plan } = awkwardWorkspace()
+    const archive = createArchive(plan, { codec: 'zstd', packer: 'native' })
+    await syncArchive(shell, archive, path.join(tmp('offload-remote-'), 'ws'), 'zstd')
+    // GNU tar's checkpoints come every 1000 KiB; bsdtar's lines once per entry.
+    expect(archive.tarBytes()).toBeGreaterThan(plan.bytes - 1024 * 1024)
+    expect(archive.tarBytes()).toBeLessThan(plan.bytes + plan.files.length * 2048 + 64 * 1024)
+  })
+
+  it('store hard links as regular files, as the in-process packer does (bsdtar cannot: such a plan is packed in process)', async () => {
+    const { root, plan } = awkwardWorkspace()
+    fs.linkSync(path.join(root, 'plain.txt'), path.join(root, 'hard-link'))
+    plan.files.push('hard-link')
+    plan.files.sort()
+    const archive = createArchive(plan, { codec: 'zstd' })
+    const remote = path.join(tmp('offload-remote-'), 'ws')
+    await syncArchive(shell, archive, remote, 'zstd')
+    expect(archive.packer()).toBe(kind === 'gnu' ? 'native' : 'in-process')
+    expect(fs.statSync(path.join(remote, 'hard-link')).nlink).toBe(1)
+    expect(describeTree(remote)).toEqual(describeTree(root))
+    if (kind === 'bsd') await expect(syncWith(plan, 'native', 'zstd')).rejects.toThrow(/no GNU tar or bsdtar and zstd program that can pack this archive/)
   })
 })
 

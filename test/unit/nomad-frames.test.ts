@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { PassThrough, Writable } from 'node:stream'
-import { clientFrame, jsonFrame, OutputBatcher, parseFrame, stdinFrame } from '../../src/providers/nomad/frames'
+import { clientFrame, jsonFrame, OutputBatcher, receiveFrame, stdinFrame } from '../../src/providers/nomad/frames'
 import { ServerWebSocket, type WsMessage } from '../support/nomad/websocket'
 
 class Collect extends Writable {
@@ -56,24 +56,6 @@ describe('Nomad exec frames', () => {
     expect(parsed.slice(chunks.length)).toEqual([{ stdin: { close: true } }, {}])
   })
 
-  it('reads output frames by their shape and everything else with JSON.parse', () => {
-    const b64 = randomBytes(4096).toString('base64')
-    for (const text of [
-      JSON.stringify({ stdout: { data: b64 } }),
-      JSON.stringify({ stderr: { data: b64 } }),
-      JSON.stringify({ stdout: { close: true } }),
-      JSON.stringify({ exited: true, result: {} }),
-      JSON.stringify({ exited: true, result: { exit_code: 3 } }),
-      '{}',
-      // Shapes the fast path must not take: an escaped slash, a second field, key order changed.
-      '{"stdout":{"data":"aGk\\/"}}',
-      '{"stdout":{"data":"aGk=","close":true}}',
-      '{"stdout":{"data":"aGk="},"exited":true}'
-    ])
-      expect(parseFrame(text)).toEqual(JSON.parse(text))
-    expect(() => parseFrame('{"stdout":{"data":"aGk=')).toThrow(SyntaxError)
-  })
-
   it('batches decoded output into blocks, keeping stdout and stderr in order', () => {
     const writes: Array<[string, Buffer]> = []
     const out = new Collect()
@@ -114,5 +96,105 @@ describe('Nomad exec frames', () => {
     batcher.add(w, 'aGk=')
     batcher.flush()
     expect(Buffer.concat(writes).equals(Buffer.concat([first, Buffer.from('hihi')]))).toBe(true)
+  })
+
+  describe('receive fast path against the JSON path', () => {
+    const strict = new TextDecoder('utf-8', { fatal: true })
+    type Got = { stdout: string; stderr: string } | 'bad frame'
+
+    /** The reference: every frame UTF-8-decoded (fatal), JSON.parsed and its base64 decoded on its own. */
+    function reference(payload: Buffer): Got {
+      try {
+        const f = JSON.parse(strict.decode(payload)) as { stdout?: { data?: unknown }; stderr?: { data?: unknown } } | null
+        if (f === null || typeof f !== 'object') return 'bad frame'
+        const dec = (d: unknown): string => (typeof d === 'string' ? Buffer.from(d, 'base64').toString('hex') : '')
+        return { stdout: dec(f.stdout?.data), stderr: dec(f.stderr?.data) }
+      } catch {
+        return 'bad frame'
+      }
+    }
+
+    /** What the exec path gets through receiveFrame; `fast` tells whether it skipped the JSON path. */
+    function received(payload: Buffer): { got: Got; fast: boolean } {
+      const out = new Collect()
+      const err = new Collect()
+      const batcher = new OutputBatcher((w, buf) => w.write(Buffer.from(buf)))
+      try {
+        const frame = receiveFrame(payload, batcher, out, err)
+        batcher.flush()
+        const hex = (c: Collect): string => Buffer.concat(c.chunks).toString('hex')
+        return { got: { stdout: hex(out), stderr: hex(err) }, fast: frame === null }
+      } catch {
+        return { got: 'bad frame', fast: false }
+      }
+    }
+
+    const frameOf = (stream: string, b64: string): Buffer =>
+      Buffer.concat([Buffer.from(`{"${stream}":{"data":"`), Buffer.from(b64, 'latin1'), Buffer.from('"}}')])
+
+    it('takes the fast path for the frames Nomad sends, with the same bytes', () => {
+      for (let n = 0; n <= 4096; n += n < 70 ? 1 : 331) {
+        for (const stream of ['stdout', 'stderr']) {
+          const payload = frameOf(stream, randomBytes(n).toString('base64'))
+          expect(received(payload)).toEqual({ got: reference(payload), fast: true })
+        }
+      }
+      const last = frameOf('stdout', randomBytes(4096).toString('base64'))
+      expect(received(last)).toEqual({ got: reference(last), fast: true })
+    })
+
+    it("gives the JSON path's bytes (or its error) for random damage to output frames", () => {
+      // Bytes that matter to one path or the other: JSON escapes, quotes, padding, whitespace,
+      // the URL-safe alphabet, control and non-ASCII bytes, and plain base64 letters.
+      const nasty = Buffer.from('\\"=\n\t -_\u0000\u001f/+Aa0\u00d5\u00ff', 'latin1')
+      const pick = (): number => (Math.random() < 0.7 ? nasty[Math.floor(Math.random() * nasty.length)] : Math.floor(Math.random() * 256))
+      let fast = 0
+      let json = 0
+      for (let i = 0; i < 20_000; i++) {
+        const p = frameOf(Math.random() < 0.5 ? 'stdout' : 'stderr', randomBytes(Math.floor(Math.random() * 40)).toString('base64'))
+        const at = Math.floor(Math.random() * p.length)
+        let damaged: Buffer
+        const kind = i % 4
+        if (kind === 0) damaged = Buffer.concat([p.subarray(0, at), Buffer.from([pick()]), p.subarray(at)])
+        else if (kind === 1) {
+          p[at] = pick()
+          damaged = p
+        } else if (kind === 2) damaged = Buffer.concat([p.subarray(0, at), p.subarray(at + 1)])
+        else
+          damaged = Buffer.concat([
+            p.subarray(0, at),
+            Buffer.from(
+              `\\u00${Math.floor(Math.random() * 128)
+                .toString(16)
+                .padStart(2, '0')}`
+            ),
+            p.subarray(at)
+          ])
+        const r = received(damaged)
+        expect({ frame: damaged.toString('hex'), got: r.got }).toEqual({ frame: damaged.toString('hex'), got: reference(damaged) })
+        if (r.fast) fast++
+        else json++
+      }
+      // Both paths were exercised.
+      expect(fast).toBeGreaterThan(100)
+      expect(json).toBeGreaterThan(100)
+    })
+
+    it('leaves the other frames to JSON.parse: exited, close, heartbeat, escapes, other keys', () => {
+      for (const text of [
+        '{"exited":true,"result":{"exit_code":3}}',
+        '{"stdout":{"close":true}}',
+        '{}',
+        '{"stdout":{"data":"aGk\\/"}}',
+        '{"stdout":{"data":"aGk=","close":true}}',
+        '{"stdout":{"data":"aGk="},"exited":true}'
+      ]) {
+        const r = received(Buffer.from(text))
+        expect(r.fast).toBe(false)
+        expect(r.got).toEqual(reference(Buffer.from(text)))
+      }
+      expect(received(Buffer.from('null')).got).toBe('bad frame')
+      expect(received(Buffer.from([0x7b, 0xff, 0x7d])).got).toBe('bad frame')
+    })
   })
 })

@@ -264,19 +264,30 @@ describe('when a re-sync falls back to a full sync', () => {
     expect(await new LeaseSync(leaseId, '/elsewhere', p, 'gzip').incremental(shell)).toBe(`the last sync went to ${remote}`)
     // A damaged entry makes only its own path count as changed; a damaged file means a full sync.
     const file = manifestFileOf(leaseId)
-    const [header, body] = fs.readFileSync(file, 'utf8').split('\n')
-    const stored = JSON.parse(body) as { local: { paths: string; size: unknown[] } }
-    const readme = stored.local.paths.split('\0').indexOf('README.md')
-    stored.local.size[readme] = 'not a size'
-    fs.writeFileSync(file, `${header}\n${JSON.stringify(stored)}`)
+    const good = fs.readFileSync(file)
+    const nl = good.indexOf(0x0a)
+    const nl2 = good.indexOf(0x0a, nl + 1)
+    const header = good.subarray(0, nl).toString()
+    const meta = JSON.parse(good.subarray(nl + 1, nl2).toString()) as { pathsBytes: number; numbersBytes: number; remoteBytes: number }
+    const at = nl2 + 1
+    const paths = good.toString('utf8', at + meta.numbersBytes, at + meta.numbersBytes + meta.pathsBytes).split('\0')
+    const readme = paths.indexOf('README.md')
+    expect(readme).toBeGreaterThanOrEqual(0)
+    const sizeNaN = Buffer.from(good)
+    sizeNaN.writeDoubleLE(Number.NaN, at + 8 * readme) // the size column comes first
+    fs.writeFileSync(file, sizeNaN)
     const r = await new LeaseSync(leaseId, remote, p, 'gzip').incremental(shell)
     expect(typeof r === 'object' && r.sentPaths).toEqual(['README.md'])
-    const columnsOff = JSON.stringify({ ...stored, local: { ...stored.local, size: stored.local.size.slice(1) } })
+    const withMeta = (change: Record<string, unknown>): Buffer =>
+      Buffer.concat([Buffer.from(`${header}\n${JSON.stringify({ ...meta, ...change })}\n`), good.subarray(at)])
     for (const damaged of [
-      '{"version":2,"remoteDir":',
-      `${header}\n{"local":[`,
-      `${header}\n${columnsOff}`,
-      `${header.replace('"since":"', '"since":"x')}\n${body}`
+      Buffer.from('{"version":3,"remoteDir":'),
+      Buffer.from(`${header}\n{"types":[`),
+      good.subarray(0, good.length - 1), // cut short
+      Buffer.concat([good, Buffer.from('x')]), // more than it says
+      withMeta({ numbersBytes: meta.numbersBytes - 8, pathsBytes: meta.pathsBytes + 8 }), // a column short
+      withMeta({ numbersBytes: meta.numbersBytes - 4, pathsBytes: meta.pathsBytes + 4 }), // not whole doubles
+      Buffer.concat([Buffer.from(header.replace('"since":"', '"since":"x')), good.subarray(nl)])
     ]) {
       fs.writeFileSync(file, damaged)
       expect(await new LeaseSync(leaseId, remote, p, 'gzip').incremental(shell)).toBe('the manifest of the last sync is damaged')

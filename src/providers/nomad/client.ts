@@ -1,4 +1,3 @@
-import type * as net from 'node:net'
 import type { Agent, buildConnector, Dispatcher } from 'undici'
 import { ProviderError } from '../../util/errors'
 import { httpRequest, type HttpAnswer } from '../../util/http'
@@ -6,6 +5,7 @@ import { redact, redactRegistered } from '../../util/redact'
 import { isConnectionError, withRetry, type RetryOptions } from '../../util/retry'
 import type { NomadTlsSettings } from './settings'
 import { loadUndici } from './undici'
+import type { WebSocketTransport } from './websocket'
 
 /** What the client needs; a subset of NomadSettings so release can rebuild it from state. */
 export interface NomadClientConfig {
@@ -194,68 +194,24 @@ export class NomadClient {
     await m.pending
   }
 
-  /**
-   * A dispatcher of its own for one WebSocket: exposes the socket (for receive backpressure and
-   * for closing our side) and the HTTP answer of a refused upgrade (status and body text).
-   */
-  async webSocketDispatcher(): Promise<{
-    dispatcher: Dispatcher
-    socket: () => net.Socket | undefined
-    refused: { status?: number; body: Buffer[] }
-    destroy: () => Promise<void>
-  }> {
-    const { Agent, buildConnector } = await loadUndici()
-    const connector = buildConnector(this.connectOptions)
-    let captured: net.Socket | undefined
-    const refused: { status?: number; body: Buffer[] } = { body: [] }
-    const agent = new Agent({
-      allowH2: false,
-      connect: (opts, cb) =>
-        connector(opts, (err, socket) => {
-          if (socket) captured = socket as net.Socket
-          if (err) cb(err, null)
-          else cb(null, socket!)
-        })
-    })
-    const dispatcher = agent.compose(dispatch => (opts, handler) => {
-      const h = handler as Dispatcher.DispatchHandler & Record<string, unknown>
-      const wrapped = new Proxy(h, {
-        get(target, prop, receiver) {
-          if (prop === 'onHeaders') {
-            return (status: number, ...rest: unknown[]) => {
-              refused.status = status
-              return (target.onHeaders as (...a: unknown[]) => boolean).call(target, status, ...rest)
-            }
+  /** How the exec WebSocket (websocket.ts) reaches the agent: the same socket path, TLS material and connect timeout as every call. */
+  webSocketTransport(): WebSocketTransport {
+    const tls = this.config.tls
+    return {
+      socketPath: this.socketPath,
+      connectTimeoutMs: this.connectOptions.timeout ?? undefined,
+      tls: this.origin.startsWith('https:')
+        ? {
+            ca: tls.caCert,
+            cert: tls.clientCert,
+            key: tls.clientKey,
+            servername: tls.serverName,
+            rejectUnauthorized: !tls.skipVerify,
+            minVersion: 'TLSv1.2',
+            ALPNProtocols: ['http/1.1']
           }
-          if (prop === 'onResponseStart') {
-            const orig = target.onResponseStart as ((...a: unknown[]) => void) | undefined
-            if (!orig) return undefined
-            return (controller: unknown, status: number, ...rest: unknown[]) => {
-              refused.status = status
-              return orig.call(target, controller, status, ...rest)
-            }
-          }
-          if (prop === 'onData') {
-            return (chunk: Buffer) => {
-              if (refused.status !== 101 && refused.body.length < 64) refused.body.push(Buffer.from(chunk))
-              return (target.onData as (c: Buffer) => boolean).call(target, chunk)
-            }
-          }
-          if (prop === 'onResponseData') {
-            const orig = target.onResponseData as ((...a: unknown[]) => void) | undefined
-            if (!orig) return undefined
-            return (controller: unknown, chunk: Buffer) => {
-              if (refused.status !== 101 && refused.body.length < 64) refused.body.push(Buffer.from(chunk))
-              return orig.call(target, controller, chunk)
-            }
-          }
-          const v = Reflect.get(target, prop, receiver)
-          return typeof v === 'function' ? v.bind(target) : v
-        }
-      })
-      return dispatch(opts, wrapped)
-    })
-    return { dispatcher, socket: () => captured, refused, destroy: () => agent.destroy().catch(() => undefined) }
+        : undefined
+    }
   }
 
   /** The ws:// or wss:// URL for a path, with region added. */

@@ -6,8 +6,8 @@ import type { Writable } from 'node:stream'
  * obvious `JSON.stringify({stdin: {data: buf.toString('base64')}})` and `JSON.parse` of every
  * output frame make: a 1 GiB sync pushed ~2.7 GB of strings through V8's young generation, which
  * then grew to its maximum and stayed there (bench/: the Nomad sync peaked at 217 MiB RSS). Now a
- * stdin frame makes one string (its base64) and an output frame one slice of the text undici
- * hands over.
+ * stdin frame makes one string (its base64), and an output frame of Nomad's usual shape is decoded
+ * from its bytes (one latin1 string, no UTF-8 decode, no JSON.parse: receiveFrame).
  */
 
 export interface ExecFrame {
@@ -80,23 +80,29 @@ export function jsonFrame(value: unknown): Buffer {
   return clientFrame(TEXT, text.length, payload => text.copy(payload))
 }
 
-const DATA_HEADS = [
-  ['{"stdout":{"data":"', 'stdout'],
-  ['{"stderr":{"data":"', 'stderr']
-] as const
 const DATA_TAIL = '"}}'
+const STDOUT_HEAD = Buffer.from('{"stdout":{"data":"', 'latin1')
+const STDERR_HEAD = Buffer.from('{"stderr":{"data":"', 'latin1')
+const HEAD_LEN = STDOUT_HEAD.length
+/** Where an output frame's base64 starts, and how many bytes follow it (`"}}`). */
+const DATA_START = HEAD_LEN
+const DATA_END = DATA_TAIL.length
+const QUOTE = 0x22
+const BRACE = 0x7d
+const EQUALS = 0x3d
 
 /**
- * Parses a server frame. Output frames (almost all of them) are recognised by their fixed shape
- * and the base64 is sliced out instead of going through JSON.parse; anything else, or anything
- * with an escape in it, takes the general path.
+ * The receive fast path: which stream an output frame's payload bytes are for, when they have
+ * exactly the shape Nomad sends (`{"stdout":{"data":"…"}}` or stderr, no other quote before the
+ * tail); undefined for anything else. OutputBatcher.addEncoded then proves the base64 itself.
  */
-export function parseFrame(text: string): ExecFrame {
-  for (const [head, stream] of DATA_HEADS) {
-    if (text.startsWith(head) && text.endsWith(DATA_TAIL) && text.indexOf('\\', head.length) === -1 && text.indexOf('"', head.length) === text.length - 3)
-      return { [stream]: { data: text.slice(head.length, text.length - DATA_TAIL.length) } }
-  }
-  return JSON.parse(text) as ExecFrame
+export function outputFrameStream(payload: Buffer): 'stdout' | 'stderr' | undefined {
+  const end = payload.length - DATA_TAIL.length
+  if (end < HEAD_LEN || payload[end] !== QUOTE || payload[end + 1] !== BRACE || payload[end + 2] !== BRACE) return undefined
+  if (payload.indexOf(QUOTE, HEAD_LEN) !== end) return undefined
+  if (STDOUT_HEAD.compare(payload, 0, HEAD_LEN) === 0) return 'stdout'
+  if (STDERR_HEAD.compare(payload, 0, HEAD_LEN) === 0) return 'stderr'
+  return undefined
 }
 
 /** Decoded output is gathered into blocks of this size: one write per ~16 Nomad frames (≤4 KiB each) instead of one per frame. */
@@ -125,6 +131,29 @@ export class OutputBatcher {
     this.used += this.block.write(base64, this.used, 'base64')
   }
 
+  /**
+   * The fast path's decode of `payload[start, end)`, base64 as bytes: true when it decoded to
+   * exactly the size its length promises, which only the base64 alphabet (padding at the end)
+   * does: Node's decoder skips any other byte, so a quote escape, a non-ASCII or control byte,
+   * or misplaced padding decodes short. Then nothing is kept and false sends the caller down the
+   * JSON path, whose result for such a frame is the reference (test/unit/nomad-frames.test.ts
+   * checks both give the same bytes). The latin1 string is a byte-for-byte copy: no UTF-8 decode.
+   */
+  addEncoded(w: Writable, payload: Buffer, start: number, end: number): boolean {
+    const n = end - start
+    if (n % 4 !== 0) return false
+    const pad = n === 0 || payload[end - 1] !== EQUALS ? 0 : payload[end - 2] === EQUALS ? 2 : 1
+    const size = (n / 4) * 3 - pad
+    if (size === 0) return n === 0
+    if (size > BLOCK) return false
+    if (this.used > 0 && (w !== this.target || this.used + size > BLOCK)) this.flush()
+    const wrote = this.block.write(payload.toString('latin1', start, end), this.used, 'base64')
+    if (wrote !== size) return false
+    this.target = w
+    this.used += wrote
+    return true
+  }
+
   flush(): void {
     if (this.used === 0 || !this.target) return
     const out = this.block.subarray(0, this.used)
@@ -132,4 +161,22 @@ export class OutputBatcher {
     this.used = 0
     this.write(this.target, out)
   }
+}
+
+/** The JSON path's decoder: a text frame that is not UTF-8 is a broken frame. */
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * One server message: its output goes into `out` for `stdout` / `stderr`. Returns null when the
+ * fast path took it (an output frame of exactly Nomad's shape), else the parsed frame (for
+ * `exited`). Throws for a frame that is not UTF-8 JSON of an object.
+ */
+export function receiveFrame(data: Buffer, out: OutputBatcher, stdout: Writable, stderr: Writable): ExecFrame | null {
+  const stream = outputFrameStream(data)
+  if (stream && out.addEncoded(stream === 'stdout' ? stdout : stderr, data, DATA_START, data.length - DATA_END)) return null
+  const frame = JSON.parse(utf8.decode(data)) as ExecFrame | null
+  if (frame === null || typeof frame !== 'object') throw new TypeError('not a JSON object')
+  if (typeof frame.stdout?.data === 'string' && frame.stdout.data) out.add(stdout, frame.stdout.data)
+  if (typeof frame.stderr?.data === 'string' && frame.stderr.data) out.add(stderr, frame.stderr.data)
+  return frame
 }

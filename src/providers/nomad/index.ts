@@ -13,7 +13,6 @@ import { buildJob, findTask, renderJobTemplate, TASK_NAME, type NomadJob } from 
 import { waitForRunningAlloc, type AllocStub } from './ready'
 import { purgeAndVerify } from './purge'
 import { nomadRetryOf, nomadTuningOf, type NomadReleaseSettings } from './settings'
-import { loadUndici } from './undici'
 
 export { readNomadSettings } from './inputs'
 export type { NomadSettings } from './settings'
@@ -182,8 +181,6 @@ async function acquire(ctx: AcquireContext<'nomad'>): Promise<RemoteShell> {
       signal: ctx.signal,
       wait: `${nomadTuningOf(s).blockingWaitMs}ms`
     })
-    // The exec WebSocket's client loads while Nomad places the allocation, not after.
-    setImmediate(() => void loadUndici().catch(() => undefined))
     const alloc: AllocStub = await ready
     ctx.record({ data: { ...data, allocId: alloc.ID, nodeName: alloc.NodeName ?? '' } })
     ok = true

@@ -146,7 +146,8 @@ async function interrupted(ctx: AcquireContext<'vast'>, vs: VastSettings, id: st
   return {
     reason: 'interrupted',
     detail: line,
-    retry: () => acquireInstance(ctx, 'on-demand')
+    retry: () => acquireInstance(ctx, 'on-demand'),
+    retryOn: 'a new instance (vast-fallback: on-demand)'
   }
 }
 

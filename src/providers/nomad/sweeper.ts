@@ -1,9 +1,9 @@
-import { NomadClient } from '../providers/nomad/client'
-import { purgeAndVerify } from '../providers/nomad/purge'
-import { nomadRetryOf, nomadTuningOf, type NomadSettings } from '../providers/nomad/settings'
-import { errorMessage } from '../util/errors'
+import { NomadClient } from './client'
+import { purgeAndVerify } from './purge'
+import { nomadRetryOf, nomadTuningOf, type NomadSettings } from './settings'
+import { errorMessage } from '../../util/errors'
+import type { ProviderSweeper, RemovalResult, SweepResource } from '../../sweep/types'
 import { ownershipFromNomadMeta } from './marks'
-import type { ProviderSweeper, RemovalResult, SweepResource } from './types'
 
 /** Offload names every job `offload-<hex of the lease ID>` (src/lifecycle.ts newLease). */
 const JOB_PREFIX = 'offload-'

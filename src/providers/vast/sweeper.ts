@@ -1,9 +1,9 @@
-import { ProviderError } from '../util/errors'
-import { toInstance, VastClient } from '../providers/vast/client'
-import { destroyAndVerify, manualDestroy } from '../providers/vast/release'
-import { tuningOf, type VastSettings } from '../providers/vast/settings'
+import { ProviderError } from '../../util/errors'
+import { toInstance, VastClient } from './client'
+import { destroyAndVerify, manualDestroy } from './release'
+import { tuningOf, type VastSettings } from './settings'
+import type { ProviderSweeper, SweepResource } from '../../sweep/types'
 import { ownershipFromVastLabel } from './marks'
-import type { ProviderSweeper, SweepResource } from './types'
 
 /**
  * Pages every instance of the account (`GET /api/v1/instances/`: the API has no label-prefix
