@@ -16,6 +16,12 @@ export interface Decoder {
  * runs on another core and Node only relays bytes), in process otherwise. Only decompression is
  * handed to a program: the tar itself is read by src/remote/safe-extract.ts, never by the system
  * tar, because it comes from the less trusted remote.
+ *
+ * zlib's zstd (Node 24, on the thread pool) was measured against the program for the 200 MB
+ * download and is not the default: fed the 8-32 KiB pieces ssh2 delivers it costs more CPU than
+ * the program and its pipe together (0.5-0.8 s against 0.5 s for the 158 MiB archive, decoding
+ * alone), and the bench's download row took 4.0-4.2 s against 2.9 s with the program (six
+ * alternating rounds, README Performance).
  */
 export async function createDecoder(codec: ArchiveCodec): Promise<Decoder> {
   const tools = await runnerTools()
@@ -23,6 +29,8 @@ export async function createDecoder(codec: ArchiveCodec): Promise<Decoder> {
   if (!native) {
     if (packerChoice() === 'native') throw new Error(`OFFLOAD_ARCHIVE_PACKER=native, but the runner has no ${codec} program`)
     const stream = codec === 'zstd' ? createZstdDecompress() : createGunzip()
+    // zlib's own messages ("Restored data doesn't match checksum") do not say what failed.
+    stream.once('error', err => (err.message = `${codec} decompression (in process) failed: ${err.message}`))
     return { stream, kill: () => stream.destroy() }
   }
   const child = spawn(native[0], native.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] })
