@@ -26,8 +26,8 @@ export function providerSpec(name: ProviderName): ProviderSpec<ProviderName> {
 }
 
 /**
- * Loads only the provider a run uses: each brings its own client stack (undici for Nomad and the
- * Vast REST API, ssh2 for Vast) as a chunk of its own, which keeps start-up and memory down.
+ * Loads only the provider a run uses: each brings its own client stack (Nomad's exec WebSocket,
+ * ssh2 for Vast) as a chunk of its own, which keeps start-up and memory down.
  */
 export async function providerFor(name: ProviderName): Promise<Provider> {
   return providerSpec(name).load()

@@ -2,11 +2,11 @@ import * as http from 'node:http'
 
 /**
  * One HTTP/1.1 exchange over node:http / node:https, for the API calls of the first seconds of a
- * run (the Nomad agent without custom TLS, the Vast API). Why not fetch or npm undici: the first
+ * run (the Nomad agent, the Vast API). Why not fetch or npm undici: the first
  * global fetch() of a process loads Node's internal undici and its llhttp wasm, measured at
  * ~+50 ms and ~+16 MiB RSS over node:http on the bench machine (bench/: cold start), and npm
- * undici costs the same kind of start-up. npm undici stays for what this cannot do cheaply (Nomad
- * over custom TLS or a unix socket: src/providers/nomad/undici.ts).
+ * undici costs the same kind of start-up. Nomad over custom TLS or a unix socket passes an agent
+ * of its own and a socket path (src/providers/nomad/client.ts).
  *
  * Redirects are never followed (the caller judges a 3xx and its Location). Sockets come from
  * Node's global agents: keep-alive, and, like fetch, through HTTP(S)_PROXY only when
@@ -35,6 +35,10 @@ export interface HttpRequest {
   /** Longest silence once connected: waiting for the answer's head, and between body chunks. */
   idleTimeoutMs?: number
   maxBodyBytes?: number
+  /** An agent of the caller's own (custom TLS material, a unix socket) instead of Node's global one. */
+  agent?: http.Agent
+  /** Dial this unix socket (the URL still gives the Host header and path). */
+  socketPath?: string
 }
 
 /** undici's own defaults (connect 10 s, headers and body 300 s), so callers keep what fetch gave them. */
@@ -64,7 +68,12 @@ export function httpRequest(url: URL | string, req: HttpRequest): Promise<HttpAn
 
   return new Promise<HttpAnswer>((resolve, reject) => {
     const transport = secure ? process.getBuiltinModule('node:https') : http
-    const cr = transport.request(u, { method: req.method, headers, agent: transport.globalAgent })
+    const cr = transport.request(u, {
+      method: req.method,
+      headers,
+      agent: req.agent ?? transport.globalAgent,
+      ...(req.socketPath ? { socketPath: req.socketPath } : {})
+    })
     let connected = false
     /** Why we destroyed the request ourselves: what every pending read rejects with. */
     let ended: Error | undefined

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import { makeTestCerts } from '../support/nomad/certs'
 import { startNomadEmulator, type NomadEmulator } from '../support/nomad/emulator'
 import { makeWorkspace, newRunnerTemp, ROOT, runAction } from '../support/runner'
 
@@ -91,32 +92,45 @@ describe('cold start: what dist/main loads before its first Nomad request', () =
     expect(stdout).toContain('ran-on-nomad')
   })
 
-  it('a whole Nomad run with default TLS, sync and exec included, never loads npm undici (the exec WebSocket is websocket.ts)', async () => {
-    emu = await startNomadEmulator({ pendingMs: 50 })
-    const runnerTemp = newRunnerTemp()
-    const out = path.join(runnerTemp, 'loaded.json')
-    const { main, post } = await runAction({
-      workspace: makeWorkspace(),
-      runnerTemp,
-      env: { NODE_OPTIONS: `-r ${EXIT_HOOK}`, OFFLOAD_TEST_LOADED_OUT: out },
-      postEnv: { NODE_OPTIONS: '' },
-      inputs: {
-        provider: 'nomad',
-        'nomad-addr': emu.address,
-        'nomad-driver': 'raw_exec',
-        'remote-dir': fs.mkdtempSync(path.join(os.tmpdir(), 'offload-cold-remote-')) + '/ws',
-        run: 'head -c 300000 /dev/urandom | od -An -tx1 | tail -n 1; echo ran-on-nomad'
-      }
-    })
-    expect(main.code).toBe(0)
-    expect(post.code).toBe(0)
-    expect(main.stdout).toContain('ran-on-nomad')
-    const files = (JSON.parse(fs.readFileSync(out, 'utf8')) as { files: string[] }).files
-      .filter(f => f.startsWith(DIST_MAIN + path.sep))
-      .map(f => path.basename(f))
-    // It did load the provider and the archive writer (so the hook saw the whole run) ...
-    expect(holding(files)).toContain('node-tar')
-    // ... but not npm undici.
-    expect(holding(files)).not.toContain('npm undici')
-  })
+  it.each(['default TLS', 'custom TLS (nomad-ca-cert, mTLS)'])(
+    'a whole Nomad run with %s, sync and exec included, never loads npm undici (node:http/https and websocket.ts carry it)',
+    async how => {
+      const custom = how !== 'default TLS'
+      const certs = custom ? makeTestCerts() : undefined
+      emu = await startNomadEmulator({
+        pendingMs: 50,
+        ...(certs ? { tls: { key: certs.serverKey, cert: certs.serverCert, ca: certs.caCert, requireClientCert: true } } : {})
+      })
+      const tlsInputs: Record<string, string> = certs
+        ? { 'nomad-ca-cert': certs.caCertPath, 'nomad-client-cert': certs.clientCert, 'nomad-client-key': certs.clientKeyPath }
+        : {}
+      const runnerTemp = newRunnerTemp()
+      const out = path.join(runnerTemp, 'loaded.json')
+      const { main, post } = await runAction({
+        workspace: makeWorkspace(),
+        runnerTemp,
+        env: { NODE_OPTIONS: `-r ${EXIT_HOOK}`, OFFLOAD_TEST_LOADED_OUT: out },
+        postEnv: { NODE_OPTIONS: '' },
+        inputs: {
+          provider: 'nomad',
+          'nomad-addr': emu.address,
+          'nomad-driver': 'raw_exec',
+          'remote-dir': fs.mkdtempSync(path.join(os.tmpdir(), 'offload-cold-remote-')) + '/ws',
+          run: 'head -c 300000 /dev/urandom | od -An -tx1 | tail -n 1; echo ran-on-nomad',
+          ...tlsInputs
+        }
+      })
+      if (certs) fs.rmSync(certs.dir, { recursive: true, force: true })
+      expect(main.code).toBe(0)
+      expect(post.code).toBe(0)
+      expect(main.stdout).toContain('ran-on-nomad')
+      const files = (JSON.parse(fs.readFileSync(out, 'utf8')) as { files: string[] }).files
+        .filter(f => f.startsWith(DIST_MAIN + path.sep))
+        .map(f => path.basename(f))
+      // It did load the provider and the archive writer (so the hook saw the whole run) ...
+      expect(holding(files)).toContain('node-tar')
+      // ... but not npm undici.
+      expect(holding(files)).not.toContain('npm undici')
+    }
+  )
 })

@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import type * as net from 'node:net'
-import { Duplex } from 'node:stream'
+import { Duplex, Readable, Writable } from 'node:stream'
 import * as wsPackage from 'ws'
 import { WebSocketServer, type WebSocket } from 'ws'
+import { NomadClient } from '../../src/providers/nomad/client'
+import { NomadExecShell } from '../../src/providers/nomad/exec'
 import { jsonFrame } from '../../src/providers/nomad/frames'
 import { ClientWebSocket, openWebSocket, type WebSocketEnd } from '../../src/providers/nomad/websocket'
+import { TransportError } from '../../src/remote/shell'
 
 /**
  * The exec path's own WebSocket client (src/providers/nomad/websocket.ts) against a real,
@@ -360,3 +363,82 @@ async function until(cond: () => boolean, ms = 10_000): Promise<void> {
     await new Promise(r => setTimeout(r, 5))
   }
 }
+
+describe('NomadExecShell over the ws server standing in for Nomad', () => {
+  const ALLOC = '0123abcd-0000-0000-0000-000000000000'
+
+  class Sink extends Writable {
+    chunks: Buffer[] = []
+    override _write(chunk: Buffer, _e: BufferEncoding, cb: () => void): void {
+      this.chunks.push(chunk)
+      cb()
+    }
+    bytes(): Buffer {
+      return Buffer.concat(this.chunks)
+    }
+  }
+
+  async function shellAgainst(nomad: (sock: WebSocket, url: URL) => void): Promise<NomadExecShell> {
+    let seenUrl: URL | undefined
+    const url = await server((sock: WebSocket) => nomad(sock, seenUrl!))
+    wss!.on('headers', (_h, req) => (seenUrl = new URL(req.url!, 'http://x')))
+    const client = new NomadClient({ addr: new URL(url).origin, token: 'tok', region: '', namespace: '', tls: { skipVerify: false } })
+    return new NomadExecShell(client, ALLOC, 'main', { capability: 'alloc-exec' })
+  }
+
+  it('streams stdin as frames, relays output frames of every shape in order, and reports the exit code', async () => {
+    const stdin = randomBytes(200_000)
+    const output = randomBytes(50_000)
+    const got: Buffer[] = []
+    let argv: unknown
+    const shell = await shellAgainst((sock, url) => {
+      argv = JSON.parse(url.searchParams.get('command')!)
+      sock.on('message', (data: Buffer) => {
+        const f = JSON.parse(data.toString()) as { stdin?: { data?: string; close?: boolean } }
+        if (f.stdin?.data) got.push(Buffer.from(f.stdin.data, 'base64'))
+        if (!f.stdin?.close) return
+        // Nomad's 4 KiB frames, one with an escaped slash (JSON path), one fragmented, then stderr.
+        for (let off = 0; off < output.length; off += 4096) sock.send(JSON.stringify({ stdout: { data: output.subarray(off, off + 4096).toString('base64') } }))
+        sock.send(JSON.stringify({ stdout: { data: Buffer.from([0xff, 0xff]).toString('base64') } }).replace('/', '\\/'))
+        const frag = JSON.stringify({ stdout: { data: Buffer.from('fragmented').toString('base64') } })
+        sock.send(frag.slice(0, 7), { fin: false })
+        sock.send(frag.slice(7), { fin: true })
+        sock.send(JSON.stringify({ stderr: { data: Buffer.from('oops').toString('base64') } }))
+        sock.send('{"stdout":{"close":true}}')
+        sock.send('{"exited":true,"result":{"exit_code":7}}')
+        sock.terminate()
+      })
+    })
+    const out = new Sink()
+    const err = new Sink()
+    const r = await shell.exec({ argv: ['sh', '-c', 'cat'], stdin: Readable.from([stdin]), stdout: out, stderr: err })
+    expect(r.exitCode).toBe(7)
+    expect(argv).toEqual(['sh', '-c', 'cat'])
+    expect(Buffer.concat(got).equals(stdin)).toBe(true)
+    expect(out.bytes().equals(Buffer.concat([output, Buffer.from([0xff, 0xff]), Buffer.from('fragmented')]))).toBe(true)
+    expect(err.bytes().toString()).toBe('oops')
+  })
+
+  it.each([
+    [
+      'a masked frame',
+      (sock: WebSocket) => sock.send('{"stdout":{"data":"aGk="}}', { mask: true }),
+      /exec WebSocket broke off: the server sent a masked frame/
+    ],
+    ['a frame that is not JSON', (sock: WebSocket) => sock.send('{"stdout":'), /Nomad sent a frame that is not JSON: \{"stdout":/],
+    ['a close 1011 before the exit', (sock: WebSocket) => sock.close(1011, 'Permission denied'), /close 1011\): Permission denied \(.*nomad-token/],
+    ['a dropped connection', (sock: WebSocket) => sock.terminate(), /dropped before the command's exit status arrived \(no close frame, code 1006\)/]
+  ])('fails with a TransportError on %s', async (_what, misbehave, message) => {
+    const shell = await shellAgainst(sock => sock.on('message', () => misbehave(sock)))
+    const err = await shell.exec({ argv: ['true'], stdout: new Sink(), stderr: new Sink() }).catch((e: Error) => e)
+    expect(err).toBeInstanceOf(TransportError)
+    expect((err as Error).message).toMatch(message)
+  })
+
+  it('keeps the status and body of a refused upgrade in the error', async () => {
+    const shell = await shellAgainst(() => undefined)
+    wss!.options.verifyClient = (_info, cb) => cb(false, 403, 'Forbidden')
+    const err = await shell.exec({ argv: ['true'], stdout: new Sink(), stderr: new Sink() }).catch((e: Error) => e)
+    expect((err as Error).message).toMatch(/Nomad refused the exec WebSocket: HTTP 403: Forbidden \(Nomad refused the token given in nomad-token/)
+  })
+})

@@ -1,10 +1,9 @@
-import type { Agent, buildConnector, Dispatcher } from 'undici'
+import * as http from 'node:http'
 import { ProviderError } from '../../util/errors'
 import { httpRequest, type HttpAnswer } from '../../util/http'
 import { redact, redactRegistered } from '../../util/redact'
 import { isConnectionError, withRetry, type RetryOptions } from '../../util/retry'
 import type { NomadTlsSettings } from './settings'
-import { loadUndici } from './undici'
 import type { WebSocketTransport } from './websocket'
 
 /** What the client needs; a subset of NomadSettings so release can rebuild it from state. */
@@ -65,6 +64,8 @@ export interface NomadResponse<T> {
 }
 
 const MAX_REDIRECTS = 10
+/** As undici's default, which this client used before. */
+const CONNECT_TIMEOUT_MS = 10_000
 
 /** Capped backoff for idempotent calls; overridable in tests. */
 export const defaultRetry: Pick<RetryOptions, 'attempts' | 'baseDelayMs' | 'maxDelayMs'> = { attempts: 6, baseDelayMs: 250, maxDelayMs: 8000 }
@@ -87,19 +88,19 @@ interface HttpRequest {
 }
 
 /**
- * A small Nomad HTTP API client over undici: X-Nomad-Token header (never a query parameter),
- * region/namespace parameters, TLS (CA, client cert, server name, skip-verify) through the
- * agent's connect options, unix sockets through socketPath, same-origin redirects only, and
- * retries with capped, jittered backoff for idempotent calls. Calls that need no agent of their
- * own go through node:http / node:https (src/util/http.ts says why).
+ * A small Nomad HTTP API client over node:http / node:https (src/util/http.ts says why not fetch
+ * or undici): X-Nomad-Token header (never a query parameter), region/namespace parameters, TLS
+ * (CA, client cert, server name, skip-verify) through an https.Agent of its own, unix sockets
+ * through socketPath, same-origin redirects only, and retries with capped, jittered backoff for
+ * idempotent calls. Calls without custom TLS or a socket path share Node's global agents.
  */
 export class NomadClient {
   readonly origin: string
   readonly socketPath?: string
-  private agent?: Promise<Agent>
-  /** Custom TLS material or a unix socket: these go through an npm undici Agent, loaded only then. */
+  /** Custom TLS material or a unix socket: an agent of this client's own (keep-alive), made on first use. */
+  private agent?: http.Agent
   private readonly needsAgent: boolean
-  private readonly connectOptions: buildConnector.BuildOptions
+  private readonly tlsOptions?: WebSocketTransport['tls']
   private minted?: { mint: TokenMinter; renewAt?: number; pending?: Promise<void> }
 
   constructor(
@@ -114,47 +115,35 @@ export class NomadClient {
       this.origin = config.addr.replace(/\/+$/, '')
     }
     const tls = config.tls
-    this.connectOptions = {
-      timeout: 10_000,
-      ...(this.socketPath ? { socketPath: this.socketPath } : {}),
-      ...(this.origin.startsWith('https:')
-        ? {
-            ca: tls.caCert,
-            cert: tls.clientCert,
-            key: tls.clientKey,
-            servername: tls.serverName,
-            rejectUnauthorized: !tls.skipVerify,
-            minVersion: 'TLSv1.2' as const,
-            ALPNProtocols: ['http/1.1']
-          }
-        : {})
+    if (this.origin.startsWith('https:')) {
+      this.tlsOptions = {
+        ca: tls.caCert,
+        cert: tls.clientCert,
+        key: tls.clientKey,
+        servername: tls.serverName,
+        rejectUnauthorized: !tls.skipVerify,
+        minVersion: 'TLSv1.2',
+        ALPNProtocols: ['http/1.1']
+      }
     }
     const customTls = this.origin.startsWith('https:') && Boolean(tls.caCert || tls.clientCert || tls.clientKey || tls.serverName || tls.skipVerify)
     this.needsAgent = this.socketPath !== undefined || customTls
   }
 
-  private ownAgent(): Promise<Agent> {
-    this.agent ??= loadUndici().then(u => new u.Agent({ connect: this.connectOptions, allowH2: false }))
+  private ownAgent(): http.Agent {
+    this.agent ??= this.tlsOptions
+      ? new (process.getBuiltinModule('node:https').Agent)({ keepAlive: true, ...this.tlsOptions })
+      : new http.Agent({ keepAlive: true })
     return this.agent
   }
 
-  private async send(url: URL, req: HttpRequest): Promise<HttpAnswer> {
-    if (this.needsAgent) {
-      const { request } = await loadUndici()
-      const res = await request(url, { ...req, method: req.method as Dispatcher.HttpMethod, dispatcher: await this.ownAgent() })
-      return {
-        status: res.statusCode,
-        header: name => {
-          const v = res.headers[name]
-          return Array.isArray(v) ? v[0] : v
-        },
-        text: () => res.body.text(),
-        discard: () => res.body.dump()
-      }
-    }
-    // node:http, not fetch: see src/util/http.ts (start-up cost). It never follows a redirect,
-    // so the 3xx comes back to callOnce to judge.
-    return httpRequest(url, { ...req, connectTimeoutMs: this.connectOptions.timeout ?? undefined })
+  private send(url: URL, req: HttpRequest): Promise<HttpAnswer> {
+    // It never follows a redirect, so the 3xx comes back to callOnce to judge.
+    return httpRequest(url, {
+      ...req,
+      connectTimeoutMs: CONNECT_TIMEOUT_MS,
+      ...(this.needsAgent ? { agent: this.ownAgent(), socketPath: this.socketPath } : {})
+    })
   }
 
   /** A client whose token comes from `mint` (a login), minted now and again shortly before it expires. */
@@ -196,22 +185,7 @@ export class NomadClient {
 
   /** How the exec WebSocket (websocket.ts) reaches the agent: the same socket path, TLS material and connect timeout as every call. */
   webSocketTransport(): WebSocketTransport {
-    const tls = this.config.tls
-    return {
-      socketPath: this.socketPath,
-      connectTimeoutMs: this.connectOptions.timeout ?? undefined,
-      tls: this.origin.startsWith('https:')
-        ? {
-            ca: tls.caCert,
-            cert: tls.clientCert,
-            key: tls.clientKey,
-            servername: tls.serverName,
-            rejectUnauthorized: !tls.skipVerify,
-            minVersion: 'TLSv1.2',
-            ALPNProtocols: ['http/1.1']
-          }
-        : undefined
-    }
+    return { socketPath: this.socketPath, connectTimeoutMs: CONNECT_TIMEOUT_MS, tls: this.tlsOptions }
   }
 
   /** The ws:// or wss:// URL for a path, with region added. */
@@ -312,9 +286,8 @@ export class NomadClient {
   }
 
   async close(): Promise<void> {
-    const agent = this.agent
+    this.agent?.destroy()
     this.agent = undefined
-    if (agent) await (await agent).close().catch(() => undefined)
   }
 }
 
