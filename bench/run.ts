@@ -468,12 +468,16 @@ async function rssRows({ rig }: Ctx): Promise<void> {
   }
 }
 
-/** Peak RSS of the SSH rows against a step that transfers nothing (measured causes: src/providers/vast/ssh.ts COPIES_IN). */
+/**
+ * Peak RSS of the SSH rows against a step that transfers nothing. The composition is what
+ * sampling /proc/self/smaps every 100 ms through the 1 GiB sync showed (src/util/memory.ts,
+ * src/providers/vast/ssh.ts CHANNEL_QUEUE_BYTES).
+ */
 function sshRssCause(idle: number, sync: number, relay: number): string {
   return (
     `the same step transferring nothing peaks at ${idle.toFixed(0)} MiB (Node and the bundle: the cold-start share); streaming adds ${(sync - idle).toFixed(0)} MiB (sync) and ${(relay - idle).toFixed(0)} MiB (relay): ` +
-    "mostly malloc's heap, not live data (at the sync's peak V8 reports 2-8 MiB of ArrayBuffers and a heap within 4 MiB of idle; with GLIBC_TUNABLES=glibc.malloc.mmap_threshold=16384, which maps each such buffer on its own, the sync peaked ~20 MiB lower): " +
-    'the 32-64 KiB buffers ssh2 allocates per packet (socket reads, plain packets, ciphertext) and frees only at each collection; counting them toward the collections took 6-8 MiB off both'
+    "sampled through the 1 GiB sync, malloc's heap grows by ~12 MiB (the Buffers awaiting the next collection: ssh2 makes three 32-64 KiB ones of every chunk sent, the pipe read, the plain packet and its ciphertext; a full collection runs past 8 MiB of them), " +
+    "V8's heap and the thread arenas by ~5 MiB, the node binary's touched pages by ~1 MiB"
   )
 }
 

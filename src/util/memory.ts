@@ -9,13 +9,16 @@
  * doubled the time of a 200 MB relay that never needed one.
  *
  * Measured on the 1 GiB Nomad sync: young collections every 8 MiB alone, 152 MiB peak; this
- * policy, 130-135 MiB.
+ * policy, 130-135 MiB. On the 1 GiB SSH sync, the promoted Buffers' memory is what the peak is
+ * made of (it stays in malloc's heap once touched): with MAJOR_ABOVE at 24 MiB, malloc's heap grew
+ * by 24 MiB before V8's own first full collection; at 8 MiB, by 11 MiB (peak RSS 100-111 → 95-97
+ * MiB with ssh.ts's CHANNEL_QUEUE_BYTES, which keeps the full collections to about ten a sync).
  *
  * node:v8 and node:vm are fetched on the first relief, not imported: node:v8 alone took ~6 ms of
  * every start (bench/: cold start), and runs that stream little never need either.
  */
-const RELIEF_BYTES = 4 * 1024 * 1024
-const MAJOR_ABOVE = 24 * 1024 * 1024
+export const RELIEF_BYTES = 4 * 1024 * 1024
+export const MAJOR_ABOVE = 8 * 1024 * 1024
 let streamed = 0
 let collect: ((options: { type: 'minor' | 'major' }) => void) | undefined
 

@@ -215,10 +215,11 @@ export class SshShell implements RemoteShell {
       let settled = false
       let channel: ClientChannel | undefined
       let exitCode: number | undefined
+      let stopFeeding: (() => void) | undefined
       const cleanup = (): void => {
         req.signal?.removeEventListener('abort', onAbort)
         client.removeListener('close', onConnClose)
-        if (req.stdin && channel) req.stdin.unpipe(channel)
+        stopFeeding?.()
       }
       const fail = (err: Error): void => {
         if (settled) return
@@ -270,8 +271,7 @@ export class SshShell implements RemoteShell {
           if (req.stdin) {
             const stdin = req.stdin
             stdin.once('error', e => fail(new TransportError(`stdin stream failed: ${e.message}`, { cause: e })))
-            stdin.on('data', (chunk: Buffer) => noteStreamed(chunk.length * COPIES_OUT))
-            stdin.pipe(ch)
+            stopFeeding = feed(stdin, ch)
           } else {
             ch.end()
           }
@@ -323,6 +323,52 @@ function forward(from: NodeJS.ReadableStream & { pause(): unknown; resume(): unk
       to.once('drain', () => from.resume())
     }
   })
+}
+
+/**
+ * At most this many bytes of a command's stdin wait inside ssh2 (written to the channel, not yet
+ * sent for want of window). ssh2's channel buffers up to 2 MiB itself (its highWaterMark) on top
+ * of the 2 MiB the window lets through: a chunk sat there across two young collections
+ * (util/memory.ts), was promoted, and its Buffer then waited for a full one. Holding the queue to
+ * 256 KiB took the 1 GiB sync from ~100 full collections to ~10 (--trace-gc-nvp, bench/: the rss
+ * row's step).
+ */
+export const CHANNEL_QUEUE_BYTES = 256 * 1024
+
+/**
+ * A command's stdin into its channel, holding `from` while more than CHANNEL_QUEUE_BYTES wait in
+ * the channel. (The socket under it needs no such hold: on loopback to sshd every packet's write
+ * completed at once, and the window bounds what can be in flight to 2 MiB.) Returns a function
+ * that stops feeding (the exec settled).
+ */
+function feed(from: NodeJS.ReadableStream, ch: ClientChannel): () => void {
+  let queued = 0
+  let held = false
+  let stopped = false
+  const onData = (chunk: Buffer): void => {
+    noteStreamed(chunk.length * COPIES_OUT)
+    queued += chunk.length
+    // Called once ssh2 has sent the whole chunk (it waits for window as needed).
+    ch.write(chunk, () => {
+      queued -= chunk.length
+      if (!held || stopped || queued > CHANNEL_QUEUE_BYTES) return
+      held = false
+      from.resume()
+    })
+    if (held || queued <= CHANNEL_QUEUE_BYTES) return
+    held = true
+    from.pause()
+  }
+  const onEnd = (): void => void ch.end()
+  from.on('data', onData)
+  from.once('end', onEnd)
+  return () => {
+    stopped = true
+    // Paused, as unpipe() leaves it: a source that has more stays blocked (syncArchive stops it).
+    from.pause()
+    from.removeListener('data', onData)
+    from.removeListener('end', onEnd)
+  }
 }
 
 /** Connect, run `true`, and hand back the live connection when it exits 0. */
