@@ -236,8 +236,30 @@ async function downloadRow({ rig, ws200, listFile, size200 }: Ctx): Promise<void
     compare: 'ratio',
     target,
     baseline: `\`${rig.sshShown} 'tar -cf - -C dir results \\| zstd -1' \\| zstd -d \\| tar -xf -\``,
-    cause: median(r[0]) / median(r[1]) > target ? await downloadCause(rig, remote, median(r[0]) - median(r[1])) : undefined
+    cause:
+      median(r[0]) / median(r[1]) > target ? `${await downloadGc(rig, landing)}; ${await downloadCause(rig, remote, median(r[0]) - median(r[1]))}` : undefined
   })
+}
+
+const GC_REPORTER = path.join(ROOT, 'bench', 'gc-reporter.cjs')
+
+/**
+ * The garbage collections of one download step (bench/gc-reporter.cjs): src/util/memory.ts makes
+ * a young or, past its ArrayBuffer threshold, a full collection every few MiB streamed, and full
+ * ones are what a download can spend seconds in.
+ */
+async function downloadGc(rig: Rig, landing: () => string): Promise<string> {
+  const ws = landing()
+  const runnerTemp = newRunnerTemp()
+  const file = path.join(runnerTemp, 'gc.json')
+  await rig.offload(rig.vastInputs('download-remote', { run: 'true', sync: 'false', download: 'results' }), ws, {
+    runnerTemp,
+    env: { NODE_OPTIONS: `--require ${GC_REPORTER}`, OFFLOAD_BENCH_GC_FILE: file }
+  })
+  const gc = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<'minor' | 'major', { n: number; ms: number }>
+  fs.rmSync(ws, { recursive: true, force: true })
+  fs.rmSync(runnerTemp, { recursive: true, force: true })
+  return `main's garbage collections in one download step: ${gc.major.n} full (${gc.major.ms.toFixed(0)} ms) and ${gc.minor.n} young (${gc.minor.ms.toFixed(0)} ms)`
 }
 
 /**
