@@ -236,16 +236,38 @@ async function downloadRow({ rig, ws200, listFile, size200 }: Ctx): Promise<void
     compare: 'ratio',
     target,
     baseline: `\`${rig.sshShown} 'tar -cf - -C dir results \\| zstd -1' \\| zstd -d \\| tar -xf -\``,
-    cause: median(r[0]) / median(r[1]) > target ? await downloadCause(rig, remote, median(r[0]) - median(r[1])) : undefined
+    cause:
+      median(r[0]) / median(r[1]) > target ? `${await downloadGc(rig, landing)}; ${await downloadCause(rig, remote, median(r[0]) - median(r[1]))}` : undefined
   })
+}
+
+const GC_REPORTER = path.join(ROOT, 'bench', 'gc-reporter.cjs')
+
+/**
+ * The garbage collections of one download step (bench/gc-reporter.cjs): src/util/memory.ts makes
+ * a young or, past its ArrayBuffer threshold, a full collection every few MiB streamed, and full
+ * ones are what a download can spend seconds in.
+ */
+async function downloadGc(rig: Rig, landing: () => string): Promise<string> {
+  const ws = landing()
+  const runnerTemp = newRunnerTemp()
+  const file = path.join(runnerTemp, 'gc.json')
+  await rig.offload(rig.vastInputs('download-remote', { run: 'true', sync: 'false', download: 'results' }), ws, {
+    runnerTemp,
+    env: { NODE_OPTIONS: `--require ${GC_REPORTER}`, OFFLOAD_BENCH_GC_FILE: file }
+  })
+  const gc = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<'minor' | 'major', { n: number; ms: number }>
+  fs.rmSync(ws, { recursive: true, force: true })
+  fs.rmSync(runnerTemp, { recursive: true, force: true })
+  return `main's garbage collections in one download step: ${gc.major.n} full (${gc.major.ms.toFixed(0)} ms) and ${gc.minor.n} young (${gc.minor.ms.toFixed(0)} ms)`
 }
 
 /**
  * Where a download's extra time goes, stage by stage: the remote program (tar | zstd with the
  * count and SHA-256 beside it) against plain tar | zstd, both into /dev/null; the runner's
- * decoding hand-off (Node feeding the zstd -d child the archive and reading the tar back) against
- * zstd -d alone; and the extraction alone (safe-extract in process, from a file) against
- * `tar -xf` of the same tar. What is left is the runner's one Node thread receiving the stream
+ * decoding hand-off (Node feeding the zstd -d child the archive and reading the tar back, less
+ * Node reading the file and zstd -d alone); and the extraction alone (safe-extract, from a file)
+ * against `tar -xf` of the same tar. What is left is the runner's one Node thread receiving the stream
  * (ssh2's decryption, SHA-256) and the two cores both ends share.
  */
 async function downloadCause(rig: Rig, remote: string, gapMs: number): Promise<string> {
@@ -260,18 +282,21 @@ async function downloadCause(rig: Rig, remote: string, gapMs: number): Promise<s
   execFileSync('tar', ['-cf', tarFile, '-C', remote, 'results'])
   const zstFile = `${tarFile}.zst`
   execFileSync('zstd', ['-1', '-q', '-f', tarFile, '-o', zstFile])
+  // Node reading the archive file in ssh2's 32 KiB pieces: through the zstd -d child and back,
+  // and into nothing (what reading the file costs, not part of a real download).
+  const relay = async (decode: boolean): Promise<number> => {
+    const t0 = performance.now()
+    const discard = new Writable({ write: (_c, _e, done) => done() })
+    const source = fs.createReadStream(zstFile, { highWaterMark: 32 * 1024 })
+    await (decode ? pipeline(source, (await createDecoder('zstd')).stream, discard) : pipeline(source, discard))
+    return performance.now() - t0
+  }
   const decoding = await alternate(
     ROUNDS,
-    async () => {
-      const t0 = performance.now()
-      const decoder = await createDecoder('zstd')
-      // ssh2 hands on 32 KiB packets: the archive reaches the decoder in pieces of that size.
-      const discard = new Writable({ write: (_c, _e, done) => done() })
-      await pipeline(fs.createReadStream(zstFile, { highWaterMark: 32 * 1024 }), decoder.stream, discard)
-      return performance.now() - t0
-    },
-    () => sh(`zstd -dcq < ${zstFile} > /dev/null`)
+    () => relay(true),
+    () => relay(false)
   )
+  const zstdAlone = await repeat(ROUNDS, () => sh(`zstd -dcq < ${zstFile} > /dev/null`))
   const into = (): string => fs.mkdtempSync(path.join(rig.remoteBase, 'download-extract-'))
   const extraction = await alternate(
     ROUNDS,
@@ -295,14 +320,18 @@ async function downloadCause(rig: Rig, remote: string, gapMs: number): Promise<s
   fs.rmSync(tarFile, { force: true })
   fs.rmSync(zstFile, { force: true })
   const remoteMs = median(remoteSide[0]) - median(remoteSide[1])
-  const decodeMs = median(decoding[0]) - median(decoding[1])
+  const decodeMs = median(decoding[0]) - median(decoding[1]) - median(zstdAlone)
   const extractMs = median(extraction[0]) - median(extraction[1])
   const ms = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(0)} ms`
+  const rest = gapMs - remoteMs - decodeMs - extractMs
   return (
     `of the ${gapMs.toFixed(0)} ms gap: the remote program's count and SHA-256 ${ms(remoteMs)} (${median(remoteSide[0]).toFixed(0)} against ${median(remoteSide[1]).toFixed(0)} ms for tar \\| zstd > /dev/null); ` +
-    `the runner feeding zstd -d and reading the tar back ${ms(decodeMs)} (${median(decoding[0]).toFixed(0)} against ${median(decoding[1]).toFixed(0)} ms for zstd -d alone, from a file); ` +
+    `the runner feeding zstd -d and reading the tar back ${ms(decodeMs)} (Node from a file through zstd -d ${median(decoding[0]).toFixed(0)} ms, less ${median(decoding[1]).toFixed(0)} ms for reading the file alone and ${median(zstdAlone).toFixed(0)} ms for zstd -d alone); ` +
     `extraction alone ${ms(extractMs)} (safe-extract ${median(extraction[0]).toFixed(0)} ms against tar -xf ${median(extraction[1]).toFixed(0)} ms, from a file); ` +
-    `the rest, ${ms(gapMs - remoteMs - decodeMs - extractMs)}, is ssh2 and SHA-256 on the same thread, where the baseline runs ssh, zstd and tar as three C programs, on the two cores both ends share: in a CPU profile of main (2.2 s busy of 4 s, load average 7), writing into zstd -d 0.33 s, GC 0.31 s, file creation 0.27 s, node-tar's parsing 0.15 s, SHA-256 0.15 s, AES-GCM 0.1 s, file writes 0.11 s. ` +
+    (rest >= 0
+      ? `the rest, ${ms(rest)}, is ssh2 and SHA-256 on the same thread`
+      : `measured alone these stages add up to ${(-rest).toFixed(0)} ms more than the gap (in the download they overlap on the two cores), and ssh2 and SHA-256 run on the same thread too`) +
+    `, where the baseline runs ssh, zstd and tar as three C programs on the two cores both ends share: in a CPU profile of main with full 32 KiB packets (3.5 s busy of 4.4 s, load average 4-6: main's thread is the bottleneck), file creation 0.48 s, GC 0.31 s, writing into zstd -d 0.31 s, file writes 0.22 s, SHA-256 0.19 s, AES-GCM 0.17 s, node-tar's parsing 0.15 s. ` +
     `Measured and not kept: zlib's zstd in process instead of zstd -d (4.0-4.2 s against 2.9 s for the row, six alternating rounds: fed ssh2's 8-32 KiB pieces it costs more CPU than the program and its pipe), extraction in a worker thread (no gain: the baseline alone keeps both cores busy)`
   )
 }

@@ -35,16 +35,24 @@ afterEach(async () => {
   emu = undefined
 })
 
-async function loadedAtFirstRequest(
-  extraInputs: Record<string, string>
-): Promise<{ files: string[]; undiciInternals: string[]; code: number | null; stdout: string }> {
-  emu = await startNomadEmulator({ pendingMs: 50 })
+interface HookedRun {
+  /** The dist/main files the hook saw loaded (base names). */
+  files: string[]
+  /** Node's internal undici modules loaded (first-connect hook only). */
+  undiciInternals: string[]
+  code: number | null
+  stdout: string
+}
+
+/** One Nomad run (main and post) of the committed dist/ with `hook` preloaded into main. */
+async function hookedRun(hook: string, inputs: Record<string, string>, tls?: { key: string; cert: string; ca: string }): Promise<HookedRun> {
+  emu = await startNomadEmulator({ pendingMs: 50, ...(tls ? { tls: { ...tls, requireClientCert: true } } : {}) })
   const runnerTemp = newRunnerTemp()
   const out = path.join(runnerTemp, 'loaded.json')
   const { main, post } = await runAction({
     workspace: makeWorkspace(),
     runnerTemp,
-    env: { NODE_OPTIONS: `-r ${HOOK}`, OFFLOAD_TEST_LOADED_OUT: out },
+    env: { NODE_OPTIONS: `-r ${hook}`, OFFLOAD_TEST_LOADED_OUT: out },
     postEnv: { NODE_OPTIONS: '' },
     inputs: {
       provider: 'nomad',
@@ -52,18 +60,20 @@ async function loadedAtFirstRequest(
       'nomad-driver': 'raw_exec',
       'remote-dir': fs.mkdtempSync(path.join(os.tmpdir(), 'offload-cold-remote-')) + '/ws',
       run: 'echo ran-on-nomad',
-      ...extraInputs
+      ...inputs
     }
   })
   expect(post.code).toBe(0)
-  const loaded = JSON.parse(fs.readFileSync(out, 'utf8')) as { files: string[]; undiciInternals: string[] }
+  const loaded = JSON.parse(fs.readFileSync(out, 'utf8')) as { files: string[]; undiciInternals?: string[] }
   return {
     files: loaded.files.filter(f => f.startsWith(DIST_MAIN + path.sep)).map(f => path.basename(f)),
-    undiciInternals: loaded.undiciInternals,
+    undiciInternals: loaded.undiciInternals ?? [],
     code: main.code,
     stdout: main.stdout
   }
 }
+
+const loadedAtFirstRequest = (inputs: Record<string, string>): Promise<HookedRun> => hookedRun(HOOK, inputs)
 
 function holding(files: string[]): string[] {
   return Object.entries(MARKERS)
@@ -97,36 +107,17 @@ describe('cold start: what dist/main loads before its first Nomad request', () =
     async how => {
       const custom = how !== 'default TLS'
       const certs = custom ? makeTestCerts() : undefined
-      emu = await startNomadEmulator({
-        pendingMs: 50,
-        ...(certs ? { tls: { key: certs.serverKey, cert: certs.serverCert, ca: certs.caCert, requireClientCert: true } } : {})
-      })
       const tlsInputs: Record<string, string> = certs
         ? { 'nomad-ca-cert': certs.caCertPath, 'nomad-client-cert': certs.clientCert, 'nomad-client-key': certs.clientKeyPath }
         : {}
-      const runnerTemp = newRunnerTemp()
-      const out = path.join(runnerTemp, 'loaded.json')
-      const { main, post } = await runAction({
-        workspace: makeWorkspace(),
-        runnerTemp,
-        env: { NODE_OPTIONS: `-r ${EXIT_HOOK}`, OFFLOAD_TEST_LOADED_OUT: out },
-        postEnv: { NODE_OPTIONS: '' },
-        inputs: {
-          provider: 'nomad',
-          'nomad-addr': emu.address,
-          'nomad-driver': 'raw_exec',
-          'remote-dir': fs.mkdtempSync(path.join(os.tmpdir(), 'offload-cold-remote-')) + '/ws',
-          run: 'head -c 300000 /dev/urandom | od -An -tx1 | tail -n 1; echo ran-on-nomad',
-          ...tlsInputs
-        }
-      })
+      const { files, code, stdout } = await hookedRun(
+        EXIT_HOOK,
+        { run: 'head -c 300000 /dev/urandom | od -An -tx1 | tail -n 1; echo ran-on-nomad', ...tlsInputs },
+        certs ? { key: certs.serverKey, cert: certs.serverCert, ca: certs.caCert } : undefined
+      )
       if (certs) fs.rmSync(certs.dir, { recursive: true, force: true })
-      expect(main.code).toBe(0)
-      expect(post.code).toBe(0)
-      expect(main.stdout).toContain('ran-on-nomad')
-      const files = (JSON.parse(fs.readFileSync(out, 'utf8')) as { files: string[] }).files
-        .filter(f => f.startsWith(DIST_MAIN + path.sep))
-        .map(f => path.basename(f))
+      expect(code).toBe(0)
+      expect(stdout).toContain('ran-on-nomad')
       // It did load the provider and the archive writer (so the hook saw the whole run) ...
       expect(holding(files)).toContain('node-tar')
       // ... but not npm undici.
