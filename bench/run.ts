@@ -505,7 +505,7 @@ async function rssRows({ rig }: Ctx): Promise<void> {
 function sshRssCause(idle: number, sync: number, relay: number): string {
   return (
     `the same step transferring nothing peaks at ${idle.toFixed(0)} MiB (Node and the bundle: the cold-start share); streaming adds ${(sync - idle).toFixed(0)} MiB (sync) and ${(relay - idle).toFixed(0)} MiB (relay): ` +
-    "sampled through the 1 GiB sync, malloc's heap grows by ~12 MiB (the Buffers awaiting the next collection: ssh2 makes three 32-64 KiB ones of every chunk sent, the pipe read, the plain packet and its ciphertext; a full collection runs past 8 MiB of them), " +
+    "sampled through the 1 GiB sync, malloc's heap grows by ~12 MiB (the Buffers awaiting the next collection: ssh2 makes three 32-64 KiB ones of every chunk sent, the pipe read, the plain packet and its ciphertext; a full collection runs once they pass the live set by 8 MiB), " +
     "V8's heap and the thread arenas by ~5 MiB, the node binary's touched pages by ~1 MiB"
   )
 }

@@ -4,7 +4,7 @@ import type { ExecRequest, ExecResult, RemoteShell } from '../../remote/shell'
 import { TransportError } from '../../remote/shell'
 import { redact } from '../../util/redact'
 import { shJoin } from '../../remote/quote'
-import { noteStreamed } from '../../util/memory'
+import { noteStreamed, tightenCollections } from '../../util/memory'
 import { useKeyObjects } from './ssh-tuning'
 
 export interface SshEndpoint {
@@ -342,6 +342,8 @@ export const CHANNEL_QUEUE_BYTES = 256 * 1024
  * that stops feeding (the exec settled).
  */
 function feed(from: NodeJS.ReadableStream, ch: ClientChannel): () => void {
+  // What is promoted despite the bound is collected early (util/memory.ts): the rest of the gain.
+  const loosen = tightenCollections()
   let queued = 0
   let held = false
   let stopped = false
@@ -364,6 +366,7 @@ function feed(from: NodeJS.ReadableStream, ch: ClientChannel): () => void {
   from.once('end', onEnd)
   return () => {
     stopped = true
+    loosen()
     // Paused, as unpipe() leaves it: a source that has more stays blocked (syncArchive stops it).
     from.pause()
     from.removeListener('data', onData)
