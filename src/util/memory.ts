@@ -15,7 +15,7 @@
  * grew by 24 MiB before V8's own first full collection; with ~1 MiB live and GARBAGE_ABOVE, by 11
  * MiB (peak RSS 100-111 → 93-97 MiB with ssh.ts's CHANNEL_QUEUE_BYTES, which keeps the full
  * collections to about ten a sync). Not for every stream: a 200 MB download promotes far more
- * (its chunks wait in ssh2's 2 MiB receive buffer), and 8 MiB over the live set made 27-32 full
+ * (its chunks wait in the SSH channel's 2 MiB receive buffer), and 8 MiB over the live set made 27-32 full
  * collections of it instead of 13-18 (+0.2 s); a fixed 8 MiB, ~70 (+1 s).
  *
  * node:v8 and node:vm are fetched on the first relief, not imported: node:v8 alone took ~6 ms of
