@@ -1148,11 +1148,11 @@ class SshShell {
             let settled = false;
             let channel;
             let exitCode;
+            let stopFeeding;
             const cleanup = () => {
                 req.signal?.removeEventListener('abort', onAbort);
                 client.removeListener('close', onConnClose);
-                if (req.stdin && channel)
-                    req.stdin.unpipe(channel);
+                stopFeeding?.();
             };
             const fail = (err) => {
                 if (settled)
@@ -1209,8 +1209,7 @@ class SshShell {
                     if (req.stdin) {
                         const stdin = req.stdin;
                         stdin.once('error', e => fail(new shell/* TransportError */.w(`stdin stream failed: ${e.message}`, { cause: e })));
-                        stdin.on('data', (chunk) => (0,memory/* noteStreamed */.W)(chunk.length * COPIES_OUT));
-                        stdin.pipe(ch);
+                        stopFeeding = feed(stdin, ch);
                     }
                     else {
                         ch.end();
@@ -1257,12 +1256,61 @@ const COPIES_OUT = 2;
 /** Channel output into a sink with backpressure: pause the channel until the sink drains. */
 function forward(from, to) {
     from.on('data', (chunk) => {
-        (0,memory/* noteStreamed */.W)(chunk.length * COPIES_IN);
+        (0,memory/* noteStreamed */.WQ)(chunk.length * COPIES_IN);
         if (!to.write(chunk)) {
             from.pause();
             to.once('drain', () => from.resume());
         }
     });
+}
+/**
+ * At most this many bytes of a command's stdin wait inside ssh2 (written to the channel, not yet
+ * sent for want of window). ssh2's channel buffers up to 2 MiB itself (its highWaterMark) on top
+ * of the 2 MiB the window lets through: a chunk sat there across two young collections
+ * (util/memory.ts), was promoted, and its Buffer then waited for a full one. Holding the queue to
+ * 256 KiB took the 1 GiB sync from ~100 full collections to ~10 (--trace-gc-nvp, bench/: the rss
+ * row's step).
+ */
+const CHANNEL_QUEUE_BYTES = 256 * 1024;
+/**
+ * A command's stdin into its channel, holding `from` while more than CHANNEL_QUEUE_BYTES wait in
+ * the channel. (The socket under it needs no such hold: on loopback to sshd every packet's write
+ * completed at once, and the window bounds what can be in flight to 2 MiB.) Returns a function
+ * that stops feeding (the exec settled).
+ */
+function feed(from, ch) {
+    // What is promoted despite the bound is collected early (util/memory.ts): the rest of the gain.
+    const loosen = (0,memory/* tightenCollections */.dI)();
+    let queued = 0;
+    let held = false;
+    let stopped = false;
+    const onData = (chunk) => {
+        (0,memory/* noteStreamed */.WQ)(chunk.length * COPIES_OUT);
+        queued += chunk.length;
+        // Called once ssh2 has sent the whole chunk (it waits for window as needed).
+        ch.write(chunk, () => {
+            queued -= chunk.length;
+            if (!held || stopped || queued > CHANNEL_QUEUE_BYTES)
+                return;
+            held = false;
+            from.resume();
+        });
+        if (held || queued <= CHANNEL_QUEUE_BYTES)
+            return;
+        held = true;
+        from.pause();
+    };
+    const onEnd = () => void ch.end();
+    from.on('data', onData);
+    from.once('end', onEnd);
+    return () => {
+        stopped = true;
+        loosen();
+        // Paused, as unpipe() leaves it: a source that has more stays blocked (syncArchive stops it).
+        from.pause();
+        from.removeListener('data', onData);
+        from.removeListener('end', onEnd);
+    };
 }
 /** Connect, run `true`, and hand back the live connection when it exits 0. */
 async function probeSsh(endpoint, opts, signal) {
@@ -1790,7 +1838,8 @@ async function interrupted(ctx, vs, id, detail) {
     return {
         reason: 'interrupted',
         detail: line,
-        retry: () => acquireInstance(ctx, 'on-demand')
+        retry: () => acquireInstance(ctx, 'on-demand'),
+        retryOn: 'a new instance (vast-fallback: on-demand)'
     };
 }
 /** The longest an instance at this price may live before the lease's spend reaches vast-max-cost. */
@@ -1931,7 +1980,12 @@ function httpRequest(url, req) {
         headers['content-length'] = Buffer.byteLength(req.body);
     return new Promise((resolve, reject) => {
         const transport = secure ? process.getBuiltinModule('node:https') : node_http__WEBPACK_IMPORTED_MODULE_0__;
-        const cr = transport.request(u, { method: req.method, headers, agent: transport.globalAgent });
+        const cr = transport.request(u, {
+            method: req.method,
+            headers,
+            agent: req.agent ?? transport.globalAgent,
+            ...(req.socketPath ? { socketPath: req.socketPath } : {})
+        });
         let connected = false;
         /** Why we destroyed the request ourselves: what every pending read rejects with. */
         let ended;
@@ -2012,27 +2066,50 @@ function httpRequest(url, req) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   W: () => (/* binding */ noteStreamed)
+/* harmony export */   WQ: () => (/* binding */ noteStreamed),
+/* harmony export */   dI: () => (/* binding */ tightenCollections)
 /* harmony export */ });
+/* unused harmony exports RELIEF_BYTES, GARBAGE_ABOVE, MAJOR_ABOVE */
 /**
  * Streaming a workspace or a command's output allocates short-lived Buffers, several copies deep
  * (socket reads, frames, compressed blocks). V8 frees that external memory only after about 64 MB
  * of it has piled up, which alone would take the action past its memory budget (bench/: peak
  * RSS). So every RELIEF_BYTES streamed a young-generation collection (under a millisecond) hands
  * the chunks back. Chunks that sat in a queue through two young collections are promoted and wait
- * for a full collection; when those add up past MAJOR_ABOVE, the relief is a full collection
- * instead. Full collections cost ~20 ms each here, so they are not run on a fixed cadence: that
- * doubled the time of a 200 MB relay that never needed one.
+ * for a full collection; when the ArrayBuffer memory held passes MAJOR_ABOVE (or, while a
+ * stream that asked for it with tightenCollections() runs, passes what the last full collection
+ * left, the live set, by more than GARBAGE_ABOVE), the relief is a full collection instead. Full collections cost ~20 ms each here, so they are not run on a
+ * fixed cadence: that doubled the time of a 200 MB relay that never needed one.
  *
  * Measured on the 1 GiB Nomad sync: young collections every 8 MiB alone, 152 MiB peak; this
- * policy, 130-135 MiB.
+ * policy (then MAJOR_ABOVE alone), 130-135 MiB. On the 1 GiB SSH sync, the promoted Buffers' memory
+ * is what the peak is made of (it stays in malloc's heap once touched): at 24 MiB, malloc's heap
+ * grew by 24 MiB before V8's own first full collection; with ~1 MiB live and GARBAGE_ABOVE, by 11
+ * MiB (peak RSS 100-111 → 93-97 MiB with ssh.ts's CHANNEL_QUEUE_BYTES, which keeps the full
+ * collections to about ten a sync). Not for every stream: a 200 MB download promotes far more
+ * (its chunks wait in the SSH channel's 2 MiB receive buffer), and 8 MiB over the live set made 27-32 full
+ * collections of it instead of 13-18 (+0.2 s); a fixed 8 MiB, ~70 (+1 s).
  *
  * node:v8 and node:vm are fetched on the first relief, not imported: node:v8 alone took ~6 ms of
  * every start (bench/: cold start), and runs that stream little never need either.
  */
 const RELIEF_BYTES = 4 * 1024 * 1024;
+const GARBAGE_ABOVE = 8 * 1024 * 1024;
 const MAJOR_ABOVE = 24 * 1024 * 1024;
 let streamed = 0;
+/** ArrayBuffer memory right after the last full collection run here: what was live then. */
+let liveAfterMajor = 0;
+let tightStreams = 0;
+/** Full collections at GARBAGE_ABOVE over the live set until the returned function is called. */
+function tightenCollections() {
+    tightStreams++;
+    let done = false;
+    return () => {
+        if (!done)
+            tightStreams--;
+        done = true;
+    };
+}
 let collect;
 function noteStreamed(bytes) {
     streamed += bytes;
@@ -2049,7 +2126,10 @@ function noteStreamed(bytes) {
         v8.setFlagsFromString('--expose-gc');
         collect = vm.runInNewContext('gc');
     }
-    collect({ type: process.memoryUsage().arrayBuffers > MAJOR_ABOVE ? 'major' : 'minor' });
+    const major = process.memoryUsage().arrayBuffers > (tightStreams > 0 ? Math.min(MAJOR_ABOVE, liveAfterMajor + GARBAGE_ABOVE) : MAJOR_ABOVE);
+    collect({ type: major ? 'major' : 'minor' });
+    if (major)
+        liveAfterMajor = process.memoryUsage().arrayBuffers;
 }
 
 

@@ -758,7 +758,12 @@ function httpRequest(url, req) {
         headers['content-length'] = Buffer.byteLength(req.body);
     return new Promise((resolve, reject) => {
         const transport = secure ? process.getBuiltinModule('node:https') : node_http__WEBPACK_IMPORTED_MODULE_0__;
-        const cr = transport.request(u, { method: req.method, headers, agent: transport.globalAgent });
+        const cr = transport.request(u, {
+            method: req.method,
+            headers,
+            agent: req.agent ?? transport.globalAgent,
+            ...(req.socketPath ? { socketPath: req.socketPath } : {})
+        });
         let connected = false;
         /** Why we destroyed the request ourselves: what every pending read rejects with. */
         let ended;
