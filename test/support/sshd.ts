@@ -218,6 +218,15 @@ export async function startSshd(opts: { parentDir?: string; sessionPath?: string
   }
 }
 
+/** A loopback sshd and a fresh ed25519 client key (PEM text) that it accepts. */
+export async function startSshdWithClientKey(): Promise<{ sshd: SshdHandle; key: string }> {
+  const sshd = await startSshd()
+  const file = path.join(sshd.dir, 'client_key')
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', file])
+  sshd.writeAuthorizedKeys([readFileSync(`${file}.pub`, 'utf8').trim()])
+  return { sshd, key: readFileSync(file, 'utf8') }
+}
+
 /** Every process (but this one) whose environment holds `entry` (NAME=value): what a cgroup would hold. */
 export function processesWithEnv(entry: string): number[] {
   const out: number[] = []

@@ -1,11 +1,8 @@
-import { execFileSync } from 'node:child_process'
 import { createHash, KeyObject, randomBytes } from 'node:crypto'
-import * as fs from 'node:fs'
-import * as path from 'node:path'
 import { Readable } from 'node:stream'
 import type { Client } from 'ssh2'
 import { connectSsh, HostKeyPin, SshShell, type SshEndpoint } from '../../src/providers/vast/ssh'
-import { startSshd, type SshdHandle } from '../support/sshd'
+import { startSshdWithClientKey, type SshdHandle } from '../support/sshd'
 import { Sink } from './helpers'
 
 /**
@@ -21,11 +18,7 @@ let sshd: SshdHandle
 let key: string
 
 beforeAll(async () => {
-  sshd = await startSshd()
-  const file = path.join(sshd.dir, 'client_key')
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', file])
-  sshd.writeAuthorizedKeys([fs.readFileSync(`${file}.pub`, 'utf8').trim()])
-  key = fs.readFileSync(file, 'utf8')
+  ;({ sshd, key } = await startSshdWithClientKey())
 })
 
 afterAll(async () => {
