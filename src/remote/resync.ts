@@ -263,16 +263,6 @@ interface ManifestHeader {
   since: string | null
 }
 
-interface ManifestMeta {
-  types: string
-  targets: Record<string, string>
-  sha256: Record<string, string>
-  substituted: number[]
-  numbersBytes: number
-  pathsBytes: number
-  remoteBytes: number
-}
-
 const headerSchema = z.object({ version: z.literal(3), remoteDir: z.string(), since: z.string().regex(REMOTE_TIME).nullable() })
 const byteCount = z.number().int().nonnegative()
 const metaSchema = z.object({
@@ -284,6 +274,7 @@ const metaSchema = z.object({
   pathsBytes: byteCount,
   remoteBytes: byteCount
 })
+type ManifestMeta = z.infer<typeof metaSchema>
 
 interface SyncBase {
   remoteDir: string

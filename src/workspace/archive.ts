@@ -6,7 +6,7 @@ import { constants as zlibConstants, createGzip, createZstdCompress } from 'node
 import * as tar from 'tar'
 import { noteStreamed } from '../util/memory'
 import { packerChoice, runnerTools, type PackerChoice } from '../transfer/tools'
-import { nativePacker, packNatively, WorkspaceChangedError } from './native-pack'
+import { changedSince, nativePacker, packNatively, WorkspaceChangedError } from './native-pack'
 import type { ArchivePlan } from './plan'
 
 /**
@@ -248,15 +248,6 @@ async function packFiles(plan: ArchivePlan, to: Writable): Promise<void> {
     if (to.writableNeedDrain) await Promise.race([once(to, 'drain'), closed])
   }
   if (!to.destroyed) to.write(TAR_EOF)
-}
-
-function changedSince(absolute: string, before: fs.Stats): boolean {
-  try {
-    const now = fs.lstatSync(absolute)
-    return now.size !== before.size || now.mtimeMs !== before.mtimeMs || now.ctimeMs !== before.ctimeMs
-  } catch {
-    return true
-  }
 }
 
 /** An fs error as GNU tar words it ("No such file or directory"), else its message. */

@@ -24,6 +24,16 @@ const BLOCKING_FACTOR = 20
 const CHECKPOINT_RECORDS = 100
 const CHECKPOINT_BYTES = CHECKPOINT_RECORDS * BLOCKING_FACTOR * 512
 
+/** Whether a file's size, mtime or ctime moved since `before` (or it is gone): both packers' check that it did not change while it was read. */
+export function changedSince(absolute: string, before: fs.Stats): boolean {
+  try {
+    const now = fs.lstatSync(absolute)
+    return now.size !== before.size || now.mtimeMs !== before.mtimeMs || now.ctimeMs !== before.ctimeMs
+  } catch {
+    return true
+  }
+}
+
 /** How one tar program packs a plan: its arguments, what its stderr lines say, the checks it does not do itself. */
 export interface TarInvocation {
   args: string[]
@@ -120,18 +130,9 @@ function bsdTar(plan: ArchivePlan): TarInvocation | undefined {
       return 512 + (st?.isFile() ? Math.ceil(st.size / 512) * 512 : 0)
     },
     verify: () => {
-      const changed: string[] = []
-      plan.files.forEach((f, i) => {
-        const was = before[i]
-        if (!was?.isFile()) return
-        let now: fs.Stats | undefined
-        try {
-          now = fs.lstatSync(`${plan.root}/${f}`)
-        } catch {
-          now = undefined
-        }
-        if (!now || now.size !== was.size || now.mtimeMs !== was.mtimeMs || now.ctimeMs !== was.ctimeMs) changed.push(`${f}: file changed as we read it`)
-      })
+      const changed = plan.files
+        .filter((f, i) => before[i]?.isFile() && changedSince(`${plan.root}/${f}`, before[i]!))
+        .map(f => `${f}: file changed as we read it`)
       if (changed.length) throw new WorkspaceChangedError(changed)
     }
   }

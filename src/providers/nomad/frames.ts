@@ -84,9 +84,6 @@ const DATA_TAIL = '"}}'
 const STDOUT_HEAD = Buffer.from('{"stdout":{"data":"', 'latin1')
 const STDERR_HEAD = Buffer.from('{"stderr":{"data":"', 'latin1')
 const HEAD_LEN = STDOUT_HEAD.length
-/** Where an output frame's base64 starts, and how many bytes follow it (`"}}`). */
-const DATA_START = HEAD_LEN
-const DATA_END = DATA_TAIL.length
 const QUOTE = 0x22
 const BRACE = 0x7d
 const EQUALS = 0x3d
@@ -173,7 +170,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
  */
 export function receiveFrame(data: Buffer, out: OutputBatcher, stdout: Writable, stderr: Writable): ExecFrame | null {
   const stream = outputFrameStream(data)
-  if (stream && out.addEncoded(stream === 'stdout' ? stdout : stderr, data, DATA_START, data.length - DATA_END)) return null
+  if (stream && out.addEncoded(stream === 'stdout' ? stdout : stderr, data, HEAD_LEN, data.length - DATA_TAIL.length)) return null
   const frame = JSON.parse(utf8.decode(data)) as ExecFrame | null
   if (frame === null || typeof frame !== 'object') throw new TypeError('not a JSON object')
   if (typeof frame.stdout?.data === 'string' && frame.stdout.data) out.add(stdout, frame.stdout.data)
