@@ -372,9 +372,6 @@ const DATA_TAIL = '"}}';
 const STDOUT_HEAD = Buffer.from('{"stdout":{"data":"', 'latin1');
 const STDERR_HEAD = Buffer.from('{"stderr":{"data":"', 'latin1');
 const HEAD_LEN = STDOUT_HEAD.length;
-/** Where an output frame's base64 starts, and how many bytes follow it (`"}}`). */
-const DATA_START = HEAD_LEN;
-const DATA_END = DATA_TAIL.length;
 const QUOTE = 0x22;
 const BRACE = 0x7d;
 const EQUALS = 0x3d;
@@ -467,7 +464,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  */
 function receiveFrame(data, out, stdout, stderr) {
     const stream = outputFrameStream(data);
-    if (stream && out.addEncoded(stream === 'stdout' ? stdout : stderr, data, DATA_START, data.length - DATA_END))
+    if (stream && out.addEncoded(stream === 'stdout' ? stdout : stderr, data, HEAD_LEN, data.length - DATA_TAIL.length))
         return null;
     const frame = JSON.parse(utf8.decode(data));
     if (frame === null || typeof frame !== 'object')

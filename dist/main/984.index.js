@@ -124,6 +124,16 @@ const CHANGED = /file changed as we read it|No such file or directory|File shran
 const BLOCKING_FACTOR = 20;
 const CHECKPOINT_RECORDS = 100;
 const CHECKPOINT_BYTES = CHECKPOINT_RECORDS * BLOCKING_FACTOR * 512;
+/** Whether a file's size, mtime or ctime moved since `before` (or it is gone): both packers' check that it did not change while it was read. */
+function changedSince(absolute, before) {
+    try {
+        const now = external_node_fs_.lstatSync(absolute);
+        return now.size !== before.size || now.mtimeMs !== before.mtimeMs || now.ctimeMs !== before.ctimeMs;
+    }
+    catch {
+        return true;
+    }
+}
 /**
  * How the runner's tar packs this plan with this codec, or undefined when it cannot (no tar that
  * takes a NUL-separated list, no program for the codec, contents to substitute, or hard links
@@ -216,21 +226,9 @@ function bsdTar(plan) {
             return 512 + (st?.isFile() ? Math.ceil(st.size / 512) * 512 : 0);
         },
         verify: () => {
-            const changed = [];
-            plan.files.forEach((f, i) => {
-                const was = before[i];
-                if (!was?.isFile())
-                    return;
-                let now;
-                try {
-                    now = external_node_fs_.lstatSync(`${plan.root}/${f}`);
-                }
-                catch {
-                    now = undefined;
-                }
-                if (!now || now.size !== was.size || now.mtimeMs !== was.mtimeMs || now.ctimeMs !== was.ctimeMs)
-                    changed.push(`${f}: file changed as we read it`);
-            });
+            const changed = plan.files
+                .filter((f, i) => before[i]?.isFile() && changedSince(`${plan.root}/${f}`, before[i]))
+                .map(f => `${f}: file changed as we read it`);
             if (changed.length)
                 throw new WorkspaceChangedError(changed);
         }
@@ -510,15 +508,6 @@ async function packFiles(plan, to) {
     }
     if (!to.destroyed)
         to.write(TAR_EOF);
-}
-function changedSince(absolute, before) {
-    try {
-        const now = external_node_fs_.lstatSync(absolute);
-        return now.size !== before.size || now.mtimeMs !== before.mtimeMs || now.ctimeMs !== before.ctimeMs;
-    }
-    catch {
-        return true;
-    }
 }
 /** An fs error as GNU tar words it ("No such file or directory"), else its message. */
 function reasonOf(err) {
