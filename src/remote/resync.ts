@@ -8,8 +8,10 @@ import { manifestFileOf } from '../lease-file'
 import { ProviderError } from '../util/errors'
 import { redact } from '../util/redact'
 import { formatBytes } from '../util/units'
-import { createArchive, type ArchiveCodec } from '../workspace/archive'
-import { loadManifest, scanLocal, storeManifest, subsetPlan, type LocalManifest } from '../workspace/manifest'
+import { packerChoice } from '../transfer/tools'
+import { createArchive, type ArchiveCodec, type ArchiveStream } from '../workspace/archive'
+import { loadingManifest, scanLocal, scanningLocal, storeManifest, storingManifest, subsetPlan, type LocalManifest, type StoredManifest } from '../workspace/manifest'
+import { CHECKPOINT_EVERY, drain, paced, type Steps } from '../util/paced'
 import type { ArchivePlan } from '../workspace/plan'
 import { RESYNC_LIST_GIVEN_SCRIPT, RESYNC_LIST_SCRIPT, RESYNC_REMOVE_SCRIPT } from './resync-scripts'
 import { syncArchive } from './workspace-ops'
@@ -277,8 +279,6 @@ const metaSchema = z.object({
 type ManifestMeta = z.infer<typeof metaSchema>
 
 interface SyncBase {
-  remoteDir: string
-  since?: string
   local: LocalManifest
   remote: RemoteListing
 }
@@ -294,7 +294,7 @@ function parseJson(text: string): unknown {
 }
 
 /** The header at once; the body when called (the caller overlaps that with the listing exec). */
-function readBase(leaseId: string): { header: ManifestHeader; body: () => Pick<SyncBase, 'local' | 'remote'> | string } | string {
+function readBase(leaseId: string): { header: ManifestHeader; body: () => Steps<SyncBase | string> } | string {
   let file: Buffer
   try {
     file = fs.readFileSync(manifestFileOf(leaseId))
@@ -304,7 +304,7 @@ function readBase(leaseId: string): { header: ManifestHeader; body: () => Pick<S
   const nl = file.indexOf(0x0a)
   const header = headerSchema.safeParse(parseJson(file.toString('utf8', 0, Math.max(0, nl))))
   if (nl < 0 || !header.success) return DAMAGED
-  const body = (): Pick<SyncBase, 'local' | 'remote'> | string => {
+  const body = function* (): Steps<SyncBase | string> {
     const nl2 = file.indexOf(0x0a, nl + 1)
     const parsed = metaSchema.safeParse(parseJson(file.toString('utf8', nl + 1, Math.max(nl + 1, nl2))))
     if (nl2 < 0 || !parsed.success) return DAMAGED
@@ -314,25 +314,38 @@ function readBase(leaseId: string): { header: ManifestHeader; body: () => Pick<S
     // A copy: a Float64Array needs its offset aligned to 8 bytes.
     const numbers = new Float64Array(file.buffer.slice(file.byteOffset + at, file.byteOffset + at + meta.numbersBytes))
     const paths = file.toString('utf8', at + meta.numbersBytes, at + meta.numbersBytes + meta.pathsBytes)
-    const local = loadManifest({ ...meta, paths, numbers })
+    const local = yield* loadingManifest({ ...meta, paths, numbers })
     const remoteText = file.toString('utf8', file.length - meta.remoteBytes)
     const fields = remoteText !== '' ? remoteText.split('\0') : []
     if (!local || fields.length % 3 !== 0) return DAMAGED
     const remote: RemoteListing = new Map()
-    for (let i = 0; i < fields.length; i += 3) remote.set(fields[i], `${fields[i + 1]}\0${fields[i + 2]}`)
+    for (let i = 0; i < fields.length; i += 3) {
+      if (i % (3 * CHECKPOINT_EVERY) === 0) yield
+      remote.set(fields[i], `${fields[i + 1]}\0${fields[i + 2]}`)
+    }
     return { local, remote }
   }
   return { header: header.data, body }
 }
 
-function writeBase(leaseId: string, base: SyncBase): void {
-  const header: ManifestHeader = { version: 3, remoteDir: base.remoteDir, since: base.since ?? null }
-  const remoteFields: string[] = []
-  for (const [p, r] of base.remote) remoteFields.push(p, r)
-  const stored = storeManifest(base.local)
+/** A listing as the manifest stores it: path NUL record NUL …, leaving out the paths in `leaveOut`. */
+function* encodingListing(listing: RemoteListing, leaveOut?: Set<string>): Steps<string> {
+  const parts: string[] = []
+  let i = 0
+  for (const [p, r] of listing) {
+    if (++i % CHECKPOINT_EVERY === 0) yield
+    if (!leaveOut?.has(p)) parts.push(p, r)
+  }
+  return parts.join('\0')
+}
+
+const joinEncoded = (a: string, b: string): string => (a && b ? `${a}\0${b}` : a || b)
+
+function writeBase(leaseId: string, remoteDir: string, since: string | undefined, stored: StoredManifest, remoteText: string): void {
+  const header: ManifestHeader = { version: 3, remoteDir, since: since ?? null }
   const numbers = Buffer.from(stored.numbers.buffer, stored.numbers.byteOffset, stored.numbers.byteLength)
   const paths = Buffer.from(stored.paths)
-  const remote = Buffer.from(remoteFields.join('\0'))
+  const remote = Buffer.from(remoteText)
   const meta: ManifestMeta = {
     types: stored.types,
     targets: stored.targets,
@@ -367,14 +380,38 @@ async function runListing(shell: RemoteShell, argv: string[], signal?: AbortSign
 }
 
 /** The whole tree's listing (since undefined), or what changed since that remote time. */
+const listArgv = (remoteDir: string, since: string | undefined): string[] => ['sh', '-c', RESYNC_LIST_SCRIPT, 'offload-list', remoteDir, since ?? '-']
+/** The records of `given` paths (relative), as they are now. */
+const givenArgv = (remoteDir: string, given: string[]): string[] => ['sh', '-c', RESYNC_LIST_GIVEN_SCRIPT, 'offload-list', remoteDir, ...given.map(p => `./${p}`)]
+
 function listRemote(shell: RemoteShell, remoteDir: string, since: string | undefined, signal?: AbortSignal): Promise<ListingReport | string> {
-  return runListing(shell, ['sh', '-c', RESYNC_LIST_SCRIPT, 'offload-list', remoteDir, since ?? '-'], signal)
+  return runListing(shell, listArgv(remoteDir, since), signal)
 }
 
-/** The records of `given` paths (relative), as they are now. */
-function listGiven(shell: RemoteShell, remoteDir: string, given: string[], signal?: AbortSignal): Promise<ListingReport | string> {
-  return runListing(shell, ['sh', '-c', RESYNC_LIST_GIVEN_SCRIPT, 'offload-list', remoteDir, ...given.map(p => `./${p}`)], signal)
+/**
+ * Sends the delta (checked and merged like a full sync: src/remote/workspace-ops.ts) and lists
+ * `listing` in the commit exec, right after the swap. Only a listing that exited 0 counts.
+ */
+async function sendAndList(
+  shell: RemoteShell,
+  archive: ArchiveStream,
+  remoteDir: string,
+  codec: ArchiveCodec,
+  listing: string[],
+  signal?: AbortSignal
+): Promise<ListingReport | string> {
+  const stdout = new ListingSink()
+  const status = await syncArchive(shell, archive, remoteDir, codec, signal, { mode: 'merge', label: 're-sync', then: { argv: listing, stdout } })
+  if (status !== 0) return `listing the remote tree after the re-sync failed (${status === undefined ? 'it reported no status' : `exit ${status}`})`
+  return parseListing(stdout.bytes(), stdout.overflowed)
 }
+
+/**
+ * A delta up to this size is packed in process: for one file, spawning GNU tar and zstd (and, in
+ * a step's fresh process, probing for them) cost more than node-tar's few microseconds; from about
+ * 200 files and 2 MB on, the native packer is ahead again (bench/: re-sync rows, one file changed).
+ */
+const IN_PROCESS_DELTA = { files: 32, bytes: 1024 * 1024 }
 
 async function removeRemote(shell: RemoteShell, remoteDir: string, paths: string[], signal?: AbortSignal): Promise<void> {
   const stderr = new TailBuffer()
@@ -451,13 +488,13 @@ export class LeaseSync {
     // The remote lists while the runner parses the manifest and compares its own files.
     const listing = listRemote(shell, this.remoteDir, base.header.since ?? undefined, signal)
     listing.catch(() => undefined)
-    const recorded = base.body()
+    const recorded = await paced(base.body())
     stages.mark('manifest')
     if (typeof recorded === 'string') {
       await listing.catch(() => undefined)
       return recorded
     }
-    const scan = scanLocal(this.plan, recorded.local)
+    const scan = await paced(scanningLocal(this.plan, recorded.local))
     stages.mark('local scan')
     const report = await listing
     stages.mark('remote listing (wait)')
@@ -488,28 +525,47 @@ export class LeaseSync {
     }
     let listed = without(now, delta.remove)
     let since = report.next
+    let prepared: { stored: StoredManifest; stable: string; leaveOut: Set<string> } | undefined
     if (delta.send.length || delta.remove.length) {
-      if (delta.send.length) {
-        const subset = subsetPlan(this.plan, delta.send, scan.manifest)
-        result.fileBytes = subset.bytes
-        const archive = createArchive(subset, { codec })
-        // Checked like a full sync (staged, swapped in only when count and hash match), merged over the tree.
-        await syncArchive(shell, archive, this.remoteDir, codec, signal, { mode: 'merge', label: 're-sync' })
-        result.archiveBytes = archive.bytes()
-        stages.mark('send')
-      }
       // What the extraction and the removal changed: the entries they wrote or whose directory they
       // changed, listed one by one; the base keeps the time of the listing above, so the next
       // re-sync also sees whatever else changed since. Past LISTED_ARGV_MAX, the tree since then.
       const given = listedAfter(delta.send, delta.remove)
-      const after = given ? await listGiven(shell, this.remoteDir, given, signal) : await listRemote(shell, this.remoteDir, report.next, signal)
-      const merged = typeof after === 'string' ? after : given ? { listing: withGiven(listed, given, after.records) } : currentListing(listed, after)
-      stages.mark('listing after')
-      if (typeof after === 'string' || typeof merged === 'string') return result // synced; without a listing the next step syncs in full
+      const afterArgv = given ? givenArgv(this.remoteDir, given) : listArgv(this.remoteDir, report.next)
+      let after: ListingReport | string
+      if (delta.send.length) {
+        const subset = subsetPlan(this.plan, delta.send, scan.manifest)
+        result.fileBytes = subset.bytes
+        const small = packerChoice() === 'auto' && subset.files.length <= IN_PROCESS_DELTA.files && subset.bytes <= IN_PROCESS_DELTA.bytes
+        const archive = createArchive(subset, { codec, packer: small ? 'in-process' : undefined })
+        const sending = sendAndList(shell, archive, this.remoteDir, codec, afterArgv, signal)
+        sending.catch(() => undefined)
+        // While the remote extracts and lists: the new base but for the records the listing brings.
+        const leaveOut = new Set(given)
+        const stable = await paced(encodingListing(listed, leaveOut))
+        const stored = await paced(storingManifest(scan.manifest))
+        prepared = { stored, stable, leaveOut }
+        after = await sending
+        result.archiveBytes = archive.bytes()
+        stages.mark('send and listing after')
+      } else {
+        after = await runListing(shell, afterArgv, signal)
+        stages.mark('listing after')
+      }
+      if (typeof after === 'object' && (after.kind === 'given') !== (given !== undefined)) after = 'the remote listing is malformed'
+      if (typeof after === 'string') return result // synced; without a listing the next step syncs in full
+      // The common case: the listing holds every path asked for and no other, so the base is what was prepared and it.
+      if (given && prepared && after.records.size === prepared.leaveOut.size && given.every(p => after.records.has(p))) {
+        writeBase(this.leaseId, this.remoteDir, since, prepared.stored, joinEncoded(prepared.stable, drain(encodingListing(after.records))))
+        stages.mark('record')
+        return result
+      }
+      const merged = given ? { listing: withGiven(listed, given, after.records) } : currentListing(listed, after)
+      if (typeof merged === 'string') return result
       listed = merged.listing
       if (!given) since = after.next
     }
-    writeBase(this.leaseId, { remoteDir: this.remoteDir, since, local: scan.manifest, remote: listed })
+    writeBase(this.leaseId, this.remoteDir, since, prepared?.stored ?? storeManifest(scan.manifest), drain(encodingListing(listed)))
     stages.mark('record')
     return result
   }
@@ -527,7 +583,7 @@ export class LeaseSync {
       core.info(`Re-sync: a later lease: step will sync in full: ${report}`)
       return report
     }
-    writeBase(this.leaseId, { remoteDir: this.remoteDir, since: report.next, local, remote: report.records })
+    writeBase(this.leaseId, this.remoteDir, report.next, storeManifest(local), drain(encodingListing(report.records)))
     return undefined
   }
 }

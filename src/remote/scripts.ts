@@ -54,11 +54,14 @@ exit $rc`
 
 /**
  * $1 = dir, $2 = expected byte count, $3 = expected SHA-256, $4 = replace (the staged tree
- * becomes the directory's whole content) or merge (it is copied over what is there), or abort.
- * Swaps in the tree SYNC_SCRIPT staged only when what it received matches what the runner sent
- * (the hash is skipped when the remote had no tool for it); exit 3 and the staging removed when
- * it does not. The staged entries move in with as few mv processes as find's argument batches
- * (one per entry took 0.15-0.8 s for the bench tree's 102 top-level entries on a busy machine).
+ * becomes the directory's whole content) or merge (it is copied over what is there), or abort;
+ * then, optionally, a command to run once the tree is swapped in. Swaps in the tree SYNC_SCRIPT
+ * staged only when what it received matches what the runner sent (the hash is skipped when the
+ * remote had no tool for it); exit 3 and the staging removed when it does not. The staged entries
+ * move in with as few mv processes as find's argument batches (one per entry took 0.15-0.8 s for
+ * the bench tree's 102 top-level entries on a busy machine). The command (a re-sync's listing of
+ * what it wrote: one exec fewer) prints on this exec's stdout, then `offload-then <status>` goes
+ * to stderr; this exec's own status stays the swap's.
  */
 export const SYNC_COMMIT_SCRIPT = `d=$1; st=$1/${SYNC_STAGING}
 if [ "$4" = abort ]; then rm -rf -- "$st"; exit 0; fi
@@ -74,7 +77,13 @@ else
   find "$d" -mindepth 1 -maxdepth 1 ! -name ${SYNC_STAGING} -exec rm -rf -- {} +
   find "$st/tree" -mindepth 1 -maxdepth 1 -exec sh -c 'mv -- "$@" "$0"/' "$d" {} +
 fi
-rm -rf -- "$st"`
+rm -rf -- "$st"
+[ $# -gt 4 ] || exit 0
+shift 4
+set +e
+"$@"
+echo "offload-then $?" >&2
+exit 0`
 
 /**
  * $1 = control dir, $2 = working directory, $3 = timeout in seconds, then the command's argv.

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream'
+import { Readable, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import * as core from '@actions/core'
 import { ProviderError } from '../util/errors'
@@ -10,7 +10,6 @@ import { CountingSink, withProgress } from '../report/progress'
 import type { ArchiveCodec, ArchiveStream } from '../workspace/archive'
 import type { RemoteShell } from './shell'
 import { TailBuffer } from './sink'
-import type { Writable } from 'node:stream'
 import { DigestStream, describeDigest, digestsMatch, parseReceipt, type Digest } from '../transfer/checksum'
 import { createDecoder } from '../transfer/decode'
 
@@ -31,6 +30,12 @@ export interface SyncOptions {
   mode?: 'replace' | 'merge'
   /** Names the transfer in errors and logs (default "sync"). */
   label?: string
+  /**
+   * A command the commit exec runs right after the swap (SYNC_COMMIT_SCRIPT), its stdout into
+   * `stdout`: a re-sync lists what it wrote without an exec of its own. syncArchive then resolves
+   * with its exit status (undefined when the remote did not report one).
+   */
+  then?: { argv: string[]; stdout: Writable }
 }
 
 /**
@@ -49,7 +54,7 @@ export async function syncArchive(
   codec: ArchiveCodec,
   signal?: AbortSignal,
   opts: SyncOptions = {}
-): Promise<void> {
+): Promise<number | undefined> {
   const label = opts.label ?? 'sync'
   const stdout = new TailBuffer()
   const stderr = new TailBuffer()
@@ -104,7 +109,7 @@ export async function syncArchive(
     throw new ProviderError(`${what}: the remote did not report what it received (its output was cut short?); ${remoteDir} was left as it was`)
   }
   if (!received.sha256) core.info(`${label}: the remote has no sha256sum, openssl, busybox or shasum: the transfer was checked by its byte count only`)
-  const done = await commit(shell, remoteDir, opts.mode ?? 'replace', sent.digest(), signal)
+  const done = await commit(shell, remoteDir, opts.mode ?? 'replace', sent.digest(), signal, opts.then)
   if (done.exitCode !== 0) {
     const again = parseReceipt(done.output.replace(/^offload-mismatch/m, 'offload-received'), 'offload-received')
     throw new ProviderError(
@@ -113,28 +118,48 @@ export async function syncArchive(
         : `swapping the synced tree into ${remoteDir} failed (exit ${done.exitCode}): ${redact(done.output) || 'no output'}`
     )
   }
+  return done.thenExitCode
 }
 
 function transferBroken(what: string, sent: Digest, received: Digest): string {
   return `${what} did not arrive intact: the runner sent ${describeDigest(sent)}, the remote received ${describeDigest(received)} (cut short or altered on the way)`
 }
 
-/** The second exec of a sync: checks the staged receipt against `sent` and swaps the tree in (or only cleans up, for abort). */
+/**
+ * The second exec of a sync: checks the staged receipt against `sent` and swaps the tree in (or
+ * only cleans up, for abort), then runs `then` (SyncOptions.then).
+ */
 async function commit(
   shell: RemoteShell,
   remoteDir: string,
   mode: 'replace' | 'merge' | 'abort',
   sent: Digest | undefined,
-  signal?: AbortSignal
-): Promise<{ exitCode: number; output: string }> {
+  signal?: AbortSignal,
+  then?: SyncOptions['then']
+): Promise<{ exitCode: number; output: string; thenExitCode?: number }> {
   const out = new TailBuffer()
+  const err = then ? new TailBuffer() : out
   const { exitCode } = await shell.exec({
-    argv: ['sh', '-c', SYNC_COMMIT_SCRIPT, 'offload-sync-commit', remoteDir, String(sent?.bytes ?? 0), sent?.sha256 ?? 'none', mode],
-    stdout: out,
-    stderr: out,
+    argv: ['sh', '-c', SYNC_COMMIT_SCRIPT, 'offload-sync-commit', remoteDir, String(sent?.bytes ?? 0), sent?.sha256 ?? 'none', mode, ...(then?.argv ?? [])],
+    stdout: then ? teeInto(out, then.stdout) : out,
+    stderr: err,
     signal
   })
-  return { exitCode, output: out.text().trim() }
+  // Only its last line: what the command itself printed on stderr comes before it.
+  const status = then && /(?:^|\n)offload-then (\d{1,3})\n?$/.exec(err.text())
+  const output = then ? `${out.text().trim()}\n${err.text().trim()}`.trim() : out.text().trim()
+  return { exitCode, output, thenExitCode: status ? Number(status[1]) : undefined }
+}
+
+/** Writes every chunk into both sinks, with the second one's backpressure. */
+function teeInto(first: Writable, second: Writable): Writable {
+  return new Writable({
+    write(chunk: Buffer, _enc, done) {
+      first.write(chunk)
+      if (second.write(chunk)) done()
+      else second.once('drain', () => done())
+    }
+  })
 }
 
 export interface RunSpec {

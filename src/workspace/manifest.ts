@@ -1,5 +1,6 @@
 import * as fs from 'node:fs'
 import { fileSha256 } from '../util/file-hash'
+import { CHECKPOINT_EVERY, drain, type Steps } from '../util/paced'
 import type { ArchivePlan } from './plan'
 
 /**
@@ -58,10 +59,16 @@ export interface LocalScan {
  * file calls: see walk() in files.ts.
  */
 export function scanLocal(plan: ArchivePlan, base?: LocalManifest, takenAtMs = Date.now()): LocalScan {
+  return drain(scanningLocal(plan, base, takenAtMs))
+}
+
+/** scanLocal as steps (src/util/paced.ts): a re-sync scans while its remote listing exec gets going. */
+export function* scanningLocal(plan: ArchivePlan, base?: LocalManifest, takenAtMs = Date.now()): Steps<LocalScan> {
   const manifest: LocalManifest = new Map()
   const changed: string[] = []
   let differs = base === undefined || base.size !== plan.files.length
   for (let i = 0; i < plan.files.length; i++) {
+    if (i % CHECKPOINT_EVERY === CHECKPOINT_EVERY - 1) yield
     const rel = plan.files[i]
     const st = plan.stats?.[i] ?? fs.lstatSync(absolute(plan, rel))
     const link = st.isSymbolicLink()
@@ -107,6 +114,11 @@ export interface StoredManifest {
 export const COLUMNS = ['size', 'mode', 'mtimeMs', 'ctimeMs', 'inode'] as const
 
 export function storeManifest(manifest: LocalManifest): StoredManifest {
+  return drain(storingManifest(manifest))
+}
+
+/** storeManifest as steps (src/util/paced.ts): a re-sync stores while the remote extracts. */
+export function* storingManifest(manifest: LocalManifest): Steps<StoredManifest> {
   const n = manifest.size
   const out: StoredManifest = { paths: '', types: '', numbers: new Float64Array(COLUMNS.length * n), targets: {}, sha256: {}, substituted: [] }
   const paths: string[] = []
@@ -114,6 +126,7 @@ export function storeManifest(manifest: LocalManifest): StoredManifest {
   const x = out.numbers
   let i = 0
   for (const [p, e] of manifest) {
+    if (i % CHECKPOINT_EVERY === CHECKPOINT_EVERY - 1) yield
     paths.push(p)
     types += e.type === 'file' ? 'f' : 'l'
     x[i] = e.size
@@ -136,6 +149,11 @@ export function storeManifest(manifest: LocalManifest): StoredManifest {
  * that is not what storeManifest writes (not finite) is left out, so its path counts as changed.
  */
 export function loadManifest(s: StoredManifest): LocalManifest | undefined {
+  return drain(loadingManifest(s))
+}
+
+/** loadManifest as steps (src/util/paced.ts). */
+export function* loadingManifest(s: StoredManifest): Steps<LocalManifest | undefined> {
   const paths = s.paths === '' ? [] : s.paths.split('\0')
   const n = paths.length
   if (s.types.length !== n || s.numbers.length !== COLUMNS.length * n) return undefined
@@ -143,6 +161,7 @@ export function loadManifest(s: StoredManifest): LocalManifest | undefined {
   const substituted = new Set(s.substituted)
   const manifest: LocalManifest = new Map()
   for (let i = 0; i < n; i++) {
+    if (i % CHECKPOINT_EVERY === CHECKPOINT_EVERY - 1) yield
     const t = s.types[i]
     const [sz, md, mt, ct, ino] = [x[i], x[n + i], x[2 * n + i], x[3 * n + i], x[4 * n + i]]
     if ((t !== 'f' && t !== 'l') || !Number.isFinite(sz + md + mt + ct + ino)) continue
