@@ -21,17 +21,21 @@ const NOT_PROBE = `! -path "./${PROBE}.*"`
  * once a second probe is stamped later (a coarse clock or a 1 s / 2 s file system stamps several
  * writes alike). Every change made after this script lists an entry then gets a ctime above the
  * printed time, which the next listing's -newerct compares with. `-` when the tree takes no probe
- * (the next re-sync then lists the whole tree).
+ * (the next re-sync then lists the whole tree). The first probe's find also tells whether find
+ * has -printf and -newerct (else `no-printf`): one process fewer than a check of its own.
  */
 const REMOTE_NOW = `t=-
 if touch -- "$p.a" 2>/dev/null; then
-  t=$(find "$p.a" -maxdepth 0 -printf '%T@')
+  t=$(find "$p.a" -maxdepth 0 -newerct @1.5 -printf '%T@' 2>/dev/null)
+  [ -n "$t" ] || { echo no-printf; exit 0; }
   n=0
   until touch -- "$p.b" && [ -n "$(find "$p.b" -maxdepth 0 -newer "$p.a" -printf x)" ]; do
     n=$((n + 1))
     if [ "$n" -ge 300 ]; then t=-; break; fi
     sleep 0.01
   done
+else
+  find . -maxdepth 0 -newerct @1.5 -printf '' 2>/dev/null || { echo no-printf; exit 0; }
 fi`
 
 /**
@@ -45,7 +49,6 @@ fi`
  * <codec> is what CODEC_PROBE_SCRIPT would print (src/remote/scripts.ts), <now> is REMOTE_NOW.
  */
 export const RESYNC_LIST_SCRIPT = `cd -- "$1" 2>/dev/null || { echo missing; exit 0; }
-find . -maxdepth 0 -newerct @1.5 -printf '' 2>/dev/null || { echo no-printf; exit 0; }
 if command -v zstd >/dev/null 2>&1; then c=zstd; else c=gzip; fi
 p=./${PROBE}
 trap 'rm -f -- "$p.a" "$p.b" "$p.dirs"' EXIT

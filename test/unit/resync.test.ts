@@ -327,6 +327,83 @@ describe('when a re-sync falls back to a full sync', () => {
   })
 })
 
+describe('the listing after the swap comes from the commit exec, and is untrusted like any listing', () => {
+  /** The local shell, with what a re-sync's commit exec prints (its listing after the swap) passed through `edit`. */
+  const editingCommit = (edit: (out: string, err: string) => [string, string]): RemoteShell => ({
+    exec: async req => {
+      if (req.argv[3] !== 'offload-sync-commit' || req.argv.length <= 8) return shell.exec(req)
+      const out = collect()
+      const err = collect()
+      const result = await shell.exec({ ...req, stdout: out, stderr: err })
+      const [o, e] = edit(out.text(), err.text())
+      await new Promise(resolve => req.stdout.write(o, resolve))
+      await new Promise(resolve => req.stderr.write(e, resolve))
+      return result
+    },
+    close: () => shell.close()
+  })
+  const edited = 'src/deep/nested/file.txt'
+
+  /** A lease's full sync, `edited` changed, a re-sync through `on`: the tree it leaves equals a fresh full sync either way. */
+  async function resyncThrough(on: RemoteShell): Promise<{ ws: string; remote: string; leaseId: string }> {
+    const ws = workspace()
+    const leaseId = newLeaseId()
+    const remote = path.join(tmp(), 'ws')
+    await fullSync(ws, remote, 'zstd', leaseId)
+    fs.appendFileSync(path.join(ws, edited), 'changed\n')
+    const r = await new LeaseSync(leaseId, remote, await plan(ws), 'zstd').incremental(on)
+    expect(typeof r === 'object' && r.sentPaths).toEqual([edited])
+    const fresh = path.join(tmp(), 'ws')
+    await fullSync(ws, fresh, 'zstd')
+    expect(snapshotTree(remote)).toEqual(snapshotTree(fresh))
+    return { ws, remote, leaseId }
+  }
+
+  it('one exec fewer: the commit prints the listing of what it wrote and its status; the next re-sync sends nothing', async () => {
+    const seen: string[] = []
+    const { ws, remote, leaseId } = await resyncThrough(
+      editingCommit((out, err) => {
+        seen.push(out.split('\n')[0], err)
+        return [out, err]
+      })
+    )
+    expect(seen).toEqual(['given', 'offload-then 0\n'])
+    const again = await resync(ws, remote, 'zstd', leaseId)
+    expect([again.sent, again.removed]).toEqual([0, 0])
+  })
+
+  it.each<[string, (out: string, err: string) => [string, string]]>([
+    ['cut short inside a record', (out, err) => [out.slice(0, -3), err]],
+    ['malformed', (_out, err) => ['given\nnot a listing', err]],
+    ['of another kind than asked for', (out, err) => [out.replace(/^given\n/, 'listing zstd -\n').replace(/\0\.\//g, '\0'), err]],
+    ['without the status of the listing', (out, err) => [out, err.replace(/offload-then \d+\n$/, '')]],
+    ['from a listing that failed', (out, err) => [out, err.replace(/offload-then \d+\n$/, 'offload-then 1\n')]]
+  ])('a listing %s leaves no base: the next step syncs in full', async (_what, edit) => {
+    const { ws, remote, leaseId } = await resyncThrough(editingCommit(edit))
+    expect(fs.existsSync(manifestFileOf(leaseId))).toBe(false)
+    expect(await new LeaseSync(leaseId, remote, await plan(ws), 'zstd').incremental(shell)).toBe('no manifest of an earlier sync on this lease')
+  })
+
+  it('a well-framed listing that leaves an entry out only makes the next re-sync send it again', async () => {
+    const { ws, remote, leaseId } = await resyncThrough(
+      editingCommit((out, err) => {
+        const fields = out.slice(out.indexOf('\n') + 1).split('\0')
+        const at = fields.indexOf(`./${edited}`)
+        expect(at).toBeGreaterThan(0)
+        fields.splice(at - 1, 3)
+        return [`given\n${fields.join('\0')}`, err]
+      })
+    )
+    expect(fs.existsSync(manifestFileOf(leaseId))).toBe(true)
+    const again = await resync(ws, remote, 'zstd', leaseId)
+    expect(again.sentPaths).toEqual([edited])
+    const fresh = path.join(tmp(), 'ws')
+    await fullSync(ws, fresh, 'zstd')
+    expect(snapshotTree(remote)).toEqual(snapshotTree(fresh))
+    expect((await resync(ws, remote, 'zstd', leaseId)).sent).toBe(0)
+  })
+})
+
 describe('the remote listing is untrusted input', () => {
   const rec = (header: string, name: string, target = ''): string => `${header}\0${name}\0${target}\0`
   const listing = (...records: string[]): Buffer => Buffer.from(`listing zstd 1700000001.25\n${records.join('')}`)
