@@ -10,7 +10,16 @@ import { redact } from '../util/redact'
 import { formatBytes } from '../util/units'
 import { packerChoice } from '../transfer/tools'
 import { createArchive, type ArchiveCodec, type ArchiveStream } from '../workspace/archive'
-import { loadingManifest, scanLocal, scanningLocal, storeManifest, storingManifest, subsetPlan, type LocalManifest, type StoredManifest } from '../workspace/manifest'
+import {
+  loadingManifest,
+  scanLocal,
+  scanningLocal,
+  storeManifest,
+  storingManifest,
+  subsetPlan,
+  type LocalManifest,
+  type StoredManifest
+} from '../workspace/manifest'
 import { CHECKPOINT_EVERY, drain, paced, type Steps } from '../util/paced'
 import type { ArchivePlan } from '../workspace/plan'
 import { RESYNC_LIST_GIVEN_SCRIPT, RESYNC_LIST_SCRIPT, RESYNC_REMOVE_SCRIPT } from './resync-scripts'
@@ -382,7 +391,14 @@ async function runListing(shell: RemoteShell, argv: string[], signal?: AbortSign
 /** The whole tree's listing (since undefined), or what changed since that remote time. */
 const listArgv = (remoteDir: string, since: string | undefined): string[] => ['sh', '-c', RESYNC_LIST_SCRIPT, 'offload-list', remoteDir, since ?? '-']
 /** The records of `given` paths (relative), as they are now. */
-const givenArgv = (remoteDir: string, given: string[]): string[] => ['sh', '-c', RESYNC_LIST_GIVEN_SCRIPT, 'offload-list', remoteDir, ...given.map(p => `./${p}`)]
+const givenArgv = (remoteDir: string, given: string[]): string[] => [
+  'sh',
+  '-c',
+  RESYNC_LIST_GIVEN_SCRIPT,
+  'offload-list',
+  remoteDir,
+  ...given.map(p => `./${p}`)
+]
 
 function listRemote(shell: RemoteShell, remoteDir: string, since: string | undefined, signal?: AbortSignal): Promise<ListingReport | string> {
   return runListing(shell, listArgv(remoteDir, since), signal)
