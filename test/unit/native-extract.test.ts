@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process'
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -11,9 +10,11 @@ import type { ExtractReport } from '../../src/remote/extract-policy'
 import { safeExtract } from '../../src/remote/safe-extract'
 import type { RemoteShell } from '../../src/remote/shell'
 import { downloadPaths } from '../../src/remote/workspace-ops'
-import { forgetRunnerTools, type RunnerTools } from '../../src/transfer/tools'
+import type { RunnerTools } from '../../src/transfer/tools'
 import { LocalShell } from '../support/local-shell'
+import { HONEST_MTIME, honestResults, snapshot } from '../support/result-tree'
 import { makeWorkspace } from '../support/runner'
+import { RUNNER_TARS, useRunnerTar } from '../support/runner-tar'
 import { craftTar, type CraftEntry } from '../support/tar-craft'
 
 /**
@@ -23,31 +24,7 @@ import { craftTar, type CraftEntry } from '../support/tar-craft'
  * and for a hostile one nothing outside the requested paths, nothing through a link, nothing
  * left behind.
  */
-const TARS = [
-  { name: 'GNU tar', kind: 'gnu', program: 'tar' },
-  { name: 'bsdtar', kind: 'bsd', program: 'bsdtar' }
-] as const
 const tmp = (prefix: string): string => fs.mkdtempSync(path.join(os.tmpdir(), prefix))
-
-/** What a tree holds: type, mode, content hash or link target, mtime (links not followed). */
-function snapshot(dir: string): string[] {
-  const walk = (rel: string): string[] =>
-    fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap(d => {
-      const r = rel ? `${rel}/${d.name}` : d.name
-      return d.isDirectory() ? [r, ...walk(r)] : [r]
-    })
-  return walk('')
-    .sort()
-    .map(rel => {
-      const abs = path.join(dir, rel)
-      const st = fs.lstatSync(abs)
-      const mode = (st.mode & 0o7777).toString(8)
-      if (st.isSymbolicLink()) return `${rel} link -> ${fs.readlinkSync(abs)}`
-      const mtime = Math.floor(st.mtimeMs / 1000)
-      if (st.isDirectory()) return `${rel} dir ${mode} ${mtime}`
-      return `${rel} file ${mode} ${mtime} ${st.size} ${createHash('sha256').update(fs.readFileSync(abs)).digest('hex').slice(0, 16)}`
-    })
-}
 
 function reasons(report: ExtractReport): Record<string, string> {
   return Object.fromEntries(report.refused.map(r => [r.name, r.reason]))
@@ -57,22 +34,11 @@ function stagingLeft(ws: string): string[] {
   return fs.readdirSync(ws).filter(n => n.startsWith(DOWNLOAD_STAGING))
 }
 
-describe.each(TARS)('native extraction with $name', ({ kind, program }) => {
+describe.each(RUNNER_TARS)('native extraction with $name', ({ kind, program }) => {
   const tools: RunnerTools = { tar: kind, zstd: true, gzip: true, pigz: false }
-  const pathBefore = process.env.PATH
+  useRunnerTar(program)
   let ws: string
   let gitConfig: Buffer
-  beforeAll(() => {
-    // nativeExtract runs the runner's `tar`: GNU tar here, bsdtar as on macOS runners.
-    const bin = tmp('offload-tar-bin-')
-    fs.symlinkSync(execFileSync('sh', ['-c', `command -v ${program}`], { encoding: 'utf8' }).trim(), path.join(bin, 'tar'))
-    process.env.PATH = `${bin}:${pathBefore}`
-    forgetRunnerTools()
-  })
-  afterAll(() => {
-    process.env.PATH = pathBefore
-    forgetRunnerTools()
-  })
   beforeEach(() => {
     ws = makeWorkspace()
     gitConfig = fs.readFileSync(path.join(ws, '.git/config'))
@@ -93,30 +59,7 @@ describe.each(TARS)('native extraction with $name', ({ kind, program }) => {
   }
 
   it('gives the same tree as the in-process writer for an honest archive: spaces, unicode, modes, empty dirs, links, mtimes, 300 files', async () => {
-    const src = tmp('offload-honest-')
-    const put = (rel: string, content: string | Buffer, mode = 0o644): void => {
-      fs.mkdirSync(path.dirname(path.join(src, rel)), { recursive: true })
-      fs.writeFileSync(path.join(src, rel), content)
-      fs.chmodSync(path.join(src, rel), mode)
-    }
-    put('results/junit.xml', '<testsuite/>\n')
-    put('results/with space/données ✓.txt', 'unicode\n')
-    put('results/bin/run.sh', '#!/bin/sh\n', 0o755)
-    put('results/private/key.txt', 'k', 0o600)
-    put('results/big.bin', randomBytes(3 * 1024 * 1024 + 17))
-    put('results/empty.txt', '')
-    for (let i = 0; i < 300; i++) put(`results/many/${i % 7}/f${i}.txt`, `file ${i}\n`, i % 2 ? 0o644 : 0o640)
-    fs.mkdirSync(path.join(src, 'results/empty-dir/nested-empty'), { recursive: true })
-    fs.chmodSync(path.join(src, 'results/private'), 0o750)
-    fs.symlinkSync('junit.xml', path.join(src, 'results/latest'))
-    fs.symlinkSync('../junit.xml', path.join(src, 'results/bin/up'))
-    fs.symlinkSync('many/3', path.join(src, 'results/dir-link'))
-    const old = new Date('2024-02-03T04:05:06Z')
-    const entries = (fs.readdirSync(src, { recursive: true }) as string[]).map(rel => path.join(src, rel))
-    for (const abs of entries.sort((a, b) => b.length - a.length)) if (!fs.lstatSync(abs).isSymbolicLink()) fs.utimesSync(abs, old, old)
-    fs.utimesSync(path.join(src, 'results'), old, old)
-    const archive = execFileSync('tar', ['-cf', '-', '-C', src, 'results'], { maxBuffer: 64 << 20 })
-
+    const archive = honestResults()
     const inProcess = tmp('offload-inproc-')
     const writer = safeExtract({ cwd: inProcess, paths: ['results'] })
     await pipeline(Readable.from([archive]), writer.unpack)
@@ -129,7 +72,7 @@ describe.each(TARS)('native extraction with $name', ({ kind, program }) => {
       expect(report!.refused).toEqual([])
       expect(report!.written).toBe(snapshot(path.join(inProcess, 'results')).length + 1)
       expect(snapshot(path.join(into, 'results'))).toEqual(snapshot(path.join(inProcess, 'results')))
-      expect(snapshot(into)).toContain(`results/private dir 750 ${old.getTime() / 1000}`)
+      expect(snapshot(into)).toContain(`results/private dir 750 ${HONEST_MTIME.getTime() / 1000}`)
       expect(stagingLeft(into)).toEqual([])
     }
   })
