@@ -14,7 +14,9 @@ import * as path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { safeExtract } from '../src/remote/safe-extract'
+import { canExtractNatively, nativeExtract } from '../src/remote/native-extract'
+import { extractInProcess } from '../src/remote/safe-extract'
+import { runnerTools } from '../src/transfer/tools'
 import { DOWNLOAD_SCRIPT } from '../src/remote/scripts'
 import { createDecoder } from '../src/transfer/decode'
 import { createArchive } from '../src/workspace/archive'
@@ -264,10 +266,10 @@ async function downloadGc(rig: Rig, landing: () => string): Promise<string> {
 
 /**
  * Where a download's extra time goes, stage by stage: the remote program (tar | zstd with the
- * count and SHA-256 beside it) against plain tar | zstd, both into /dev/null; the runner's
- * decoding hand-off (Node feeding the zstd -d child the archive and reading the tar back, less
- * Node reading the file and zstd -d alone); and the extraction alone (safe-extract, from a file)
- * against `tar -xf` of the same tar. What is left is the runner's one Node thread receiving the stream
+ * count and SHA-256 beside it) against plain tar | zstd, both into /dev/null; and the runner's
+ * extraction of the same archive from a file (the way this runner takes it: the system tar into
+ * a staging directory, judged and moved in, or the in-process writer) against
+ * `zstd -d | tar -xf` of it. What is left is the runner's one Node thread receiving the stream
  * (ssh2's decryption, SHA-256) and the two cores both ends share.
  */
 async function downloadCause(rig: Rig, remote: string, gapMs: number): Promise<string> {
@@ -278,61 +280,44 @@ async function downloadCause(rig: Rig, remote: string, gapMs: number): Promise<s
     () => sh(`${rig.ssh} 'sh ${script} ${remote} zstd results' > /dev/null 2>&1`),
     () => sh(`${rig.ssh} 'tar -cf - -C ${remote} results | zstd -1 -q' > /dev/null`)
   )
-  const tarFile = path.join(rig.remoteBase, 'download-results.tar')
-  execFileSync('tar', ['-cf', tarFile, '-C', remote, 'results'])
-  const zstFile = `${tarFile}.zst`
-  execFileSync('zstd', ['-1', '-q', '-f', tarFile, '-o', zstFile])
-  // Node reading the archive file in ssh2's 32 KiB pieces: through the zstd -d child and back,
-  // and into nothing (what reading the file costs, not part of a real download).
-  const relay = async (decode: boolean): Promise<number> => {
-    const t0 = performance.now()
-    const discard = new Writable({ write: (_c, _e, done) => done() })
-    const source = fs.createReadStream(zstFile, { highWaterMark: 32 * 1024 })
-    await (decode ? pipeline(source, (await createDecoder('zstd')).stream, discard) : pipeline(source, discard))
-    return performance.now() - t0
-  }
-  const decoding = await alternate(
-    ROUNDS,
-    () => relay(true),
-    () => relay(false)
-  )
-  const zstdAlone = await repeat(ROUNDS, () => sh(`zstd -dcq < ${zstFile} > /dev/null`))
+  const zstFile = path.join(rig.remoteBase, 'download-results.tar.zst')
+  execFileSync('bash', ['-c', `tar -cf - -C ${remote} results | zstd -1 -q > ${zstFile}`])
+  const tools = await runnerTools()
+  const native = canExtractNatively(tools, 'zstd')
   const into = (): string => fs.mkdtempSync(path.join(rig.remoteBase, 'download-extract-'))
   const extraction = await alternate(
     ROUNDS,
     async () => {
       const dir = into()
       const t0 = performance.now()
-      const { unpack, finish } = safeExtract({ cwd: dir, paths: ['results'] })
-      await pipeline(fs.createReadStream(tarFile, { highWaterMark: 256 * 1024 }), unpack)
-      finish()
+      const ex = native
+        ? nativeExtract({ cwd: dir, paths: ['results'], codec: 'zstd', tools })
+        : extractInProcess({ cwd: dir, paths: ['results'], decoder: await createDecoder('zstd') })
+      // ssh2's 32 KiB pieces, as in the download.
+      await ex.run(fs.createReadStream(zstFile, { highWaterMark: 32 * 1024 }))
+      ex.finish(true)
       const ms = performance.now() - t0
       fs.rmSync(dir, { recursive: true, force: true })
       return ms
     },
     async () => {
       const dir = into()
-      const ms = await sh(`tar -xf ${tarFile} -C ${dir}`)
+      const ms = await sh(`zstd -dcq < ${zstFile} | tar -xf - -C ${dir}`)
       fs.rmSync(dir, { recursive: true, force: true })
       return ms
     }
   )
-  fs.rmSync(tarFile, { force: true })
   fs.rmSync(zstFile, { force: true })
   const remoteMs = median(remoteSide[0]) - median(remoteSide[1])
-  const decodeMs = median(decoding[0]) - median(decoding[1]) - median(zstdAlone)
   const extractMs = median(extraction[0]) - median(extraction[1])
   const ms = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(0)} ms`
-  const rest = gapMs - remoteMs - decodeMs - extractMs
+  const rest = gapMs - remoteMs - extractMs
   return (
     `of the ${gapMs.toFixed(0)} ms gap: the remote program's count and SHA-256 ${ms(remoteMs)} (${median(remoteSide[0]).toFixed(0)} against ${median(remoteSide[1]).toFixed(0)} ms for tar \\| zstd > /dev/null); ` +
-    `the runner feeding zstd -d and reading the tar back ${ms(decodeMs)} (Node from a file through zstd -d ${median(decoding[0]).toFixed(0)} ms, less ${median(decoding[1]).toFixed(0)} ms for reading the file alone and ${median(zstdAlone).toFixed(0)} ms for zstd -d alone); ` +
-    `extraction alone ${ms(extractMs)} (safe-extract ${median(extraction[0]).toFixed(0)} ms against tar -xf ${median(extraction[1]).toFixed(0)} ms, from a file); ` +
+    `the runner's extraction from a file ${ms(extractMs)} (${native ? 'zstd -d \\| the system tar into the staging directory, judged and moved in' : 'the in-process writer'} ${median(extraction[0]).toFixed(0)} ms against zstd -d \\| tar -xf ${median(extraction[1]).toFixed(0)} ms); ` +
     (rest >= 0
-      ? `the rest, ${ms(rest)}, is ssh2 and SHA-256 on the same thread`
-      : `measured alone these stages add up to ${(-rest).toFixed(0)} ms more than the gap (in the download they overlap on the two cores), and ssh2 and SHA-256 run on the same thread too`) +
-    `, where the baseline runs ssh, zstd and tar as three C programs on the two cores both ends share: in a CPU profile of main with full 32 KiB packets (3.5 s busy of 4.4 s, load average 4-6: main's thread is the bottleneck), file creation 0.48 s, GC 0.31 s, writing into zstd -d 0.31 s, file writes 0.22 s, SHA-256 0.19 s, AES-GCM 0.17 s, node-tar's parsing 0.15 s. ` +
-    `Measured and not kept: zlib's zstd in process instead of zstd -d (4.0-4.2 s against 2.9 s for the row, six alternating rounds: fed ssh2's 8-32 KiB pieces it costs more CPU than the program and its pipe), extraction in a worker thread (no gain: the baseline alone keeps both cores busy)`
+      ? `the rest, ${ms(rest)}, is ssh2's decryption and SHA-256 on the runner's one Node thread, where the baseline's ssh runs in C`
+      : `measured alone these stages add up to ${(-rest).toFixed(0)} ms more than the gap (in the download they overlap on the two cores)`)
   )
 }
 

@@ -1,28 +1,33 @@
 "use strict";
 exports.id = 413;
-exports.ids = [413];
+exports.ids = [413,618];
 exports.modules = {
 
-/***/ 58413:
+/***/ 46618:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $F: () => (/* binding */ symlinkVerdict),
+/* harmony export */   AU: () => (/* binding */ fold),
+/* harmony export */   FK: () => (/* binding */ isInside),
+/* harmony export */   M$: () => (/* binding */ isGitName),
+/* harmony export */   OD: () => (/* binding */ segmentsOf),
+/* harmony export */   Si: () => (/* binding */ requestedRoots),
+/* harmony export */   Z: () => (/* binding */ dropEscapingLinks),
+/* harmony export */   _Y: () => (/* binding */ MAX_SEGMENTS),
 /* harmony export */   g$: () => (/* binding */ printable),
-/* harmony export */   printableName: () => (/* binding */ printableName),
-/* harmony export */   safeExtract: () => (/* binding */ safeExtract)
+/* harmony export */   oW: () => (/* binding */ hasGitSegment),
+/* harmony export */   printableName: () => (/* binding */ printableName)
 /* harmony export */ });
-/* unused harmony exports resolveOnDisk, requestedRoots */
+/* unused harmony export resolveOnDisk */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(73024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var tar__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(98697);
-/* harmony import */ var _report_inert__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(51822);
+/* harmony import */ var _report_inert__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(51822);
 
 
 
-
-const WRITABLE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory', 'SymbolicLink']);
 const MAX_LINK_HOPS = 40;
 /** Splits a path into segments, dropping empty ones and '.'; undefined when it is not acceptable. */
 function segmentsOf(name) {
@@ -38,8 +43,15 @@ function fold(rel) {
 function isInside(rel, roots) {
     return roots.some(r => rel === r || rel.startsWith(`${r}/`));
 }
+/**
+ * Whether one name is `.git` on a case-insensitive or normalising file system. Folding never makes
+ * a name shorter than a UTF-16 unit per character, so anything longer than 8 units is not.
+ */
+function isGitName(name) {
+    return name.length <= 8 && fold(name) === '.git';
+}
 function hasGitSegment(parts) {
-    return parts.some(p => fold(p) === '.git');
+    return parts.some(isGitName);
 }
 /**
  * Resolves an absolute path on disk the way the kernel would follow it, one segment at a time;
@@ -88,6 +100,95 @@ function requestedRoots(paths) {
 }
 /** Entries with more segments are refused (node-tar's own limit): each is checked parent by parent. */
 const MAX_SEGMENTS = 1024;
+/** Why a symlink at rel (relative to cwd) with this target may not be kept, judged by name; undefined when it may. */
+function symlinkVerdict(cwd, rel, target, roots, gitAllowed) {
+    if (!target || target.includes('\0'))
+        return 'symlink without a target';
+    const resolved = node_path__WEBPACK_IMPORTED_MODULE_1__.posix.relative(cwd, node_path__WEBPACK_IMPORTED_MODULE_1__.posix.resolve(cwd, node_path__WEBPACK_IMPORTED_MODULE_1__.posix.dirname(rel), target));
+    if (node_path__WEBPACK_IMPORTED_MODULE_1__.posix.isAbsolute(resolved) || !isInside(resolved, roots))
+        return `symlink to ${printableName(target)}, outside the requested paths`;
+    if (hasGitSegment(resolved.split('/')) && !gitAllowed)
+        return `symlink to ${printableName(target)}, inside a .git directory`;
+    return undefined;
+}
+/**
+ * Once everything is in place: resolves every symlink made (relative to cwd) on disk and removes
+ * the ones whose chain of links leads outside the requested paths or into `.git` after all,
+ * adding them to refused. Returns how many were removed.
+ */
+function dropEscapingLinks(cwd, roots, gitAllowed, links, refused) {
+    const realCwd = node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(cwd);
+    const allowed = roots.map(r => `${realCwd}/${r}`);
+    let removed = 0;
+    for (const rel of links) {
+        const at = `${cwd}/${rel}`;
+        let st;
+        try {
+            st = node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync(at);
+        }
+        catch {
+            continue;
+        }
+        if (!st.isSymbolicLink())
+            continue;
+        let why;
+        try {
+            const real = resolveOnDisk(at);
+            const inside = allowed.some(a => real === a || real.startsWith(`${a}/`));
+            if (!inside)
+                why = `symlink to ${printableName(node_fs__WEBPACK_IMPORTED_MODULE_0__.readlinkSync(at))} leads outside the requested paths through other links; removed`;
+            else if (!gitAllowed && hasGitSegment(node_path__WEBPACK_IMPORTED_MODULE_1__.relative(realCwd, real).split('/')))
+                why = 'symlink leads into a .git directory; removed';
+        }
+        catch (err) {
+            why = printable(`symlink could not be resolved (${err.message}); removed`);
+        }
+        if (why) {
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.unlinkSync(at);
+            removed++;
+            refused.push({ name: rel, reason: why });
+        }
+    }
+    return removed;
+}
+const HIDING = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/**
+ * Remote text for a log line: one line that cannot read as a workflow command (src/report/inert.ts),
+ * with bidirectional controls escaped too so that a name cannot hide what it is.
+ */
+function printable(text) {
+    return (0,_report_inert__WEBPACK_IMPORTED_MODULE_2__/* .inert */ .t)(text).replace(HIDING, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+/** An archive name for a log line: quoted and printable. */
+function printableName(name) {
+    return `"${printable(name).replace(/"/g, '\\"')}"`;
+}
+
+
+/***/ }),
+
+/***/ 58413:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   extractInProcess: () => (/* binding */ extractInProcess)
+/* harmony export */ });
+/* unused harmony export safeExtract */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var tar__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(98697);
+/* harmony import */ var _extract_policy__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(46618);
+/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(46466);
+/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__webpack_require__.n(node_stream_promises__WEBPACK_IMPORTED_MODULE_4__);
+
+
+
+
+
+
+const WRITABLE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory', 'SymbolicLink']);
 /** Small files are written with one writev; a larger one in steps of this many bytes. */
 const FLUSH_BYTES = 1 << 20;
 const { O_WRONLY, O_CREAT, O_EXCL, O_TRUNC } = node_fs__WEBPACK_IMPORTED_MODULE_0__.constants;
@@ -124,10 +225,10 @@ function writeAll(fd, chunks) {
 }
 function safeExtract(opts) {
     const cwd = node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(opts.cwd);
-    const roots = requestedRoots(opts.paths);
+    const roots = (0,_extract_policy__WEBPACK_IMPORTED_MODULE_3__/* .requestedRoots */ .Si)(opts.paths);
     if (!node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync(cwd, { throwIfNoEntry: false })?.isDirectory())
         throw new Error(`download target ${cwd} is not a directory`);
-    const gitAllowed = roots.some(r => hasGitSegment(r.split('/')));
+    const gitAllowed = roots.some(r => (0,_extract_policy__WEBPACK_IMPORTED_MODULE_3__/* .hasGitSegment */ .oW)(r.split('/')));
     /** Every symlink name the archive carried (kept or not), folded: nothing is written below one. */
     const archiveLinks = new Set();
     const createdLinks = [];
@@ -148,8 +249,8 @@ function safeExtract(opts) {
         let onDisk = true;
         for (let i = 0; i < parts.length - 1; i++) {
             parent = i ? `${parent}/${parts[i]}` : parts[i];
-            if (archiveLinks.size && archiveLinks.has(fold(parent)))
-                return `would be written through the symlink ${printableName(parent)} from the archive`;
+            if (archiveLinks.size && archiveLinks.has((0,_extract_policy__WEBPACK_IMPORTED_MODULE_3__/* .fold */ .AU)(parent)))
+                return `would be written through the symlink ${(0,_extract_policy__WEBPACK_IMPORTED_MODULE_3__.printableName)(parent)} from the archive`;
             if (!onDisk || dirs.has(parent))
                 continue;
             let st;
@@ -162,11 +263,11 @@ function safeExtract(opts) {
             if (!st)
                 onDisk = false;
             else if (st.isSymbolicLink())
-                return `would be written through the symlink ${printableName(parent)} on the runner`;
+                return `would be written through the symlink ${(0,_extract_policy__WEBPACK_IMPORTED_MODULE_3__.printableName)(parent)} on the runner`;
             else if (st.isDirectory())
                 dirs.add(parent);
             else
-                return `would be written below ${printableName(parent)}, which is not a directory on the runner`;
+                return `would be written below ${(0,_extract_policy__WEBPACK_IMPORTED_MODULE_3__.printableName)(parent)}, which is not a directory on the runner`;
         }
         return undefined;
     };
@@ -176,35 +277,27 @@ function safeExtract(opts) {
             return 'absolute name';
         if (!parts)
             return "name with '..', a backslash or NUL";
-        if (parts.length > MAX_SEGMENTS)
-            return `name deeper than ${MAX_SEGMENTS} segments`;
+        if (parts.length > _extract_policy__WEBPACK_IMPORTED_MODULE_3__/* .MAX_SEGMENTS */ ._Y)
+            return `name deeper than ${_extract_policy__WEBPACK_IMPORTED_MODULE_3__/* .MAX_SEGMENTS */ ._Y} segments`;
         const rel = parts.join('/');
-        if (!rel || !isInside(rel, roots))
+        if (!rel || !(0,_extract_policy__WEBPACK_IMPORTED_MODULE_3__/* .isInside */ .FK)(rel, roots))
             return 'outside the requested paths';
-        if (hasGitSegment(parts) && !gitAllowed)
+        if ((0,_extract_policy__WEBPACK_IMPORTED_MODULE_3__/* .hasGitSegment */ .oW)(parts) && !gitAllowed)
             return 'inside a .git directory';
         if (!WRITABLE_TYPES.has(entry.type))
             return entry.type === 'Link' ? 'hard link' : `unsupported entry type ${entry.type}`;
         const parentWhy = parentVerdict(parts);
         if (parentWhy)
             return parentWhy;
-        if (entry.type === 'SymbolicLink') {
-            const target = String(entry.linkpath ?? '');
-            if (!target || target.includes('\0'))
-                return 'symlink without a target';
-            const resolved = node_path__WEBPACK_IMPORTED_MODULE_1__.posix.relative(cwd, node_path__WEBPACK_IMPORTED_MODULE_1__.posix.resolve(cwd, node_path__WEBPACK_IMPORTED_MODULE_1__.posix.dirname(rel), target));
-            if (node_path__WEBPACK_IMPORTED_MODULE_1__.posix.isAbsolute(resolved) || !isInside(resolved, roots))
-                return `symlink to ${printableName(target)}, outside the requested paths`;
-            if (hasGitSegment(resolved.split('/')) && !gitAllowed)
-                return `symlink to ${printableName(target)}, inside a .git directory`;
-        }
+        if (entry.type === 'SymbolicLink')
+            return (0,_extract_policy__WEBPACK_IMPORTED_MODULE_3__/* .symlinkVerdict */ .$F)(cwd, rel, String(entry.linkpath ?? ''), roots, gitAllowed);
         return undefined;
     };
     /** After a directory was removed: it and everything below it (by folded name, to be safe) are unknown again. */
     const forget = (rel) => {
-        const key = fold(rel);
+        const key = (0,_extract_policy__WEBPACK_IMPORTED_MODULE_3__/* .fold */ .AU)(rel);
         for (const d of dirs) {
-            const f = fold(d);
+            const f = (0,_extract_policy__WEBPACK_IMPORTED_MODULE_3__/* .fold */ .AU)(d);
             if (f === key || f.startsWith(`${key}/`))
                 dirs.delete(d);
         }
@@ -281,7 +374,7 @@ function safeExtract(opts) {
         return node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync(abs(rel), CREATE, mode);
     };
     const fail = (entry, err) => {
-        refused.push({ name: entry.path, reason: printable(`could not be written: ${err.message}`) });
+        refused.push({ name: entry.path, reason: (0,_extract_policy__WEBPACK_IMPORTED_MODULE_3__/* .printable */ .g$)(`could not be written: ${err.message}`) });
     };
     const writeFile = (entry, rel) => {
         // Counted as written (or refused) once its content is on disk.
@@ -336,9 +429,9 @@ function safeExtract(opts) {
         });
     };
     const onEntry = (entry) => {
-        const parts = segmentsOf(entry.path);
+        const parts = (0,_extract_policy__WEBPACK_IMPORTED_MODULE_3__/* .segmentsOf */ .OD)(entry.path);
         if (entry.type === 'SymbolicLink')
-            archiveLinks.add(fold(parts?.join('/') ?? entry.path));
+            archiveLinks.add((0,_extract_policy__WEBPACK_IMPORTED_MODULE_3__/* .fold */ .AU)(parts?.join('/') ?? entry.path));
         const why = verdict(entry, parts);
         if (why) {
             refused.push({ name: entry.path, reason: why });
@@ -369,7 +462,7 @@ function safeExtract(opts) {
                 return;
             const d = data;
             const name = d?.entry?.path ?? d?.header?.path ?? d?.path ?? '';
-            refused.push({ name, reason: printable(`${code}: ${typeof message === 'string' ? message : message.message}`) });
+            refused.push({ name, reason: (0,_extract_policy__WEBPACK_IMPORTED_MODULE_3__/* .printable */ .g$)(`${code}: ${typeof message === 'string' ? message : message.message}`) });
         }
     });
     unpack.on('ignoredEntry', (entry) => {
@@ -377,36 +470,7 @@ function safeExtract(opts) {
             refused.push({ name: entry.path, reason: `unsupported entry type ${entry.type}` });
     });
     const finish = () => {
-        const realCwd = node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(cwd);
-        const allowed = roots.map(r => `${realCwd}/${r}`);
-        for (const rel of createdLinks) {
-            let st;
-            try {
-                st = node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync(abs(rel));
-            }
-            catch {
-                continue;
-            }
-            if (!st.isSymbolicLink())
-                continue;
-            let why;
-            try {
-                const real = resolveOnDisk(abs(rel));
-                const inside = allowed.some(a => real === a || real.startsWith(`${a}/`));
-                if (!inside)
-                    why = `symlink to ${printableName(node_fs__WEBPACK_IMPORTED_MODULE_0__.readlinkSync(abs(rel)))} leads outside the requested paths through other links; removed`;
-                else if (!gitAllowed && hasGitSegment(node_path__WEBPACK_IMPORTED_MODULE_1__.relative(realCwd, real).split('/')))
-                    why = 'symlink leads into a .git directory; removed';
-            }
-            catch (err) {
-                why = printable(`symlink could not be resolved (${err.message}); removed`);
-            }
-            if (why) {
-                node_fs__WEBPACK_IMPORTED_MODULE_0__.unlinkSync(abs(rel));
-                written--;
-                refused.push({ name: rel, reason: why });
-            }
-        }
+        written -= (0,_extract_policy__WEBPACK_IMPORTED_MODULE_3__/* .dropEscapingLinks */ .Z)(cwd, roots, gitAllowed, createdLinks, refused);
         // Only directories still known (none was replaced since): their parents are real directories.
         for (const { rel, atime, mtime } of dirTimes) {
             if (!dirs.has(rel))
@@ -422,17 +486,14 @@ function safeExtract(opts) {
     };
     return { unpack, finish };
 }
-const HIDING = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-/**
- * Remote text for a log line: one line that cannot read as a workflow command (src/report/inert.ts),
- * with bidirectional controls escaped too so that a name cannot hide what it is.
- */
-function printable(text) {
-    return (0,_report_inert__WEBPACK_IMPORTED_MODULE_3__/* .inert */ .t)(text).replace(HIDING, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-/** An archive name for a log line: quoted and printable. */
-function printableName(name) {
-    return `"${printable(name).replace(/"/g, '\\"')}"`;
+/** The in-process writer as an Extraction: the archive through the decoder (createDecoder) into safeExtract. */
+function extractInProcess(opts) {
+    const { unpack, finish } = safeExtract(opts);
+    return {
+        run: source => (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_4__.pipeline)(source, opts.decoder.stream, unpack),
+        finish: () => finish(),
+        abort: () => opts.decoder.kill()
+    };
 }
 
 

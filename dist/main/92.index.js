@@ -238,8 +238,6 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __webpack_require__(57075);
-// EXTERNAL MODULE: external "node:stream/promises"
-var promises_ = __webpack_require__(46466);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js
 var core = __webpack_require__(37484);
 // EXTERNAL MODULE: ./src/util/errors.ts
@@ -644,27 +642,41 @@ async function killRemote(shell, controlDir) {
     const guard = AbortSignal.timeout(15_000);
     await shell.exec({ argv: ['sh', '-c', scripts/* KILL_SCRIPT */.h2, 'offload-kill', controlDir], stdout: new sink/* TailBuffer */.v(), stderr: new sink/* TailBuffer */.v(), signal: guard });
 }
+/**
+ * How this runner takes a downloaded archive: with its own tar and decoder when it has both
+ * (src/remote/native-extract.ts: C does the file creation, the plain tar never passes through
+ * Node), else in process (src/remote/safe-extract.ts). Each is loaded only by runs that download.
+ */
+async function extractionFor(codec, cwd, paths) {
+    const tools = await (0,transfer_tools.runnerTools)();
+    if (tools.tar) {
+        const { canExtractNatively, nativeExtract } = await __webpack_require__.e(/* import() */ 591).then(__webpack_require__.bind(__webpack_require__, 5591));
+        if (canExtractNatively(tools, codec))
+            return nativeExtract({ cwd, paths, codec, tools });
+    }
+    if ((0,transfer_tools.packerChoice)() === 'native')
+        throw new Error(`OFFLOAD_ARCHIVE_PACKER=native, but the runner has no tar and ${codec} program to extract with`);
+    const { extractInProcess } = await Promise.all(/* import() */[__webpack_require__.e(697), __webpack_require__.e(413)]).then(__webpack_require__.bind(__webpack_require__, 58413));
+    return extractInProcess({ cwd, paths, decoder: await createDecoder(codec) });
+}
 /** At most this many refused entries are named one by one; the rest are counted. */
 const REFUSALS_NAMED = 20;
 /**
  * Copies paths (relative to the remote workspace) back into localDir as one streamed tar. The
- * remote's archive is untrusted: src/remote/safe-extract.ts writes only what lies inside the
- * requested paths, and every entry it refuses is a warning naming it. Checked: the remote prints
- * the byte count and SHA-256 of what it sent after the archive, and a mismatch with what arrived
- * fails the download. The runner decompresses with the zstd or gzip program when it has one (a
- * child process on another core), in process otherwise; the system tar never sees the archive.
- * Returns how many entries were written.
+ * remote's archive is untrusted: only what lies inside the requested paths is written
+ * (src/remote/extract-policy.ts), and every entry refused is a warning naming it. Checked: the
+ * remote prints the byte count and SHA-256 of what it sent after the archive, and a mismatch with
+ * what arrived fails the download; with the runner's own tar (extractionFor) nothing moves in
+ * then. Returns how many entries were written.
  */
 async function downloadPaths(shell, remoteDir, paths, localDir, signal, opts = {}) {
     const codec = opts.codec ?? 'gzip';
     const label = opts.label ?? 'download';
     const stderr = new sink/* TailBuffer */.v();
-    // node-tar's reader is parsed only by runs that download.
-    const { printableName, safeExtract } = await Promise.all(/* import() */[__webpack_require__.e(697), __webpack_require__.e(413)]).then(__webpack_require__.bind(__webpack_require__, 58413));
-    const { unpack, finish } = safeExtract({ cwd: localDir, paths });
+    const { printableName } = await __webpack_require__.e(/* import() */ 618).then(__webpack_require__.bind(__webpack_require__, 46618));
+    const extraction = await extractionFor(codec, localDir, paths);
     const received = new DigestStream();
-    const decoder = await createDecoder(codec);
-    const extracted = (0,promises_.pipeline)(received, decoder.stream, unpack);
+    const extracted = extraction.run(received);
     // Progress counts the archive as it arrives (compressed: the remote does not say its size first).
     const counted = new CountingSink(received);
     let exitCode = -1;
@@ -675,18 +687,17 @@ async function downloadPaths(shell, remoteDir, paths, localDir, signal, opts = {
     }
     catch (err) {
         execError = err;
+        extraction.abort();
     }
     received.end();
     const extractError = await extracted.then(() => undefined, (err) => err);
-    if (execError) {
-        decoder.kill();
+    const sent = parseReceipt(stderr.text(), 'offload-sent');
+    const report = extraction.finish(!execError && !extractError && sent !== undefined && digestsMatch(sent, received.digest()));
+    if (execError)
         throw execError;
-    }
-    const report = finish();
     report.refused.slice(0, REFUSALS_NAMED).forEach(r => core.warning(`${label}: refused ${printableName(r.name)}: ${r.reason}`));
     if (report.refused.length > REFUSALS_NAMED)
         core.warning(`${label}: ${report.refused.length - REFUSALS_NAMED} more entries refused`);
-    const sent = parseReceipt(stderr.text(), 'offload-sent');
     const what = `the ${label} archive of ${paths.join(', ')} (tar, ${codec})`;
     if (sent && !digestsMatch(sent, received.digest()))
         throw new errors/* ProviderError */.mZ(`${what} did not arrive intact: the remote sent ${describeDigest(sent)}, the runner received ${describeDigest(received.digest())} (cut short or altered on the way); the ${report.written} entries written may be incomplete`);

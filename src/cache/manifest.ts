@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { printable, printableName } from '../remote/safe-extract'
+import { printable, printableName } from '../remote/extract-policy'
 import { fileSha256 } from '../util/file-hash'
 
 /**

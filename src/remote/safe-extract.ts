@@ -1,7 +1,25 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import * as tar from 'tar'
-import { inert } from '../report/inert'
+import {
+  MAX_SEGMENTS,
+  dropEscapingLinks,
+  fold,
+  hasGitSegment,
+  isInside,
+  printable,
+  printableName,
+  requestedRoots,
+  segmentsOf,
+  symlinkVerdict,
+  type ExtractReport,
+  type Extraction,
+  type Refusal
+} from './extract-policy'
+import type { Decoder } from '../transfer/decode'
+import { pipeline } from 'node:stream/promises'
+
+export { printable, printableName, resolveOnDisk, type ExtractReport, type Extraction, type Refusal } from './extract-policy'
 
 /**
  * The extraction policy for `download`. The archive comes from the remote, which is less trusted
@@ -27,18 +45,6 @@ import { inert } from '../report/inert'
  * changes its mtime).
  */
 
-export interface Refusal {
-  /** The entry's name as the archive gave it. */
-  name: string
-  reason: string
-}
-
-export interface ExtractReport {
-  /** Entries written (files, directories and symlinks that were kept). */
-  written: number
-  refused: Refusal[]
-}
-
 export interface SafeExtract {
   /** Write the tar stream here (a gzip or zstd one is recognised and decompressed in process). */
   unpack: tar.Parser
@@ -47,72 +53,6 @@ export interface SafeExtract {
 }
 
 const WRITABLE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory', 'SymbolicLink'])
-const MAX_LINK_HOPS = 40
-
-/** Splits a path into segments, dropping empty ones and '.'; undefined when it is not acceptable. */
-function segmentsOf(name: string): string[] | undefined {
-  if (name.includes('\0') || name.includes('\\')) return undefined
-  const parts = name.split('/').filter(s => s !== '' && s !== '.')
-  return parts.includes('..') ? undefined : parts
-}
-
-/** Case- and Unicode-folded key, so a case-insensitive or normalising file system is covered too. */
-function fold(rel: string): string {
-  return rel.normalize('NFD').toLowerCase()
-}
-
-function isInside(rel: string, roots: string[]): boolean {
-  return roots.some(r => rel === r || rel.startsWith(`${r}/`))
-}
-
-function hasGitSegment(parts: string[]): boolean {
-  return parts.some(p => fold(p) === '.git')
-}
-
-/**
- * Resolves an absolute path on disk the way the kernel would follow it, one segment at a time;
- * the part below the first segment that does not exist is taken literally.
- */
-export function resolveOnDisk(absolute: string, hops = 0): string {
-  if (hops > MAX_LINK_HOPS) throw new Error('too many levels of symbolic links')
-  const parts = absolute.split('/').filter(Boolean)
-  let cur = '/'
-  for (let i = 0; i < parts.length; i++) {
-    const seg = parts[i]
-    if (seg === '.') continue
-    if (seg === '..') {
-      cur = path.posix.dirname(cur)
-      continue
-    }
-    const next = path.posix.join(cur, seg)
-    let st: fs.Stats
-    try {
-      st = fs.lstatSync(next)
-    } catch {
-      return path.posix.resolve(next, ...parts.slice(i + 1))
-    }
-    if (st.isSymbolicLink()) {
-      // Not path.resolve: that would fold 'link/..' by name, where the kernel follows the link first.
-      const target = fs.readlinkSync(next)
-      cur = resolveOnDisk(target.startsWith('/') ? target : `${cur}/${target}`, hops + 1)
-    } else {
-      cur = next
-    }
-  }
-  return cur
-}
-
-/** The requested download paths as clean relative paths ('out/', './out' and 'out' are one). */
-export function requestedRoots(paths: string[]): string[] {
-  return paths.map(p => {
-    const parts = segmentsOf(p)
-    if (!parts?.length) throw new Error(`download path '${p}' is not a relative path inside the workspace`)
-    return parts.join('/')
-  })
-}
-
-/** Entries with more segments are refused (node-tar's own limit): each is checked parent by parent. */
-const MAX_SEGMENTS = 1024
 /** Small files are written with one writev; a larger one in steps of this many bytes. */
 const FLUSH_BYTES = 1 << 20
 const { O_WRONLY, O_CREAT, O_EXCL, O_TRUNC } = fs.constants
@@ -203,13 +143,7 @@ export function safeExtract(opts: { cwd: string; paths: string[] }): SafeExtract
     if (!WRITABLE_TYPES.has(entry.type)) return entry.type === 'Link' ? 'hard link' : `unsupported entry type ${entry.type}`
     const parentWhy = parentVerdict(parts)
     if (parentWhy) return parentWhy
-    if (entry.type === 'SymbolicLink') {
-      const target = String(entry.linkpath ?? '')
-      if (!target || target.includes('\0')) return 'symlink without a target'
-      const resolved = path.posix.relative(cwd, path.posix.resolve(cwd, path.posix.dirname(rel), target))
-      if (path.posix.isAbsolute(resolved) || !isInside(resolved, roots)) return `symlink to ${printableName(target)}, outside the requested paths`
-      if (hasGitSegment(resolved.split('/')) && !gitAllowed) return `symlink to ${printableName(target)}, inside a .git directory`
-    }
+    if (entry.type === 'SymbolicLink') return symlinkVerdict(cwd, rel, String(entry.linkpath ?? ''), roots, gitAllowed)
     return undefined
   }
 
@@ -369,31 +303,7 @@ export function safeExtract(opts: { cwd: string; paths: string[] }): SafeExtract
   })
 
   const finish = (): ExtractReport => {
-    const realCwd = fs.realpathSync(cwd)
-    const allowed = roots.map(r => `${realCwd}/${r}`)
-    for (const rel of createdLinks) {
-      let st: fs.Stats
-      try {
-        st = fs.lstatSync(abs(rel))
-      } catch {
-        continue
-      }
-      if (!st.isSymbolicLink()) continue
-      let why: string | undefined
-      try {
-        const real = resolveOnDisk(abs(rel))
-        const inside = allowed.some(a => real === a || real.startsWith(`${a}/`))
-        if (!inside) why = `symlink to ${printableName(fs.readlinkSync(abs(rel)))} leads outside the requested paths through other links; removed`
-        else if (!gitAllowed && hasGitSegment(path.relative(realCwd, real).split('/'))) why = 'symlink leads into a .git directory; removed'
-      } catch (err) {
-        why = printable(`symlink could not be resolved (${(err as Error).message}); removed`)
-      }
-      if (why) {
-        fs.unlinkSync(abs(rel))
-        written--
-        refused.push({ name: rel, reason: why })
-      }
-    }
+    written -= dropEscapingLinks(cwd, roots, gitAllowed, createdLinks, refused)
     // Only directories still known (none was replaced since): their parents are real directories.
     for (const { rel, atime, mtime } of dirTimes) {
       if (!dirs.has(rel)) continue
@@ -409,17 +319,12 @@ export function safeExtract(opts: { cwd: string; paths: string[] }): SafeExtract
   return { unpack, finish }
 }
 
-const HIDING = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
-
-/**
- * Remote text for a log line: one line that cannot read as a workflow command (src/report/inert.ts),
- * with bidirectional controls escaped too so that a name cannot hide what it is.
- */
-export function printable(text: string): string {
-  return inert(text).replace(HIDING, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-}
-
-/** An archive name for a log line: quoted and printable. */
-export function printableName(name: string): string {
-  return `"${printable(name).replace(/"/g, '\\"')}"`
+/** The in-process writer as an Extraction: the archive through the decoder (createDecoder) into safeExtract. */
+export function extractInProcess(opts: { cwd: string; paths: string[]; decoder: Decoder }): Extraction {
+  const { unpack, finish } = safeExtract(opts)
+  return {
+    run: source => pipeline(source, opts.decoder.stream, unpack),
+    finish: () => finish(),
+    abort: () => opts.decoder.kill()
+  }
 }

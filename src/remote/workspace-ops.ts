@@ -1,5 +1,4 @@
 import { Readable, Writable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import * as core from '@actions/core'
 import { ProviderError } from '../util/errors'
 import { redact } from '../util/redact'
@@ -12,6 +11,8 @@ import type { RemoteShell } from './shell'
 import { TailBuffer } from './sink'
 import { DigestStream, describeDigest, digestsMatch, parseReceipt, type Digest } from '../transfer/checksum'
 import { createDecoder } from '../transfer/decode'
+import { packerChoice, runnerTools } from '../transfer/tools'
+import type { Extraction } from './extract-policy'
 
 /** Sync, run and cancel, written once for every RemoteShell (Nomad exec, Vast SSH). */
 
@@ -244,6 +245,22 @@ export async function killRemote(shell: RemoteShell, controlDir: string): Promis
   await shell.exec({ argv: ['sh', '-c', KILL_SCRIPT, 'offload-kill', controlDir], stdout: new TailBuffer(), stderr: new TailBuffer(), signal: guard })
 }
 
+/**
+ * How this runner takes a downloaded archive: with its own tar and decoder when it has both
+ * (src/remote/native-extract.ts: C does the file creation, the plain tar never passes through
+ * Node), else in process (src/remote/safe-extract.ts). Each is loaded only by runs that download.
+ */
+async function extractionFor(codec: ArchiveCodec, cwd: string, paths: string[]): Promise<Extraction> {
+  const tools = await runnerTools()
+  if (tools.tar) {
+    const { canExtractNatively, nativeExtract } = await import('./native-extract')
+    if (canExtractNatively(tools, codec)) return nativeExtract({ cwd, paths, codec, tools })
+  }
+  if (packerChoice() === 'native') throw new Error(`OFFLOAD_ARCHIVE_PACKER=native, but the runner has no tar and ${codec} program to extract with`)
+  const { extractInProcess } = await import('./safe-extract')
+  return extractInProcess({ cwd, paths, decoder: await createDecoder(codec) })
+}
+
 /** At most this many refused entries are named one by one; the rest are counted. */
 const REFUSALS_NAMED = 20
 
@@ -256,12 +273,11 @@ export interface DownloadOptions {
 
 /**
  * Copies paths (relative to the remote workspace) back into localDir as one streamed tar. The
- * remote's archive is untrusted: src/remote/safe-extract.ts writes only what lies inside the
- * requested paths, and every entry it refuses is a warning naming it. Checked: the remote prints
- * the byte count and SHA-256 of what it sent after the archive, and a mismatch with what arrived
- * fails the download. The runner decompresses with the zstd or gzip program when it has one (a
- * child process on another core), in process otherwise; the system tar never sees the archive.
- * Returns how many entries were written.
+ * remote's archive is untrusted: only what lies inside the requested paths is written
+ * (src/remote/extract-policy.ts), and every entry refused is a warning naming it. Checked: the
+ * remote prints the byte count and SHA-256 of what it sent after the archive, and a mismatch with
+ * what arrived fails the download; with the runner's own tar (extractionFor) nothing moves in
+ * then. Returns how many entries were written.
  */
 export async function downloadPaths(
   shell: RemoteShell,
@@ -274,12 +290,10 @@ export async function downloadPaths(
   const codec = opts.codec ?? 'gzip'
   const label = opts.label ?? 'download'
   const stderr = new TailBuffer()
-  // node-tar's reader is parsed only by runs that download.
-  const { printableName, safeExtract } = await import('./safe-extract')
-  const { unpack, finish } = safeExtract({ cwd: localDir, paths })
+  const { printableName } = await import('./extract-policy')
+  const extraction = await extractionFor(codec, localDir, paths)
   const received = new DigestStream()
-  const decoder = await createDecoder(codec)
-  const extracted = pipeline(received, decoder.stream, unpack)
+  const extracted = extraction.run(received)
   // Progress counts the archive as it arrives (compressed: the remote does not say its size first).
   const counted = new CountingSink(received)
   let exitCode = -1
@@ -290,20 +304,18 @@ export async function downloadPaths(
     ))
   } catch (err) {
     execError = err as Error
+    extraction.abort()
   }
   received.end()
   const extractError = await extracted.then(
     () => undefined,
     (err: Error) => err
   )
-  if (execError) {
-    decoder.kill()
-    throw execError
-  }
-  const report = finish()
+  const sent = parseReceipt(stderr.text(), 'offload-sent')
+  const report = extraction.finish(!execError && !extractError && sent !== undefined && digestsMatch(sent, received.digest()))
+  if (execError) throw execError
   report.refused.slice(0, REFUSALS_NAMED).forEach(r => core.warning(`${label}: refused ${printableName(r.name)}: ${r.reason}`))
   if (report.refused.length > REFUSALS_NAMED) core.warning(`${label}: ${report.refused.length - REFUSALS_NAMED} more entries refused`)
-  const sent = parseReceipt(stderr.text(), 'offload-sent')
   const what = `the ${label} archive of ${paths.join(', ')} (tar, ${codec})`
   if (sent && !digestsMatch(sent, received.digest()))
     throw new ProviderError(

@@ -4,7 +4,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { startNomadEmulator, type NomadEmulator } from '../support/nomad/emulator'
 import { startVastFake, type VastFake } from '../support/vast/fake'
-import { makeWorkspace, newRunnerTemp, runAction } from '../support/runner'
+import { makeWorkspace, newRunnerTemp, runAction, type StepResult } from '../support/runner'
 import { craftTarGz } from '../support/tar-craft'
 import { pacingEnv } from '../support/pacing'
 
@@ -62,51 +62,84 @@ function hostileRemotePath(archive: Buffer): string {
   return `${dir}:${process.env.PATH ?? '/usr/bin:/bin'}`
 }
 
+const ABSOLUTE = `/tmp/offload-hostile-abs-${process.pid}-${Date.now()}`
+const FORGED = 'elsewhere/evil\n::error::forged by the remote'
+
+/** '..' and absolute names, writes through links, hard links, devices, setuid, a name that forges a workflow command. */
+function hostileArchive(): Buffer {
+  const absolute = ABSOLUTE
+  const forged = FORGED
+  return craftTarGz([
+    { name: 'reports/', type: '5' },
+    { name: 'reports/junit.xml', content: 'crafted junit\n' },
+    { name: '.git/config', content: '[core]\n\tfsmonitor = touch /tmp/offload-pwned\n' },
+    { name: 'reports/../.git/hooks/pre-commit', content: '#!/bin/sh\n', mode: 0o755 },
+    { name: absolute, content: 'x' },
+    { name: 'reports/git', type: '2', linkname: '../.git' },
+    { name: 'reports/git/config', content: '[core]\n\tfsmonitor = touch /tmp/offload-pwned\n' },
+    { name: 'reports/hl', type: '1', linkname: '.git/config' },
+    { name: 'reports/null', type: '3', devmajor: 1, devminor: 3 },
+    { name: 'reports/fifo', type: '6' },
+    { name: 'reports/suid', content: '#!/bin/sh\n', mode: 0o4755, uid: 1234, gid: 5678 },
+    { name: 'src/planted.txt', content: 'x' },
+    { name: forged, content: 'x' }
+  ])
+}
+
+/** The hostile archive's download on a runner whose extraction OFFLOAD_ARCHIVE_PACKER picks. */
+async function hostileDownload(packer: 'in-process' | 'native'): Promise<{ ws: string; gitConfig: string; main: StepResult; post: StepResult }> {
+  fake = await startVastFake({ remotePath: hostileRemotePath(hostileArchive()) })
+  const ws = makeWorkspace()
+  const gitConfig = fs.readFileSync(path.join(ws, '.git/config'), 'utf8')
+  const { main, post } = await runAction({
+    workspace: ws,
+    runnerTemp: newRunnerTemp(),
+    env: { ...env, OFFLOAD_ARCHIVE_PACKER: packer },
+    inputs: {
+      provider: 'vast',
+      'vast-api-key': fake.apiKey,
+      'vast-api-url': fake.url,
+      'vast-gpu': 'RTX 4090',
+      'remote-dir': fs.mkdtempSync(path.join(os.tmpdir(), 'offload-vast-remote-')) + '/ws',
+      run: 'mkdir -p reports && echo honest > reports/junit.xml; exit 3',
+      download: 'reports'
+    }
+  })
+  return { ws, gitConfig, main, post }
+}
+
+/** What neither way of extracting may let through. */
+function expectNothingEscaped(ws: string, gitConfig: string, stdout: string): void {
+  expect(fs.readFileSync(path.join(ws, '.git/config'), 'utf8')).toBe(gitConfig)
+  expect(fs.existsSync(path.join(ws, '.git/hooks/pre-commit'))).toBe(false)
+  expect(fs.existsSync(ABSOLUTE)).toBe(false)
+  expect(fs.existsSync(path.join(ws, 'src/planted.txt'))).toBe(false)
+  expect(fs.readdirSync(ws).filter(n => n.startsWith('.offload-download-'))).toEqual([])
+  expect(stdout).not.toMatch(/^::error::forged/m)
+}
+
 describe('download from a hostile remote (dist bundles, fake Vast API + real sshd)', () => {
-  it('writes only the asked paths: no .git/config rewrite, no escape, no setuid, runner-owned, warnings name each refusal', async () => {
-    const absolute = `/tmp/offload-hostile-abs-${process.pid}-${Date.now()}`
-    const forged = 'elsewhere/evil\n::error::forged by the remote'
-    const archive = craftTarGz([
-      { name: 'reports/', type: '5' },
-      { name: 'reports/junit.xml', content: 'crafted junit\n' },
-      { name: '.git/config', content: '[core]\n\tfsmonitor = touch /tmp/offload-pwned\n' },
-      { name: 'reports/../.git/hooks/pre-commit', content: '#!/bin/sh\n', mode: 0o755 },
-      { name: absolute, content: 'x' },
-      { name: 'reports/git', type: '2', linkname: '../.git' },
-      { name: 'reports/git/config', content: '[core]\n\tfsmonitor = touch /tmp/offload-pwned\n' },
-      { name: 'reports/hl', type: '1', linkname: '.git/config' },
-      { name: 'reports/null', type: '3', devmajor: 1, devminor: 3 },
-      { name: 'reports/fifo', type: '6' },
-      { name: 'reports/suid', content: '#!/bin/sh\n', mode: 0o4755, uid: 1234, gid: 5678 },
-      { name: 'src/planted.txt', content: 'x' },
-      { name: forged, content: 'x' }
-    ])
-    fake = await startVastFake({ remotePath: hostileRemotePath(archive) })
-    const ws = makeWorkspace()
-    const gitConfig = fs.readFileSync(path.join(ws, '.git/config'), 'utf8')
-    const { main, post } = await runAction({
-      workspace: ws,
-      runnerTemp: newRunnerTemp(),
-      env,
-      inputs: {
-        provider: 'vast',
-        'vast-api-key': fake.apiKey,
-        'vast-api-url': fake.url,
-        'vast-gpu': 'RTX 4090',
-        'remote-dir': fs.mkdtempSync(path.join(os.tmpdir(), 'offload-vast-remote-')) + '/ws',
-        run: 'mkdir -p reports && echo honest > reports/junit.xml; exit 3',
-        download: 'reports'
-      }
-    })
+  it('native: the system tar refuses the archive, the step fails saying so, and nothing of it is moved in', async () => {
+    const { ws, gitConfig, main, post } = await hostileDownload('native')
+    expect(main.code).toBe(3)
+    expect(main.outputs['exit-code']).toBe('3')
+    expect(post.code).toBe(0)
+    expect(main.stdout).toMatch(
+      /the runner's tar \(GNU tar, extracting into \.offload-download-…\) failed \(exit 2\): .*Member name contains '\.\.'.*; nothing of the archive was moved into /
+    )
+    expect(fs.existsSync(path.join(ws, 'reports'))).toBe(false)
+    expectNothingEscaped(ws, gitConfig, main.stdout)
+  })
+
+  it('in process: writes only the asked paths: no .git/config rewrite, no escape, no setuid, runner-owned, warnings name each refusal', async () => {
+    const { ws, gitConfig, main, post } = await hostileDownload('in-process')
+    const absolute = ABSOLUTE
     expect(main.code).toBe(3)
     expect(main.outputs['exit-code']).toBe('3')
     expect(post.code).toBe(0)
     // The hostile tar answered (an honest one would have sent "honest").
     expect(fs.readFileSync(path.join(ws, 'reports/junit.xml'), 'utf8')).toBe('crafted junit\n')
-    expect(fs.readFileSync(path.join(ws, '.git/config'), 'utf8')).toBe(gitConfig)
-    expect(fs.existsSync(path.join(ws, '.git/hooks/pre-commit'))).toBe(false)
-    expect(fs.existsSync(absolute)).toBe(false)
-    expect(fs.existsSync(path.join(ws, 'src/planted.txt'))).toBe(false)
+    expectNothingEscaped(ws, gitConfig, main.stdout)
     expect(fs.readdirSync(path.join(ws, 'reports')).sort()).toEqual(['junit.xml', 'suid'])
     const suid = fs.statSync(path.join(ws, 'reports/suid'))
     expect({ special: suid.mode & 0o7000, uid: suid.uid, gid: suid.gid }).toEqual({ special: 0, uid: process.getuid!(), gid: process.getgid!() })

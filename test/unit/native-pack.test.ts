@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
@@ -9,22 +9,18 @@ import { SYNC_SCRIPT } from '../../src/remote/scripts'
 import { TailBuffer } from '../../src/remote/sink'
 import { downloadPaths, syncArchive } from '../../src/remote/workspace-ops'
 import { parseReceipt } from '../../src/transfer/checksum'
-import { forgetRunnerTools, runnerTools } from '../../src/transfer/tools'
+import { runnerTools } from '../../src/transfer/tools'
 import { createArchive, type ArchiveCodec, type Packer } from '../../src/workspace/archive'
 import type { ArchivePlan } from '../../src/workspace/plan'
 import { planArchive } from '../../src/workspace/plan'
 import { LocalShell } from '../support/local-shell'
+import { RUNNER_TARS, useRunnerTar } from '../support/runner-tar'
 
 /**
  * The native packer (GNU tar or bsdtar + zstd/gzip as child processes) and the in-process one (node-tar +
  * zlib) must give the remote the same tree; the remote side is the real SYNC program on a real sh.
  */
 const tmp = (prefix: string): string => fs.mkdtempSync(path.join(os.tmpdir(), prefix))
-/** The runner tars the native packer drives (both installed by scripts/test-setup.sh). */
-const TARS = [
-  { name: 'GNU tar', kind: 'gnu', program: 'tar' },
-  { name: 'bsdtar', kind: 'bsd', program: 'bsdtar' }
-] as const
 const shell = new LocalShell()
 
 /** Every entry under root: type, mode, size, content hash, link target, mtime (seconds). */
@@ -84,19 +80,8 @@ async function syncWith(plan: ArchivePlan, packer: Packer, codec: ArchiveCodec, 
   return remote
 }
 
-describe.each(TARS)('native ($name) and in-process packing', ({ kind, program }) => {
-  const pathBefore = process.env.PATH
-  beforeAll(() => {
-    // The runner's `tar` is the one packNatively runs: GNU tar here, bsdtar as on macOS runners.
-    const bin = tmp('offload-tar-bin-')
-    fs.symlinkSync(execFileSync('sh', ['-c', `command -v ${program}`], { encoding: 'utf8' }).trim(), path.join(bin, 'tar'))
-    process.env.PATH = `${bin}:${pathBefore}`
-    forgetRunnerTools()
-  })
-  afterAll(() => {
-    process.env.PATH = pathBefore
-    forgetRunnerTools()
-  })
+describe.each(RUNNER_TARS)('native ($name) and in-process packing', ({ kind, program }) => {
+  useRunnerTar(program)
 
   it(`the runner has ${program}, zstd and gzip (scripts/test-setup.sh installs them)`, async () => {
     expect(await runnerTools()).toMatchObject({ tar: kind, zstd: true, gzip: true })

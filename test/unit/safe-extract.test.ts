@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process'
-import { createHash, randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { printableName, resolveOnDisk, safeExtract, type ExtractReport } from '../../src/remote/safe-extract'
+import { HONEST_MTIME, honestResults, snapshot } from '../support/result-tree'
 import { makeWorkspace } from '../support/runner'
 import { craftTar, craftTarGz, type CraftEntry } from '../support/tar-craft'
 
@@ -22,26 +22,6 @@ function reasons(report: ExtractReport): Record<string, string> {
 /** Every path under dir (relative), links not followed. */
 function tree(dir: string): string[] {
   return (fs.readdirSync(dir, { recursive: true }) as string[]).filter(p => !p.startsWith('.git')).sort()
-}
-
-/** What a tree holds, as a listing to compare: type, mode, content hash or link target, mtime (links not followed). */
-function snapshot(dir: string): string[] {
-  const walk = (rel: string): string[] =>
-    fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap(d => {
-      const r = rel ? `${rel}/${d.name}` : d.name
-      return d.isDirectory() ? [r, ...walk(r)] : [r]
-    })
-  return walk('')
-    .sort()
-    .map(rel => {
-      const abs = path.join(dir, rel)
-      const st = fs.lstatSync(abs)
-      const mode = (st.mode & 0o7777).toString(8)
-      if (st.isSymbolicLink()) return `${rel} link -> ${fs.readlinkSync(abs)}`
-      const mtime = Math.floor(st.mtimeMs / 1000)
-      if (st.isDirectory()) return `${rel} dir ${mode} ${mtime}`
-      return `${rel} file ${mode} ${mtime} ${st.size} ${createHash('sha256').update(fs.readFileSync(abs)).digest('hex').slice(0, 16)}`
-    })
 }
 
 describe('safe extraction of a downloaded archive', () => {
@@ -263,31 +243,7 @@ describe('safe extraction of a downloaded archive', () => {
 
   it('writes an honest archive as the system tar would: names with spaces and unicode, modes, empty dirs, links, mtimes', async () => {
     // Modes the umask (022) leaves alone, so both extractions must give exactly these.
-    const src = fs.mkdtempSync(path.join(os.tmpdir(), 'offload-honest-'))
-    const put = (rel: string, content: string | Buffer, mode = 0o644): void => {
-      fs.mkdirSync(path.dirname(path.join(src, rel)), { recursive: true })
-      fs.writeFileSync(path.join(src, rel), content)
-      fs.chmodSync(path.join(src, rel), mode)
-    }
-    put('results/junit.xml', '<testsuite/>\n')
-    put('results/with space/données ✓.txt', 'unicode\n')
-    put('results/bin/run.sh', '#!/bin/sh\n', 0o755)
-    put('results/private/key.txt', 'k', 0o600)
-    put('results/big.bin', randomBytes(3 * 1024 * 1024 + 17))
-    put('results/empty.txt', '')
-    for (let i = 0; i < 300; i++) put(`results/many/${i % 7}/f${i}.txt`, `file ${i}\n`, i % 2 ? 0o644 : 0o640)
-    fs.mkdirSync(path.join(src, 'results/empty-dir/nested-empty'), { recursive: true })
-    fs.chmodSync(path.join(src, 'results/private'), 0o750)
-    fs.symlinkSync('junit.xml', path.join(src, 'results/latest'))
-    fs.symlinkSync('../junit.xml', path.join(src, 'results/bin/up'))
-    fs.symlinkSync('many/3', path.join(src, 'results/dir-link'))
-    // Times in the past, directories last (writing into a directory moves its mtime).
-    const old = new Date('2024-02-03T04:05:06Z')
-    const entries = (fs.readdirSync(src, { recursive: true }) as string[]).map(rel => path.join(src, rel))
-    for (const abs of entries.sort((a, b) => b.length - a.length)) if (!fs.lstatSync(abs).isSymbolicLink()) fs.utimesSync(abs, old, old)
-    fs.utimesSync(path.join(src, 'results'), old, old)
-    const archive = execFileSync('tar', ['-cf', '-', '-C', src, 'results'], { maxBuffer: 64 << 20 })
-
+    const archive = honestResults()
     const bySystemTar = fs.mkdtempSync(path.join(os.tmpdir(), 'offload-systar-'))
     execFileSync('tar', ['-xf', '-', '-C', bySystemTar, '--no-same-owner'], { input: archive })
     const { unpack, finish } = safeExtract({ cwd: ws, paths: ['results'] })
@@ -298,7 +254,7 @@ describe('safe extraction of a downloaded archive', () => {
     expect(report.refused).toEqual([])
     expect(report.written).toBe(snapshot(path.join(bySystemTar, 'results')).length + 1)
     expect(snapshot(path.join(ws, 'results'))).toEqual(snapshot(path.join(bySystemTar, 'results')))
-    expect(snapshot(path.join(ws, 'results'))).toContain(`private dir 750 ${old.getTime() / 1000}`)
+    expect(snapshot(path.join(ws, 'results'))).toContain(`private dir 750 ${HONEST_MTIME.getTime() / 1000}`)
   })
 
   it('replaces what is already on disk where an entry goes, never writing through it', async () => {
