@@ -95,7 +95,7 @@ function exited(child: ChildProcess, name: string, pipeOk = false): Promise<stri
  * chunk waits in Node) and, once the child has gone, takes and drops the rest: the remote keeps
  * sending until it is done, and its end must not stall on a closed pipe (the child's exit says why).
  */
-function childInput(stdin: NodeJS.WritableStream & Writable): Writable {
+function childInput(stdin: Writable): Writable {
   let gone = false
   stdin.on('error', () => (gone = true))
   return new Writable({
@@ -140,7 +140,7 @@ export function nativeExtract(opts: { cwd: string; paths: string[]; codec: Archi
       tar.stdin!.destroy()
       waits.unshift(exited(first, `${decoder[0]} -d`, true))
     }
-    const fed = pipeline(source, childInput(first.stdin! as Writable)).then(
+    const fed = pipeline(source, childInput(first.stdin!)).then(
       () => undefined,
       (err: Error) => `the archive could not be passed on: ${err.message}`
     )
