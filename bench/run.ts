@@ -589,9 +589,15 @@ async function flueRow({ rig, ws200 }: Ctx): Promise<void> {
     }),
     { mode: 0o600 }
   )
+  /** Per Offload round: the Flue CLI's own run inside it (the timings' commandMs). */
+  const cliMs: number[] = []
   const flue = await alternate(
     ROUNDS,
-    async () => (await rig.offload({ provider: 'flue', 'flue-root': flueRoot, run: 'true', sync: 'false' }, ws200)).wallMs,
+    async () => {
+      const r = await rig.offload({ provider: 'flue', 'flue-root': flueRoot, run: 'true', sync: 'false' }, ws200)
+      cliMs.push(Number(r.timings.commandMs))
+      return r.wallMs
+    },
     () =>
       sh(
         `cd ${flueRoot} && ${process.execPath} ${flueBin} run workflow:offload-runner --target node --input '${JSON.stringify({ requestFile: req })}' --root ${flueRoot}`
@@ -603,7 +609,13 @@ async function flueRow({ rig, ws200 }: Ctx): Promise<void> {
     b: flue[1],
     compare: 'ratio',
     target: 1.1,
-    baseline: '`flue run workflow:offload-runner --target node --input …` by hand'
+    baseline: '`flue run workflow:offload-runner --target node --input …` by hand',
+    cause:
+      median(flue[0]) / median(flue[1]) > 1.1
+        ? `of the ${(median(flue[0]) - median(flue[1])).toFixed(0)} ms gap: the Flue CLI's run inside Offload (its commandMs) took ${median(cliMs).toFixed(0)} ms against ${median(flue[1]).toFixed(0)} ms by hand ` +
+          `(it runs the step's script with the step's shell where the hand run's request runs \`true\` directly), and main's own start, settings and request file the other ${(median(flue[0]) - median(cliMs)).toFixed(0)} ms ` +
+          `(the cold start row); load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores, where both sides start Node processes that wait for a CPU`
+        : undefined
   })
 }
 

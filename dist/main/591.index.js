@@ -406,6 +406,9 @@ function nativeExtract(opts) {
         }
         return undefined;
     };
+    /** Kept names whose move failed (or whose requested path could not be written): what is there now is the runner's. */
+    const notMoved = [];
+    const moved = (rel) => !notMoved.some(n => rel === n || rel.startsWith(`${n}/`));
     /** Kept entries at or below rel (what a failed move did not write after all). */
     const keptBelow = (rel) => kept.filter(k => k === rel || k.startsWith(`${rel}/`)).length;
     /** Moves a staged entry into place: into a real directory entry by entry, anywhere else with one rename. */
@@ -426,6 +429,7 @@ function nativeExtract(opts) {
             node_fs__WEBPACK_IMPORTED_MODULE_1__.renameSync(staged(rel), abs(rel));
         }
         catch (err) {
+            notMoved.push(rel);
             written -= keptBelow(rel);
             refused.push({ name: rel, reason: (0,_extract_policy__WEBPACK_IMPORTED_MODULE_5__/* .printable */ .g$)(`could not be written: ${err.message}`) });
         }
@@ -438,19 +442,31 @@ function nativeExtract(opts) {
             written = kept.length;
             // A requested path inside another is moved with it.
             const outer = roots.filter(r => !roots.some(o => o !== r && r.startsWith(`${o}/`)));
+            const keptNames = new Set(kept);
             for (const root of [...new Set(outer)]) {
-                if (!node_fs__WEBPACK_IMPORTED_MODULE_1__.lstatSync(staged(root), { throwIfNoEntry: false }))
+                // Only what the walk reached and kept: a staged path looked up by name could lead through a
+                // staged link (one the walk refused) to anywhere, and a rename would move that in.
+                if (!keptNames.has(root))
                     continue;
-                const why = prepareParents(root);
+                let why;
+                try {
+                    why = prepareParents(root);
+                }
+                catch (err) {
+                    why = (0,_extract_policy__WEBPACK_IMPORTED_MODULE_5__/* .printable */ .g$)(`could not be written: ${err.message}`);
+                }
                 if (why) {
+                    notMoved.push(root);
                     written -= keptBelow(root);
                     refused.push({ name: root, reason: why });
                     continue;
                 }
                 moveIn(root);
             }
-            written -= (0,_extract_policy__WEBPACK_IMPORTED_MODULE_5__/* .dropEscapingLinks */ .Z)(cwd, roots, gitAllowed, keptLinks, refused);
+            written -= (0,_extract_policy__WEBPACK_IMPORTED_MODULE_5__/* .dropEscapingLinks */ .Z)(cwd, roots, gitAllowed, keptLinks.filter(moved), refused);
             for (const [rel, { atime, mtime }] of keptDirs) {
+                if (!moved(rel))
+                    continue;
                 try {
                     node_fs__WEBPACK_IMPORTED_MODULE_1__.lutimesSync(abs(rel), atime, mtime);
                 }

@@ -95,7 +95,7 @@ function exited(child: ChildProcess, name: string, pipeOk = false): Promise<stri
  * chunk waits in Node) and, once the child has gone, takes and drops the rest: the remote keeps
  * sending until it is done, and its end must not stall on a closed pipe (the child's exit says why).
  */
-function childInput(stdin: NodeJS.WritableStream & Writable): Writable {
+function childInput(stdin: Writable): Writable {
   let gone = false
   stdin.on('error', () => (gone = true))
   return new Writable({
@@ -140,7 +140,7 @@ export function nativeExtract(opts: { cwd: string; paths: string[]; codec: Archi
       tar.stdin!.destroy()
       waits.unshift(exited(first, `${decoder[0]} -d`, true))
     }
-    const fed = pipeline(source, childInput(first.stdin! as Writable)).then(
+    const fed = pipeline(source, childInput(first.stdin!)).then(
       () => undefined,
       (err: Error) => `the archive could not be passed on: ${err.message}`
     )
@@ -228,6 +228,10 @@ export function nativeExtract(opts: { cwd: string; paths: string[]; codec: Archi
     return undefined
   }
 
+  /** Kept names whose move failed (or whose requested path could not be written): what is there now is the runner's. */
+  const notMoved: string[] = []
+  const moved = (rel: string): boolean => !notMoved.some(n => rel === n || rel.startsWith(`${n}/`))
+
   /** Kept entries at or below rel (what a failed move did not write after all). */
   const keptBelow = (rel: string): number => kept.filter(k => k === rel || k.startsWith(`${rel}/`)).length
 
@@ -245,6 +249,7 @@ export function nativeExtract(opts: { cwd: string; paths: string[]; codec: Archi
       else if (to && isDir) fs.unlinkSync(abs(rel))
       fs.renameSync(staged(rel), abs(rel))
     } catch (err) {
+      notMoved.push(rel)
       written -= keptBelow(rel)
       refused.push({ name: rel, reason: printable(`could not be written: ${(err as Error).message}`) })
     }
@@ -257,18 +262,28 @@ export function nativeExtract(opts: { cwd: string; paths: string[]; codec: Archi
       written = kept.length
       // A requested path inside another is moved with it.
       const outer = roots.filter(r => !roots.some(o => o !== r && r.startsWith(`${o}/`)))
+      const keptNames = new Set(kept)
       for (const root of [...new Set(outer)]) {
-        if (!fs.lstatSync(staged(root), { throwIfNoEntry: false })) continue
-        const why = prepareParents(root)
+        // Only what the walk reached and kept: a staged path looked up by name could lead through a
+        // staged link (one the walk refused) to anywhere, and a rename would move that in.
+        if (!keptNames.has(root)) continue
+        let why: string | undefined
+        try {
+          why = prepareParents(root)
+        } catch (err) {
+          why = printable(`could not be written: ${(err as Error).message}`)
+        }
         if (why) {
+          notMoved.push(root)
           written -= keptBelow(root)
           refused.push({ name: root, reason: why })
           continue
         }
         moveIn(root)
       }
-      written -= dropEscapingLinks(cwd, roots, gitAllowed, keptLinks, refused)
+      written -= dropEscapingLinks(cwd, roots, gitAllowed, keptLinks.filter(moved), refused)
       for (const [rel, { atime, mtime }] of keptDirs) {
+        if (!moved(rel)) continue
         try {
           fs.lutimesSync(abs(rel), atime, mtime)
         } catch {

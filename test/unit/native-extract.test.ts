@@ -184,6 +184,28 @@ describe.each(RUNNER_TARS)('native extraction with $name', ({ kind, program }) =
     expect(report!.written).toBe(4)
   })
 
+  it('never moves anything in through a staged link in place of a requested path or its parent', async () => {
+    // The archive's link stands where a requested path's parent goes; the path below it exists where the link points.
+    const victim = tmp('offload-victim-')
+    fs.mkdirSync(path.join(victim, 'coverage'))
+    fs.writeFileSync(path.join(victim, 'coverage/system-file'), 'not yours\n')
+    fs.writeFileSync(path.join(victim, 'results'), 'not yours either\n')
+    const { report } = await extract(
+      ws,
+      ['out/coverage', 'results'],
+      craftTar([
+        { name: 'out', type: '2', linkname: victim },
+        { name: 'results', type: '2', linkname: `${victim}/results` }
+      ])
+    )
+    expect(reasons(report!)).toEqual({ out: 'outside the requested paths', results: `symlink to "${victim}/results", outside the requested paths` })
+    expect(report!.written).toBe(0)
+    expect(fs.readFileSync(path.join(victim, 'coverage/system-file'), 'utf8')).toBe('not yours\n')
+    expect(fs.readFileSync(path.join(victim, 'results'), 'utf8')).toBe('not yours either\n')
+    expect(fs.existsSync(path.join(ws, 'out'))).toBe(false)
+    expect(fs.existsSync(path.join(ws, 'results'))).toBe(false)
+  })
+
   it('never writes through a symlink already on the runner', async () => {
     const victim = tmp('offload-victim-')
     fs.symlinkSync(victim, path.join(ws, 'results'))
