@@ -18,6 +18,7 @@ import {
   storingManifest,
   subsetPlan,
   type LocalManifest,
+  type RecordedManifest,
   type StoredManifest
 } from '../workspace/manifest'
 import { CHECKPOINT_EVERY, drain, paced, type Steps } from '../util/paced'
@@ -176,7 +177,13 @@ export interface Delta {
  * sync of this plan makes apart from the changed entries: only those are sent, and removed first
  * where they changed type.
  */
-export function planDelta(local: LocalManifest, changed: string[], before: RemoteListing, now: RemoteListing, recordedLocal?: LocalManifest): Delta {
+export function planDelta(
+  local: LocalManifest,
+  changed: string[],
+  before: RemoteListing,
+  now: RemoteListing,
+  recordedLocal?: Pick<LocalManifest, 'size' | 'has'>
+): Delta {
   if (now === before && recordedLocal?.size === local.size && changed.every(p => recordedLocal.has(p))) {
     const wanted = (p: string): string => (local.get(p)?.type === 'link' ? 'l' : 'f')
     const remove = changed.filter(p => now.has(p) && typeOf(now.get(p) as string) !== wanted(p))
@@ -288,8 +295,10 @@ const metaSchema = z.object({
 type ManifestMeta = z.infer<typeof metaSchema>
 
 interface SyncBase {
-  local: LocalManifest
+  local: RecordedManifest
   remote: RemoteListing
+  /** The file's own sections, for a rewrite that changes little: the paths (joined and split), the remote listing and where each of its records starts. */
+  stored: { pathList: string[]; paths: string; remote: string; starts: number[] }
 }
 
 const DAMAGED = 'the manifest of the last sync is damaged'
@@ -323,16 +332,26 @@ function readBase(leaseId: string): { header: ManifestHeader; body: () => Steps<
     // A copy: a Float64Array needs its offset aligned to 8 bytes.
     const numbers = new Float64Array(file.buffer.slice(file.byteOffset + at, file.byteOffset + at + meta.numbersBytes))
     const paths = file.toString('utf8', at + meta.numbersBytes, at + meta.numbersBytes + meta.pathsBytes)
-    const local = yield* loadingManifest({ ...meta, paths, numbers })
-    const remoteText = file.toString('utf8', file.length - meta.remoteBytes)
-    const fields = remoteText !== '' ? remoteText.split('\0') : []
-    if (!local || fields.length % 3 !== 0) return DAMAGED
+    const pathList = paths === '' ? [] : paths.split('\0')
+    const local = yield* loadingManifest({ ...meta, paths, numbers }, pathList)
+    if (!local) return DAMAGED
+    const text = file.toString('utf8', file.length - meta.remoteBytes)
+    // Each record is "path NUL header NUL target" (the target may be empty; no NUL after the last
+    // one): the map's value is a slice of the text, the records' offsets are kept for encoded().
     const remote: RemoteListing = new Map()
-    for (let i = 0; i < fields.length; i += 3) {
-      if (i % (3 * CHECKPOINT_EVERY) === 0) yield
-      remote.set(fields[i], `${fields[i + 1]}\0${fields[i + 2]}`)
+    const starts: number[] = []
+    for (let at = 0; at < text.length;) {
+      if (starts.length % CHECKPOINT_EVERY === CHECKPOINT_EVERY - 1) yield
+      const a = text.indexOf('\0', at)
+      const b = a < 0 ? -1 : text.indexOf('\0', a + 1)
+      const c = b < 0 ? -1 : text.indexOf('\0', b + 1)
+      if (b < 0 || c === text.length - 1) return DAMAGED
+      const end = c < 0 ? text.length : c
+      starts.push(at)
+      remote.set(text.slice(at, a), text.slice(a + 1, end))
+      at = end + 1
     }
-    return { local, remote }
+    return { local, remote, stored: { pathList, paths, remote: text, starts } }
   }
   return { header: header.data, body }
 }
@@ -346,6 +365,29 @@ function* encodingListing(listing: RemoteListing, leaveOut?: Set<string>): Steps
     if (!leaveOut?.has(p)) parts.push(p, r)
   }
   return parts.join('\0')
+}
+
+/**
+ * The stored listing of `base` (encodingListing's result for base.remote) without the records of
+ * `leaveOut`, cut from the file's own text: only the records of the paths left out are looked at
+ * (by their length first), where encoding joined every record again.
+ */
+function* cuttingStored(base: SyncBase, leaveOut: Set<string>): Steps<string> {
+  const { remote: text, starts } = base.stored
+  const lengths = new Set([...leaveOut].map(p => p.length))
+  const kept: string[] = []
+  let from = 0
+  for (let i = 0; i < starts.length; i++) {
+    if (i % CHECKPOINT_EVERY === CHECKPOINT_EVERY - 1) yield
+    const at = starts[i]
+    const end = i + 1 < starts.length ? starts[i + 1] : text.length + 1
+    const nul = text.indexOf('\0', at)
+    if (!lengths.has(nul - at) || !leaveOut.has(text.slice(at, nul))) continue
+    if (at > from) kept.push(text.slice(from, at - 1))
+    from = end
+  }
+  if (from < text.length) kept.push(text.slice(from))
+  return kept.join('\0')
 }
 
 const joinEncoded = (a: string, b: string): string => (a && b ? `${a}\0${b}` : a || b)
@@ -558,8 +600,9 @@ export class LeaseSync {
         sending.catch(() => undefined)
         // While the remote extracts and lists: the new base but for the records the listing brings.
         const leaveOut = new Set(given)
-        const stable = await paced(encodingListing(listed, leaveOut))
-        const stored = await paced(storingManifest(scan.manifest))
+        // The common case, the remote as recorded: its stored listing but for what will be listed.
+        const stable = await paced(listed === recorded.remote ? cuttingStored(recorded, leaveOut) : encodingListing(listed, leaveOut))
+        const stored = await paced(storingManifest(scan.manifest, recorded.stored))
         prepared = { stored, stable, leaveOut }
         after = await sending
         result.archiveBytes = archive.bytes()
@@ -581,7 +624,7 @@ export class LeaseSync {
       listed = merged.listing
       if (!given) since = after.next
     }
-    writeBase(this.leaseId, this.remoteDir, since, prepared?.stored ?? storeManifest(scan.manifest), drain(encodingListing(listed)))
+    writeBase(this.leaseId, this.remoteDir, since, prepared?.stored ?? drain(storingManifest(scan.manifest, recorded.stored)), drain(encodingListing(listed)))
     stages.mark('record')
     return result
   }

@@ -58,12 +58,12 @@ export interface LocalScan {
  * lstat'ed every file; a file changed since then differs next time), else taken here. Synchronous
  * file calls: see walk() in files.ts.
  */
-export function scanLocal(plan: ArchivePlan, base?: LocalManifest, takenAtMs = Date.now()): LocalScan {
+export function scanLocal(plan: ArchivePlan, base?: LocalManifest | RecordedManifest, takenAtMs = Date.now()): LocalScan {
   return drain(scanningLocal(plan, base, takenAtMs))
 }
 
 /** scanLocal as steps (src/util/paced.ts): a re-sync scans while its remote listing exec gets going. */
-export function* scanningLocal(plan: ArchivePlan, base?: LocalManifest, takenAtMs = Date.now()): Steps<LocalScan> {
+export function* scanningLocal(plan: ArchivePlan, base?: LocalManifest | RecordedManifest, takenAtMs = Date.now()): Steps<LocalScan> {
   const manifest: LocalManifest = new Map()
   const changed: string[] = []
   let differs = base === undefined || base.size !== plan.files.length
@@ -75,7 +75,11 @@ export function* scanningLocal(plan: ArchivePlan, base?: LocalManifest, takenAtM
     const entry: LocalEntry = { type: link ? 'link' : 'file', size: st.size, mode: st.mode & 0o7777, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, inode: st.ino }
     if (link) entry.target = fs.readlinkSync(absolute(plan, rel))
     if (plan.contents?.has(rel)) entry.substituted = true
-    const prev = base?.get(rel)
+    let prev: LocalEntry | undefined
+    if (base instanceof RecordedManifest) {
+      const at = base.find(rel, i)
+      prev = at >= 0 ? base.entry(at) : undefined
+    } else prev = base?.get(rel)
     let isChanged: boolean
     let sha256: string | undefined
     if (!prev || entry.substituted || prev.substituted) isChanged = true
@@ -117,17 +121,27 @@ export function storeManifest(manifest: LocalManifest): StoredManifest {
   return drain(storingManifest(manifest))
 }
 
-/** storeManifest as steps (src/util/paced.ts): a re-sync stores while the remote extracts. */
-export function* storingManifest(manifest: LocalManifest): Steps<StoredManifest> {
+/**
+ * storeManifest as steps (src/util/paced.ts): a re-sync stores while the remote extracts. Given
+ * the stored paths of the last manifest (split and joined) and the same paths in the same order,
+ * it keeps their joined text instead of joining them again.
+ */
+export function* storingManifest(manifest: LocalManifest, previous?: { pathList: string[]; paths: string }): Steps<StoredManifest> {
   const n = manifest.size
   const out: StoredManifest = { paths: '', types: '', numbers: new Float64Array(COLUMNS.length * n), targets: {}, sha256: {}, substituted: [] }
-  const paths: string[] = []
+  let paths: string[] = []
+  let same = previous?.pathList.length === n
   let types = ''
   const x = out.numbers
   let i = 0
   for (const [p, e] of manifest) {
     if (i % CHECKPOINT_EVERY === CHECKPOINT_EVERY - 1) yield
-    paths.push(p)
+    if (!same || previous!.pathList[i] !== p) {
+      // The paths before the first that differs were not gathered: they are the previous ones.
+      if (same) paths = previous!.pathList.slice(0, i)
+      same = false
+      paths.push(p)
+    }
     types += e.type === 'file' ? 'f' : 'l'
     x[i] = e.size
     x[n + i] = e.mode
@@ -139,41 +153,93 @@ export function* storingManifest(manifest: LocalManifest): Steps<StoredManifest>
     if (e.substituted) out.substituted.push(i)
     i++
   }
-  out.paths = paths.join('\0')
+  out.paths = same ? previous!.paths : paths.join('\0')
   out.types = types
   return out
 }
 
 /**
- * The stored manifest back, or undefined when its columns do not line up. An entry with a value
- * that is not what storeManifest writes (not finite) is left out, so its path counts as changed.
+ * The manifest the last sync recorded, read from its columns. A re-sync looks up each planned
+ * path where the plan has it: the plan's paths are sorted, so with the same files it is the same
+ * index, and a path elsewhere is found through an index built only then. No map and no object per
+ * entry are made up front (for 20k entries those cost the runner's thread ~10 ms and much of its
+ * garbage collection: bench/, re-sync rows). An entry with a value that is not what
+ * storeManifest writes (not finite, another type) is absent, so its path counts as changed.
  */
-export function loadManifest(s: StoredManifest): LocalManifest | undefined {
+export class RecordedManifest {
+  readonly size: number
+  private index?: Map<string, number>
+  private lookups = 0
+  constructor(
+    readonly paths: string[],
+    private readonly stored: StoredManifest,
+    private readonly valid: Uint8Array
+  ) {
+    this.size = valid.reduce((n, v) => n + v, 0)
+  }
+
+  /** Where `p` is (`hint`: where the plan has it), or -1. */
+  find(p: string, hint = -1): number {
+    if (hint >= 0 && this.paths[hint] === p) return this.valid[hint] ? hint : -1
+    // A few look-ups scan; more build the index once.
+    let at: number
+    if (this.index) at = this.index.get(p) ?? -1
+    else if (++this.lookups <= 8) at = this.paths.indexOf(p)
+    else {
+      this.index = new Map()
+      for (let i = 0; i < this.paths.length; i++) this.index.set(this.paths[i], i)
+      at = this.index.get(p) ?? -1
+    }
+    return at >= 0 && this.valid[at] ? at : -1
+  }
+
+  has(p: string): boolean {
+    return this.find(p) >= 0
+  }
+
+  /** The entry at `i` (a found index). */
+  entry(i: number): LocalEntry {
+    const { numbers: x, types } = this.stored
+    const n = this.paths.length
+    const entry: LocalEntry = {
+      type: types[i] === 'f' ? 'file' : 'link',
+      size: x[i],
+      mode: x[n + i],
+      mtimeMs: x[2 * n + i],
+      ctimeMs: x[3 * n + i],
+      inode: x[4 * n + i]
+    }
+    const target = this.stored.targets[i]
+    if (typeof target === 'string') entry.target = target
+    const sha256 = this.stored.sha256[i]
+    if (typeof sha256 === 'string') entry.sha256 = sha256
+    if (this.stored.substituted.includes(i)) entry.substituted = true
+    return entry
+  }
+
+  get(p: string): LocalEntry | undefined {
+    const i = this.find(p)
+    return i >= 0 ? this.entry(i) : undefined
+  }
+}
+
+/** The stored manifest back, or undefined when its columns do not line up. */
+export function loadManifest(s: StoredManifest): RecordedManifest | undefined {
   return drain(loadingManifest(s))
 }
 
 /** loadManifest as steps (src/util/paced.ts). */
-export function* loadingManifest(s: StoredManifest): Steps<LocalManifest | undefined> {
-  const paths = s.paths === '' ? [] : s.paths.split('\0')
+export function* loadingManifest(s: StoredManifest, paths = s.paths === '' ? [] : s.paths.split('\0')): Steps<RecordedManifest | undefined> {
   const n = paths.length
   if (s.types.length !== n || s.numbers.length !== COLUMNS.length * n) return undefined
   const x = s.numbers
-  const substituted = new Set(s.substituted)
-  const manifest: LocalManifest = new Map()
+  const valid = new Uint8Array(n)
   for (let i = 0; i < n; i++) {
-    if (i % CHECKPOINT_EVERY === CHECKPOINT_EVERY - 1) yield
+    if (i % (4 * CHECKPOINT_EVERY) === 4 * CHECKPOINT_EVERY - 1) yield
     const t = s.types[i]
-    const [sz, md, mt, ct, ino] = [x[i], x[n + i], x[2 * n + i], x[3 * n + i], x[4 * n + i]]
-    if ((t !== 'f' && t !== 'l') || !Number.isFinite(sz + md + mt + ct + ino)) continue
-    const entry: LocalEntry = { type: t === 'f' ? 'file' : 'link', size: sz, mode: md, mtimeMs: mt, ctimeMs: ct, inode: ino }
-    const target = s.targets[i]
-    if (typeof target === 'string') entry.target = target
-    const sha256 = s.sha256[i]
-    if (typeof sha256 === 'string') entry.sha256 = sha256
-    if (substituted.has(i)) entry.substituted = true
-    manifest.set(paths[i], entry)
+    valid[i] = (t === 'f' || t === 'l') && Number.isFinite(x[i] + x[n + i] + x[2 * n + i] + x[3 * n + i] + x[4 * n + i]) ? 1 : 0
   }
-  return manifest
+  return new RecordedManifest(paths, s, valid)
 }
 
 /** The plan narrowed to `files` (a subset of its own, in its order): what a re-sync archives. */

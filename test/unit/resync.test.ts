@@ -372,6 +372,44 @@ describe('the listing after the swap comes from the commit exec, and is untruste
     expect([again.sent, again.removed]).toEqual([0, 0])
   })
 
+  /** The sections of a lease's manifest file (src/remote/resync.ts: readBase), parsed here on their own. */
+  function manifestSections(leaseId: string): { paths: string[]; types: string; numbers: number[]; remote: RemoteListing } {
+    const file = fs.readFileSync(manifestFileOf(leaseId))
+    const nl = file.indexOf(0x0a)
+    const nl2 = file.indexOf(0x0a, nl + 1)
+    const meta = JSON.parse(file.subarray(nl + 1, nl2).toString()) as { types: string; numbersBytes: number; pathsBytes: number; remoteBytes: number }
+    const at = nl2 + 1
+    const numbers = [...new Float64Array(file.buffer.slice(file.byteOffset + at, file.byteOffset + at + meta.numbersBytes))]
+    const paths = file.toString('utf8', at + meta.numbersBytes, at + meta.numbersBytes + meta.pathsBytes).split('\0')
+    const fields = file.toString('utf8', file.length - meta.remoteBytes).split('\0')
+    const remote: RemoteListing = new Map()
+    for (let i = 0; i < fields.length; i += 3) remote.set(fields[i], `${fields[i + 1]}\0${fields[i + 2]}`)
+    // Each path once: the records a re-sync listed again replace the old ones, not follow them.
+    expect(fields.length).toBe(3 * remote.size)
+    return { paths, types: meta.types, numbers, remote }
+  }
+
+  it("a re-sync's manifest, patched from the last one's sections, holds the plan's paths and stats and the remote's listing as it is now", async () => {
+    const { ws, remote, leaseId } = await resyncThrough(shell)
+    const written = manifestSections(leaseId)
+    const p = await plan(ws)
+    const now = scanLocal(p).manifest
+    expect(written.paths).toEqual(p.files)
+    expect(written.types).toBe([...now.values()].map(e => (e.type === 'file' ? 'f' : 'l')).join(''))
+    const n = p.files.length
+    const column = (k: number): number[] => written.numbers.slice(k * n, (k + 1) * n)
+    expect([column(0), column(2), column(4)]).toEqual([
+      [...now.values()].map(e => e.size),
+      [...now.values()].map(e => e.mtimeMs),
+      [...now.values()].map(e => e.inode)
+    ])
+    const out = collect()
+    await shell.exec({ argv: ['sh', '-c', RESYNC_LIST_SCRIPT, 'offload-list', remote, '-'], stdout: out, stderr: collect() })
+    const full = parseListing(Buffer.from(out.text(), 'utf8'))
+    if (typeof full === 'string') throw new Error(full)
+    expect(new Map([...written.remote].sort())).toEqual(new Map([...full.records].sort()))
+  })
+
   it.each<[string, (out: string, err: string) => [string, string]]>([
     ['cut short inside a record', (out, err) => [out.slice(0, -3), err]],
     ['malformed', (_out, err) => ['given\nnot a listing', err]],
