@@ -61,7 +61,12 @@ fi
 echo "since $c $t"
 find . -mindepth 1 ${NOT_PROBE} -newerct "@$2" -printf '${RECORD}' -type d -fprint0 "$p.dirs" || exit 1
 printf '=children\\0'
-xargs -0 -a "$p.dirs" sh -c 'exec find . "$@" -mindepth 1 -maxdepth 1 ${NOT_PROBE} -printf "%p\\0"' offload-children 2>/dev/null
+# Nothing changed (the common case): only the top directory's entries, without xargs and sh.
+if [ -s "$p.dirs" ]; then
+  xargs -0 -a "$p.dirs" sh -c 'exec find . "$@" -mindepth 1 -maxdepth 1 ${NOT_PROBE} -printf "%p\\0"' offload-children 2>/dev/null
+else
+  find . -mindepth 1 -maxdepth 1 ${NOT_PROBE} -printf '%p\\0' 2>/dev/null
+fi
 exit 0`
 
 /**

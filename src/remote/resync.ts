@@ -133,7 +133,6 @@ export function parseListing(out: Buffer, overflowed = false): ListingReport | s
 
 const typeOf = (record: string): string => record[0]
 const headerField = (record: string, n: number): string => record.slice(0, record.indexOf('\0')).split(' ')[n]
-const parentOf = (p: string): string => p.slice(0, Math.max(0, p.lastIndexOf('/')))
 
 function ancestors(p: string): string[] {
   const out: string[] = []
@@ -154,8 +153,15 @@ export function currentListing(recorded: RemoteListing, report: ListingReport): 
   // An entry whose directory was listed and that is not in it is gone, with all below it.
   const listed = new Set([''])
   for (const [p, r] of report.records) if (typeOf(r) === 'd') listed.add(p)
-  const isGone = (p: string): boolean => listed.has(parentOf(p)) && !report.children.has(p)
-  const gone = [...recorded.keys()].filter(isGone)
+  // With only the top directory listed (nothing changed remotely), no parent is cut out of a path.
+  const onlyTop = listed.size === 1
+  const isGone = (p: string): boolean => {
+    const slash = p.lastIndexOf('/')
+    if (slash < 0) return !report.children.has(p)
+    return !onlyTop && listed.has(p.slice(0, slash)) && !report.children.has(p)
+  }
+  const gone: string[] = []
+  for (const p of recorded.keys()) if (isGone(p)) gone.push(p)
   for (const p of report.records.keys()) if (!recorded.has(p) && isGone(p)) gone.push(p)
   if (!gone.length && [...report.records].every(([p, r]) => recorded.get(p) === r)) return { listing: recorded, changed: false }
   const listing = new Map(recorded)
