@@ -15,13 +15,12 @@ import {
   scanLocal,
   scanningLocal,
   storeManifest,
-  storingManifest,
   subsetPlan,
   type LocalManifest,
   type RecordedManifest,
   type StoredManifest
 } from '../workspace/manifest'
-import { CHECKPOINT_EVERY, drain, paced, type Steps } from '../util/paced'
+import { CHECKPOINT_EVERY, paced, type Steps } from '../util/paced'
 import type { ArchivePlan } from '../workspace/plan'
 import { RESYNC_LIST_GIVEN_SCRIPT, RESYNC_LIST_SCRIPT, RESYNC_REMOVE_SCRIPT } from './resync-scripts'
 import { syncArchive } from './workspace-ops'
@@ -343,7 +342,7 @@ function readBase(leaseId: string): { header: ManifestHeader; body: () => Steps<
     if (!local) return DAMAGED
     const text = file.toString('utf8', file.length - meta.remoteBytes)
     // Each record is "path NUL header NUL target" (the target may be empty; no NUL after the last
-    // one): the map's value is a slice of the text, the records' offsets are kept for cuttingStored().
+    // one): the map's value is a slice of the text, the records' offsets are kept for cutStored().
     const remote: RemoteListing = new Map()
     const starts: number[] = []
     for (let at = 0; at < text.length;) {
@@ -362,29 +361,24 @@ function readBase(leaseId: string): { header: ManifestHeader; body: () => Steps<
   return { header: header.data, body }
 }
 
-/** A listing as the manifest stores it: path NUL record NUL …, leaving out the paths in `leaveOut`. */
-function* encodingListing(listing: RemoteListing, leaveOut?: Set<string>): Steps<string> {
+/** A listing as the manifest stores it: path NUL record NUL … */
+function encodeListing(listing: RemoteListing): string {
   const parts: string[] = []
-  let i = 0
-  for (const [p, r] of listing) {
-    if (++i % CHECKPOINT_EVERY === 0) yield
-    if (!leaveOut?.has(p)) parts.push(p, r)
-  }
+  for (const [p, r] of listing) parts.push(p, r)
   return parts.join('\0')
 }
 
 /**
- * The stored listing of `base` (encodingListing's result for base.remote) without the records of
+ * The stored listing of `base` (encodeListing's result for base.remote) without the records of
  * `leaveOut`, cut from the file's own text: only the records of the paths left out are looked at
  * (by their length first), where encoding joined every record again.
  */
-function* cuttingStored(base: SyncBase, leaveOut: Set<string>): Steps<string> {
+function cutStored(base: SyncBase, leaveOut: Set<string>): string {
   const { remote: text, starts } = base.stored
   const lengths = new Set([...leaveOut].map(p => p.length))
   const kept: string[] = []
   let from = 0
   for (let i = 0; i < starts.length; i++) {
-    if (i % CHECKPOINT_EVERY === CHECKPOINT_EVERY - 1) yield
     const at = starts[i]
     const end = i + 1 < starts.length ? starts[i + 1] : text.length + 1
     const nul = text.indexOf('\0', at)
@@ -616,14 +610,8 @@ export class LeaseSync {
       // The common case: the remote was as recorded and the listing holds every path asked for and
       // no other, so the new listing is the stored one with those records cut out, and them.
       if (given && listed === recorded.remote && after.records.size === given.length && given.every(p => after.records.has(p))) {
-        const stable = drain(cuttingStored(recorded, new Set(given)))
-        writeBase(
-          this.leaseId,
-          this.remoteDir,
-          since,
-          drain(storingManifest(scan.manifest, recorded.stored)),
-          joinEncoded(stable, drain(encodingListing(after.records)))
-        )
+        const stable = cutStored(recorded, new Set(given))
+        writeBase(this.leaseId, this.remoteDir, since, storeManifest(scan.manifest, recorded.stored), joinEncoded(stable, encodeListing(after.records)))
         stages.mark('record')
         return result
       }
@@ -632,7 +620,7 @@ export class LeaseSync {
       listed = merged.listing
       if (!given) since = after.next
     }
-    writeBase(this.leaseId, this.remoteDir, since, drain(storingManifest(scan.manifest, recorded.stored)), drain(encodingListing(listed)))
+    writeBase(this.leaseId, this.remoteDir, since, storeManifest(scan.manifest, recorded.stored), encodeListing(listed))
     stages.mark('record')
     return result
   }
@@ -650,7 +638,7 @@ export class LeaseSync {
       core.info(`Re-sync: a later lease: step will sync in full: ${report}`)
       return report
     }
-    writeBase(this.leaseId, this.remoteDir, report.next, storeManifest(local), drain(encodingListing(report.records)))
+    writeBase(this.leaseId, this.remoteDir, report.next, storeManifest(local), encodeListing(report.records))
     return undefined
   }
 }

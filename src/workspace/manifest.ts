@@ -117,16 +117,12 @@ export interface StoredManifest {
 
 export const COLUMNS = ['size', 'mode', 'mtimeMs', 'ctimeMs', 'inode'] as const
 
-export function storeManifest(manifest: LocalManifest): StoredManifest {
-  return drain(storingManifest(manifest))
-}
-
 /**
- * storeManifest as steps (src/util/paced.ts): a re-sync stores while the remote extracts. Given
- * the stored paths of the last manifest (split and joined) and the same paths in the same order,
- * it keeps their joined text instead of joining them again.
+ * The manifest as stored. Given the stored paths of the last manifest (split and joined) and the
+ * same paths in the same order (a re-sync of the same files), it keeps their joined text instead
+ * of joining them again.
  */
-export function* storingManifest(manifest: LocalManifest, previous?: { pathList: string[]; paths: string }): Steps<StoredManifest> {
+export function storeManifest(manifest: LocalManifest, previous?: { pathList: string[]; paths: string }): StoredManifest {
   const n = manifest.size
   const out: StoredManifest = { paths: '', types: '', numbers: new Float64Array(COLUMNS.length * n), targets: {}, sha256: {}, substituted: [] }
   let paths: string[] = []
@@ -135,7 +131,6 @@ export function* storingManifest(manifest: LocalManifest, previous?: { pathList:
   const x = out.numbers
   let i = 0
   for (const [p, e] of manifest) {
-    if (i % CHECKPOINT_EVERY === CHECKPOINT_EVERY - 1) yield
     if (!same || previous!.pathList[i] !== p) {
       // The paths before the first that differs were not gathered: they are the previous ones.
       if (same) paths = previous!.pathList.slice(0, i)
