@@ -72,14 +72,15 @@ const SYNC_STAGING = '.offload-sync-staging';
  * the target and counts and hashes the bytes as they arrive (tee into two FIFOs), then prints
  * `offload-received <bytes> <sha256|none>` whatever the extraction did: the runner compares it
  * with what it sent, and SYNC_COMMIT_SCRIPT swaps the staged tree in only when they match, so a
- * stream cut short never replaces the workspace. zstd goes through the zstd program so that any
+ * stream cut short never replaces the workspace. Shell tests and `read` instead of programs where
+ * they do (each process costs 1-5 ms on a busy remote: a one-file re-sync started eight). zstd goes through the zstd program so that any
  * tar, not only one that knows --zstd, can take it. SIGPIPE is ignored so that tee keeps counting
  * and hashing when the extraction fails early (its error is the one then reported).
  */
 const SYNC_SCRIPT = `${HASH_FUNCTION}
 d=$1; st=$1/${SYNC_STAGING}
-mkdir -p -- "$d" || exit 1
-rm -rf -- "$st" && mkdir -- "$st" && mkdir -- "$st/tree" && mkfifo -- "$st/h" "$st/n" || exit 1
+[ -d "$d" ] || mkdir -p -- "$d" || exit 1
+{ [ ! -e "$st" ] && [ ! -h "$st" ] || rm -rf -- "$st"; } && mkdir -- "$st" "$st/tree" && mkfifo -- "$st/h" "$st/n" || exit 1
 ofl_hash < "$st/h" > "$st/sum" &
 wc -c < "$st/n" | tr -d ' ' > "$st/count" &
 trap '' PIPE
@@ -90,20 +91,26 @@ else
 fi
 rc=$?
 wait
-echo "offload-received $(cat "$st/count") $(cat "$st/sum")"
+n=; s=
+read -r n < "$st/count"; read -r s < "$st/sum"
+echo "offload-received $n $s"
 exit $rc`;
 /**
  * $1 = dir, $2 = expected byte count, $3 = expected SHA-256, $4 = replace (the staged tree
- * becomes the directory's whole content) or merge (it is copied over what is there), or abort.
- * Swaps in the tree SYNC_SCRIPT staged only when what it received matches what the runner sent
- * (the hash is skipped when the remote had no tool for it); exit 3 and the staging removed when
- * it does not. The staged entries move in with as few mv processes as find's argument batches
- * (one per entry took 0.15-0.8 s for the bench tree's 102 top-level entries on a busy machine).
+ * becomes the directory's whole content) or merge (it is copied over what is there), or abort;
+ * then, optionally, a command to run once the tree is swapped in. Swaps in the tree SYNC_SCRIPT
+ * staged only when what it received matches what the runner sent (the hash is skipped when the
+ * remote had no tool for it); exit 3 and the staging removed when it does not. The staged entries
+ * move in with as few mv processes as find's argument batches (one per entry took 0.15-0.8 s for
+ * the bench tree's 102 top-level entries on a busy machine). The command (a re-sync's listing of
+ * what it wrote: one exec fewer) prints on this exec's stdout, then `offload-then <status>` goes
+ * to stderr; this exec's own status stays the swap's.
  */
 const SYNC_COMMIT_SCRIPT = `d=$1; st=$1/${SYNC_STAGING}
 if [ "$4" = abort ]; then rm -rf -- "$st"; exit 0; fi
 [ -d "$st/tree" ] && [ ! -h "$st" ] && [ -f "$st/count" ] || { echo "offload: no staged sync in $st" >&2; exit 3; }
-n=$(cat "$st/count"); s=$(cat "$st/sum")
+n=; s=
+read -r n < "$st/count"; read -r s < "$st/sum"
 if [ "$n" != "$2" ] || { [ "$s" != none ] && [ "$s" != "$3" ]; }; then
   echo "offload-mismatch $n \${s:-none}"; rm -rf -- "$st"; exit 3
 fi
@@ -114,7 +121,13 @@ else
   find "$d" -mindepth 1 -maxdepth 1 ! -name ${SYNC_STAGING} -exec rm -rf -- {} +
   find "$st/tree" -mindepth 1 -maxdepth 1 -exec sh -c 'mv -- "$@" "$0"/' "$d" {} +
 fi
-rm -rf -- "$st"`;
+rm -rf -- "$st"
+[ $# -gt 4 ] || exit 0
+shift 4
+set +e
+"$@"
+echo "offload-then $?" >&2
+exit 0`;
 /**
  * $1 = control dir, $2 = working directory, $3 = timeout in seconds, then the command's argv.
  * Reads from stdin the `export` lines of the command's environment and the script itself (as the
@@ -558,27 +571,47 @@ async function syncArchive(shell, archive, remoteDir, codec, signal, opts = {}) 
     }
     if (!received.sha256)
         core.info(`${label}: the remote has no sha256sum, openssl, busybox or shasum: the transfer was checked by its byte count only`);
-    const done = await commit(shell, remoteDir, opts.mode ?? 'replace', sent.digest(), signal);
+    const done = await commit(shell, remoteDir, opts.mode ?? 'replace', sent.digest(), signal, opts.then);
     if (done.exitCode !== 0) {
         const again = parseReceipt(done.output.replace(/^offload-mismatch/m, 'offload-received'), 'offload-received');
         throw new errors/* ProviderError */.mZ(again
             ? `${transferBroken(what, sent.digest(), again)}; ${remoteDir} was left as it was`
             : `swapping the synced tree into ${remoteDir} failed (exit ${done.exitCode}): ${(0,redact/* redact */.E$)(done.output) || 'no output'}`);
     }
+    return done.thenExitCode;
 }
 function transferBroken(what, sent, received) {
     return `${what} did not arrive intact: the runner sent ${describeDigest(sent)}, the remote received ${describeDigest(received)} (cut short or altered on the way)`;
 }
-/** The second exec of a sync: checks the staged receipt against `sent` and swaps the tree in (or only cleans up, for abort). */
-async function commit(shell, remoteDir, mode, sent, signal) {
+/**
+ * The second exec of a sync: checks the staged receipt against `sent` and swaps the tree in (or
+ * only cleans up, for abort), then runs `then` (SyncOptions.then).
+ */
+async function commit(shell, remoteDir, mode, sent, signal, then) {
     const out = new sink/* TailBuffer */.v();
+    const err = then ? new sink/* TailBuffer */.v() : out;
     const { exitCode } = await shell.exec({
-        argv: ['sh', '-c', scripts/* SYNC_COMMIT_SCRIPT */.Ez, 'offload-sync-commit', remoteDir, String(sent?.bytes ?? 0), sent?.sha256 ?? 'none', mode],
-        stdout: out,
-        stderr: out,
+        argv: ['sh', '-c', scripts/* SYNC_COMMIT_SCRIPT */.Ez, 'offload-sync-commit', remoteDir, String(sent?.bytes ?? 0), sent?.sha256 ?? 'none', mode, ...(then?.argv ?? [])],
+        stdout: then ? teeInto(out, then.stdout) : out,
+        stderr: err,
         signal
     });
-    return { exitCode, output: out.text().trim() };
+    // Only its last line: what the command itself printed on stderr comes before it.
+    const status = then && /(?:^|\n)offload-then (\d{1,3})\n?$/.exec(err.text());
+    const output = then ? `${out.text().trim()}\n${err.text().trim()}`.trim() : out.text().trim();
+    return { exitCode, output, thenExitCode: status ? Number(status[1]) : undefined };
+}
+/** Writes every chunk into both sinks, with the second one's backpressure. */
+function teeInto(first, second) {
+    return new external_node_stream_.Writable({
+        write(chunk, _enc, done) {
+            first.write(chunk);
+            if (second.write(chunk))
+                done();
+            else
+                second.once('drain', () => done());
+        }
+    });
 }
 /**
  * Runs the script under the watchdog wrapper; script and env travel on stdin in the same exec.
