@@ -59,3 +59,57 @@ export function honestResults(): Buffer {
   fs.rmSync(src, { recursive: true, force: true })
   return archive
 }
+
+/**
+ * What is already on disk where a download's entries go, for either way of extracting: a file, a
+ * link to a file outside, a link to a directory outside, a hard link to the workspace's README, an
+ * empty and a full directory. entries replace each of them; expectReplaced checks that each was
+ * replaced and nothing was written through (only the full directory stays, ENOTEMPTY).
+ */
+export function occupiedResults(ws: string): {
+  entries: Array<{ name: string; type?: '2' | '5'; linkname?: string; content?: string }>
+  expectReplaced(report: { written: number; refused: Array<{ name: string; reason: string }> }): void
+} {
+  const victim = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'offload-victim-')), 'victim.txt')
+  fs.writeFileSync(victim, 'victim\n')
+  fs.mkdirSync(path.join(ws, 'results/empty-dir'), { recursive: true })
+  fs.mkdirSync(path.join(ws, 'results/full-dir'))
+  fs.writeFileSync(path.join(ws, 'results/full-dir/keep.txt'), 'keep')
+  fs.writeFileSync(path.join(ws, 'results/old.txt'), 'a longer old content\n')
+  fs.writeFileSync(path.join(ws, 'results/untouched.txt'), 'not in the archive\n')
+  fs.symlinkSync(victim, path.join(ws, 'results/link-to-victim'))
+  fs.symlinkSync(path.dirname(victim), path.join(ws, 'results/dir-link'))
+  fs.linkSync(path.join(ws, 'README.md'), path.join(ws, 'results/hard.txt'))
+  const entries = [
+    { name: 'results/old.txt', content: 'new\n' },
+    { name: 'results/link-to-victim', content: 'replaced the link\n' },
+    { name: 'results/dir-link/', type: '5' as const },
+    { name: 'results/dir-link/inside.txt', content: 'in a real directory\n' },
+    { name: 'results/hard.txt', content: 'own copy\n' },
+    { name: 'results/empty-dir', content: 'was an empty directory\n' },
+    { name: 'results/full-dir', type: '2' as const, linkname: 'old.txt' },
+    { name: 'results/twice.txt', content: 'first\n' },
+    { name: 'results/twice.txt', content: 'second\n' }
+  ]
+  const expectReplaced = (report: { written: number; refused: Array<{ name: string; reason: string }> }): void => {
+    expect(report.refused.map(r => r.name)).toEqual(['results/full-dir'])
+    expect(report.refused[0].reason).toMatch(/^could not be written: ENOTEMPTY/)
+    expect(report.written).toBe(8)
+    expect(fs.readFileSync(victim, 'utf8')).toBe('victim\n')
+    expect(fs.readdirSync(path.dirname(victim))).toEqual(['victim.txt'])
+    const content = (rel: string): string => fs.readFileSync(path.join(ws, rel), 'utf8')
+    expect(content('results/old.txt')).toBe('new\n')
+    expect(content('results/untouched.txt')).toBe('not in the archive\n')
+    expect(fs.lstatSync(path.join(ws, 'results/link-to-victim')).isFile()).toBe(true)
+    expect(content('results/link-to-victim')).toBe('replaced the link\n')
+    expect(fs.lstatSync(path.join(ws, 'results/dir-link')).isDirectory()).toBe(true)
+    expect(content('results/dir-link/inside.txt')).toBe('in a real directory\n')
+    expect(content('README.md')).toBe('# test workspace\n')
+    expect(content('results/hard.txt')).toBe('own copy\n')
+    expect(fs.statSync(path.join(ws, 'results/hard.txt')).nlink).toBe(1)
+    expect(content('results/empty-dir')).toBe('was an empty directory\n')
+    expect(content('results/full-dir/keep.txt')).toBe('keep')
+    expect(content('results/twice.txt')).toBe('second\n')
+  }
+  return { entries, expectReplaced }
+}

@@ -12,7 +12,7 @@ import type { RemoteShell } from '../../src/remote/shell'
 import { downloadPaths } from '../../src/remote/workspace-ops'
 import type { RunnerTools } from '../../src/transfer/tools'
 import { LocalShell } from '../support/local-shell'
-import { HONEST_MTIME, honestResults, snapshot } from '../support/result-tree'
+import { HONEST_MTIME, honestResults, occupiedResults, snapshot } from '../support/result-tree'
 import { makeWorkspace } from '../support/runner'
 import { RUNNER_TARS, useRunnerTar } from '../support/runner-tar'
 import { craftTar, type CraftEntry } from '../support/tar-craft'
@@ -261,47 +261,9 @@ describe.each(RUNNER_TARS)('native extraction with $name', ({ kind, program }) =
   })
 
   it('replaces what is already on disk where an entry goes, never writing through it', async () => {
-    const victim = path.join(tmp('offload-victim-'), 'victim.txt')
-    fs.writeFileSync(victim, 'victim\n')
-    fs.mkdirSync(path.join(ws, 'results/empty-dir'), { recursive: true })
-    fs.mkdirSync(path.join(ws, 'results/full-dir'))
-    fs.writeFileSync(path.join(ws, 'results/full-dir/keep.txt'), 'keep')
-    fs.writeFileSync(path.join(ws, 'results/old.txt'), 'a longer old content\n')
-    fs.writeFileSync(path.join(ws, 'results/untouched.txt'), 'not in the archive\n')
-    fs.symlinkSync(victim, path.join(ws, 'results/link-to-victim'))
-    fs.symlinkSync(path.dirname(victim), path.join(ws, 'results/dir-link'))
-    fs.linkSync(path.join(ws, 'README.md'), path.join(ws, 'results/hard.txt'))
-    const { report } = await extract(
-      ws,
-      ['results'],
-      craftTar([
-        { name: 'results/old.txt', content: 'new\n' },
-        { name: 'results/link-to-victim', content: 'replaced the link\n' },
-        { name: 'results/dir-link/', type: '5' },
-        { name: 'results/dir-link/inside.txt', content: 'in a real directory\n' },
-        { name: 'results/hard.txt', content: 'own copy\n' },
-        { name: 'results/empty-dir', content: 'was an empty directory\n' },
-        { name: 'results/full-dir', type: '2', linkname: 'old.txt' },
-        { name: 'results/twice.txt', content: 'first\n' },
-        { name: 'results/twice.txt', content: 'second\n' }
-      ])
-    )
-    expect(report!.refused.map(r => r.name)).toEqual(['results/full-dir'])
-    expect(report!.refused[0].reason).toMatch(/^could not be written: ENOTEMPTY/)
-    expect(fs.readFileSync(victim, 'utf8')).toBe('victim\n')
-    expect(fs.readdirSync(path.dirname(victim))).toEqual(['victim.txt'])
-    const content = (rel: string): string => fs.readFileSync(path.join(ws, rel), 'utf8')
-    expect(content('results/old.txt')).toBe('new\n')
-    expect(content('results/untouched.txt')).toBe('not in the archive\n')
-    expect(fs.lstatSync(path.join(ws, 'results/link-to-victim')).isFile()).toBe(true)
-    expect(content('results/link-to-victim')).toBe('replaced the link\n')
-    expect(fs.lstatSync(path.join(ws, 'results/dir-link')).isDirectory()).toBe(true)
-    expect(content('results/dir-link/inside.txt')).toBe('in a real directory\n')
-    expect(content('README.md')).toBe('# test workspace\n')
-    expect(content('results/hard.txt')).toBe('own copy\n')
-    expect(content('results/empty-dir')).toBe('was an empty directory\n')
-    expect(content('results/full-dir/keep.txt')).toBe('keep')
-    expect(content('results/twice.txt')).toBe('second\n')
+    const { entries, expectReplaced } = occupiedResults(ws)
+    const { report } = await extract(ws, ['results'], craftTar(entries))
+    expectReplaced(report!)
     expect(stagingLeft(ws)).toEqual([])
   })
 

@@ -5,7 +5,7 @@ import * as path from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { printableName, resolveOnDisk, safeExtract, type ExtractReport } from '../../src/remote/safe-extract'
-import { HONEST_MTIME, honestResults, snapshot } from '../support/result-tree'
+import { HONEST_MTIME, honestResults, occupiedResults, snapshot } from '../support/result-tree'
 import { makeWorkspace } from '../support/runner'
 import { craftTar, craftTarGz, type CraftEntry } from '../support/tar-craft'
 
@@ -258,47 +258,8 @@ describe('safe extraction of a downloaded archive', () => {
   })
 
   it('replaces what is already on disk where an entry goes, never writing through it', async () => {
-    const victim = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'offload-victim-')), 'victim.txt')
-    fs.writeFileSync(victim, 'victim\n')
-    fs.mkdirSync(path.join(ws, 'results/empty-dir'), { recursive: true })
-    fs.mkdirSync(path.join(ws, 'results/full-dir'))
-    fs.writeFileSync(path.join(ws, 'results/full-dir/keep.txt'), 'keep')
-    fs.writeFileSync(path.join(ws, 'results/old.txt'), 'a longer old content\n')
-    fs.symlinkSync(victim, path.join(ws, 'results/link-to-victim'))
-    fs.symlinkSync(path.dirname(victim), path.join(ws, 'results/dir-link'))
-    fs.linkSync(path.join(ws, 'README.md'), path.join(ws, 'results/hard.txt'))
-    const report = await extract(
-      ws,
-      ['results'],
-      [
-        { name: 'results/old.txt', content: 'new\n' },
-        { name: 'results/link-to-victim', content: 'replaced the link\n' },
-        { name: 'results/dir-link', type: '5' },
-        { name: 'results/dir-link/inside.txt', content: 'in a real directory\n' },
-        { name: 'results/hard.txt', content: 'own copy\n' },
-        { name: 'results/empty-dir', content: 'was an empty directory\n' },
-        { name: 'results/full-dir', type: '2', linkname: 'old.txt' },
-        { name: 'results/twice.txt', content: 'first\n' },
-        { name: 'results/twice.txt', content: 'second\n' }
-      ]
-    )
-    expect(report.refused.map(r => r.name)).toEqual(['results/full-dir'])
-    expect(report.refused[0].reason).toMatch(/^could not be written: ENOTEMPTY/)
-    expect(report.written).toBe(8)
-    expect(fs.readFileSync(victim, 'utf8')).toBe('victim\n')
-    expect(fs.readdirSync(path.dirname(victim))).toEqual(['victim.txt'])
-    const content = (rel: string): string => fs.readFileSync(path.join(ws, rel), 'utf8')
-    expect(content('results/old.txt')).toBe('new\n')
-    expect(fs.lstatSync(path.join(ws, 'results/link-to-victim')).isFile()).toBe(true)
-    expect(content('results/link-to-victim')).toBe('replaced the link\n')
-    expect(fs.lstatSync(path.join(ws, 'results/dir-link')).isDirectory()).toBe(true)
-    expect(content('results/dir-link/inside.txt')).toBe('in a real directory\n')
-    expect(content('README.md')).toBe('# test workspace\n')
-    expect(content('results/hard.txt')).toBe('own copy\n')
-    expect(fs.statSync(path.join(ws, 'results/hard.txt')).nlink).toBe(1)
-    expect(content('results/empty-dir')).toBe('was an empty directory\n')
-    expect(content('results/full-dir/keep.txt')).toBe('keep')
-    expect(content('results/twice.txt')).toBe('second\n')
+    const { entries, expectReplaced } = occupiedResults(ws)
+    expectReplaced(await extract(ws, ['results'], entries))
   })
 
   it('refuses a name deeper than 1024 segments and fails on an archive cut short', async () => {
