@@ -61,7 +61,10 @@ export async function syncArchive(
   const stderr = new TailBuffer()
   const source = archive instanceof Readable ? archive : archive.stream
   const sent = new DigestStream()
-  source.once('error', err => sent.destroy(err))
+  // A packing failure ends what the remote reads instead of breaking it: the exec then runs to its
+  // end, so the abort below cannot clean the staging directory while the remote's tar still
+  // writes into it (the packer's own error is the one reported).
+  source.once('error', () => sent.end())
   source.pipe(sent)
   const extract = () => shell.exec({ argv: ['sh', '-c', SYNC_SCRIPT, 'offload-sync', remoteDir, codec], stdin: sent, stdout, stderr, signal })
   const packed = archive instanceof Readable ? Promise.resolve() : archive.done

@@ -70,9 +70,10 @@ describe('the download program (real sh)', () => {
 
   for (const [what, dd] of [
     ['a dd that refuses ibs= and obs= (busybox built without them)', '#!/bin/sh\necho "dd: invalid operand" >&2\nexit 1\n'],
-    ['no dd at all', undefined]
+    ['no dd at all', undefined],
+    ['a dd that says nothing of what it copied (busybox without its third status line)', '#!/bin/sh\nexec /bin/dd "$@" 2>/dev/null\n']
   ] as const) {
-    it(`with ${what}: the archive arrives whole as tee writes it, checked by its receipt`, async () => {
+    it(`with ${what}: the archive arrives whole, counted by wc beside it and checked by its receipt`, async () => {
       const shell = new LocalShell(pathWith(dd))
       const { chunks, stderr, exitCode } = await runScript(shell, dir, 'zstd')
       expect(exitCode).toBe(0)
