@@ -206,19 +206,29 @@ exit 0`;
  * obs makes GNU and busybox dd fill every output block), so that sshd sends full 32 KiB packets
  * (ssh2's maximum): on the bench's 200 MB download, 5048 packets instead of about 7200, and less
  * of the runner's CPU (README, Performance). A dd that refuses these operands (a busybox built
- * without them) leaves the stream as tee writes it.
+ * without them) leaves the stream as tee writes it. Where dd reports the bytes it copied (GNU dd,
+ * busybox's third status line; the probe's `0 bytes` says so, in the remote's own language) that
+ * report is the count, and tee feeds only the hash: one FIFO and one copy of the archive fewer
+ * than a `wc -c` beside it, which the others still use.
  */
 const DOWNLOAD_SCRIPT = `${HASH_FUNCTION}
 d=$1; c=$2; shift 2
 cd "$d" || exit 1
 t=\${TMPDIR:-/tmp}/offload-download.$$
-rm -rf -- "$t"; (umask 077 && mkdir -- "$t") && mkfifo -- "$t/h" "$t/n" || exit 1
+rm -rf -- "$t"; (umask 077 && mkdir -- "$t") && mkfifo -- "$t/h" || exit 1
 ofl_hash < "$t/h" > "$t/sum" &
-wc -c < "$t/n" | tr -d ' ' > "$t/count" &
-if dd ibs=32768 obs=65536 count=0 </dev/null >/dev/null 2>&1; then
-  ofl_send() { tee -- "$t/h" "$t/n" | dd ibs=32768 obs=65536 2>/dev/null; }
+w=$(dd ibs=32768 obs=65536 count=0 </dev/null 2>&1 >/dev/null) && k=dd || k=
+case $k$w in dd*'0 bytes'*) k=dd-count ;; esac
+if [ "$k" = dd-count ]; then
+  ofl_send() { tee -- "$t/h" | dd ibs=32768 obs=65536 2>"$t/dd"; }
 else
-  ofl_send() { tee -- "$t/h" "$t/n"; }
+  mkfifo -- "$t/n" || exit 1
+  wc -c < "$t/n" | tr -d ' ' > "$t/count" &
+  if [ "$k" = dd ]; then
+    ofl_send() { tee -- "$t/h" "$t/n" | dd ibs=32768 obs=65536 2>/dev/null; }
+  else
+    ofl_send() { tee -- "$t/h" "$t/n"; }
+  fi
 fi
 if [ "$c" = zstd ]; then
   { tar -cf - -- "$@"; echo $? > "$t/rc"; } | zstd -1 -T0 -qc | ofl_send
@@ -226,6 +236,7 @@ else
   { tar -czf - -- "$@"; echo $? > "$t/rc"; } | ofl_send
 fi
 wait
+[ "$k" = dd-count ] && sed -n 's/^\\([0-9][0-9]*\\) bytes.*/\\1/p' "$t/dd" > "$t/count"
 echo "offload-sent $(cat "$t/count") $(cat "$t/sum")" >&2
 rc=$(cat "$t/rc" 2>/dev/null || echo 1)
 rm -rf -- "$t"
@@ -525,7 +536,10 @@ async function syncArchive(shell, archive, remoteDir, codec, signal, opts = {}) 
     const stderr = new sink/* TailBuffer */.v();
     const source = archive instanceof external_node_stream_.Readable ? archive : archive.stream;
     const sent = new DigestStream();
-    source.once('error', err => sent.destroy(err));
+    // A packing failure ends what the remote reads instead of breaking it: the exec then runs to its
+    // end, so the abort below cannot clean the staging directory while the remote's tar still
+    // writes into it (the packer's own error is the one reported).
+    source.once('error', () => sent.end());
     source.pipe(sent);
     const extract = () => shell.exec({ argv: ['sh', '-c', scripts/* SYNC_SCRIPT */.iq, 'offload-sync', remoteDir, codec], stdin: sent, stdout, stderr, signal });
     const packed = archive instanceof external_node_stream_.Readable ? Promise.resolve() : archive.done;
