@@ -110,6 +110,13 @@ export function requestedRoots(paths: string[]): string[] {
 
 /** Entries with more segments are refused (node-tar's own limit): each is checked parent by parent. */
 export const MAX_SEGMENTS = 1024
+/** Why entries may not be written below what lstat found at `parent` on the runner; undefined for a real directory. */
+export function runnerParentVerdict(st: fs.Stats, parent: string): string | undefined {
+  if (st.isSymbolicLink()) return `would be written through the symlink ${printableName(parent)} on the runner`
+  if (!st.isDirectory()) return `would be written below ${printableName(parent)}, which is not a directory on the runner`
+  return undefined
+}
+
 /** Why a symlink at rel (relative to cwd) with this target may not be kept, judged by name; undefined when it may. */
 export function symlinkVerdict(cwd: string, rel: string, target: string, roots: string[], gitAllowed: boolean): string | undefined {
   if (!target || target.includes('\0')) return 'symlink without a target'

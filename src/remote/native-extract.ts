@@ -3,6 +3,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { Writable, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { decoderProgram } from '../transfer/decode'
 import type { RunnerTools } from '../transfer/tools'
 import type { ArchiveCodec } from '../workspace/archive'
 import {
@@ -12,8 +13,8 @@ import {
   isGitName,
   isInside,
   printable,
-  printableName,
   requestedRoots,
+  runnerParentVerdict,
   symlinkVerdict,
   type ExtractReport,
   type Extraction,
@@ -55,11 +56,9 @@ function tarArgs(kind: 'gnu' | 'bsd', into: string): string[] {
   return kind === 'bsd' ? [...common, '--no-xattrs', '--no-acls', '--no-fflags', '--no-mac-metadata'] : common
 }
 
-/** The program that decodes the codec, or undefined when the runner has none. */
+/** The decoder before the tar: none for a plain tar (null), undefined when the runner has no program for the codec. */
 function decoderFor(tools: RunnerTools, codec: ArchiveCodec | 'tar'): string[] | undefined | null {
-  if (codec === 'tar') return null
-  if (codec === 'zstd') return tools.zstd ? ['zstd', '-dcq'] : undefined
-  return tools.gzip ? ['gzip', '-dc'] : undefined
+  return codec === 'tar' ? null : decoderProgram(tools, codec)
 }
 
 /** True when nativeExtract can take this codec on this runner. */
@@ -222,8 +221,10 @@ export function nativeExtract(opts: { cwd: string; paths: string[]; codec: Archi
       parent = i ? `${parent}/${parts[i]}` : parts[i]
       const st = fs.lstatSync(abs(parent), { throwIfNoEntry: false })
       if (!st) fs.mkdirSync(abs(parent), 0o777)
-      else if (st.isSymbolicLink()) return `would be written through the symlink ${printableName(parent)} on the runner`
-      else if (!st.isDirectory()) return `would be written below ${printableName(parent)}, which is not a directory on the runner`
+      else {
+        const why = runnerParentVerdict(st, parent)
+        if (why) return why
+      }
     }
     return undefined
   }

@@ -10,6 +10,7 @@ import {
   printable,
   printableName,
   requestedRoots,
+  runnerParentVerdict,
   segmentsOf,
   symlinkVerdict,
   type ExtractReport,
@@ -124,10 +125,13 @@ export function safeExtract(opts: { cwd: string; paths: string[] }): SafeExtract
       } catch {
         // ENOTDIR and the like: the write below fails and says why.
       }
-      if (!st) onDisk = false
-      else if (st.isSymbolicLink()) return `would be written through the symlink ${printableName(parent)} on the runner`
-      else if (st.isDirectory()) dirs.add(parent)
-      else return `would be written below ${printableName(parent)}, which is not a directory on the runner`
+      if (!st) {
+        onDisk = false
+        continue
+      }
+      const why = runnerParentVerdict(st, parent)
+      if (why) return why
+      dirs.add(parent)
     }
     return undefined
   }

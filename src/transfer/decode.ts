@@ -2,13 +2,19 @@ import { spawn } from 'node:child_process'
 import { Duplex, PassThrough } from 'node:stream'
 import { createGunzip, createZstdDecompress } from 'node:zlib'
 import type { ArchiveCodec } from '../workspace/archive'
-import { packerChoice, runnerTools } from './tools'
+import { packerChoice, runnerTools, type RunnerTools } from './tools'
 
 export interface Decoder {
   /** Compressed bytes in, the plain tar out. */
   stream: Duplex
   /** Stops a native decoder's process (after the transfer failed). */
   kill(): void
+}
+
+/** The runner's program (argv) that decodes the codec to stdout, or undefined when it has none. */
+export function decoderProgram(tools: RunnerTools, codec: ArchiveCodec): string[] | undefined {
+  if (codec === 'zstd') return tools.zstd ? ['zstd', '-dcq'] : undefined
+  return tools.gzip ? ['gzip', '-dc'] : undefined
 }
 
 /**
@@ -24,8 +30,7 @@ export interface Decoder {
  * alternating rounds, README Performance).
  */
 export async function createDecoder(codec: ArchiveCodec): Promise<Decoder> {
-  const tools = await runnerTools()
-  const native = codec === 'zstd' ? tools.zstd && ['zstd', '-dcq'] : tools.gzip && ['gzip', '-dc']
+  const native = decoderProgram(await runnerTools(), codec)
   if (!native) {
     if (packerChoice() === 'native') throw new Error(`OFFLOAD_ARCHIVE_PACKER=native, but the runner has no ${codec} program`)
     const stream = codec === 'zstd' ? createZstdDecompress() : createGunzip()
