@@ -9,6 +9,7 @@ exports.modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   $F: () => (/* binding */ symlinkVerdict),
 /* harmony export */   AU: () => (/* binding */ fold),
+/* harmony export */   Ev: () => (/* binding */ runnerParentVerdict),
 /* harmony export */   FK: () => (/* binding */ isInside),
 /* harmony export */   M$: () => (/* binding */ isGitName),
 /* harmony export */   OD: () => (/* binding */ segmentsOf),
@@ -100,6 +101,14 @@ function requestedRoots(paths) {
 }
 /** Entries with more segments are refused (node-tar's own limit): each is checked parent by parent. */
 const MAX_SEGMENTS = 1024;
+/** Why entries may not be written below what lstat found at `parent` on the runner; undefined for a real directory. */
+function runnerParentVerdict(st, parent) {
+    if (st.isSymbolicLink())
+        return `would be written through the symlink ${printableName(parent)} on the runner`;
+    if (!st.isDirectory())
+        return `would be written below ${printableName(parent)}, which is not a directory on the runner`;
+    return undefined;
+}
 /** Why a symlink at rel (relative to cwd) with this target may not be kept, judged by name; undefined when it may. */
 function symlinkVerdict(cwd, rel, target, roots, gitAllowed) {
     if (!target || target.includes('\0'))
@@ -260,14 +269,14 @@ function safeExtract(opts) {
             catch {
                 // ENOTDIR and the like: the write below fails and says why.
             }
-            if (!st)
+            if (!st) {
                 onDisk = false;
-            else if (st.isSymbolicLink())
-                return `would be written through the symlink ${(0,_extract_policy__WEBPACK_IMPORTED_MODULE_3__.printableName)(parent)} on the runner`;
-            else if (st.isDirectory())
-                dirs.add(parent);
-            else
-                return `would be written below ${(0,_extract_policy__WEBPACK_IMPORTED_MODULE_3__.printableName)(parent)}, which is not a directory on the runner`;
+                continue;
+            }
+            const why = (0,_extract_policy__WEBPACK_IMPORTED_MODULE_3__/* .runnerParentVerdict */ .Ev)(st, parent);
+            if (why)
+                return why;
+            dirs.add(parent);
         }
         return undefined;
     };

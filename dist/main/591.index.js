@@ -9,6 +9,7 @@ exports.modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   $F: () => (/* binding */ symlinkVerdict),
 /* harmony export */   AU: () => (/* binding */ fold),
+/* harmony export */   Ev: () => (/* binding */ runnerParentVerdict),
 /* harmony export */   FK: () => (/* binding */ isInside),
 /* harmony export */   M$: () => (/* binding */ isGitName),
 /* harmony export */   OD: () => (/* binding */ segmentsOf),
@@ -100,6 +101,14 @@ function requestedRoots(paths) {
 }
 /** Entries with more segments are refused (node-tar's own limit): each is checked parent by parent. */
 const MAX_SEGMENTS = 1024;
+/** Why entries may not be written below what lstat found at `parent` on the runner; undefined for a real directory. */
+function runnerParentVerdict(st, parent) {
+    if (st.isSymbolicLink())
+        return `would be written through the symlink ${printableName(parent)} on the runner`;
+    if (!st.isDirectory())
+        return `would be written below ${printableName(parent)}, which is not a directory on the runner`;
+    return undefined;
+}
 /** Why a symlink at rel (relative to cwd) with this target may not be kept, judged by name; undefined when it may. */
 function symlinkVerdict(cwd, rel, target, roots, gitAllowed) {
     if (!target || target.includes('\0'))
@@ -185,7 +194,9 @@ function printableName(name) {
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_3__);
 /* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(46466);
 /* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__webpack_require__.n(node_stream_promises__WEBPACK_IMPORTED_MODULE_4__);
-/* harmony import */ var _extract_policy__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(46618);
+/* harmony import */ var _transfer_decode__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(40661);
+/* harmony import */ var _extract_policy__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(46618);
+
 
 
 
@@ -224,13 +235,9 @@ function tarArgs(kind, into) {
     const common = ['-x', '-f', '-', '-C', into, '--no-same-owner', '--no-same-permissions'];
     return kind === 'bsd' ? [...common, '--no-xattrs', '--no-acls', '--no-fflags', '--no-mac-metadata'] : common;
 }
-/** The program that decodes the codec, or undefined when the runner has none. */
+/** The decoder before the tar: none for a plain tar (null), undefined when the runner has no program for the codec. */
 function decoderFor(tools, codec) {
-    if (codec === 'tar')
-        return null;
-    if (codec === 'zstd')
-        return tools.zstd ? ['zstd', '-dcq'] : undefined;
-    return tools.gzip ? ['gzip', '-dc'] : undefined;
+    return codec === 'tar' ? null : (0,_transfer_decode__WEBPACK_IMPORTED_MODULE_5__/* .decoderProgram */ .r)(tools, codec);
 }
 /** True when nativeExtract can take this codec on this runner. */
 function canExtractNatively(tools, codec) {
@@ -254,7 +261,7 @@ function exited(child, name, pipeOk = false) {
                 .split('\n')
                 .filter(l => l.trim())
                 .slice(-TAR_LINES)
-                .map(_extract_policy__WEBPACK_IMPORTED_MODULE_5__/* .printable */ .g$);
+                .map(_extract_policy__WEBPACK_IMPORTED_MODULE_6__/* .printable */ .g$);
             resolve(`${name} failed (${sig ?? `exit ${code}`})${lines.length ? `: ${lines.join('; ')}` : ''}`);
         });
     });
@@ -287,14 +294,14 @@ function childInput(stdin) {
 }
 function nativeExtract(opts) {
     const cwd = node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(opts.cwd);
-    const roots = (0,_extract_policy__WEBPACK_IMPORTED_MODULE_5__/* .requestedRoots */ .Si)(opts.paths);
+    const roots = (0,_extract_policy__WEBPACK_IMPORTED_MODULE_6__/* .requestedRoots */ .Si)(opts.paths);
     if (!node_fs__WEBPACK_IMPORTED_MODULE_1__.statSync(cwd, { throwIfNoEntry: false })?.isDirectory())
         throw new Error(`download target ${cwd} is not a directory`);
     const kind = opts.tools.tar;
     const decoder = decoderFor(opts.tools, opts.codec);
     if (!kind || decoder === undefined)
         throw new Error(`the runner has no tar and ${opts.codec} program to extract with`);
-    const gitAllowed = roots.some(r => (0,_extract_policy__WEBPACK_IMPORTED_MODULE_5__/* .hasGitSegment */ .oW)(r.split('/')));
+    const gitAllowed = roots.some(r => (0,_extract_policy__WEBPACK_IMPORTED_MODULE_6__/* .hasGitSegment */ .oW)(r.split('/')));
     const staging = node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdtempSync(node_path__WEBPACK_IMPORTED_MODULE_2__.join(cwd, DOWNLOAD_STAGING));
     const children = [];
     const refused = [];
@@ -329,7 +336,7 @@ function nativeExtract(opts) {
     const refuseStaged = (rel, reason, isDir) => {
         refused.push({ name: rel, reason });
         // Only what is inside a requested path could move in; the rest goes with the staging directory.
-        if ((0,_extract_policy__WEBPACK_IMPORTED_MODULE_5__/* .isInside */ .FK)(rel, roots))
+        if ((0,_extract_policy__WEBPACK_IMPORTED_MODULE_6__/* .isInside */ .FK)(rel, roots))
             node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync(staged(rel), { recursive: isDir, force: true });
     };
     /**
@@ -340,13 +347,13 @@ function nativeExtract(opts) {
         const isDir = d.isDirectory();
         if (d.name.includes('\\'))
             return (refuseStaged(rel, "name with '..', a backslash or NUL", isDir), false);
-        if (depth > _extract_policy__WEBPACK_IMPORTED_MODULE_5__/* .MAX_SEGMENTS */ ._Y)
-            return (refuseStaged(rel, `name deeper than ${_extract_policy__WEBPACK_IMPORTED_MODULE_5__/* .MAX_SEGMENTS */ ._Y} segments`, isDir), false);
-        if (!gitAllowed && (0,_extract_policy__WEBPACK_IMPORTED_MODULE_5__/* .isGitName */ .M$)(d.name))
+        if (depth > _extract_policy__WEBPACK_IMPORTED_MODULE_6__/* .MAX_SEGMENTS */ ._Y)
+            return (refuseStaged(rel, `name deeper than ${_extract_policy__WEBPACK_IMPORTED_MODULE_6__/* .MAX_SEGMENTS */ ._Y} segments`, isDir), false);
+        if (!gitAllowed && (0,_extract_policy__WEBPACK_IMPORTED_MODULE_6__/* .isGitName */ .M$)(d.name))
             return (refuseStaged(rel, 'inside a .git directory', isDir), false);
         if (d.isSymbolicLink()) {
             const target = node_fs__WEBPACK_IMPORTED_MODULE_1__.readlinkSync(staged(rel));
-            const why = (0,_extract_policy__WEBPACK_IMPORTED_MODULE_5__/* .symlinkVerdict */ .$F)(cwd, rel, target, roots, gitAllowed);
+            const why = (0,_extract_policy__WEBPACK_IMPORTED_MODULE_6__/* .symlinkVerdict */ .$F)(cwd, rel, target, roots, gitAllowed);
             if (why)
                 return (refuseStaged(rel, why, false), false);
             keptLinks.push(rel);
@@ -379,7 +386,7 @@ function nativeExtract(opts) {
             const { dir, depth, inside } = pending.pop();
             for (const d of node_fs__WEBPACK_IMPORTED_MODULE_1__.readdirSync(dir ? staged(dir) : staging, { withFileTypes: true })) {
                 const rel = dir ? `${dir}/${d.name}` : d.name;
-                if (inside || (0,_extract_policy__WEBPACK_IMPORTED_MODULE_5__/* .isInside */ .FK)(rel, roots)) {
+                if (inside || (0,_extract_policy__WEBPACK_IMPORTED_MODULE_6__/* .isInside */ .FK)(rel, roots)) {
                     if (judge(rel, d, depth + 1))
                         pending.push({ dir: rel, depth: depth + 1, inside: true });
                 }
@@ -399,10 +406,11 @@ function nativeExtract(opts) {
             const st = node_fs__WEBPACK_IMPORTED_MODULE_1__.lstatSync(abs(parent), { throwIfNoEntry: false });
             if (!st)
                 node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdirSync(abs(parent), 0o777);
-            else if (st.isSymbolicLink())
-                return `would be written through the symlink ${(0,_extract_policy__WEBPACK_IMPORTED_MODULE_5__.printableName)(parent)} on the runner`;
-            else if (!st.isDirectory())
-                return `would be written below ${(0,_extract_policy__WEBPACK_IMPORTED_MODULE_5__.printableName)(parent)}, which is not a directory on the runner`;
+            else {
+                const why = (0,_extract_policy__WEBPACK_IMPORTED_MODULE_6__/* .runnerParentVerdict */ .Ev)(st, parent);
+                if (why)
+                    return why;
+            }
         }
         return undefined;
     };
@@ -431,7 +439,7 @@ function nativeExtract(opts) {
         catch (err) {
             notMoved.push(rel);
             written -= keptBelow(rel);
-            refused.push({ name: rel, reason: (0,_extract_policy__WEBPACK_IMPORTED_MODULE_5__/* .printable */ .g$)(`could not be written: ${err.message}`) });
+            refused.push({ name: rel, reason: (0,_extract_policy__WEBPACK_IMPORTED_MODULE_6__/* .printable */ .g$)(`could not be written: ${err.message}`) });
         }
     };
     const finish = (complete) => {
@@ -453,7 +461,7 @@ function nativeExtract(opts) {
                     why = prepareParents(root);
                 }
                 catch (err) {
-                    why = (0,_extract_policy__WEBPACK_IMPORTED_MODULE_5__/* .printable */ .g$)(`could not be written: ${err.message}`);
+                    why = (0,_extract_policy__WEBPACK_IMPORTED_MODULE_6__/* .printable */ .g$)(`could not be written: ${err.message}`);
                 }
                 if (why) {
                     notMoved.push(root);
@@ -463,7 +471,7 @@ function nativeExtract(opts) {
                 }
                 moveIn(root);
             }
-            written -= (0,_extract_policy__WEBPACK_IMPORTED_MODULE_5__/* .dropEscapingLinks */ .Z)(cwd, roots, gitAllowed, keptLinks.filter(moved), refused);
+            written -= (0,_extract_policy__WEBPACK_IMPORTED_MODULE_6__/* .dropEscapingLinks */ .Z)(cwd, roots, gitAllowed, keptLinks.filter(moved), refused);
             for (const [rel, { atime, mtime }] of keptDirs) {
                 if (!moved(rel))
                     continue;

@@ -32,8 +32,8 @@ var inputs = __webpack_require__(70781);
 var lifecycle = __webpack_require__(66367);
 // EXTERNAL MODULE: ./src/remote/sink.ts
 var sink = __webpack_require__(90187);
-// EXTERNAL MODULE: ./src/remote/workspace-ops.ts + 3 modules
-var workspace_ops = __webpack_require__(60092);
+// EXTERNAL MODULE: ./src/remote/workspace-ops.ts + 2 modules
+var workspace_ops = __webpack_require__(37214);
 // EXTERNAL MODULE: ./src/report/markup.ts
 var markup = __webpack_require__(68132);
 // EXTERNAL MODULE: ./src/util/errors.ts
@@ -441,6 +441,7 @@ class RemoteCache {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   $F: () => (/* binding */ symlinkVerdict),
 /* harmony export */   AU: () => (/* binding */ fold),
+/* harmony export */   Ev: () => (/* binding */ runnerParentVerdict),
 /* harmony export */   FK: () => (/* binding */ isInside),
 /* harmony export */   M$: () => (/* binding */ isGitName),
 /* harmony export */   OD: () => (/* binding */ segmentsOf),
@@ -532,6 +533,14 @@ function requestedRoots(paths) {
 }
 /** Entries with more segments are refused (node-tar's own limit): each is checked parent by parent. */
 const MAX_SEGMENTS = 1024;
+/** Why entries may not be written below what lstat found at `parent` on the runner; undefined for a real directory. */
+function runnerParentVerdict(st, parent) {
+    if (st.isSymbolicLink())
+        return `would be written through the symlink ${printableName(parent)} on the runner`;
+    if (!st.isDirectory())
+        return `would be written below ${printableName(parent)}, which is not a directory on the runner`;
+    return undefined;
+}
 /** Why a symlink at rel (relative to cwd) with this target may not be kept, judged by name; undefined when it may. */
 function symlinkVerdict(cwd, rel, target, roots, gitAllowed) {
     if (!target || target.includes('\0'))

@@ -374,8 +374,8 @@ exit 0`;
 const RESYNC_REMOVE_SCRIPT = `cd -- "$1" || exit 1
 exec xargs -0 rm -rf --`;
 
-// EXTERNAL MODULE: ./src/remote/workspace-ops.ts + 3 modules
-var workspace_ops = __webpack_require__(60092);
+// EXTERNAL MODULE: ./src/remote/workspace-ops.ts + 2 modules
+var workspace_ops = __webpack_require__(37214);
 // EXTERNAL MODULE: ./src/remote/sink.ts
 var sink = __webpack_require__(90187);
 ;// CONCATENATED MODULE: ./src/remote/resync.ts
