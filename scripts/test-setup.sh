@@ -26,6 +26,8 @@ command -v pv >/dev/null 2>&1 || missing+=(pv)
 command -v busybox >/dev/null 2>&1 || missing+=(busybox)
 # bsdtar (libarchive, as on macOS runners) is the native packer's second tar (test/unit/native-pack.test.ts).
 command -v bsdtar >/dev/null 2>&1 || missing+=(libarchive-tools)
+# strace shows the download program's own write sizes (test/unit/download-script.test.ts).
+command -v strace >/dev/null 2>&1 || missing+=(strace)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test-setup: apt-get install ${missing[*]}"

@@ -28,7 +28,22 @@ function remoteResults(files: number, size: number): string {
 }
 
 /** Runs DOWNLOAD_SCRIPT through shell; returns every chunk its stdout delivered and its stderr. */
-async function runScript(shell: LocalShell, dir: string, codec: 'zstd' | 'gzip'): Promise<{ chunks: Buffer[]; stderr: string; exitCode: number }> {
+/** The sizes dd asked to write to its stdout, in order, from an `strace -f -e trace=execve,write` of the program. */
+function stdoutWrites(trace: string): number[] {
+  const dd = /^(\d+)\s+execve\("[^"]*\/dd", \["dd", "ibs=32768", "obs=65536"\]/m.exec(trace)
+  if (!dd) throw new Error(`no dd regrouping the stream in the trace:\n${trace.slice(0, 2000)}`)
+  const sizes: number[] = []
+  const re = new RegExp(`^${dd[1]}\\s+write\\(1, .*, (\\d+)(?:\\)| <unfinished)`, 'gm')
+  for (let m = re.exec(trace); m; m = re.exec(trace)) sizes.push(Number(m[1]))
+  return sizes
+}
+
+async function runScript(
+  shell: LocalShell,
+  dir: string,
+  codec: 'zstd' | 'gzip',
+  wrapper: string[] = []
+): Promise<{ chunks: Buffer[]; stderr: string; exitCode: number }> {
   const chunks: Buffer[] = []
   const stdout = new Writable({
     write(chunk: Buffer, _e, done) {
@@ -37,7 +52,7 @@ async function runScript(shell: LocalShell, dir: string, codec: 'zstd' | 'gzip')
     }
   })
   const stderr = new TailBuffer()
-  const { exitCode } = await shell.exec({ argv: ['sh', '-c', DOWNLOAD_SCRIPT, 'offload-download', dir, codec, 'results'], stdout, stderr })
+  const { exitCode } = await shell.exec({ argv: [...wrapper, 'sh', '-c', DOWNLOAD_SCRIPT, 'offload-download', dir, codec, 'results'], stdout, stderr })
   return { chunks, stderr: stderr.text(), exitCode }
 }
 
@@ -58,12 +73,26 @@ describe('the download program (real sh)', () => {
 
   for (const codec of ['zstd', 'gzip'] as const) {
     it(`writes the ${codec} archive in full 64 KiB pieces, and its receipt is the count and SHA-256 of what it wrote`, async () => {
-      const { chunks, stderr, exitCode } = await runScript(new LocalShell(), dir, codec)
+      // The writes themselves, seen by strace: how a reader's reads split them depends on timing.
+      const trace = path.join(tmp('offload-dl-trace-'), 'trace')
+      const { chunks, stderr, exitCode } = await runScript(new LocalShell(), dir, codec, [
+        'strace',
+        '-f',
+        '-qq',
+        '-e',
+        'trace=execve,write',
+        '-s',
+        '64',
+        '-o',
+        trace
+      ])
       expect(exitCode).toBe(0)
       const archive = Buffer.concat(chunks)
       expect(archive.length).toBeGreaterThan(2 * 1024 * 1024)
-      // Each write arrives as one read here (a pipe holds 64 KiB): tee's own 8 KiB writes would not.
-      expect(chunks.slice(0, -1).every(c => c.length === 65536)).toBe(true)
+      const writes = stdoutWrites(fs.readFileSync(trace, 'utf8'))
+      expect(writes.reduce((a, b) => a + b, 0)).toBe(archive.length)
+      // tee's own 8 KiB writes would show here.
+      expect(writes.slice(0, -1).every(n => n === 65536)).toBe(true)
       expect(parseReceipt(stderr, 'offload-sent')).toEqual({ bytes: archive.length, sha256: createHash('sha256').update(archive).digest('hex') })
     })
   }
